@@ -1,0 +1,156 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyze, type Finding } from '../core/engine';
+
+interface CheckOptions {
+  format: 'text' | 'json';
+  supportedVersions?: string[];
+  targets: string[];
+}
+
+function parseArgs(args: string[]): CheckOptions | string {
+  const opts: CheckOptions = { format: 'text', targets: [] };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--format') {
+      const f = args[++i];
+      if (f !== 'text' && f !== 'json') return `--format takes text or json, not ${f ?? 'nothing'}`;
+      opts.format = f;
+    } else if (a.startsWith('--format=')) {
+      const f = a.slice(9);
+      if (f !== 'text' && f !== 'json') return `--format takes text or json, not ${f}`;
+      opts.format = f;
+    } else if (a === '--supported-versions') {
+      const v = args[++i];
+      if (!v) return '--supported-versions takes a comma-separated list, e.g. 3.1,3.0';
+      opts.supportedVersions = v.split(',').map((x) => x.trim()).filter(Boolean);
+    } else if (a.startsWith('-') && a !== '-') {
+      return `unknown option ${a}`;
+    } else {
+      opts.targets.push(a);
+    }
+  }
+  if (opts.targets.length === 0) return 'name at least one file or folder';
+  return opts;
+}
+
+/** Files to check: named files as they are, folders searched for *.vip.json (symlink loops skipped). */
+export function collectFiles(targets: string[], problems: string[]): string[] {
+  const files: string[] = [];
+  const seenDirs = new Set<string>();
+  const walk = (dir: string) => {
+    let real: string;
+    try {
+      real = fs.realpathSync(dir);
+    } catch (e) {
+      problems.push(`${dir}: cannot read folder (${(e as NodeJS.ErrnoException).code ?? e})`);
+      return;
+    }
+    if (seenDirs.has(real)) return;
+    seenDirs.add(real);
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      problems.push(`${dir}: cannot read folder (${(e as NodeJS.ErrnoException).code ?? e})`);
+      return;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.name === 'node_modules' || entry.name === '.git') continue;
+      const full = path.join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const st = fs.statSync(full);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch {
+          continue; // dangling link
+        }
+      }
+      if (isDir) walk(full);
+      else if (isFile && entry.name.endsWith('.vip.json')) files.push(full);
+    }
+  };
+  for (const t of targets) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(t);
+    } catch (e) {
+      problems.push(`${t}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : `cannot read (${(e as NodeJS.ErrnoException).code ?? e})`}`);
+      continue;
+    }
+    if (st.isDirectory()) walk(t);
+    else files.push(t);
+  }
+  return files;
+}
+
+export function lineIndex(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13) starts.push(text.charCodeAt(i + 1) === 10 ? ++i + 1 : i + 1);
+  }
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo] + 1 };
+  };
+}
+
+export function runCheck(args: string[]): number {
+  const opts = parseArgs(args);
+  if (typeof opts === 'string') {
+    process.stderr.write(`vip-api check: ${opts}\nUsage: vip-api check [--format text|json] <files or folders…>\n`);
+    return 2;
+  }
+  const problems: string[] = [];
+  const files = collectFiles(opts.targets, problems);
+  const results: { file: string; findings: (Finding & { line: number; column: number })[]; error?: string }[] = [];
+  let errors = problems.length;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      const msg = `cannot read (${(e as NodeJS.ErrnoException).code ?? e})`;
+      results.push({ file, findings: [], error: msg });
+      problems.push(`${file}: ${msg}`);
+      errors++;
+      continue;
+    }
+    const at = lineIndex(text);
+    const findings = analyze(text, opts.supportedVersions ? { supportedVersions: opts.supportedVersions } : {})
+      .sort((a, b) => a.offset - b.offset)
+      .map((f) => ({ ...f, ...at(f.offset) }));
+    errors += findings.filter((f) => f.severity === 'error').length;
+    results.push({ file, findings });
+  }
+  if (opts.format === 'json') {
+    const out = results.map((r) => ({
+      file: r.file,
+      ...(r.error ? { error: r.error } : {}),
+      diagnostics: r.findings.map((f) => ({ line: f.line, column: f.column, severity: f.severity, code: f.code ?? null, rule: f.rule, message: f.message })),
+    }));
+    process.stdout.write(JSON.stringify({ files: out, problems, errorCount: errors }, null, 2) + '\n');
+  } else {
+    for (const p of problems) process.stderr.write(`vip-api check: ${p}\n`);
+    for (const r of results) {
+      for (const f of r.findings) {
+        process.stdout.write(`${r.file}:${f.line}:${f.column}: ${f.severity}${f.code ? ' ' + f.code : ''}: ${f.message}\n`);
+      }
+    }
+    const count = results.reduce((n, r) => n + r.findings.length, 0);
+    process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'} checked, ${errors} error${errors === 1 ? '' : 's'}, ${count} finding${count === 1 ? '' : 's'} in all.\n`);
+  }
+  if (files.length === 0 && problems.length === 0) process.stderr.write('vip-api check: no *.vip.json files found.\n');
+  return errors > 0 ? 1 : 0;
+}

@@ -1,0 +1,48 @@
+// `vip-api`: the command-line adapter over the same engine (and, later, transport and simulator).
+import { runCheck } from './check';
+import { runExplain } from './explain';
+
+const HELP = `vip-api — check, explain and send VIP Credential Management API requests
+
+Usage:
+  vip-api check [--format text|json] [--supported-versions 3.1,3.0] <files or folders…>
+      Check request/response files (folders are searched for *.vip.json).
+      Exit 1 when any error is found, 0 otherwise, 2 on usage errors.
+  vip-api explain <reason code>
+      Print what a VIP reason code means and what to do (e.g. vip-api explain 4e04).
+  vip-api --help | --version
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'check':
+      return runCheck(rest);
+    case 'explain':
+      return runExplain(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(HELP);
+      return command === undefined ? 2 : 0;
+    case '--version':
+      process.stdout.write('0.1.0\n');
+      return 0;
+    default:
+      process.stderr.write(`vip-api: unknown command "${command}". Run vip-api --help.\n`);
+      return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`vip-api: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

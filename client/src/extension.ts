@@ -1,0 +1,53 @@
+// The VS Code extension: a thin adapter that starts the bundled language server.
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+export const LANGUAGE_ID = 'vip-json';
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<{ client: LanguageClient }> {
+  const log = vscode.window.createOutputChannel('VIP API Workbench', { log: true });
+  context.subscriptions.push(log);
+
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.stdio },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    // A scheme is required: without one, editors such as the chat input would get diagnostics too.
+    documentSelector: [
+      { language: LANGUAGE_ID, scheme: 'file' },
+      { language: LANGUAGE_ID, scheme: 'untitled' },
+    ],
+    outputChannel: log,
+    synchronize: { configurationSection: 'vipApi' },
+  };
+  client = new LanguageClient('vipApi', 'VIP API Workbench', serverOptions, clientOptions);
+
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument(applyExtraFileGlobs),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('vipApi.files')) vscode.workspace.textDocuments.forEach(applyExtraFileGlobs);
+    }),
+  );
+  vscode.workspace.textDocuments.forEach(applyExtraFileGlobs);
+
+  await client.start();
+  log.info(`Language server started (${serverModule}).`);
+  return { client };
+}
+
+/** `vipApi.files`: extra globs whose JSON files are VIP documents. */
+function applyExtraFileGlobs(doc: vscode.TextDocument): void {
+  if (doc.languageId !== 'json' && doc.languageId !== 'jsonc') return;
+  const globs = vscode.workspace.getConfiguration('vipApi', doc.uri).get<string[]>('files', []);
+  if (globs.some((pattern) => typeof pattern === 'string' && vscode.languages.match({ pattern }, doc) > 0)) {
+    void vscode.languages.setTextDocumentLanguage(doc, LANGUAGE_ID);
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

@@ -1,0 +1,5 @@
+// The language engine: pure functions over document text. No `vscode`, no LSP connection.
+export { VipDocument } from './document';
+export { analyze, defaultSettings } from './validate';
+export { hoverAt, reasonCodeHover, reasonCodeMarkdown, operationHover, type HoverResult } from './hover';
+export type { EngineSettings, Finding, Severity, Span } from './types';

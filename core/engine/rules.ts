@@ -1,0 +1,83 @@
+// Rules the JSON Schemas cannot express: what the VIP service checks against its own state
+// (supported versions, the clock) and hints about field usage. Each names its reason code.
+import { getReasonCode, type OperationInfo, versions } from '../data/catalog';
+import { isPlainObject } from './document';
+import type { EngineSettings, JsonPath, Severity } from './types';
+
+export interface RuleIssue {
+  path: JsonPath;
+  onKey?: boolean;
+  severity: Severity;
+  message: string;
+  code?: string;
+  rule: string;
+  data?: Record<string, unknown>;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const VERSION_PATTERN = new RegExp(versions.pattern);
+const OTP_FIELDS = ['OTP', 'OTP1', 'OTP2'];
+// Same shape as the ajv date-time format: the rule only runs on values the schema accepts.
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$/;
+
+export function requestRules(op: OperationInfo, key: string, body: unknown, settings: EngineSettings): RuleIssue[] {
+  if (!isPlainObject(body)) return [];
+  const issues: RuleIssue[] = [];
+  const at = (field: string): JsonPath => [key, field];
+
+  const version = body.Version;
+  if (typeof version === 'string' && VERSION_PATTERN.test(version) && !settings.supportedVersions.includes(version)) {
+    const rc = getReasonCode('4e04');
+    issues.push({
+      path: at('Version'), severity: 'error', code: '4e04', rule: 'version.unsupported',
+      message: `Version ${JSON.stringify(version)} is not supported: the service would answer 4e04 (${rc?.message}). Supported: ${settings.supportedVersions.join(', ')}.`,
+      data: { supported: settings.supportedVersions },
+    });
+  }
+
+  if (op.expirationMaxDays && typeof body.ExpirationDate === 'string' && DATE_TIME.test(body.ExpirationDate)) {
+    const when = Date.parse(body.ExpirationDate);
+    const now = settings.now().getTime();
+    const max = op.expirationMaxDays;
+    if (!Number.isNaN(when)) {
+      if (when <= now) {
+        issues.push({ path: at('ExpirationDate'), severity: 'error', code: '4953', rule: 'expiration.past', message: `ExpirationDate must be later than now (${new Date(now).toISOString()}): the service would answer 4953.`, data: { maxDays: max } });
+      } else if (when > now + max * DAY_MS) {
+        issues.push({
+          path: at('ExpirationDate'), severity: 'error', code: '4953', rule: 'expiration.tooFar',
+          message: `ExpirationDate is more than ${max} days ahead: ${op.name} allows at most ${max} days (until ${new Date(now + max * DAY_MS).toISOString()}); the service would answer 4953.`,
+          data: { maxDays: max },
+        });
+      }
+    }
+  }
+
+  for (const field of OTP_FIELDS) {
+    const v = body[field];
+    if (typeof v === 'string' && /^[a-zA-Z0-9]{6,10}$/.test(v) && !/^\d{6}$/.test(v)) {
+      issues.push({ path: at(field), severity: 'warning', rule: 'otp.notSixDigits', message: `${field} ${JSON.stringify(v)} is valid but unusual: standard VIP credentials show 6 digits.` });
+    }
+  }
+
+  if (op.name === 'Synchronize' && typeof body.OTP1 === 'string' && body.OTP1 === body.OTP2) {
+    issues.push({ path: at('OTP2'), severity: 'error', rule: 'otp.sameTwice', message: 'OTP2 must be the next consecutive code after OTP1, not the same code.' });
+  }
+
+  if ('Id' in body) {
+    if ('RequestId' in body) {
+      issues.push({ path: at('Id'), onKey: true, severity: 'warning', rule: 'requestId.both', message: 'Both `Id` and `RequestId` are set: they are the same field (XML attribute `Id`). Keep `RequestId`.' });
+    } else {
+      issues.push({ path: at('Id'), onKey: true, severity: 'hint', rule: 'requestId.alias', message: '`Id` is the XML name of `RequestId`; it is accepted, but `RequestId` is the JSON name.' });
+    }
+  }
+  return issues;
+}
+
+export function responseRules(key: string, body: unknown): RuleIssue[] {
+  if (!isPlainObject(body) || !isPlainObject(body.Status)) return [];
+  const code = body.Status.ReasonCode;
+  if (typeof code === 'string' && /^[0-9a-fA-F]{4}$/.test(code) && !getReasonCode(code)) {
+    return [{ path: [key, 'Status', 'ReasonCode'], severity: 'warning', rule: 'reasonCode.unknown', message: `Reason code ${code} is not in the VIP reason-code catalog; check the StatusMessage and Broadcom's documentation.` }];
+  }
+  return [];
+}

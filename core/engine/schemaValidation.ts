@@ -1,0 +1,180 @@
+// JSON Schema validation of a whole document with ajv (compiled once per schema),
+// mapped to findings that name the field, say what is allowed, and carry the VIP reason code.
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { common, documentKey, getReasonCode, getSchema, schemaFile, type DocumentKind, type JsonSchema } from '../data/catalog';
+import { closest } from './suggest';
+import { propertiesOf, schemaAt, shortDescription } from './schemaWalk';
+import type { JsonPath, Severity } from './types';
+
+const BASE = 'https://vip-api-workbench.invalid/schemas/';
+/** Annotation keywords our schemas use besides standard JSON Schema. */
+const ANNOTATIONS = ['markdownDescription', 'markdownEnumDescriptions', 'enumDescriptions', 'deprecationMessage', 'x-vip-reasonCode', 'defaultSnippets'];
+
+let ajv: Ajv | undefined;
+const validators = new Map<string, ValidateFunction>();
+
+function getAjv(): Ajv {
+  if (!ajv) {
+    ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, allowUnionTypes: true, logger: false });
+    addFormats(ajv, ['date-time']);
+    for (const keyword of ANNOTATIONS) ajv.addKeyword({ keyword, schemaType: ['string', 'array', 'object'] });
+    ajv.addSchema({ ...common, $id: BASE + 'common.json' });
+  }
+  return ajv;
+}
+
+export function validatorFor(operation: string, kind: DocumentKind): ValidateFunction {
+  const file = schemaFile(operation, kind);
+  let validate = validators.get(file);
+  if (!validate) {
+    validate = getAjv().compile({ ...getSchema(operation, kind), $id: BASE + file });
+    validators.set(file, validate);
+  }
+  return validate;
+}
+
+export interface SchemaIssue {
+  path: JsonPath;
+  /** Point at the property key at `path` rather than its value. */
+  onKey: boolean;
+  severity: Severity;
+  message: string;
+  code?: string;
+  rule: string;
+  data?: Record<string, unknown>;
+}
+
+/** Validates `value` (the whole document) against its operation's schema. */
+export function schemaIssues(value: unknown, operation: string, kind: DocumentKind): SchemaIssue[] {
+  const validate = validatorFor(operation, kind);
+  if (validate(value)) return [];
+  const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
+  // A wrong type makes every other complaint about the same value noise.
+  const typed = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  const issues: SchemaIssue[] = [];
+  const seen = new Set<string>();
+  for (const err of errors) {
+    if (err.keyword !== 'type' && typed.has(err.instancePath) && !['required', 'additionalProperties', 'dependencies'].includes(err.keyword)) continue;
+    const issue = toIssue(err, value, operation, kind);
+    if (!issue) continue;
+    const id = `${issue.path.join('/')}|${issue.onKey}|${issue.message}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      issues.push(issue);
+    }
+  }
+  return issues;
+}
+
+function toIssue(err: ErrorObject, doc: unknown, operation: string, kind: DocumentKind): SchemaIssue | undefined {
+  const path = pointerToPath(err.instancePath, doc);
+  const field = fieldName(path, operation, kind);
+  const isRequest = kind === 'request';
+  const parent = err.parentSchema as JsonSchema | undefined;
+  const reasonCode = typeof parent?.['x-vip-reasonCode'] === 'string' ? (parent['x-vip-reasonCode'] as string) : undefined;
+  // The service rejects a request that breaks its schema as a whole: 4e00 Malformed request.
+  const code = reasonCode ?? (isRequest ? '4e00' : undefined);
+  const base = { path, onKey: false, severity: 'error' as Severity, code, rule: `schema.${err.keyword}` };
+  const root = schemaFor(operation, kind);
+  const p = err.params as Record<string, unknown>;
+  switch (err.keyword) {
+    case 'required': {
+      const missing = String(p.missingProperty);
+      if (path.length === 0) return undefined; // the root is checked by the document rules
+      const where = path.length === 1 ? String(path[0]) : field;
+      const desc = shortDescription(schemaAt(root, [...path, missing]));
+      return { ...base, onKey: true, message: `Missing required field \`${missing}\` in ${where}.${desc ? ' ' + desc : ''}`, data: { missing } };
+    }
+    case 'additionalProperties': {
+      const extra = String(p.additionalProperty);
+      if (path.length === 0) return undefined;
+      const known = Object.keys(propertiesOf(schemaAt(root, path)));
+      const suggestions = closest(extra, known);
+      const hint = suggestions.length ? ` Did you mean \`${suggestions[0]}\`?` : ` Known fields: ${known.join(', ')}.`;
+      return {
+        ...base, path: [...path, extra], onKey: true, severity: isRequest ? 'warning' : 'information', code: undefined, rule: 'schema.unknownField',
+        message: `\`${extra}\` is not a field of ${path.length === 1 ? path[0] : field}; the service may reject the request.${hint}`,
+        data: { field: extra, suggestions },
+      };
+    }
+    case 'dependencies': {
+      const property = String(p.property);
+      const missing = String(p.missingProperty);
+      return { ...base, path: [...path, property], onKey: true, rule: 'schema.dependency', message: `\`${property}\` needs \`${missing}\`: send the first code in \`${missing}\` and the next consecutive one in \`${property}\`.`, data: { missing } };
+    }
+    case 'type': {
+      const types = Array.isArray(p.type) ? (p.type as string[]) : String(p.type).split(',');
+      return { ...base, message: `\`${field}\` must be ${types.map(article).join(' or ')}, not ${describeValue(err.data)}.` };
+    }
+    case 'pattern':
+    case 'minLength':
+    case 'maxLength': {
+      const desc = shortDescription(parent);
+      const v = typeof err.data === 'string' ? err.data : '';
+      const len = err.keyword === 'pattern' ? '' : ` (${[...v].length} characters)`;
+      const service = reasonCode ? ` The service would answer ${reasonCode}: ${getReasonCode(reasonCode)?.message ?? ''}.` : '';
+      return { ...base, message: `Invalid \`${field}\` ${JSON.stringify(truncate(v))}${len}. ${desc ?? `It must match ${String(p.pattern ?? p.limit)}.`}${service}` };
+    }
+    case 'enum': {
+      const allowed = (p.allowedValues as unknown[]).filter((x) => typeof x === 'string');
+      const suggestion = typeof err.data === 'string' ? closest(err.data, allowed as string[])[0] : undefined;
+      const service = reasonCode ? ` The service would answer ${reasonCode}: ${getReasonCode(reasonCode)?.message ?? ''}.` : '';
+      return { ...base, message: `\`${field}\` must be one of ${allowed.join(', ')}${suggestion && suggestion !== err.data ? ` (did you mean ${suggestion}?)` : ''}.${service}`, data: { allowed } };
+    }
+    case 'format':
+      return { ...base, message: `\`${field}\` must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T12:00:00Z; got ${JSON.stringify(truncate(String(err.data)))}.` };
+    case 'minItems':
+    case 'maxItems': {
+      const n = Array.isArray(err.data) ? err.data.length : 0;
+      const s = parent as JsonSchema;
+      return { ...base, message: `\`${field}\` has ${n} item${n === 1 ? '' : 's'}; ${operation} takes ${s.minItems ?? 0} to ${s.maxItems ?? 'any number of'}.` };
+    }
+    default:
+      return { ...base, message: `\`${field}\` ${err.message ?? 'is invalid'}.` };
+  }
+}
+
+function schemaFor(operation: string, kind: DocumentKind): JsonSchema {
+  return getSchema(operation, kind);
+}
+
+function pointerToPath(pointer: string, doc: unknown): JsonPath {
+  if (!pointer) return [];
+  const path: JsonPath = [];
+  let current: unknown = doc;
+  for (const raw of pointer.slice(1).split('/')) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(current)) {
+      const index = Number(segment);
+      path.push(index);
+      current = current[index];
+    } else {
+      path.push(segment);
+      current = current && typeof current === 'object' ? (current as Record<string, unknown>)[segment] : undefined;
+    }
+  }
+  return path;
+}
+
+/** `TokenIds[2]`, `TokenInformation.TokenStatus`: the path inside the operation object. */
+function fieldName(path: JsonPath, operation: string, kind: DocumentKind): string {
+  const inner = path[0] === documentKey(operation, kind) ? path.slice(1) : path;
+  if (inner.length === 0) return String(path[0] ?? 'document');
+  return inner.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
+}
+
+function article(type: string): string {
+  return { string: 'a string', object: 'an object', array: 'an array', boolean: 'a boolean', integer: 'an integer', number: 'a number', null: 'null' }[type] ?? type;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v === 'string' ? 'the string' : `the ${typeof v}`} ${JSON.stringify(truncate(String(v)))}`;
+}
+
+function truncate(s: string, max = 40): string {
+  return s.length > max ? s.slice(0, max) + '…' : s;
+}

@@ -1,0 +1,93 @@
+// Analysis of one document: syntax, the document's shape (one operation key), its schema, then
+// the rules that predict the VIP service's reason code.
+import { allDocumentKeys, getOperation, operationForKey, versions } from '../data/catalog';
+import { isPlainObject, VipDocument } from './document';
+import { requestRules, responseRules, type RuleIssue } from './rules';
+import { schemaIssues } from './schemaValidation';
+import { closest } from './suggest';
+import type { EngineSettings, Finding, JsonPath, Span } from './types';
+
+export const defaultSettings: EngineSettings = {
+  supportedVersions: versions.supported,
+  now: () => new Date(),
+  maxDocumentLength: 50_000_000,
+};
+
+const MAX_SYNTAX_FINDINGS = 100;
+
+export function analyze(input: string | VipDocument, settings: Partial<EngineSettings> = {}): Finding[] {
+  const s: EngineSettings = { ...defaultSettings, ...settings };
+  const doc = typeof input === 'string' ? new VipDocument(input) : input;
+  const findings: Finding[] = [];
+
+  for (const e of doc.syntaxErrors.slice(0, MAX_SYNTAX_FINDINGS)) {
+    findings.push({ offset: e.offset, length: e.length, severity: 'error', message: e.message, rule: 'syntax' });
+  }
+  if (doc.syntaxErrors.length > MAX_SYNTAX_FINDINGS) {
+    findings.push({ ...doc.startSpan(), severity: 'error', rule: 'syntax', message: `${doc.syntaxErrors.length - MAX_SYNTAX_FINDINGS} more syntax errors not shown: is this a JSON file?` });
+  }
+  if (doc.text.length > s.maxDocumentLength) {
+    findings.push({ ...doc.startSpan(), severity: 'information', rule: 'document.tooLarge', message: `The document is larger than ${s.maxDocumentLength} characters: only its syntax was checked.` });
+    return findings;
+  }
+  if (doc.value === undefined) return findings; // empty or unreadable: syntax findings say why
+
+  const shape = shapeFindings(doc);
+  findings.push(...shape);
+  const { operation, kind, key, body } = doc.root;
+  if (!operation || !kind || !key) return findings;
+
+  for (const issue of schemaIssues(doc.value, operation.name, kind)) findings.push(locate(doc, issue));
+  const rules = kind === 'request' ? requestRules(operation, key, body, s) : responseRules(key, body);
+  for (const issue of rules) findings.push(locate(doc, issue));
+  return findings;
+}
+
+/** The document must be one object with exactly one known `<Operation>Request|Response` key. */
+function shapeFindings(doc: VipDocument): Finding[] {
+  const value = doc.value;
+  if (!isPlainObject(value)) {
+    return [{ ...doc.startSpan(), severity: 'error', rule: 'document.notObject', message: 'A VIP document is one JSON object with one key such as "DeactivateTokenRequest" or "DeactivateTokenResponse".' }];
+  }
+  const keys = Object.keys(value);
+  if (keys.length === 0) {
+    return [{ ...doc.startSpan(), severity: 'error', rule: 'document.empty', message: 'Empty document: add one operation key such as "DeactivateTokenRequest".' }];
+  }
+  const out: Finding[] = [];
+  if (keys.length > 1) {
+    for (const extra of keys.slice(1)) {
+      out.push({ ...span(doc, [extra], true), severity: 'error', rule: 'document.manyKeys', path: [extra], message: `A VIP document has exactly one top-level key; this one has ${keys.length} (${keys.join(', ')}). Put each operation in its own file.` });
+    }
+  }
+  const first = keys[0];
+  if (!operationForKey(first)) {
+    const bare = getOperation(first);
+    const suggestions = bare ? [`${first}Request`] : suggestOperationKeys(first);
+    const hint = bare
+      ? ` JSON files name the operation with a suffix: "${first}Request" (or "${first}Response").`
+      : suggestions.length
+        ? ` Did you mean ${suggestions.map((x) => `"${x}"`).join(' or ')}?`
+        : ' Known operations: ' + allDocumentKeys().filter((k) => k.endsWith('Request')).map((k) => k.slice(0, -7)).join(', ') + '.';
+    out.push({ ...span(doc, [first], true), severity: 'error', rule: 'document.unknownOperation', path: [first], message: `Unknown operation "${first}".${hint}`, data: { suggestions } });
+  }
+  return out;
+}
+
+/** Closest `<Operation>Request|Response` keys, also when the suffix itself is missing or misspelt. */
+function suggestOperationKeys(key: string): string[] {
+  const keys = allDocumentKeys();
+  const direct = closest(key, keys);
+  if (direct.length) return direct;
+  const stem = key.replace(/(Req\w*|Res\w*)$/i, '');
+  const kind = /Res\w*$/i.test(key) ? 'Response' : 'Request';
+  return closest(stem, keys.filter((k) => k.endsWith('Request')).map((k) => k.slice(0, -7))).map((name) => name + kind);
+}
+
+function locate(doc: VipDocument, issue: RuleIssue): Finding {
+  const { path, onKey, ...rest } = issue;
+  return { ...span(doc, path, !!onKey), ...rest, path };
+}
+
+function span(doc: VipDocument, path: JsonPath, onKey: boolean): Span {
+  return doc.spanOf(path, onKey) ?? doc.startSpan();
+}

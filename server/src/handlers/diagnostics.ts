@@ -1,0 +1,75 @@
+// Validation scheduling: debounced per document, with a stale-result guard, served both as
+// pushed diagnostics (publishDiagnostics) and pulled ones (textDocument/diagnostic).
+import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver';
+import { DocumentDiagnosticReportKind } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, VipDocument } from '../../../core/engine';
+import { toDiagnostic } from '../convert';
+import type { SettingsStore } from '../settings';
+import type { DocumentCache } from '../documentCache';
+
+export class DiagnosticsScheduler {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly results = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly cache: DocumentCache,
+    private readonly settings: SettingsStore,
+    private readonly push: () => boolean,
+  ) {}
+
+  /** Called on open/change: validate after the debounce, then publish if still current. */
+  schedule(uri: string, immediate = false): void {
+    if (!this.push()) return;
+    clearTimeout(this.timers.get(uri));
+    void this.settings.get().then((s) => {
+      clearTimeout(this.timers.get(uri));
+      this.timers.set(uri, setTimeout(() => void this.publish(uri), immediate ? 0 : s.debounceMs));
+    });
+  }
+
+  private async publish(uri: string): Promise<void> {
+    this.timers.delete(uri);
+    const doc = this.documents.get(uri);
+    if (!doc) return;
+    const version = doc.version;
+    const diagnostics = await this.compute(doc);
+    // Stale-result guard: a newer edit (or a close) supersedes this result.
+    const now = this.documents.get(uri);
+    if (!now || now.version !== version) return;
+    await this.connection.sendDiagnostics({ uri, version, diagnostics });
+  }
+
+  async compute(doc: TextDocument): Promise<Diagnostic[]> {
+    const cached = this.results.get(doc.uri);
+    if (cached && cached.version === doc.version) return cached.diagnostics;
+    const settings = await this.settings.get();
+    const vip: VipDocument = this.cache.get(doc);
+    const findings = analyze(vip, { supportedVersions: settings.supportedVersions });
+    const diagnostics = findings.sort((a, b) => a.offset - b.offset).map((f) => toDiagnostic(doc, f));
+    this.results.set(doc.uri, { version: doc.version, diagnostics });
+    return diagnostics;
+  }
+
+  /** textDocument/diagnostic (pull). */
+  async pull(uri: string) {
+    const doc = this.documents.get(uri);
+    const items = doc ? await this.compute(doc) : [];
+    return { kind: DocumentDiagnosticReportKind.Full, items } as const;
+  }
+
+  close(uri: string): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
+    this.results.delete(uri);
+    if (this.push()) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  revalidateAll(): void {
+    this.results.clear();
+    for (const doc of this.documents.all()) this.schedule(doc.uri, true);
+    if (!this.push()) void this.connection.languages.diagnostics.refresh().catch(() => undefined);
+  }
+}

@@ -1,0 +1,84 @@
+// The language server: thin LSP wiring over the engine (core/engine).
+import {
+  DidChangeConfigurationNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DocumentCache } from './documentCache';
+import { DiagnosticsScheduler } from './handlers/diagnostics';
+import { hover } from './handlers/hover';
+import { SettingsStore } from './settings';
+
+export const SERVER_NAME = 'VIP API Workbench language server';
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const cache = new DocumentCache();
+  let canPullConfiguration = false;
+  let canRegisterConfiguration = false;
+  let pullDiagnostics = false;
+  const settings = new SettingsStore(connection, () => canPullConfiguration);
+  const diagnostics = new DiagnosticsScheduler(connection, documents, cache, settings, () => !pullDiagnostics);
+
+  /** Every handler goes through here: an exception is logged, never fatal. */
+  function safe<P extends unknown[], R>(name: string, fallback: R, fn: (...args: P) => R | Promise<R>): (...args: P) => Promise<R> {
+    return async (...args: P) => {
+      try {
+        return await fn(...args);
+      } catch (e) {
+        connection.console.error(`${name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+        return fallback;
+      }
+    };
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const caps = params.capabilities;
+    canPullConfiguration = !!caps.workspace?.configuration;
+    canRegisterConfiguration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
+    pullDiagnostics = !!caps.textDocument?.diagnostic;
+    settings.setInitial(params.initializationOptions);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        ...(pullDiagnostics ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
+      },
+      serverInfo: { name: SERVER_NAME, version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (canRegisterConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'vipApi' }).catch(() => undefined);
+    }
+  });
+
+  connection.onDidChangeConfiguration(
+    safe('didChangeConfiguration', undefined, (params) => {
+      settings.invalidate(params.settings);
+      diagnostics.revalidateAll();
+    }),
+  );
+
+  documents.onDidOpen(safe('didOpen', undefined, (e) => diagnostics.schedule(e.document.uri, true)));
+  documents.onDidChangeContent(safe('didChange', undefined, (e) => diagnostics.schedule(e.document.uri)));
+  documents.onDidClose(
+    safe('didClose', undefined, (e) => {
+      cache.delete(e.document.uri);
+      diagnostics.close(e.document.uri);
+    }),
+  );
+
+  connection.languages.diagnostics.on(
+    safe('diagnostic', { kind: 'full' as const, items: [] }, (params) => diagnostics.pull(params.textDocument.uri)),
+  );
+  connection.onHover(safe('hover', null, (params) => hover(params, documents, cache)));
+
+  documents.listen(connection);
+  connection.listen();
+}
