@@ -1,0 +1,124 @@
+// A real LSP client over stdio for tests: spawns a server process and speaks JSON-RPC to it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import {
+  ConfigurationRequest,
+  createProtocolConnection,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  RegistrationRequest,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ClientCapabilities,
+  type Diagnostic,
+  type InitializeResult,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  type TextDocumentContentChangeEvent,
+} from 'vscode-languageserver-protocol/node';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const BUNDLED_SERVER = path.join(ROOT, 'dist', 'server.js');
+
+export interface TestClientOptions {
+  /** Server entry; defaults to the bundled dist/server.js. */
+  serverModule?: string;
+  capabilities?: ClientCapabilities;
+  /** What workspace/configuration answers for section `vipApi`. */
+  settings?: Record<string, unknown>;
+}
+
+export class TestLspClient {
+  readonly connection: ProtocolConnection;
+  readonly process: ChildProcess;
+  readonly stderr: string[] = [];
+  readonly logs: string[] = [];
+  settings: Record<string, unknown>;
+  private readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
+  private readonly waiters: { uri: string; predicate: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  private exited = false;
+
+  constructor(options: TestClientOptions = {}) {
+    const module = options.serverModule ?? BUNDLED_SERVER;
+    const execArgv = module.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    this.process = spawn(process.execPath, [...execArgv, module, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT });
+    this.process.stderr!.on('data', (d: Buffer) => this.stderr.push(d.toString()));
+    this.process.on('exit', () => (this.exited = true));
+    this.settings = options.settings ?? {};
+    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      this.diagnostics.set(p.uri, p);
+      for (const w of [...this.waiters]) {
+        if (w.uri === p.uri && w.predicate(p)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(p);
+        }
+      }
+    });
+    this.connection.onNotification('window/logMessage', (p: { message: string }) => {
+      this.logs.push(p.message);
+    });
+    this.connection.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section === 'vipApi' ? this.settings : null)));
+    this.connection.onRequest(RegistrationRequest.type, () => undefined);
+    this.connection.onRequest('workspace/diagnostic/refresh', () => undefined);
+    this.connection.listen();
+  }
+
+  async initialize(capabilities: ClientCapabilities = { workspace: { configuration: true } }, initializationOptions?: unknown): Promise<InitializeResult> {
+    const result = await this.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities, initializationOptions });
+    await this.connection.sendNotification(InitializedNotification.type, {});
+    return result;
+  }
+
+  async open(uri: string, text: string, version = 1, languageId = 'vip-json'): Promise<void> {
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version, text } });
+  }
+
+  async change(uri: string, version: number, contentChanges: TextDocumentContentChangeEvent[]): Promise<void> {
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges });
+  }
+
+  async close(uri: string): Promise<void> {
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  /** Resolves with the next (or current) published diagnostics for `uri` that satisfy `predicate`. */
+  waitForDiagnostics(uri: string, predicate: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
+    const current = this.diagnostics.get(uri);
+    if (current && predicate(current)) return Promise.resolve(current);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(this.diagnostics.get(uri))}; stderr: ${this.stderr.join('')}`)), timeoutMs);
+      this.waiters.push({ uri, predicate, resolve: (p) => { clearTimeout(timer); resolve(p); } });
+    });
+  }
+
+  /** Diagnostics published for exactly this document version. */
+  diagnosticsForVersion(uri: string, version: number): Promise<Diagnostic[]> {
+    return this.waitForDiagnostics(uri, (p) => p.version === version).then((p) => p.diagnostics);
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => (this.exited ? resolve() : this.process.once('exit', () => resolve())));
+    try {
+      await this.connection.sendRequest(ShutdownRequest.type);
+      await this.connection.sendNotification(ExitNotification.type);
+    } catch {
+      // already gone
+    }
+    const timer = setTimeout(() => this.process.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+    this.connection.dispose();
+  }
+
+  get hasExited(): boolean {
+    return this.exited;
+  }
+}
