@@ -118,3 +118,6 @@ export function getSchema(operation: string, kind: DocumentKind): JsonSchema {
   }
   return schema;
 }
+
+/** Fields whose values are secrets (OTPs, temporary passwords…): never logged or stored in clear. */
+export const secretFields: readonly string[] = operationsFile.secretFields;

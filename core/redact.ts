@@ -1,0 +1,25 @@
+// Redaction of secrets (OTPs, temporary passwords, gateway passwords…) before anything is
+// logged or stored. The field list lives in schemas/operations.json (secretFields).
+import { secretFields } from './data/catalog';
+
+export const REDACTED = '«redacted»';
+const SECRET = new Set(secretFields);
+
+/** A deep copy of `value` with every secret field's value replaced. */
+export function redactValue<T>(value: T): T {
+  const walk = (v: unknown, depth: number): unknown => {
+    if (depth > 64 || v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = SECRET.has(k) && x !== '' && x !== null && x !== undefined ? REDACTED : walk(x, depth + 1);
+    return out;
+  };
+  return walk(value, 0) as T;
+}
+
+const SECRET_MEMBER = new RegExp(`("(?:${secretFields.join('|')})"\\s*:\\s*)("(?:[^"\\\\]|\\\\.)*"|-?\\d+(?:\\.\\d+)?)`, 'g');
+
+/** Redacts secret members in JSON (or JSON-like) text, including text that does not parse. */
+export function redactText(text: string): string {
+  return text.replace(SECRET_MEMBER, (_m, key: string, val: string) => (val === '""' ? key + val : `${key}"${REDACTED}"`));
+}
