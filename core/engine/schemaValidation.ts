@@ -28,7 +28,13 @@ export function validatorFor(operation: string, kind: DocumentKind): ValidateFun
   const file = schemaFile(operation, kind);
   let validate = validators.get(file);
   if (!validate) {
-    validate = getAjv().compile({ ...getSchema(operation, kind), $id: BASE + file });
+    const id = BASE + file;
+    try {
+      validate = getAjv().compile({ ...getSchema(operation, kind), $id: id });
+    } catch (e) {
+      getAjv().removeSchema(id); // a failed compile must not block the next attempt
+      throw e;
+    }
     validators.set(file, validate);
   }
   return validate;
