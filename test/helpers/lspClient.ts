@@ -41,6 +41,8 @@ export class TestLspClient {
   readonly logs: string[] = [];
   settings: Record<string, unknown>;
   private readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
+  /** Every publishDiagnostics notification, in arrival order. */
+  readonly published: PublishDiagnosticsParams[] = [];
   private readonly waiters: { uri: string; predicate: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   private exited = false;
 
@@ -54,6 +56,7 @@ export class TestLspClient {
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.diagnostics.set(p.uri, p);
+      this.published.push(p);
       for (const w of [...this.waiters]) {
         if (w.uri === p.uri && w.predicate(p)) {
           this.waiters.splice(this.waiters.indexOf(w), 1);

@@ -1,0 +1,125 @@
+// The bundled CLI (dist/cli.js) run as a user runs it.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { reasonCodes } from '../../core/data/catalog';
+import { ROOT } from '../helpers/lspClient';
+
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'predicted');
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: ROOT });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tempDir(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vip-cli-'));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+const GOOD = '{"EnableTokenRequest": {"Version": "3.1", "TokenId": "VSST12345678"}}';
+
+describe('vip-api check', () => {
+  test('flags 4e04 with path:line:col: severity code: message and exits 1', () => {
+    const file = path.join(FIXTURES, '4e04.vip.json');
+    const r = run('check', file);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout.trim().split('\n').length, 1);
+    assert.match(r.stdout, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:16: error 4e04: Version "5.0" is not supported`));
+    assert.match(r.stderr, /1 file checked, 1 error/);
+  });
+  test('a clean file exits 0 with no output on stdout', () => {
+    const dir = tempDir({ 'ok.vip.json': GOOD });
+    const r = run('check', path.join(dir, 'ok.vip.json'));
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, '');
+  });
+  test('warnings alone exit 0; the code is omitted when none applies', () => {
+    const dir = tempDir({ 'w.vip.json': '{"ValidateRequest": {"Version": "3.1", "TokenId": "V", "OTP": "abcdef"}}' });
+    const r = run('check', dir);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /:1:\d+: warning: OTP "abcdef"/);
+  });
+  test('folders are searched for *.vip.json only, recursively', () => {
+    const dir = tempDir({ 'a/one.vip.json': GOOD, 'a/b/two.vip.json': GOOD.replace('3.1', '5.0'), 'notes.json': '{', 'x.txt': 'x' });
+    const r = run('check', dir);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /2 files checked, 1 error/);
+    assert.match(r.stdout, /two\.vip\.json:1:\d+: error 4e04/);
+  });
+  test('every predicted-code fixture is flagged with its code', () => {
+    const r = run('check', '--format', 'json', FIXTURES);
+    const out = JSON.parse(r.stdout) as { files: { file: string; diagnostics: { code: string | null }[] }[] };
+    assert.ok(out.files.length >= 5);
+    for (const f of out.files) {
+      const code = path.basename(f.file).slice(0, 4);
+      assert.ok(f.diagnostics.some((d) => d.code === code), `${f.file}: ${JSON.stringify(f.diagnostics)}`);
+    }
+  });
+  test('--format json reports positions, severity, code and rule', () => {
+    const r = run('check', '--format=json', path.join(FIXTURES, '4e04.vip.json'));
+    assert.equal(r.code, 1);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(
+      { ...out.files[0].diagnostics[0], message: undefined },
+      { line: 4, column: 16, severity: 'error', code: '4e04', rule: 'version.unsupported', message: undefined },
+    );
+    assert.equal(out.errorCount, 1);
+  });
+  test('--supported-versions overrides the default list', () => {
+    assert.equal(run('check', '--supported-versions', '5.0', path.join(FIXTURES, '4e04.vip.json')).code, 0);
+  });
+  test('a missing file is a clear error and exit 1', () => {
+    const r = run('check', '/nonexistent/x.vip.json');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /\/nonexistent\/x\.vip\.json: no such file or folder/);
+  });
+  test('a binary file gets syntax errors, not a crash', () => {
+    const dir = tempDir({});
+    fs.writeFileSync(path.join(dir, 'bin.vip.json'), Buffer.from(Array.from({ length: 2000 }, (_, i) => i % 256)));
+    const r = run('check', dir);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /Syntax error/);
+  });
+  test('a symlink loop does not hang', () => {
+    const dir = tempDir({ 'a/ok.vip.json': GOOD });
+    fs.symlinkSync(path.join(dir, 'a'), path.join(dir, 'a', 'loop'));
+    const r = run('check', dir);
+    assert.equal(r.code, 0);
+    assert.match(r.stderr, /1 file checked/);
+  });
+  test('usage errors exit 2', () => {
+    assert.equal(run('check').code, 2);
+    assert.equal(run('check', '--format', 'xml', 'x').code, 2);
+    assert.equal(run('frobnicate').code, 2);
+  });
+});
+
+describe('vip-api explain and help', () => {
+  test('explain prints the catalog entry for every code, in any case', () => {
+    for (const rc of reasonCodes.filter((c) => c.source === 'troubleshooting-page')) {
+      const r = run('explain', rc.code.toUpperCase());
+      assert.equal(r.code, 0, rc.code);
+      assert.ok(r.stdout.includes(rc.message) && r.stdout.includes(rc.solution.split('\n')[0]), rc.code);
+    }
+  });
+  test('an unknown code exits 1 with a clear message', () => {
+    const r = run('explain', '4abc');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /"4abc" is not a known VIP reason code/);
+  });
+  test('--help lists the commands', () => {
+    const r = run('--help');
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /vip-api check/);
+    assert.match(r.stdout, /vip-api explain/);
+  });
+});
