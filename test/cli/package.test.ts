@@ -1,0 +1,18 @@
+// What the .vsix would contain (`vsce ls`): only what runs. The package itself is built in .ci/run.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { ROOT } from '../helpers/lspClient';
+
+test('the extension package holds the bundles, schemas, grammar and docs, and nothing else', () => {
+  const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const r = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const files = r.stdout.trim().split('\n').sort();
+  for (const needed of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'language-configuration.json', 'dist/client.js', 'dist/server.js', 'dist/cli.js', 'syntaxes/vip-json.tmLanguage.json', 'schemas/reason-codes.json', 'schemas/operations.json', 'schemas/common.json', 'schemas/requests/DeactivateToken.json']) {
+    assert.ok(files.includes(needed), `${needed} missing from the package`);
+  }
+  const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|language-configuration\.json|dist\/[a-z]+\.js|syntaxes\/[^/]+\.json|schemas\/.+\.json)$/.test(f));
+  assert.deepEqual(unexpected, [], 'only what runs goes into the .vsix');
+});
