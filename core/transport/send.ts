@@ -1,0 +1,300 @@
+// Sends one prepared request over node:https with the TLS material on the request's own options
+// (VS Code's proxy support replaces the agent for non-localhost hosts and drops agent-only options),
+// one keep-alive agent per environment, a total timeout, cancellation and a response size cap.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as path from 'node:path';
+import type * as tls from 'node:tls';
+import { performance } from 'node:perf_hooks';
+import { getReasonCode, operationForKey, type ReasonCodeInfo } from '../data/catalog';
+import { redactText } from '../redact';
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, type Environment } from './environment';
+import { TransportError, mapNetworkError } from './errors';
+import { loadTlsMaterial, type CertificateSummary, type TlsMaterial } from './preflight';
+import { buildRequest, type PreparedRequest } from './request';
+
+export interface SendOptions {
+  /** Passphrase of the encrypted key or PKCS#12 file (from SecretStorage or an env var). */
+  passphrase?: string;
+  signal?: AbortSignal;
+  /** Overrides the environment's timeout. */
+  timeoutMs?: number;
+  maxResponseBytes?: number;
+  /** When set, a response over the cap is written to a file in this folder (up to 256 MB) and named in the error. */
+  spillDir?: string;
+  /** Reuse connections across sends (one keep-alive agent per environment). */
+  agents?: AgentPool;
+  autoRequestId?: boolean;
+  /** Receives log lines; they carry no secrets. */
+  log?: (line: string) => void;
+  now?: Date;
+}
+
+export interface Timings {
+  /** Phase durations in ms; absent when the phase did not happen (IP address, reused connection). */
+  dns?: number;
+  connect?: number;
+  tls?: number;
+  /** From the start of the send to the first response byte. */
+  firstByte: number;
+  total: number;
+}
+
+export interface TlsInfo {
+  protocol: string | null;
+  cipher: string;
+  peerSubject: string;
+  peerIssuer: string;
+  peerValidTo?: string;
+  /** Whether the server certificate verified (false only with verification off). */
+  authorized: boolean;
+  authorizationError?: string;
+}
+
+export interface SendResult {
+  environment: string;
+  request: PreparedRequest;
+  url: string;
+  status: number;
+  contentType: string;
+  timings: Timings;
+  reusedConnection: boolean;
+  tls?: TlsInfo;
+  clientCertificate?: CertificateSummary;
+  insecure: boolean;
+  /** The response body text and its JSON value. */
+  text: string;
+  json: unknown;
+  responseKey: string;
+  reasonCode: string;
+  statusMessage: string;
+  reason?: ReasonCodeInfo;
+  success: boolean;
+}
+
+export const HARD_SPILL_LIMIT = 256 * 1024 * 1024;
+
+/** One keep-alive agent per environment; a new one when its TLS material changes. */
+export class AgentPool {
+  private readonly agents = new Map<string, { fingerprint: string; agent: http.Agent }>();
+
+  get(env: Environment, protocol: string, material: TlsMaterial): http.Agent {
+    const h = createHash('sha256').update(protocol).update(String(material.options.rejectUnauthorized));
+    for (const b of [material.options.cert, material.options.key, material.options.pfx, material.options.ca]) h.update(b ?? '').update('\0');
+    h.update(material.options.passphrase ?? '');
+    const fingerprint = h.digest('hex');
+    const found = this.agents.get(env.name);
+    if (found?.fingerprint === fingerprint) return found.agent;
+    found?.agent.destroy();
+    const agent = protocol === 'https:'
+      ? new https.Agent({ keepAlive: true, maxSockets: 4, ...material.options })
+      : new http.Agent({ keepAlive: true, maxSockets: 4 });
+    this.agents.set(env.name, { fingerprint, agent });
+    return agent;
+  }
+
+  /** Closes every connection (on deactivate, or when environments change). */
+  destroy(): void {
+    for (const { agent } of this.agents.values()) agent.destroy();
+    this.agents.clear();
+  }
+}
+
+function firstBytes(text: string): string {
+  const t = redactText(text.slice(0, 300)).replace(/\s+/g, ' ').trim();
+  return t.length ? `"${t}${text.length > 300 ? '…' : ''}"` : '(empty body)';
+}
+
+/** Finds `<Op>Response` → Status in a response value. */
+function vipStatus(json: unknown): { key: string; code: string; message: string } | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+  for (const [key, body] of Object.entries(json)) {
+    if (!key.endsWith('Response') || typeof body !== 'object' || body === null) continue;
+    const status = (body as Record<string, unknown>).Status;
+    if (typeof status !== 'object' || status === null) continue;
+    const s = status as Record<string, unknown>;
+    if (typeof s.ReasonCode === 'string') return { key, code: s.ReasonCode.toLowerCase(), message: typeof s.StatusMessage === 'string' ? s.StatusMessage : '' };
+  }
+  return undefined;
+}
+
+/** Parses and sends request file text to the environment. */
+export async function sendText(text: string, env: Environment, options: SendOptions = {}): Promise<SendResult> {
+  return send(buildRequest(text, env, { autoRequestId: options.autoRequestId }), env, options);
+}
+
+export function send(request: PreparedRequest, env: Environment, options: SendOptions = {}): Promise<SendResult> {
+  const log = options.log ?? (() => {});
+  if (options.signal?.aborted) return Promise.reject(new TransportError('cancelled', 'The request was cancelled before it was sent.'));
+  // Preflight: throws before any byte goes out.
+  const material = loadTlsMaterial(env, { passphrase: options.passphrase, now: options.now });
+  const url = request.url;
+  const isHttps = url.protocol === 'https:';
+  const timeoutMs = options.timeoutMs ?? env.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const cap = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const target = { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port || (isHttps ? '443' : '80'), url: url.href };
+  const cc = material.clientCertificate;
+  const netContext = { ca: Boolean(env.ca), clientCertificate: Boolean(material.options.pfx || material.options.cert) };
+  log(`→ POST ${url.href} [${env.name}]${cc ? ` client certificate "${cc.subject}" (expires ${cc.validTo.toISOString()})` : ' no client certificate'}`);
+  if (material.insecure) log(`⚠ Server certificate verification is OFF for environment "${env.name}" (rejectUnauthorized: false).`);
+
+  return new Promise<SendResult>((resolve, reject) => {
+    const t0 = performance.now();
+    const marks: { lookup?: number; connect?: number; secure?: number; response?: number } = {};
+    let settled = false;
+    let abortReason: TransportError | undefined;
+    let spill: { file: string; stream: fs.WriteStream } | undefined;
+    const ms = (t: number | undefined) => (t === undefined ? undefined : Math.round((t - t0) * 10) / 10);
+
+    const finish = (err: TransportError | undefined, result?: SendResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (err) {
+        log(`✗ ${err.message}`);
+        reject(err);
+      } else resolve(result!);
+    };
+    const abort = (err: TransportError) => {
+      abortReason ??= err;
+      req.destroy(err);
+      finish(err);
+    };
+    const onAbort = () => abort(new TransportError('cancelled', 'The request was cancelled; the connection was closed. The service may still have processed it if it had arrived.'));
+    const timer = setTimeout(
+      () => abort(new TransportError('timeout', `No complete response from ${target.host}:${target.port} within ${timeoutMs / 1000} s. The service may be slow or unreachable: check the URL, then retry or raise the timeout (environment "timeoutMs", CLI --timeout).`)),
+      timeoutMs,
+    );
+
+    const reqOptions: https.RequestOptions = {
+      method: 'POST',
+      headers: { ...request.headers, 'Content-Length': Buffer.byteLength(request.body) },
+      agent: options.agents?.get(env, url.protocol, material) ?? false,
+      ...(isHttps ? material.options : {}),
+    };
+    const req = (isHttps ? https : http).request(url, reqOptions);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    req.on('socket', (socket) => {
+      if (req.reusedSocket) return;
+      socket.once('lookup', () => (marks.lookup = performance.now()));
+      socket.once('connect', () => (marks.connect = performance.now()));
+      socket.once('secureConnect', () => (marks.secure = performance.now()));
+    });
+    req.on('error', (e) => finish(abortReason ?? mapNetworkError(e, target, netContext)));
+    req.on('response', (res) => {
+      marks.response = performance.now();
+      const socket = res.socket as tls.TLSSocket;
+      let tlsInfo: TlsInfo | undefined;
+      if (isHttps && typeof socket.getPeerCertificate === 'function') {
+        const peer = socket.getPeerCertificate();
+        const name = (o: Record<string, unknown> | undefined) => (o ? Object.entries(o).map(([k, v]) => `${k}=${String(v)}`).join(', ') : '');
+        tlsInfo = {
+          protocol: socket.getProtocol(),
+          cipher: socket.getCipher()?.name ?? '',
+          peerSubject: name(peer?.subject as unknown as Record<string, unknown>),
+          peerIssuer: name(peer?.issuer as unknown as Record<string, unknown>),
+          peerValidTo: peer?.valid_to,
+          authorized: socket.authorized,
+          authorizationError: socket.authorizationError ? String(socket.authorizationError) : undefined,
+        };
+      }
+      const status = res.statusCode ?? 0;
+      const contentType = String(res.headers['content-type'] ?? '');
+      const declared = Number(res.headers['content-length']);
+      const tooLarge = (received: string, savedTo?: string) => new TransportError('too-large',
+        `The response (HTTP ${status}, ${contentType || 'no content type'}) is larger than the ${Math.round(cap / 1024)} KB cap (${received}). ${savedTo ? `It was saved to ${savedTo}.` : 'Raise the cap (vipApi.maxResponseBytes) to see it.'}`,
+        { status, contentType, savedTo });
+      if (!options.spillDir && Number.isFinite(declared) && declared > cap) {
+        abort(tooLarge(`${declared} bytes announced`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (spill) {
+          if (size > HARD_SPILL_LIMIT) abort(tooLarge(`over ${HARD_SPILL_LIMIT} bytes; stopped`));
+          else spill.stream.write(chunk);
+          return;
+        }
+        chunks.push(chunk);
+        if (size > cap) {
+          if (!options.spillDir) {
+            abort(tooLarge(`more than ${cap} bytes`));
+            return;
+          }
+          fs.mkdirSync(options.spillDir, { recursive: true });
+          const file = path.join(options.spillDir, `vip-response-${Date.now()}.txt`);
+          spill = { file, stream: fs.createWriteStream(file) };
+          for (const c of chunks) spill.stream.write(c);
+          chunks.length = 0;
+        }
+      });
+      res.on('error', (e) => finish(abortReason ?? mapNetworkError(e, target, netContext)));
+      res.on('end', () => {
+        if (settled) return;
+        if (spill) {
+          const s = spill;
+          s.stream.end(() => finish(tooLarge(`${size} bytes`, s.file)));
+          return;
+        }
+        const end = performance.now();
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          finish(new TransportError('not-vip',
+            `The server answered HTTP ${status}${res.statusMessage ? ' ' + res.statusMessage : ''} with ${contentType || 'no content type'} that is not JSON, first bytes: ${firstBytes(text)}. Check the environment URL (path and {operation}).`,
+            { status, contentType }));
+          return;
+        }
+        const vip = vipStatus(json);
+        if (!vip) {
+          finish(new TransportError('not-vip',
+            `The server answered HTTP ${status} with JSON that is not a VIP response (no "<Operation>Response" with "Status"), first bytes: ${firstBytes(text)}. Check the environment URL.`,
+            { status, contentType }));
+          return;
+        }
+        const timings: Timings = {
+          dns: marks.lookup !== undefined ? ms(marks.lookup) : undefined,
+          connect: marks.connect !== undefined ? ms(marks.connect)! - (ms(marks.lookup) ?? 0) : undefined,
+          tls: marks.secure !== undefined && marks.connect !== undefined ? Math.round((marks.secure - marks.connect) * 10) / 10 : undefined,
+          firstByte: ms(marks.response)!,
+          total: ms(end)!,
+        };
+        const reason = getReasonCode(vip.code);
+        const result: SendResult = {
+          environment: env.name,
+          request,
+          url: url.href,
+          status,
+          contentType,
+          timings,
+          reusedConnection: req.reusedSocket,
+          tls: tlsInfo,
+          clientCertificate: material.clientCertificate,
+          insecure: material.insecure,
+          text,
+          json,
+          responseKey: vip.key,
+          reasonCode: vip.code,
+          statusMessage: vip.message,
+          reason,
+          success: vip.code === '0000',
+        };
+        const opMatch = operationForKey(vip.key);
+        log(`← HTTP ${status} ${vip.code} ${vip.message || reason?.message || ''} · ${timings.total} ms` +
+          (tlsInfo ? ` · ${tlsInfo.protocol} ${tlsInfo.cipher} · server "${tlsInfo.peerSubject}"` : '') +
+          (result.reusedConnection ? ' · reused connection' : '') +
+          (opMatch && opMatch.operation.name !== request.operation.name ? ` · ⚠ response key ${vip.key} for ${request.operation.name}` : ''));
+        finish(undefined, result);
+      });
+    });
+    req.end(request.body);
+  });
+}

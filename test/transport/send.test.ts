@@ -1,0 +1,263 @@
+// Sending over real sockets and real (mutual) TLS to a loopback HTTPS server, on 127.0.0.1,
+// 127.0.0.2 and localhost.
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { AgentPool, TransportError, sendText, type Environment, type SendOptions } from '../../core/transport';
+import { makePki, type Pki } from '../helpers/pki';
+import { startTestServer, vipOk, type TestServer } from './testServer';
+
+const REQ = '{ // comment\n "GetServerTimeRequest": { "Version": "3.1" } }';
+let pki: Pki;
+let mtls: TestServer; // 127.0.0.1, requires a client certificate from the test CA
+let mtls2: TestServer; // the same on 127.0.0.2
+const servers: TestServer[] = [];
+
+before(async () => {
+  pki = makePki();
+  mtls = await startTestServer({ cert: pki.server.cert, key: pki.server.key, clientCa: pki.ca.cert });
+  mtls2 = await startTestServer({ cert: pki.server.cert, key: pki.server.key, clientCa: pki.ca.cert, host: '127.0.0.2' });
+  servers.push(mtls, mtls2);
+});
+after(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+const pem = (url: string, extra: Partial<Environment> = {}): Environment => ({ name: 'pem', url, cert: pki.client.cert, key: pki.client.key, ca: pki.ca.cert, ...extra });
+
+async function rejects(p: Promise<unknown>, kind: string, re: RegExp): Promise<TransportError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof TransportError, String(e));
+    assert.equal(e.kind, kind, e.message);
+    assert.match(e.message, re);
+    return e;
+  }
+  assert.fail('expected the send to fail');
+}
+
+describe('send: success', () => {
+  for (const host of ['127.0.0.1', '127.0.0.2', 'localhost']) {
+    test(`PEM client certificate, CA set, on ${host}`, async () => {
+      const server = host === '127.0.0.2' ? mtls2 : mtls;
+      let body = '';
+      server.events.once('request', (r: { body: string; url: string; headers: Record<string, string> }) => {
+        body = r.body;
+        assert.equal(r.url, '/get-server-time');
+        assert.equal(r.headers['content-type'], 'application/json');
+      });
+      const r = await sendText(REQ, pem(server.url(host)));
+      assert.equal(r.status, 200);
+      assert.equal(r.reasonCode, '0000');
+      assert.equal(r.success, true);
+      assert.equal(r.reason?.message, 'Success');
+      assert.equal(r.responseKey, 'GetServerTimeResponse');
+      assert.match(r.tls!.protocol!, /^TLSv1\.[23]$/);
+      assert.ok(r.tls!.cipher.length > 0);
+      assert.equal(r.tls!.peerSubject, 'CN=localhost');
+      assert.equal(r.tls!.authorized, true);
+      assert.match(r.clientCertificate!.subject, /VIP Test Client/);
+      assert.ok(r.timings.total >= r.timings.firstByte && r.timings.firstByte > 0);
+      assert.ok(r.timings.tls! > 0 && r.timings.connect! >= 0);
+      const sent = JSON.parse(body);
+      assert.equal(sent.GetServerTimeRequest.RequestId, (r.json as { GetServerTimeResponse: { RequestId: string } }).GetServerTimeResponse.RequestId);
+    });
+  }
+
+  test('PKCS#12 with passphrase, and encrypted PEM key with passphrase (127.0.0.2)', async () => {
+    const p12 = await sendText(REQ, { name: 'p12', url: mtls2.url(), pfx: pki.client.p12, ca: pki.ca.cert }, { passphrase: pki.passphrase });
+    assert.equal(p12.reasonCode, '0000');
+    const enc = await sendText(REQ, pem(mtls.url(), { key: pki.client.encryptedKey }), { passphrase: pki.passphrase });
+    assert.equal(enc.reasonCode, '0000');
+  });
+
+  test('a non-0000 VIP reason code is a result, with its catalog entry', async () => {
+    const r = await sendText('{"GetServerTimeRequest":{"Version":"3.1"}}', pem(mtls.url().replace('{operation}', 'nope/{operation}')));
+    assert.equal(r.reasonCode, '4e10');
+    assert.equal(r.success, false);
+    assert.match(r.reason!.solution, /URL/);
+  });
+
+  test('keep-alive: the second send reuses the connection (no new TLS handshake)', async () => {
+    const agents = new AgentPool();
+    try {
+      const before = mtls2.handshakes;
+      const a = await sendText(REQ, pem(mtls2.url()), { agents });
+      const b = await sendText(REQ, pem(mtls2.url()), { agents });
+      assert.equal(a.reusedConnection, false);
+      assert.equal(b.reusedConnection, true);
+      assert.equal(b.timings.tls, undefined);
+      assert.equal(mtls2.handshakes - before, 1);
+    } finally {
+      agents.destroy();
+    }
+  });
+});
+
+describe('send: server certificate', () => {
+  test('untrusted without the CA; trusted with it', async () => {
+    await rejects(sendText(REQ, pem(mtls.url(), { ca: undefined })), 'server-certificate', /is not trusted.*set the CA file \(ca\)/);
+    assert.equal((await sendText(REQ, pem(mtls.url()))).reasonCode, '0000');
+  });
+
+  test('server certificate from another CA, with our CA set', async () => {
+    const rogue = await startTestServer({ cert: pki.untrusted.serverCert, key: pki.untrusted.serverKey, host: '127.0.0.2' });
+    servers.push(rogue);
+    await rejects(sendText(REQ, pem(rogue.url())), 'server-certificate', /not trusted.*Check that the CA file/);
+    // Explicitly turned off: it works, and says so.
+    const lines: string[] = [];
+    const r = await sendText(REQ, pem(rogue.url(), { rejectUnauthorized: false }), { log: (l) => lines.push(l) });
+    assert.equal(r.insecure, true);
+    assert.equal(r.tls!.authorized, false);
+    assert.ok(lines.some((l) => /verification is OFF/.test(l)));
+  });
+
+  test('name mismatch', async () => {
+    const dir = fs.mkdtempSync(path.join(pki.dir, 'other-'));
+    const o = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    o(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-out', 'o.key']);
+    o(['req', '-new', '-key', 'o.key', '-subj', '/CN=other.test', '-out', 'o.csr']);
+    fs.writeFileSync(path.join(dir, 'o.ext'), 'subjectAltName=DNS:other.test\nextendedKeyUsage=serverAuth\n');
+    o(['x509', '-req', '-in', 'o.csr', '-CA', pki.ca.cert, '-CAkey', path.join(pki.dir, 'ca.key'), '-set_serial', '77', '-days', '1', '-extfile', 'o.ext', '-out', 'o.crt']);
+    const s = await startTestServer({ cert: path.join(dir, 'o.crt'), key: path.join(dir, 'o.key') });
+    servers.push(s);
+    await rejects(sendText(REQ, pem(s.url())), 'server-certificate', /does not name "127\.0\.0\.1".*Use the host name/);
+  });
+});
+
+describe('send: our certificate refused by the server', () => {
+  test('no client certificate', async () => {
+    await rejects(sendText(REQ, { name: 'none', url: mtls2.url(), ca: pki.ca.cert }), 'handshake', /requires a client certificate .*this environment has none\. Set "pfx"/);
+  });
+  test('client certificate from an untrusted CA', async () => {
+    await rejects(sendText(REQ, pem(mtls.url(), { cert: pki.untrusted.clientCert, key: pki.untrusted.clientKey })), 'handshake', /rejected our client certificate|closed by the server/);
+  });
+  test('preflight stops an expired certificate before connecting', async () => {
+    const before = mtls.handshakes;
+    await rejects(sendText(REQ, pem(mtls.url(), { cert: pki.expiredClient.cert, key: pki.expiredClient.key })), 'tls-material', /expired on 2020-02-01/);
+    assert.equal(mtls.handshakes, before);
+  });
+});
+
+describe('send: network failures, timeout, cancel, size, content', () => {
+  test('connection refused', async () => {
+    const probe = net.createServer().listen(0, '127.0.0.2');
+    await once(probe, 'listening');
+    const port = (probe.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    await rejects(sendText(REQ, pem(`https://127.0.0.2:${port}/{operation}`)), 'refused', /Connection refused by 127\.0\.0\.2:\d+.*Check the host and port/);
+  });
+
+  test('timeout when the server never answers', async () => {
+    const s = await startTestServer({ cert: pki.server.cert, key: pki.server.key });
+    servers.push(s);
+    s.handler = () => {}; // never answers
+    await rejects(sendText(REQ, pem(s.url()), { timeoutMs: 300 }), 'timeout', /within 0\.3 s.*raise the timeout/);
+  });
+
+  test('cancel mid-request closes the socket', async () => {
+    const s = await startTestServer({ cert: pki.server.cert, key: pki.server.key, host: '127.0.0.2' });
+    servers.push(s);
+    s.handler = () => {};
+    const ac = new AbortController();
+    s.events.once('request', () => ac.abort());
+    const closed = once(s.events, 'close-socket');
+    await rejects(sendText(REQ, pem(s.url()), { signal: ac.signal }), 'cancelled', /cancelled; the connection was closed/);
+    await closed;
+  });
+
+  test('cancel while the response streams in', async () => {
+    const s = await startTestServer({ cert: pki.server.cert, key: pki.server.key });
+    servers.push(s);
+    const ac = new AbortController();
+    s.handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('{"GetServerTimeResponse": {', () => ac.abort());
+    };
+    await rejects(sendText(REQ, pem(s.url()), { signal: ac.signal }), 'cancelled', /cancelled/);
+  });
+
+  test('oversize response: refused, or saved to a file', async () => {
+    const s = await startTestServer({ cert: pki.server.cert, key: pki.server.key, host: '127.0.0.2' });
+    servers.push(s);
+    const big = JSON.stringify({ GetServerTimeResponse: { Pad: 'x'.repeat(300_000), Status: { ReasonCode: '0000' } } });
+    s.handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' }); // chunked: no Content-Length
+      res.end(big);
+    };
+    await rejects(sendText(REQ, pem(s.url()), { maxResponseBytes: 100_000 }), 'too-large', /larger than the 98 KB cap/);
+    const spillDir = path.join(pki.dir, 'spill');
+    const e = await rejects(sendText(REQ, pem(s.url()), { maxResponseBytes: 100_000, spillDir }), 'too-large', /saved to/);
+    assert.equal(fs.readFileSync(e.details.savedTo!, 'utf8'), big);
+  });
+
+  test('non-JSON and non-VIP responses show status, content type and first bytes', async () => {
+    const s = await startTestServer({ cert: pki.server.cert, key: pki.server.key });
+    servers.push(s);
+    s.handler = (_req, res) => {
+      res.writeHead(404, { 'Content-Type': 'text/html' });
+      res.end('<html><body>Not Found</body></html>');
+    };
+    await rejects(sendText(REQ, pem(s.url())), 'not-vip', /HTTP 404 Not Found with text\/html that is not JSON, first bytes: "<html><body>Not Found/);
+    s.handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"error":"nope"}');
+    };
+    await rejects(sendText(REQ, pem(s.url())), 'not-vip', /HTTP 200 with JSON that is not a VIP response.*\{"error":"nope"\}/);
+  });
+
+  test('plain http to loopback works; the body has no comments', async () => {
+    const { createServer } = await import('node:http');
+    const srv = createServer((req, res) => {
+      let b = '';
+      req.on('data', (c) => (b += c)).on('end', () => vipOk(Object.assign(req, { body: b }), res));
+    }).listen(0, '127.0.0.1');
+    await once(srv, 'listening');
+    try {
+      const r = await sendText(REQ, { name: 'h', url: `http://127.0.0.1:${(srv.address() as net.AddressInfo).port}/{operation}` });
+      assert.equal(r.reasonCode, '0000');
+      assert.equal(r.tls, undefined);
+    } finally {
+      srv.close();
+    }
+  });
+});
+
+describe('send: redaction', () => {
+  test('log lines and error messages carry no OTP and no passphrase', async () => {
+    const s = await startTestServer({ cert: pki.server.cert, key: pki.server.key });
+    servers.push(s);
+    const lines: string[] = [];
+    const opts: SendOptions = { passphrase: pki.passphrase, log: (l) => lines.push(l) };
+    const req = '{"ValidateRequest":{"Version":"3.1","TokenId":"VSMT11112222","OTP":"987654"}}';
+    s.handler = (_r, res) => {
+      res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end('echo: {"OTP":"987654","TemporaryPassword":"Zq7Xy2"}');
+    };
+    const e = await rejects(sendText(req, pem(s.url(), { key: pki.client.encryptedKey }), opts), 'not-vip', /HTTP 500/);
+    s.handler = vipOk;
+    await sendText(req, pem(s.url(), { key: pki.client.encryptedKey }), opts);
+    const all = lines.join('\n') + e.message;
+    assert.ok(lines.length >= 3);
+    for (const secret of ['987654', 'Zq7Xy2', pki.passphrase]) assert.ok(!all.includes(secret), `${secret} leaked: ${all}`);
+    assert.match(e.message, /«redacted»/);
+  });
+});
+
+describe('toCurl', () => {
+  test('the generated command works with real curl (PKCS#12 with the passphrase from the environment)', async () => {
+    const { promisify } = await import('node:util');
+    const { execFile } = await import('node:child_process');
+    const { buildRequest, toCurl } = await import('../../core/transport');
+    const env: Environment = { name: 'p12', url: mtls2.url(), pfx: pki.client.p12, ca: pki.ca.cert };
+    const cmd = toCurl(buildRequest(REQ, env), env, { needsPassphrase: true });
+    assert.ok(!cmd.includes(pki.passphrase));
+    const { stdout } = await promisify(execFile)('sh', ['-c', cmd], { env: { PATH: process.env.PATH, VIP_CERT_PASSPHRASE: pki.passphrase } });
+    assert.equal(JSON.parse(stdout).GetServerTimeResponse.Status.ReasonCode, '0000');
+  });
+});
