@@ -1,0 +1,224 @@
+// Quick fixes for findings: each a list of text edits (jsonc-parser `modify`, so insertions are
+// formatted and commas kept right), with `isPreferred` when one fix is the obvious one.
+import { applyEdits, modify, type Edit, type FormattingOptions } from 'jsonc-parser';
+import { getSchema, operationForKey } from '../data/catalog';
+import type { VipDocument } from './document';
+import { propertiesOf, resolve, schemaAt } from './schemaWalk';
+import { requiredFieldsInOrder } from './skeleton';
+import { closest, editDistance } from './suggest';
+import type { Finding, JsonPath } from './types';
+import { analyze } from './validate';
+import { expirationChoices, newRequestId, placeholderValue, preferredVersion, type ValueContext } from './values';
+
+export interface QuickFix {
+  title: string;
+  edits: Edit[];
+  isPreferred?: boolean;
+}
+
+export interface FixContext {
+  now: Date;
+  supportedVersions: readonly string[];
+  /** Indentation for inserted fields; guessed from the document when absent. */
+  formatting?: FormattingOptions;
+}
+
+/** The part of a finding a quick fix needs (an LSP diagnostic carries the same in `data`). */
+export type FixableFinding = Pick<Finding, 'rule' | 'path' | 'data' | 'code'>;
+
+/** Fixes whose outcome depends on the value are checked by re-analysing; skipped for huge documents. */
+const VERIFY_LIMIT = 200_000;
+
+export function quickFixes(doc: VipDocument, finding: FixableFinding, ctx: FixContext): QuickFix[] {
+  const path = finding.path;
+  if (!path) return [];
+  const f = new Fixer(doc, ctx);
+  const data = finding.data ?? {};
+  const field = path[path.length - 1];
+  const value = doc.nodeAt(path)?.value;
+
+  switch (finding.rule) {
+    case 'version.unsupported': {
+      const supported = stringList(data.supported) ?? [...ctx.supportedVersions];
+      const best = preferredVersion(supported);
+      return supported.map((v) => ({ title: `Set Version to "${v}"`, edits: f.set(path, v), isPreferred: v === best }));
+    }
+    case 'expiration.past':
+    case 'expiration.tooFar':
+      return f.expirationFixes(path, finding.rule === 'expiration.past' ? 0 : 1);
+    case 'schema.required':
+    case 'schema.dependency': {
+      const missing = String(data.missing);
+      const objectPath = finding.rule === 'schema.required' ? path : path.slice(0, -1);
+      const fixes = [{ title: `Add ${finding.rule === 'schema.required' ? 'required field' : 'field'} "${missing}"`, edits: f.addFields(objectPath, [missing]), isPreferred: true }];
+      const allMissing = finding.rule === 'schema.required' ? f.missingRequired(objectPath) : [];
+      if (allMissing.length > 1) fixes.push({ title: `Add all missing required fields (${allMissing.join(', ')})`, edits: f.addFields(objectPath, allMissing), isPreferred: false });
+      return fixes;
+    }
+    case 'schema.unknownField': {
+      const name = String(data.field ?? field);
+      const present = f.keysOf(path.slice(0, -1));
+      const suggestions = (stringList(data.suggestions) ?? []).filter((s) => !present.has(s));
+      const distances = suggestions.map((s) => editDistance(name, s));
+      const clearWinner = suggestions.length === 1 || (suggestions.length > 1 && distances[0] < distances[1]);
+      return [
+        ...suggestions.map((s, i) => ({ title: `Rename "${name}" to "${s}"`, edits: f.renameKey(path, s), isPreferred: i === 0 && clearWinner })),
+        { title: `Remove "${name}" (not a field of this operation)`, edits: f.remove(path) },
+      ];
+    }
+    case 'document.unknownOperation': {
+      // Best first: the operation under which the body has the fewest errors, then the closest name.
+      const ranked = (stringList(data.suggestions) ?? [])
+        .map((s) => ({ s, edits: f.renameKey(path, s), distance: editDistance(String(field), s) }))
+        .map((r) => ({ ...r, errors: f.errorsAfter(r.edits) }))
+        .sort((a, b) => a.errors - b.errors || a.distance - b.distance);
+      const [best, next] = ranked;
+      const clearWinner = !!best && (!next || best.errors < next.errors || best.distance < next.distance);
+      return ranked.map((r) => ({ title: `Rename "${String(field)}" to "${r.s}"`, edits: r.edits, isPreferred: clearWinner && r === best }));
+    }
+    case 'requestId.alias':
+      return [{ title: 'Rename "Id" to "RequestId"', edits: f.renameKey(path, 'RequestId'), isPreferred: true }];
+    case 'requestId.both':
+      return [{ title: 'Remove "Id" (keep "RequestId")', edits: f.remove(path), isPreferred: true }];
+    case 'schema.enum': {
+      const allowed = stringList(data.allowed) ?? [];
+      const best = typeof value === 'string' ? closest(value, allowed)[0] : undefined;
+      return allowed.map((a) => ({ title: `Set ${String(field)} to "${a}"`, edits: f.set(path, a), isPreferred: allowed.length === 1 || a === best }));
+    }
+  }
+
+  const fixes: QuickFix[] = [];
+  if (finding.rule.startsWith('schema.')) {
+    // Value fixes that only help if the result validates: checked by re-analysis.
+    if (typeof value === 'number' || typeof value === 'boolean') {
+      fixes.push({ title: `Write ${String(field)} as the string "${String(value)}"`, edits: f.set(path, String(value)), isPreferred: true });
+    } else if (typeof value === 'string' && value.trim() !== value) {
+      fixes.push({ title: `Remove the spaces around ${String(field)}`, edits: f.set(path, value.trim()), isPreferred: true });
+    }
+    const fieldSchema = f.schemaAt(path);
+    const max = resolve(fieldSchema)?.maxLength;
+    if (finding.rule === 'schema.maxLength' && typeof value === 'string' && typeof max === 'number' && !finding.code?.match(/^49/)) {
+      fixes.push({ title: `Shorten ${String(field)} to ${max} characters`, edits: f.set(path, [...value].slice(0, max).join('')) });
+    }
+    if (finding.rule === 'schema.format' && resolve(fieldSchema)?.format === 'date-time') {
+      fixes.push(...f.expirationFixes(path, -1));
+    }
+    if (field === 'RequestId' || field === 'Id') fixes.push({ title: 'Replace with a new request id', edits: f.set(path, newRequestId()) });
+  }
+  const verified = fixes.filter((fix) => f.clears(fix, finding));
+  // 4952: the temporary password can always be cleared (an empty value is valid); never invent one.
+  if (finding.code === '4952') verified.push({ title: `Clear the temporary password (set ${String(field)} to "")`, edits: f.set(path, '') });
+  return verified;
+}
+
+class Fixer {
+  private readonly formatting: FormattingOptions;
+
+  constructor(private readonly doc: VipDocument, private readonly ctx: FixContext) {
+    this.formatting = ctx.formatting ?? guessFormatting(doc.text);
+  }
+
+  private get values(): ValueContext {
+    const key = this.doc.root.key;
+    return { now: this.ctx.now, supportedVersions: this.ctx.supportedVersions, operation: key ? operationForKey(key)?.operation : undefined };
+  }
+
+  schemaAt(path: JsonPath) {
+    const found = typeof path[0] === 'string' ? operationForKey(path[0]) : undefined;
+    return found ? schemaAt(getSchema(found.operation.name, found.kind), path) : undefined;
+  }
+
+  set(path: JsonPath, value: unknown): Edit[] {
+    return modify(this.doc.text, path, value, { formattingOptions: this.formatting });
+  }
+
+  remove(path: JsonPath): Edit[] {
+    return modify(this.doc.text, path, undefined, { formattingOptions: this.formatting });
+  }
+
+  renameKey(path: JsonPath, name: string): Edit[] {
+    const span = this.doc.spanOf(path, true);
+    return span ? [{ offset: span.offset, length: span.length, content: JSON.stringify(name) }] : [];
+  }
+
+  keysOf(objectPath: JsonPath): Set<string> {
+    const node = this.doc.nodeAt(objectPath);
+    return new Set((node?.type === 'object' ? node.children ?? [] : []).map((p) => String(p.children?.[0]?.value)));
+  }
+
+  missingRequired(objectPath: JsonPath): string[] {
+    const present = this.keysOf(objectPath);
+    return requiredFieldsInOrder(this.schemaAt(objectPath)).filter((name) => !present.has(name));
+  }
+
+  /** Inserts fields with placeholder values, each at its place in schema (XSD sequence) order. */
+  addFields(objectPath: JsonPath, names: string[]): Edit[] {
+    const objectSchema = this.schemaAt(objectPath);
+    const order = Object.keys(propertiesOf(objectSchema));
+    let text = this.doc.text;
+    const taken = this.doc.nodeAt(objectPath)?.children?.map((p) => p.children?.[1]?.value) ?? [];
+    for (const name of names) {
+      const value = placeholderValue(name, propertiesOf(objectSchema)[name], this.values, taken);
+      taken.push(value);
+      const rank = order.indexOf(name);
+      const getInsertionIndex = (existing: string[]) => {
+        let index = 0;
+        existing.forEach((key, i) => {
+          const r = order.indexOf(key);
+          if (r >= 0 && r < rank) index = i + 1;
+        });
+        return index;
+      };
+      text = applyEdits(text, modify(text, [...objectPath, name], value, { formattingOptions: this.formatting, getInsertionIndex }));
+    }
+    return [diffEdit(this.doc.text, text)];
+  }
+
+  /** ExpirationDate fixes: now + 1 day and the operation's maximum; `preferred` indexes them (-1: none). */
+  expirationFixes(path: JsonPath, preferred: number): QuickFix[] {
+    return expirationChoices(this.values).map((c, i) => ({
+      title: `Set ${String(path[path.length - 1])} to ${String(c.value)} (${c.detail})`,
+      edits: this.set(path, c.value),
+      isPreferred: i === preferred,
+    }));
+  }
+
+  private get settings() {
+    return { now: () => this.ctx.now, supportedVersions: [...this.ctx.supportedVersions] };
+  }
+
+  errorsAfter(edits: Edit[]): number {
+    if (this.doc.text.length > VERIFY_LIMIT) return 0;
+    return analyze(applyEdits(this.doc.text, edits), this.settings).filter((x) => x.severity === 'error').length;
+  }
+
+  /** True when applying `fix` removes `finding` and adds no error. */
+  clears(fix: QuickFix, finding: FixableFinding): boolean {
+    if (this.doc.text.length > VERIFY_LIMIT) return true;
+    const before = analyze(this.doc, this.settings).filter((x) => x.severity === 'error').length;
+    const after = analyze(applyEdits(this.doc.text, fix.edits), this.settings);
+    const same = after.some((x) => x.rule === finding.rule && JSON.stringify(x.path) === JSON.stringify(finding.path));
+    return !same && after.filter((x) => x.severity === 'error').length < before;
+  }
+}
+
+/** One edit that turns `before` into `after` (common prefix and suffix left alone). */
+export function diffEdit(before: string, after: string): Edit {
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  return { offset: start, length: before.length - start - end, content: after.slice(start, after.length - end) };
+}
+
+/** Indentation of the document's first indented line; two spaces when there is none. */
+export function guessFormatting(text: string): FormattingOptions {
+  const m = /\n([ \t]+)\S/.exec(text);
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  if (m?.[1].startsWith('\t')) return { insertSpaces: false, tabSize: 4, eol };
+  return { insertSpaces: true, tabSize: m ? Math.min(m[1].length, 8) : 2, eol };
+}
+
+function stringList(v: unknown): string[] | undefined {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+}

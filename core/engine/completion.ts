@@ -1,0 +1,207 @@
+// Completion at a position: operation keys with skeletons at the root, the fields an operation
+// still lacks inside it, and values (enums, booleans, versions, dates, reason codes) after a colon.
+// jsonc-parser's getLocation reads the path even in incomplete text, so this works while typing.
+import { getLocation, type Edit, type Location } from 'jsonc-parser';
+import { allDocumentKeys, getSchema, operationForKey, type JsonSchema } from '../data/catalog';
+import type { VipDocument } from './document';
+import { operationHover } from './hover';
+import { descriptionOf, propertiesOf, requiredOf, resolve, schemaAt, typeLabel } from './schemaWalk';
+import { escapeSnippet, fieldSnippet, operationSnippet, TabStops, valueSnippet } from './skeleton';
+import type { JsonPath, Span } from './types';
+import { valueChoices, type ValueContext } from './values';
+
+export type CompletionKind = 'operation' | 'field' | 'value' | 'reasonCode';
+
+export interface CompletionProposal {
+  label: string;
+  kind: CompletionKind;
+  detail?: string;
+  /** Markdown. */
+  documentation?: string;
+  insertText: string;
+  snippet: boolean;
+  /** The text the proposal replaces (the partly typed word or string). */
+  replace: Span;
+  filterText?: string;
+  sortText: string;
+  preselect?: boolean;
+  deprecated?: boolean;
+  /** E.g. the comma a missing separator needs, placed after the previous value. */
+  additionalEdits?: Edit[];
+}
+
+export interface CompletionContext {
+  now: Date;
+  supportedVersions: readonly string[];
+}
+
+/** Characters of a bare word being typed outside quotes (e.g. `Reas` or `tru`). */
+const WORD = /[A-Za-z0-9_.-]/;
+/** The last character of a value after which a new property needs a comma. */
+const VALUE_END = /["}\]0-9el]/;
+/** The `Id` alias of `RequestId` is accepted but never proposed. */
+const NOT_PROPOSED = new Set(['Id']);
+
+export function completionsAt(doc: VipDocument, offset: number, ctx: CompletionContext): CompletionProposal[] {
+  const text = doc.text;
+  const at = Math.max(0, Math.min(offset, text.length));
+  let location: Location;
+  try {
+    location = getLocation(text, at);
+  } catch {
+    return []; // absurd nesting
+  }
+  const prev = location.previousNode;
+  const prevEnd = prev ? prev.offset + prev.length : -1;
+  const prevIsString = prev?.type === 'string' || prev?.type === 'property';
+  const terminated = !!prev && prevIsString && isTerminatedString(text, prev.offset, prevEnd);
+  const inPrev = !!prev && at > prev.offset && (at < prevEnd || (at === prevEnd && (!terminated || location.isAtPropertyKey)));
+
+  if (location.isAtPropertyKey || (prev && !inPrev && at >= prevEnd)) {
+    // A property name: either at a key, or after a complete value (a comma is then missing).
+    const objectPath = location.path.slice(0, -1);
+    const replace = inPrev ? { offset: prev!.offset, length: (terminated ? prevEnd : at) - prev!.offset } : wordBefore(text, at);
+    return propertyProposals(doc, objectPath, replace, ctx);
+  }
+  if (location.path.length === 0) {
+    return propertyProposals(doc, [], wordBefore(text, at), ctx, true);
+  }
+  const replace = inPrev ? { offset: prev!.offset, length: (prevIsString && !terminated ? at : prevEnd) - prev!.offset } : wordBefore(text, at);
+  return valueProposals(doc, location.path, replace, ctx);
+}
+
+function propertyProposals(doc: VipDocument, objectPath: JsonPath, replace: Span, ctx: CompletionContext, wholeDocument = false): CompletionProposal[] {
+  const text = doc.text;
+  const end = replace.offset + replace.length;
+  const keyOnly = nextSignificant(text, end) === ':';
+  const comma = !keyOnly && nextSignificant(text, end) === '"' ? ',' : '';
+  const additionalEdits = leadingComma(text, replace.offset);
+  const quoted = text[replace.offset] === '"';
+  const common = { replace, additionalEdits, snippet: !keyOnly };
+
+  if (objectPath.length === 0) {
+    const ctxValues: ValueContext = { now: ctx.now, supportedVersions: ctx.supportedVersions };
+    return allDocumentKeys().map((key, i) => {
+      const { operation, kind } = operationForKey(key)!;
+      const insert = keyOnly ? `"${key}"` : operationSnippet(operation.name, kind, ctxValues, { wholeDocument }) + comma;
+      return {
+        ...common,
+        label: key,
+        kind: 'operation' as const,
+        detail: operation.summary,
+        documentation: operationHover(operation, kind),
+        insertText: insert,
+        filterText: quoted ? `"${key}"` : key,
+        // Common operations first, requests before responses, then catalog order.
+        sortText: `${operation.common ? 0 : 1}${kind === 'request' ? 0 : 1}${String(i).padStart(3, '0')}`,
+      };
+    });
+  }
+
+  const found = typeof objectPath[0] === 'string' ? operationForKey(objectPath[0]) : undefined;
+  if (!found) return [];
+  const objectSchema = schemaAt(getSchema(found.operation.name, found.kind), objectPath);
+  if (resolve(objectSchema)?.type === 'array') return [];
+  const properties = propertiesOf(objectSchema);
+  const required = requiredOf(objectSchema);
+  const present = presentKeys(doc, objectPath, replace);
+  const ctxValues: ValueContext = { now: ctx.now, supportedVersions: ctx.supportedVersions, operation: found.operation };
+  return Object.entries(properties)
+    .filter(([name]) => !present.has(name) && !NOT_PROPOSED.has(name))
+    .map(([name, schema], i) => {
+      const isRequired = required.includes(name);
+      const s = resolve(schema);
+      return {
+        ...common,
+        label: name,
+        kind: 'field' as const,
+        detail: `${typeLabel(schema)}${isRequired ? ' · required' : ''}`,
+        documentation: descriptionOf(schema),
+        insertText: keyOnly ? `"${escapeSnippet(name)}"` : fieldSnippet(name, schema, ctxValues, new TabStops()) + comma,
+        filterText: quoted ? `"${name}"` : name,
+        sortText: `${isRequired ? 0 : 1}${String(i).padStart(3, '0')}`,
+        deprecated: typeof s?.deprecationMessage === 'string',
+      };
+    });
+}
+
+function valueProposals(doc: VipDocument, path: JsonPath, replace: Span, ctx: CompletionContext): CompletionProposal[] {
+  const found = typeof path[0] === 'string' ? operationForKey(path[0]) : undefined;
+  if (!found || path.length < 2) return [];
+  const schema = schemaAt(getSchema(found.operation.name, found.kind), path);
+  if (!schema) return [];
+  const name = [...path].reverse().find((s) => typeof s === 'string');
+  const ctxValues: ValueContext = { now: ctx.now, supportedVersions: ctx.supportedVersions, operation: found.operation };
+  const comma = nextSignificant(doc.text, replace.offset + replace.length) === '"' ? ',' : '';
+  const quoted = doc.text[replace.offset] === '"';
+  const choices = valueChoices(typeof path[path.length - 1] === 'number' ? undefined : name, schema, ctxValues);
+  const proposals: CompletionProposal[] = choices.map((choice, i) => {
+    const json = JSON.stringify(choice.value);
+    return {
+      label: json,
+      kind: name === 'ReasonCode' ? ('reasonCode' as const) : ('value' as const),
+      detail: choice.detail,
+      documentation: choice.description,
+      insertText: json + comma,
+      snippet: false,
+      replace,
+      filterText: quoted || typeof choice.value !== 'string' ? json : String(choice.value),
+      sortText: String(i).padStart(3, '0'),
+      preselect: choice.preferred,
+    };
+  });
+  const s = resolve(schema);
+  const types = (Array.isArray(s?.type) ? s.type : [s?.type]) as unknown[];
+  if (!proposals.length && (types.includes('object') || types.includes('array')) && replace.length === 0) {
+    const isObject = types[0] === 'object' || !types.includes('array');
+    proposals.push({
+      label: isObject ? '{…}' : '[…]',
+      kind: 'value',
+      detail: typeLabel(schema),
+      documentation: descriptionOf(schema),
+      insertText: valueSnippet(name, isObject ? schema : (s as JsonSchema), ctxValues, new TabStops()) + comma,
+      snippet: true,
+      replace,
+      sortText: '000',
+    });
+  }
+  return proposals;
+}
+
+/** Keys already in the object at `objectPath`, except the one being typed. */
+function presentKeys(doc: VipDocument, objectPath: JsonPath, replace: Span): Set<string> {
+  const node = doc.nodeAt(objectPath);
+  const keys = new Set<string>();
+  if (node?.type !== 'object') return keys;
+  for (const property of node.children ?? []) {
+    const key = property.children?.[0];
+    if (key && key.offset !== replace.offset && typeof key.value === 'string') keys.add(key.value);
+  }
+  return keys;
+}
+
+function isTerminatedString(text: string, start: number, end: number): boolean {
+  if (end - start < 2 || text[end - 1] !== '"') return false;
+  let backslashes = 0;
+  for (let i = end - 2; i > start && text[i] === '\\'; i--) backslashes++;
+  return backslashes % 2 === 0;
+}
+
+function wordBefore(text: string, offset: number): Span {
+  let start = offset;
+  while (start > 0 && WORD.test(text[start - 1])) start--;
+  return { offset: start, length: offset - start };
+}
+
+function nextSignificant(text: string, offset: number): string | undefined {
+  const m = /\S/.exec(text.slice(offset, offset + 2000));
+  return m?.[0];
+}
+
+/** A comma after the previous value when a property is inserted right after it without one. */
+function leadingComma(text: string, offset: number): Edit[] | undefined {
+  let i = offset - 1;
+  while (i >= 0 && /\s/.test(text[i])) i--;
+  if (i < 0 || !VALUE_END.test(text[i])) return undefined;
+  return [{ offset: i + 1, length: 0, content: ',' }];
+}
