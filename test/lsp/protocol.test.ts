@@ -24,7 +24,7 @@ describe('push diagnostics (client without pull support)', () => {
     const [d, ...rest] = await client.diagnosticsForVersion('file:///w/a.vip.json', 1);
     assert.equal(rest.length, 0);
     assert.deepEqual([d.code, d.source, d.severity, d.range], ['4e04', 'vip', 1, versionValue]);
-    assert.match(d.message, /Unsupported service protocol version/);
+    assert.match(d.message as string, /Unsupported service protocol version/);
   });
 
   test('an incremental change that fixes the version clears the diagnostic', async () => {
