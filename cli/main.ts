@@ -1,6 +1,7 @@
 // `vip-api`: the command-line adapter over the same engine (and, later, transport and simulator).
 import { runCheck } from './check';
 import { runExplain } from './explain';
+import { SEND_HELP, runSend } from './send';
 
 const HELP = `vip-api — check, explain and send VIP Credential Management API requests
 
@@ -10,7 +11,7 @@ Usage:
       Exit 1 when any error is found, 0 otherwise, 2 on usage errors.
   vip-api explain <reason code>
       Print what a VIP reason code means and what to do (e.g. vip-api explain 4e04).
-  vip-api --help | --version
+${SEND_HELP}  vip-api --help | --version
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -20,6 +21,8 @@ export async function main(argv: string[]): Promise<number> {
       return runCheck(rest);
     case 'explain':
       return runExplain(rest);
+    case 'send':
+      return runSend(rest);
     case undefined:
     case '-h':
     case '--help':

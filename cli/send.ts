@@ -1,0 +1,176 @@
+// `vip-api send`: one request file → the service (or the built-in simulator) → the response on stdout.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
+import {
+  TransportError,
+  buildRequest,
+  resolveEnvironment,
+  send,
+  validateEnvironment,
+  type Environment,
+  type SendResult,
+} from '../core/transport';
+
+export const SEND_HELP = `  vip-api send <file> [--env NAME [--config FILE] | --url URL] [--cert F --key F | --pfx F]
+                [--passphrase-env VAR] [--ca F] [--timeout MS] [--insecure] [--verbose] [--force]
+      Send a request file. --url is a template: {operation} becomes the kebab-case operation
+      (e.g. https://vip.example.com/rest/{operation}); --env reads "vipApi.environments" from
+      --config (default .vscode/settings.json). The passphrase of an encrypted key or PKCS#12 file
+      is read from the environment variable named by --passphrase-env. Without --url or --env the
+      built-in simulator answers. The response JSON goes to stdout, a summary to stderr.
+      Exit 0 for reason code 0000, 2 for another VIP reason code, 1 for transport or usage errors.
+`;
+
+/** Starts something that answers VIP requests at `url` (the built-in simulator). */
+export type SimulatorStarter = () => Promise<{ url: string; close(): Promise<void> } | undefined>;
+
+export interface SendDeps {
+  startSimulator?: SimulatorStarter;
+  stdout?: (s: string) => void;
+  stderr?: (s: string) => void;
+  vars?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+class UsageError extends Error {}
+
+/** The built-in simulator on 127.0.0.1 (an ephemeral port), for one request. */
+export const startBuiltInSimulator: SimulatorStarter = async () => undefined;
+
+/** Environments from a settings.json-like file: `{"vipApi.environments": [...]}`, `{"environments": [...]}` or `[...]`. */
+export function loadEnvironmentsFile(file: string): Environment[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read the config file ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)}).`);
+  }
+  const errors: ParseError[] = [];
+  const value = parseJsonc(text, errors, { allowTrailingComma: true }) as unknown;
+  if (errors.length) throw new UsageError(`the config file ${file} is not valid JSON (with comments).`);
+  const list = Array.isArray(value)
+    ? value
+    : typeof value === 'object' && value !== null
+      ? ((value as Record<string, unknown>)['vipApi.environments'] ?? (value as Record<string, unknown>).environments)
+      : undefined;
+  if (!Array.isArray(list)) throw new UsageError(`the config file ${file} has no "vipApi.environments" list.`);
+  return list.map((v, i) => validateEnvironment(v, `${file}: environments[${i}]`));
+}
+
+function summary(r: SendResult): string {
+  const rc = r.reason;
+  const text = r.statusMessage || rc?.message || '';
+  const fix = !r.success && rc?.solution ? ` — ${rc.solution}` : '';
+  const tls = r.tls ? `, ${r.tls.protocol}` : '';
+  return `${r.reasonCode} ${text}${fix} · ${Math.round(r.timings.total)} ms (HTTP ${r.status}${tls}, ${r.environment})`;
+}
+
+export async function runSend(args: string[], deps: SendDeps = {}): Promise<number> {
+  const out = deps.stdout ?? ((s: string) => void process.stdout.write(s));
+  const err = deps.stderr ?? ((s: string) => void process.stderr.write(s));
+  const vars = deps.vars ?? process.env;
+  const cwd = deps.cwd ?? process.cwd();
+  let simulator: { url: string; close(): Promise<void> } | undefined;
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          env: { type: 'string' },
+          config: { type: 'string' },
+          url: { type: 'string' },
+          cert: { type: 'string' },
+          key: { type: 'string' },
+          pfx: { type: 'string' },
+          'passphrase-env': { type: 'string' },
+          ca: { type: 'string' },
+          timeout: { type: 'string' },
+          insecure: { type: 'boolean' },
+          verbose: { type: 'boolean' },
+          force: { type: 'boolean' },
+          'no-request-id': { type: 'boolean' },
+        },
+      });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const o = parsed.values;
+    if (parsed.positionals.length !== 1) throw new UsageError('name exactly one request file, e.g. vip-api send deactivate.vip.json');
+    if (o.env && o.url) throw new UsageError('give either --env or --url, not both.');
+    if (o.config && !o.env) throw new UsageError('--config needs --env NAME.');
+    const file = path.resolve(cwd, parsed.positionals[0]);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read ${parsed.positionals[0]} (${(e as NodeJS.ErrnoException).code ?? String(e)}).`);
+    }
+
+    let env: Environment;
+    if (o.env) {
+      const config = path.resolve(cwd, o.config ?? path.join('.vscode', 'settings.json'));
+      const found = loadEnvironmentsFile(config).find((x) => x.name === o.env);
+      if (!found) throw new UsageError(`no environment named "${o.env}" in ${config}.`);
+      // Paths in .vscode/settings.json are relative to the workspace folder; elsewhere to the file.
+      const base = path.basename(path.dirname(config)) === '.vscode' ? path.dirname(path.dirname(config)) : path.dirname(config);
+      env = resolveEnvironment(found, { baseDir: base, vars });
+    } else if (o.url) {
+      env = resolveEnvironment(validateEnvironment({ name: 'command line', url: o.url }), { baseDir: cwd, vars });
+    } else {
+      const sim = await (deps.startSimulator ?? startBuiltInSimulator)();
+      if (!sim) throw new UsageError('no endpoint: give --url URL or --env NAME (the built-in simulator is not available in this build).');
+      simulator = sim;
+      err(`vip-api: no --url or --env given: sending to the built-in simulator at ${sim.url} (started for this request).\n`);
+      env = { name: 'Simulator', url: sim.url.replace(/\/+$/, '') + '/{operation}' };
+    }
+    // Flags override the environment's files.
+    const flagPath = (p: string | undefined) => (p === undefined ? undefined : path.resolve(cwd, p));
+    if (o.pfx && (o.cert || o.key)) throw new UsageError('give either --pfx or --cert and --key, not both.');
+    if (Boolean(o.cert) !== Boolean(o.key)) throw new UsageError('--cert and --key go together (PEM certificate and its private key); for a .p12/.pfx use --pfx.');
+    if (o.pfx) env = { ...env, pfx: flagPath(o.pfx), cert: undefined, key: undefined };
+    if (o.cert) env = { ...env, cert: flagPath(o.cert), key: flagPath(o.key), pfx: undefined };
+    if (o.ca) env = { ...env, ca: flagPath(o.ca) };
+    if (o.timeout !== undefined) {
+      const t = Number(o.timeout);
+      if (!Number.isFinite(t) || t <= 0) throw new UsageError(`--timeout takes a positive number of milliseconds, not "${o.timeout}".`);
+      env = { ...env, timeoutMs: t };
+    }
+    if (o.insecure) {
+      env = { ...env, rejectUnauthorized: false };
+      err('vip-api: warning: --insecure: the server certificate is NOT verified.\n');
+    }
+    let passphrase: string | undefined;
+    if (o['passphrase-env']) {
+      passphrase = vars[o['passphrase-env']];
+      if (passphrase === undefined) throw new UsageError(`--passphrase-env ${o['passphrase-env']}: that environment variable is not set.`);
+    }
+
+    const request = buildRequest(text, env, { autoRequestId: !o['no-request-id'] });
+    if (request.syntaxErrors > 0 && !o.force) {
+      throw new UsageError(`${parsed.positionals[0]} has ${request.syntaxErrors} syntax error(s); run vip-api check on it, or add --force to send what could be recovered.`);
+    }
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    let result: SendResult;
+    try {
+      result = await send(request, env, { passphrase, signal: controller.signal, log: o.verbose ? (l) => err(`vip-api: ${l}\n`) : undefined });
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+    out(JSON.stringify(result.json, null, 2) + '\n');
+    err(summary(result) + '\n');
+    return result.success ? 0 : 2;
+  } catch (e) {
+    if (e instanceof UsageError) err(`vip-api send: ${e.message}\n`);
+    else if (e instanceof TransportError) err(`vip-api send: ${e.message}\n`);
+    else throw e;
+    return 1;
+  } finally {
+    await simulator?.close();
+  }
+}
