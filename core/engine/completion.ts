@@ -92,8 +92,8 @@ function propertyProposals(doc: VipDocument, objectPath: JsonPath, replace: Span
         documentation: operationHover(operation, kind),
         insertText: insert,
         filterText: quoted ? `"${key}"` : key,
-        // Common operations first, requests before responses, then catalog order.
-        sortText: `${operation.common ? 0 : 1}${kind === 'request' ? 0 : 1}${String(i).padStart(3, '0')}`,
+        // Requests before responses, common operations first, then catalog order.
+        sortText: `${kind === 'request' ? 0 : 1}${operation.common ? 0 : 1}${String(i).padStart(3, '0')}`,
       };
     });
   }

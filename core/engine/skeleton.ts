@@ -82,3 +82,12 @@ export function operationSkeleton(operation: string, kind: DocumentKind, ctx: Va
   const value = placeholderValue(key, body, { ...ctx, operation: getOperation(operation) });
   return JSON.stringify({ [key]: value }, null, indent) + '\n';
 }
+
+/** The text a snippet inserts when its tab stops are left as they are (clients without snippets). */
+export function snippetToText(snippet: string): string {
+  return snippet
+    .replace(/\$\{\d+\|((?:[^|\\]|\\.)*?)(?:,(?:[^|\\]|\\.)*)*\|\}/g, '$1')
+    .replace(/\$\{\d+:((?:[^}\\]|\\.)*)\}/g, '$1')
+    .replace(/\$\{\d+\}|\$\d+/g, '')
+    .replace(/\\([\\$}|,])/g, '$1');
+}
