@@ -49,7 +49,20 @@ export interface ReasonCodeInfo {
 export type JsonSchema = { [keyword: string]: unknown };
 
 export const versions: { supported: string[]; default: string; pattern: string } = operationsFile.versions;
-export const soapEndpoints: Record<string, string> = operationsFile.soapEndpoints;
+export interface SoapSettings {
+  envelopeNamespace: string;
+  /** The current vipservice namespace, used for requests. */
+  namespace: string;
+  /** Older namespaces still accepted in responses. */
+  legacyNamespaces: string[];
+  endpoints: Record<'mgmt' | 'val' | 'prov', string>;
+  /** JSON field → XML attribute of the operation element. */
+  requestAttributes: Record<string, string>;
+  responseAttributes: Record<string, string>;
+  contentType: string;
+  soapAction: string;
+}
+export const soap: SoapSettings = operationsFile.soap as SoapSettings;
 export const operations: readonly OperationInfo[] = operationsFile.operations as OperationInfo[];
 export const reasonCodes: readonly ReasonCodeInfo[] = reasonCodesFile.codes as ReasonCodeInfo[];
 export const reasonCodeFamilies: Record<string, string> = reasonCodesFile.families;

@@ -9,7 +9,7 @@ import type { JsonPath, Severity } from './types';
 
 const BASE = 'https://vip-api-workbench.invalid/schemas/';
 /** Annotation keywords our schemas use besides standard JSON Schema. */
-const ANNOTATIONS = ['markdownDescription', 'markdownEnumDescriptions', 'enumDescriptions', 'deprecationMessage', 'x-vip-reasonCode', 'defaultSnippets'];
+const ANNOTATIONS = ['markdownDescription', 'markdownEnumDescriptions', 'enumDescriptions', 'deprecationMessage', 'x-vip-reasonCode', 'x-vip-xml', 'defaultSnippets'];
 
 let ajv: Ajv | undefined;
 const validators = new Map<string, ValidateFunction>();
