@@ -1,0 +1,25 @@
+// Process-group guard. Started by codeServer.ts as the leader of a new session/process group; it
+// runs the given command in that group, and ends the WHOLE group (code-server, its extension
+// hosts, language servers, file watchers) when:
+//   - its stdin closes: the runner that started it is gone, even if it was SIGKILLed;
+//   - the command exits: stragglers it left behind are killed.
+// The runner's own teardown also signals the group; SIGTERM here only waits for the command.
+'use strict';
+const { spawn } = require('node:child_process');
+
+const [cmd, ...args] = process.argv.slice(2);
+const killGroup = (signal) => { try { process.kill(0, signal); } catch { /* group already gone */ } };
+
+process.on('SIGTERM', () => { /* the group got it too: wait for the command to exit */ });
+process.on('SIGINT', () => {});
+
+const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+child.on('error', (err) => { console.error(`guard: cannot start ${cmd}: ${err.message}`); killGroup('SIGKILL'); });
+child.on('exit', () => killGroup('SIGKILL'));
+
+process.stdin.on('data', () => {});
+process.stdin.on('close', () => {
+  console.error('guard: runner went away, ending the process group');
+  killGroup('SIGTERM');
+  setTimeout(() => killGroup('SIGKILL'), 3000);
+});

@@ -1,0 +1,88 @@
+// A small harness for the browser UI tests: each test gets a fresh page on the workbench (the
+// fixture folder with the extension loaded), a time limit, and a screenshot at the end — named
+// after the test on success, `…-FAILED.png` on failure — in test/e2e/screenshots/ (git-ignored).
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { workbenchUrl } from './browser';
+import type { CodeServer } from './codeServer';
+import type { Counts } from './extensionTests';
+
+export interface UiTest {
+  name: string;
+  /** Screenshot file name (without .png); defaults to the name in kebab case. */
+  screenshot?: string;
+  run(page: Page): Promise<void>;
+}
+
+export async function runUiTests(options: {
+  browser: Browser; server: CodeServer; tests: UiTest[]; extensionPath: string; folder: string;
+  screenshotsDir: string; timeoutMs: number; browserLog: string; log: (line: string) => void;
+}): Promise<Counts> {
+  const { log } = options;
+  const counts: Counts = { passed: 0, failed: 0 };
+  mkdirSync(options.screenshotsDir, { recursive: true });
+  for (const test of options.tests) {
+    const started = Date.now();
+    const context = await options.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    page.on('console', (m) => appendFileSync(options.browserLog, `[ui "${test.name}" ${m.type()}] ${m.text()}\n`));
+    const shot = test.screenshot ?? test.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    let error: unknown;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await page.goto(workbenchUrl(options.server.origin, options.server.port, options.folder, options.extensionPath));
+      await waitForWorkbench(page);
+      await Promise.race([
+        test.run(page),
+        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${options.timeoutMs / 1000} s`)), options.timeoutMs); }),
+      ]);
+    } catch (err) {
+      error = err;
+    } finally {
+      clearTimeout(timer);
+    }
+    const file = path.join(options.screenshotsDir, `${shot}${error ? '-FAILED' : ''}.png`);
+    await page.screenshot({ path: file }).catch((e: unknown) => log(`  ! screenshot failed: ${String(e)}`));
+    await context.close().catch(() => {});
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    if (error) {
+      counts.failed++;
+      log(`  ✗ ${test.name} (${secs} s) — ${path.relative(process.cwd(), file)}`);
+      log(`    ${(error instanceof Error ? error.message : String(error)).split('\n').join('\n    ')}`);
+    } else {
+      counts.passed++;
+      log(`  ✓ ${test.name} (${secs} s) — ${path.relative(process.cwd(), file)}`);
+    }
+  }
+  return counts;
+}
+
+/** Waits until the workbench shows the Explorer with the fixture folder. */
+export async function waitForWorkbench(page: Page): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+}
+
+/** Clicks through the Explorer tree (folders, then the file) and waits for the file's editor tab. */
+export async function openFromExplorer(page: Page, ...segments: string[]): Promise<Locator> {
+  const explorer = page.locator('.explorer-folders-view');
+  for (const segment of segments) {
+    await explorer.getByRole('treeitem', { name: segment, exact: true }).click();
+  }
+  const name = segments[segments.length - 1]!;
+  const tab = page.locator(`.tabs-container .tab[data-resource-name="${name}"]`);
+  await tab.waitFor();
+  return page.locator('.editor-group-container.active .monaco-editor').first();
+}
+
+/** Runs a command from the command palette (F1) by its title. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}

@@ -1,0 +1,92 @@
+// Runner A: the e2e suite in a real VS Code (code-server) on 127.0.0.1, driven by Debian chromium.
+//   npm run test:e2e [-- --suite-only | --ui-only] [--grep TEXT]
+// Installs the pinned tools on first run, builds, starts code-server in its own process group,
+// runs the extension-host Mocha suite and the browser UI tests, always ends the process group,
+// and prints `N passed, N failed` last. Exit 0 only when everything passed.
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from './lib/browser';
+import { buildExtension, buildSuite } from './lib/build';
+import { startCodeServer, type CodeServer } from './lib/codeServer';
+import { LOG_MARK, runExtensionTests, type Counts } from './lib/extensionTests';
+import { ensureTools, repoRoot } from './lib/tools';
+import { runUiTests } from './lib/ui';
+import { uiTests } from './ui/workbench.ui';
+
+const args = process.argv.slice(2);
+const grepIndex = args.indexOf('--grep');
+const grep = grepIndex >= 0 ? args[grepIndex + 1] : undefined;
+const suiteOnly = args.includes('--suite-only');
+const uiOnly = args.includes('--ui-only');
+const hardTimeoutMs = Number(process.env['VIP_E2E_TIMEOUT_MS'] ?? 15 * 60_000);
+
+const e2eDir = path.join(repoRoot, 'test/e2e');
+const artifactsDir = path.join(e2eDir, 'artifacts');
+const fixtureWorkspace = path.join(e2eDir, 'fixtures/workspace');
+const started = Date.now();
+const log = (line: string): void => console.log(line);
+const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+
+let server: CodeServer | undefined;
+let browser: Browser | undefined;
+let cleaning: Promise<void> | undefined;
+function cleanup(): Promise<void> {
+  return (cleaning ??= (async () => {
+    await browser?.close().catch(() => {});
+    await server?.stop().catch((e: unknown) => console.error(`teardown: ${String(e)}`));
+  })());
+}
+
+function finish(counts: Counts, note?: string): never {
+  if (note) console.error(note);
+  log(`\ne2e finished in ${elapsed()}`);
+  log(`${counts.passed} passed, ${counts.failed} failed`);
+  process.exit(counts.failed === 0 && counts.passed > 0 ? 0 : 1);
+}
+
+async function main(): Promise<void> {
+  const tools = await ensureTools(log);
+  // The hard limit covers everything after the (one-time, minutes-long) tool install.
+  setTimeout(() => {
+    void cleanup().then(() => finish({ passed: 0, failed: 1 }, `e2e: hard timeout after ${hardTimeoutMs / 1000} s; process group ended`));
+  }, hardTimeoutMs).unref();
+
+  log(`Building the extension and the e2e suite… (${elapsed()})`);
+  buildExtension();
+  const testsPath = await buildSuite();
+  mkdirSync(artifactsDir, { recursive: true });
+  const browserLog = path.join(artifactsDir, 'browser.log');
+  const hostLog = path.join(artifactsDir, 'extension-host.log');
+  for (const f of [browserLog, hostLog]) rmSync(f, { force: true });
+  process.env['VIP_E2E_LOG_MARK'] = LOG_MARK; // inherited by code-server's extension host
+
+  if (grep) process.env['VIP_E2E_GREP'] = grep; // read by suite/index.ts in the extension host
+  server = await startCodeServer({ tools, logFile: path.join(artifactsDir, 'code-server.log'), smokeTestDriver: true });
+  log(`code-server ${tools.codeServerVersion} ready on ${server.origin} (${elapsed()})`);
+  browser = await launchBrowser();
+
+  const total: Counts = { passed: 0, failed: 0 };
+  const add = (c: Counts): void => { total.passed += c.passed; total.failed += c.failed; };
+  if (!uiOnly) {
+    log(`\nExtension-host suite (Mocha in VS Code's extension host):`);
+    add(await runExtensionTests({ browser, server, extensionPath: repoRoot, testsPath, folder: fixtureWorkspace, timeoutMs: 5 * 60_000, browserLog, hostLog, log }));
+  }
+  if (!suiteOnly) {
+    log(`\nBrowser UI tests (Playwright on the workbench page):`);
+    const tests = grep ? uiTests.filter((t) => t.name.includes(grep)) : uiTests;
+    add(await runUiTests({ browser, server, tests, extensionPath: repoRoot, folder: fixtureWorkspace,
+      screenshotsDir: path.join(e2eDir, 'screenshots'), timeoutMs: 90_000, browserLog, log }));
+  }
+  await cleanup();
+  finish(total);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => { void cleanup().then(() => finish({ passed: 0, failed: 1 }, `e2e: interrupted by ${signal}`)); });
+}
+main().catch(async (err: unknown) => {
+  console.error(err);
+  await cleanup();
+  finish({ passed: 0, failed: 1 });
+});

@@ -1,0 +1,36 @@
+// Browser UI tests on the real workbench (code-server): what a user sees. Keep them few; put
+// assertions about behaviour in the extension-host suite (test/e2e/suite/).
+import * as assert from 'node:assert/strict';
+import { getReasonCode } from '../../../core/data/catalog';
+import { openFromExplorer, runCommand, type UiTest } from '../lib/ui';
+
+const message4e04 = getReasonCode('4e04')!.message;
+
+export const uiTests: UiTest[] = [
+  {
+    name: 'Explorer opens a request; the 4e04 problem shows in the editor and the Problems panel',
+    screenshot: 'diagnostics-4e04',
+    async run(page) {
+      const editor = await openFromExplorer(page, 'requests', 'unsupported-version.vip.json');
+      await editor.locator('.squiggly-error').first().waitFor();
+      await runCommand(page, 'View: Focus Problems');
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: '4e04' }).first();
+      await row.waitFor();
+      const text = await row.textContent();
+      assert.ok(text?.includes('Version "5.0" is not supported'), `Problems row: ${text}`);
+    },
+  },
+  {
+    name: 'Hovering a ReasonCode in a response shows the catalog message',
+    screenshot: 'hover-4e04',
+    async run(page) {
+      const editor = await openFromExplorer(page, 'responses', 'deactivate-4e04.vip.json');
+      const line = editor.locator('.view-line', { hasText: '"ReasonCode"' });
+      await line.locator('span span', { hasText: '4e04' }).first().hover();
+      const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: message4e04 });
+      await hover.waitFor();
+      const text = await hover.textContent();
+      assert.ok(text?.includes('4e04'), `hover: ${text}`);
+    },
+  },
+];
