@@ -10,6 +10,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DocumentCache } from './documentCache';
 import { DiagnosticsScheduler } from './handlers/diagnostics';
+import { editingCapabilities, registerEditingHandlers } from './handlers/editing';
 import { hover } from './handlers/hover';
 import { SettingsStore } from './settings';
 
@@ -21,6 +22,7 @@ export function startServer(connection: Connection): void {
   let canPullConfiguration = false;
   let canRegisterConfiguration = false;
   let pullDiagnostics = false;
+  let clientCapabilities: InitializeParams['capabilities'] | undefined;
   const settings = new SettingsStore(connection, () => canPullConfiguration);
   const diagnostics = new DiagnosticsScheduler(connection, documents, cache, settings, () => !pullDiagnostics);
 
@@ -38,6 +40,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
+    clientCapabilities = caps;
     canPullConfiguration = !!caps.workspace?.configuration;
     canRegisterConfiguration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
     pullDiagnostics = !!caps.textDocument?.diagnostic;
@@ -46,6 +49,7 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
+        ...editingCapabilities,
         ...(pullDiagnostics ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
       },
       serverInfo: { name: SERVER_NAME, version: '0.1.0' },
@@ -78,6 +82,7 @@ export function startServer(connection: Connection): void {
     safe('diagnostic', { kind: 'full' as const, items: [] }, (params) => diagnostics.pull(params.textDocument.uri)),
   );
   connection.onHover(safe('hover', null, (params) => hover(params, documents, cache)));
+  registerEditingHandlers(connection, documents, cache, settings, safe, () => clientCapabilities);
 
   documents.listen(connection);
   connection.listen();

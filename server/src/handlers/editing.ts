@@ -1,0 +1,47 @@
+// Registration of the editing features (completion, quick fixes, outline, formatting, links,
+// skeleton requests) on the connection, and the capabilities they announce.
+import { CodeActionKind, type ClientCapabilities, type Connection, type ServerCapabilities, type TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { DocumentCache } from '../documentCache';
+import type { SettingsStore } from '../settings';
+import { codeActions } from './codeActions';
+import { completion } from './completion';
+import { formatting } from './format';
+import { links } from './links';
+import { folding, selectionRanges, symbols } from './outline';
+import { DOCUMENT_INFO_REQUEST, documentInfo, OPERATIONS_REQUEST, operationList, SKELETON_REQUEST, skeleton, type SkeletonParams } from './skeleton';
+
+export const editingCapabilities: ServerCapabilities = {
+  completionProvider: { triggerCharacters: ['"', ':'] },
+  codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+  documentSymbolProvider: true,
+  foldingRangeProvider: true,
+  selectionRangeProvider: true,
+  documentFormattingProvider: true,
+  documentRangeFormattingProvider: true,
+  documentLinkProvider: { resolveProvider: false },
+};
+
+type Safe = <P extends unknown[], R>(name: string, fallback: R, fn: (...args: P) => R | Promise<R>) => (...args: P) => Promise<R>;
+
+export function registerEditingHandlers(
+  connection: Connection,
+  documents: TextDocuments<TextDocument>,
+  cache: DocumentCache,
+  settings: SettingsStore,
+  safe: Safe,
+  clientCapabilities: () => ClientCapabilities | undefined,
+): void {
+  const snippetSupport = () => clientCapabilities()?.textDocument?.completion?.completionItem?.snippetSupport === true;
+  connection.onCompletion(safe('completion', null, (params) => completion(params, documents, cache, settings, snippetSupport())));
+  connection.onCodeAction(safe('codeAction', [], (params) => codeActions(params, documents, cache, settings)));
+  connection.onDocumentSymbol(safe('documentSymbol', [], (params) => symbols(params, documents, cache)));
+  connection.onFoldingRanges(safe('foldingRange', [], (params) => folding(params, documents, cache)));
+  connection.onSelectionRanges(safe('selectionRange', [], (params) => selectionRanges(params, documents, cache)));
+  connection.onDocumentFormatting(safe('formatting', [], (params) => formatting(params, documents)));
+  connection.onDocumentRangeFormatting(safe('rangeFormatting', [], (params) => formatting(params, documents)));
+  connection.onDocumentLinks(safe('documentLink', [], (params) => links(params, documents, cache)));
+  connection.onRequest(OPERATIONS_REQUEST, safe('operations', [], () => operationList()));
+  connection.onRequest(SKELETON_REQUEST, safe('skeleton', null, (params: SkeletonParams) => skeleton(params, settings)));
+  connection.onRequest(DOCUMENT_INFO_REQUEST, safe('documentInfo', null, (params: { uri: string }) => documentInfo(params, documents, cache)));
+}
