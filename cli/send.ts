@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
+import { startSimulator } from '../core/simulator';
 import {
   TransportError,
   buildRequest,
@@ -37,7 +38,7 @@ export interface SendDeps {
 class UsageError extends Error {}
 
 /** The built-in simulator on 127.0.0.1 (an ephemeral port), for one request. */
-export const startBuiltInSimulator: SimulatorStarter = async () => undefined;
+export const startBuiltInSimulator: SimulatorStarter = () => startSimulator({ host: '127.0.0.1' });
 
 /** Environments from a settings.json-like file: `{"vipApi.environments": [...]}`, `{"environments": [...]}` or `[...]`. */
 export function loadEnvironmentsFile(file: string): Environment[] {
@@ -122,7 +123,7 @@ export async function runSend(args: string[], deps: SendDeps = {}): Promise<numb
       env = resolveEnvironment(validateEnvironment({ name: 'command line', url: o.url }), { baseDir: cwd, vars });
     } else {
       const sim = await (deps.startSimulator ?? startBuiltInSimulator)();
-      if (!sim) throw new UsageError('no endpoint: give --url URL or --env NAME (the built-in simulator is not available in this build).');
+      if (!sim) throw new UsageError('no endpoint: give --url URL or --env NAME.');
       simulator = sim;
       err(`vip-api: no --url or --env given: sending to the built-in simulator at ${sim.url} (started for this request).\n`);
       env = { name: 'Simulator', url: sim.url.replace(/\/+$/, '') + '/{operation}' };

@@ -1,6 +1,8 @@
 // The VS Code extension: a thin adapter that starts the bundled language server.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerEditingFeatures } from './newRequest';
+import { registerSendFeatures } from './send';
 
 export const LANGUAGE_ID = 'vip-json';
 let client: LanguageClient | undefined;
@@ -8,6 +10,7 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<{ client: LanguageClient }> {
   const log = vscode.window.createOutputChannel('VIP API Workbench', { log: true });
   context.subscriptions.push(log);
+  registerSendFeatures(context, log);
 
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
@@ -24,6 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     synchronize: { configurationSection: 'vipApi' },
   };
   client = new LanguageClient('vipApi', 'VIP API Workbench', serverOptions, clientOptions);
+  registerEditingFeatures(context, client);
 
   context.subscriptions.push(
     vscode.workspace.onDidOpenTextDocument(applyExtraFileGlobs),

@@ -1,0 +1,330 @@
+// VS Code side of sending: commands, CodeLens, environment picker, passphrases in SecretStorage,
+// progress with cancel, the response editor, history and cURL. The logic lives in core/transport
+// and in the pure modules next to this file; this file only wires them to the VS Code API.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { VipDocument } from '../../../core/engine/document';
+import {
+  AgentPool,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  TransportError,
+  buildRequest,
+  send,
+  toCurl,
+  type Environment,
+  type PreparedRequest,
+} from '../../../core/transport';
+import { SIMULATOR, isSimulator, needsPassphrase, passphraseKey, pickEnvironment, readEnvironments } from './environments';
+import { HistoryStore, type HistoryEntry } from './history';
+import { explainText, isTokenStateError, responseFileName, statusLine, tokenInformationRequest } from './present';
+import { SimulatorHost } from './simulatorHost';
+
+const LANGUAGE_ID = 'vip-json';
+const CURRENT_ENV_KEY = 'vipApi.currentEnvironment';
+
+export interface SendFeatures {
+  /** The environment sends go to. */
+  currentEnvironment(): Environment;
+  /** The built-in simulator's URL once started. */
+  simulatorUrl(): string | undefined;
+}
+
+export function registerSendFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): SendFeatures {
+  const agents = new AgentPool();
+  const simulator = new SimulatorHost((line) => log.debug(`simulator: ${line}`));
+  const history = new HistoryStore(path.join(context.globalStorageUri.fsPath, 'history.json'), () => config().get<number>('historySize', 50));
+  const responsesDir = path.join(context.globalStorageUri.fsPath, 'responses');
+  const lensesChanged = new vscode.EventEmitter<void>();
+  const status = vscode.window.createStatusBarItem('vipApi.environment', vscode.StatusBarAlignment.Left, 50);
+  status.name = 'VIP environment';
+  status.command = 'vipApi.selectEnvironment';
+  context.subscriptions.push({ dispose: () => agents.destroy() }, { dispose: () => void simulator.close() }, lensesChanged, status);
+
+  const config = () => vscode.workspace.getConfiguration('vipApi');
+
+  function environments(folder?: vscode.WorkspaceFolder): Environment[] {
+    const inspected = config().inspect<unknown>('environments');
+    // In an untrusted workspace only the user's own environments count.
+    const raw = vscode.workspace.isTrusted ? config().get<unknown>('environments') : inspected?.globalValue;
+    const base = folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+    const { environments: list, problems } = readEnvironments(raw, { baseDir: base });
+    for (const p of problems) log.warn(p);
+    return list;
+  }
+
+  function currentEnvironment(folder?: vscode.WorkspaceFolder): Environment {
+    return pickEnvironment(environments(folder), context.workspaceState.get<string>(CURRENT_ENV_KEY));
+  }
+
+  function updateStatus(): void {
+    const env = currentEnvironment();
+    status.text = `$(plug) VIP: ${env.name}`;
+    const insecure = env.rejectUnauthorized === false;
+    status.tooltip = `VIP requests go to ${isSimulator(env) ? 'the built-in simulator (127.0.0.1)' : env.url}${insecure ? '\nServer certificate verification is OFF for this environment.' : ''}\nClick to switch.`;
+    status.backgroundColor = insecure ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    status.show();
+    lensesChanged.fire();
+  }
+
+  /** The environment with a concrete URL (starting the simulator when it is the Simulator). */
+  async function concrete(env: Environment): Promise<Environment> {
+    if (!isSimulator(env)) return env;
+    let url: string;
+    try {
+      url = await simulator.url();
+    } catch (e) {
+      throw new TransportError('usage', `The built-in simulator could not start on 127.0.0.1: ${e instanceof Error ? e.message : String(e)}. Choose another environment (VIP: Select environment).`);
+    }
+    log.info(`Built-in simulator running at ${url}.`);
+    return { ...env, url: `${url}/{operation}` };
+  }
+
+  async function passphraseFor(env: Environment, ask: boolean): Promise<string | undefined> {
+    if (!needsPassphrase(env, (f) => readSafe(f))) return undefined;
+    const stored = await context.secrets.get(passphraseKey(env.name));
+    if (stored !== undefined || !ask) return stored;
+    const entered = await vscode.window.showInputBox({
+      title: `Passphrase for the certificate of "${env.name}"`,
+      prompt: 'Stored in VS Code SecretStorage (never in settings or logs). Leave empty if the file has no passphrase.',
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (entered === undefined) return undefined;
+    await context.secrets.store(passphraseKey(env.name), entered);
+    return entered;
+  }
+
+  function requestDocument(arg: unknown): vscode.TextDocument | undefined {
+    if (arg instanceof vscode.Uri) return vscode.workspace.textDocuments.find((d) => d.uri.toString() === arg.toString());
+    return vscode.window.activeTextEditor?.document;
+  }
+
+  async function openResponse(requestDoc: vscode.TextDocument, text: string): Promise<vscode.TextEditor> {
+    const reuse = config().get<boolean>('response.reuseTab', true);
+    const file = path.join(responsesDir, responseFileName(requestDoc.uri.path, reuse));
+    fs.mkdirSync(responsesDir, { recursive: true });
+    const uri = vscode.Uri.file(file);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
+    if (open) {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, new vscode.Range(0, 0, open.lineCount, 0), text);
+      await vscode.workspace.applyEdit(edit);
+      await open.save();
+    } else fs.writeFileSync(file, text);
+    const doc = open ?? (await vscode.workspace.openTextDocument(uri));
+    if (doc.languageId !== LANGUAGE_ID) await vscode.languages.setTextDocumentLanguage(doc, LANGUAGE_ID);
+    return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
+  }
+
+  async function openUntitled(content: string): Promise<void> {
+    const doc = await vscode.workspace.openTextDocument({ language: LANGUAGE_ID, content });
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+  }
+
+  async function explain(code: string, message: string): Promise<void> {
+    await vscode.window.showInformationMessage(`VIP reason code ${code}`, { modal: true, detail: explainText(code, message) });
+  }
+
+  async function sendCommand(arg?: unknown): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      const pick = await vscode.window.showWarningMessage('Sending VIP requests is off in an untrusted workspace (its settings could point your certificate at any server).', 'Manage Workspace Trust');
+      if (pick) await vscode.commands.executeCommand('workbench.trust.manage');
+      return;
+    }
+    const doc = requestDocument(arg);
+    if (!doc) {
+      void vscode.window.showWarningMessage('Open a VIP request file (*.vip.json) to send it.');
+      return;
+    }
+    const errors = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    if (errors.length) {
+      const go = await vscode.window.showWarningMessage(`This request has ${errors.length} error(s). Send anyway?`, { modal: true }, 'Send anyway');
+      if (go !== 'Send anyway') return;
+    }
+    const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
+    const configured = currentEnvironment(folder);
+    let request: PreparedRequest | undefined;
+    let env: Environment = configured;
+    try {
+      env = await concrete(configured);
+      request = buildRequest(doc.getText(), env, { autoRequestId: config().get<boolean>('autoRequestId', true) });
+      const prepared = request;
+      const passphrase = await passphraseFor(env, true);
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `VIP: sending ${prepared.operation.name} to ${env.name}…`, cancellable: true },
+        (_progress, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          return send(prepared, env, {
+            passphrase,
+            signal: controller.signal,
+            agents,
+            timeoutMs: env.timeoutMs ?? config().get<number>('timeoutMs', DEFAULT_TIMEOUT_MS),
+            maxResponseBytes: config().get<number>('maxResponseBytes', DEFAULT_MAX_RESPONSE_BYTES),
+            spillDir: responsesDir,
+            log: (line) => log.info(line),
+          });
+        },
+      );
+      const pretty = JSON.stringify(result.json, null, 2) + '\n';
+      await openResponse(doc, pretty);
+      history.add({
+        time: new Date().toISOString(), environment: env.name, operation: prepared.operation.name, url: result.url, source: doc.uri.toString(),
+        request: prepared.value, response: result.json, reasonCode: result.reasonCode, statusMessage: result.statusMessage, totalMs: result.timings.total,
+      });
+      const line = statusLine(result) + (result.insecure ? ' · ⚠ server certificate not verified' : '');
+      vscode.window.setStatusBarMessage(`VIP: ${line}`, 15_000);
+      const buttons = ['Explain', ...(isTokenStateError(result.reasonCode) ? ['Check token state'] : [])];
+      const shown = result.success ? vscode.window.showInformationMessage(line, ...buttons) : vscode.window.showWarningMessage(line, ...buttons);
+      void shown.then(async (pick) => {
+        if (pick === 'Explain') await explain(result.reasonCode, result.statusMessage);
+        if (pick === 'Check token state') {
+          const next = tokenInformationRequest(prepared.value);
+          if (next) await openUntitled(next);
+        }
+      });
+    } catch (e) {
+      if (!(e instanceof TransportError)) throw e;
+      history.add({
+        time: new Date().toISOString(), environment: env.name, operation: request?.operation.name ?? '?', url: request?.url.href ?? env.url,
+        source: doc.uri.toString(), request: request?.value ?? doc.getText(), error: e.message,
+      });
+      if (e.kind === 'cancelled') {
+        vscode.window.setStatusBarMessage('VIP: request cancelled', 5000);
+        return;
+      }
+      const buttons: string[] = [];
+      if (e.kind === 'tls-material' && /passphrase/i.test(e.message)) buttons.push('Set certificate passphrase…');
+      if (e.details.savedTo) buttons.push('Open saved response');
+      buttons.push('Show log');
+      const pick = await vscode.window.showErrorMessage(`VIP: ${e.message}`, ...buttons);
+      if (pick === 'Set certificate passphrase…') await vscode.commands.executeCommand('vipApi.setPassphrase', env.name);
+      if (pick === 'Open saved response' && e.details.savedTo) await vscode.window.showTextDocument(vscode.Uri.file(e.details.savedTo));
+      if (pick === 'Show log') log.show(true);
+    }
+  }
+
+  async function selectEnvironment(): Promise<void> {
+    const current = currentEnvironment().name;
+    const items = environments().map((e) => ({
+      label: e.name,
+      description: isSimulator(e) ? 'built-in simulator on 127.0.0.1' : e.url,
+      detail: [e.pfx ? `PKCS#12 ${e.pfx}` : e.cert ? `PEM ${e.cert}` : undefined, e.rejectUnauthorized === false ? '⚠ server certificate not verified' : undefined].filter(Boolean).join(' · ') || undefined,
+      picked: e.name === current,
+    }));
+    const pick = await vscode.window.showQuickPick(items, { title: 'VIP: Select environment', placeHolder: `Current: ${current}. Add environments in the setting vipApi.environments.` });
+    if (!pick) return;
+    await context.workspaceState.update(CURRENT_ENV_KEY, pick.label);
+    updateStatus();
+  }
+
+  async function setPassphrase(name?: unknown): Promise<void> {
+    const list = environments().filter((e) => !isSimulator(e));
+    if (!list.length) {
+      void vscode.window.showInformationMessage('No environment with a certificate: add one to the setting vipApi.environments first.');
+      return;
+    }
+    const envName = typeof name === 'string' ? name : (await vscode.window.showQuickPick(list.map((e) => e.name), { title: 'Set the certificate passphrase of which environment?' }));
+    if (!envName) return;
+    const value = await vscode.window.showInputBox({ title: `Passphrase for the certificate of "${envName}"`, prompt: 'Stored in VS Code SecretStorage. Leave empty to remove it.', password: true, ignoreFocusOut: true });
+    if (value === undefined) return;
+    if (value === '') await context.secrets.delete(passphraseKey(envName));
+    else await context.secrets.store(passphraseKey(envName), value);
+    log.info(`Passphrase for environment "${envName}" ${value === '' ? 'removed' : 'stored in SecretStorage'}.`);
+  }
+
+  async function showHistory(): Promise<void> {
+    const entries = history.list();
+    if (!entries.length) {
+      void vscode.window.showInformationMessage('The VIP send history is empty.');
+      return;
+    }
+    const pick = await vscode.window.showQuickPick(
+      entries.map((h) => ({
+        label: `${h.reasonCode ?? '$(error)'} ${h.operation}`,
+        description: `${h.environment} · ${new Date(h.time).toLocaleString()}${h.totalMs !== undefined ? ` · ${Math.round(h.totalMs)} ms` : ''}`,
+        detail: h.error ?? h.statusMessage,
+        entry: h,
+      })),
+      { title: 'VIP: History (secrets redacted)', matchOnDescription: true, matchOnDetail: true },
+    );
+    if (!pick) return;
+    await reopen(pick.entry);
+  }
+
+  async function reopen(h: HistoryEntry): Promise<void> {
+    const choice = await vscode.window.showQuickPick(['Open request', ...(h.response ? ['Open response'] : [])], { title: `${h.operation} · ${h.environment}` });
+    if (choice === 'Open request') await openUntitled(formatRequest(h.request));
+    if (choice === 'Open response' && h.response) await openUntitled(h.response);
+  }
+
+  async function copyAsCurl(arg?: unknown): Promise<void> {
+    const doc = requestDocument(arg);
+    if (!doc) return void vscode.window.showWarningMessage('Open a VIP request file to copy it as cURL.');
+    try {
+      const env = await concrete(currentEnvironment(vscode.workspace.getWorkspaceFolder(doc.uri)));
+      const request = buildRequest(doc.getText(), env, { autoRequestId: config().get<boolean>('autoRequestId', true) });
+      const needs = needsPassphrase(env, (f) => readSafe(f));
+      await vscode.env.clipboard.writeText(toCurl(request, env, { needsPassphrase: needs }));
+      void vscode.window.showInformationMessage(`cURL command for "${env.name}" copied.${needs ? ' Set VIP_CERT_PASSPHRASE in your shell first.' : ''}${isSimulator(currentEnvironment()) ? ' It calls the built-in simulator, which runs while VS Code does.' : ''}`);
+    } catch (e) {
+      if (!(e instanceof TransportError)) throw e;
+      void vscode.window.showErrorMessage(`VIP: ${e.message}`);
+    }
+  }
+
+  const lenses: vscode.CodeLensProvider = {
+    onDidChangeCodeLenses: lensesChanged.event,
+    provideCodeLenses(doc) {
+      if (!vscode.workspace.isTrusted) return [];
+      const vip = new VipDocument(doc.getText());
+      if (vip.root.kind !== 'request' || !vip.root.key) return [];
+      const span = vip.spanOf([vip.root.key], true) ?? vip.startSpan();
+      const range = new vscode.Range(doc.positionAt(span.offset), doc.positionAt(span.offset + span.length));
+      return [new vscode.CodeLens(range, { title: `Send request ▸ ${currentEnvironment(vscode.workspace.getWorkspaceFolder(doc.uri)).name}`, command: 'vipApi.send', arguments: [doc.uri] })];
+    },
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('vipApi.send', sendCommand),
+    vscode.commands.registerCommand('vipApi.selectEnvironment', selectEnvironment),
+    vscode.commands.registerCommand('vipApi.setPassphrase', setPassphrase),
+    vscode.commands.registerCommand('vipApi.showHistory', showHistory),
+    vscode.commands.registerCommand('vipApi.clearHistory', () => {
+      history.clear();
+      void vscode.window.showInformationMessage('VIP send history cleared.');
+    }),
+    vscode.commands.registerCommand('vipApi.copyAsCurl', copyAsCurl),
+    vscode.commands.registerCommand('vipApi.explainReasonCode', (code: string, message?: string) => explain(String(code), message ?? '')),
+    vscode.languages.registerCodeLensProvider([{ language: LANGUAGE_ID, scheme: 'file' }, { language: LANGUAGE_ID, scheme: 'untitled' }], lenses),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('vipApi.environments')) {
+        agents.destroy();
+        updateStatus();
+      }
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => updateStatus()),
+  );
+  updateStatus();
+  log.info(`Send: environment "${currentEnvironment().name}"${currentEnvironment().name === SIMULATOR ? ' (built-in simulator, started on first send)' : ''}.`);
+  return { currentEnvironment: () => currentEnvironment(), simulatorUrl: () => simulator.currentUrl };
+}
+
+function readSafe(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'latin1');
+  } catch {
+    return undefined;
+  }
+}
+
+function formatRequest(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2) + '\n';
+  } catch {
+    return text;
+  }
+}

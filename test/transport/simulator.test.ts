@@ -1,0 +1,127 @@
+// Against the real built-in simulator over real mutual TLS (certificates from openssl at test time),
+// on 127.0.0.1 and 127.0.0.2; the Simulator environment's host; the CLI's default endpoint.
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { HistoryStore } from '../../client/src/send/history';
+import { tokenInformationRequest } from '../../client/src/send/present';
+import { SimulatorHost } from '../../client/src/send/simulatorHost';
+import { startSimulator, type RunningSimulator } from '../../core/simulator';
+import { AgentPool, TransportError, sendText, type Environment } from '../../core/transport';
+import { makePki, type Pki } from '../helpers/pki';
+
+let pki: Pki;
+const sims: Record<string, RunningSimulator> = {};
+
+before(async () => {
+  pki = makePki();
+  const tls = { cert: pki.read(pki.server.cert), key: pki.read(pki.server.key), clientCa: pki.read(pki.ca.cert), revokedSerials: [pki.revokedClient.serial] };
+  sims['127.0.0.1'] = await startSimulator({ host: '127.0.0.1', tls });
+  sims['127.0.0.2'] = await startSimulator({ host: '127.0.0.2', tls });
+});
+after(async () => {
+  await Promise.all(Object.values(sims).map((s) => s.close()));
+});
+
+const info = (id: string) => `{"GetTokenInformationRequest": {"Version": "3.1", "TokenId": "${id}"}}`;
+const env = (host: string, extra: Partial<Environment> = {}): Environment => ({ name: `sim ${host}`, url: `${sims[host].url}/{operation}`, ca: pki.ca.cert, ...extra });
+
+for (const host of ['127.0.0.1', '127.0.0.2']) {
+  describe(`simulator over mutual TLS on ${host}`, () => {
+    test('PEM and PKCS#12 client certificates succeed', async () => {
+      const a = await sendText(info('SYMC10000001'), env(host, { cert: pki.client.cert, key: pki.client.key }));
+      assert.equal(a.reasonCode, '0000', a.text);
+      assert.equal(a.tls?.authorized, true);
+      const b = await sendText(info('SYMC10000001'), env(host, { pfx: pki.client.p12 }), { passphrase: pki.passphrase });
+      assert.equal(b.reasonCode, '0000');
+    });
+
+    test('no client certificate: 4e02; revoked: 4e0b; untrusted issuer: 4e02', async () => {
+      const none = await sendText(info('SYMC10000001'), env(host));
+      assert.equal(none.reasonCode, '4e02');
+      assert.equal(none.success, false);
+      assert.ok(none.reason?.transport);
+      const revoked = await sendText(info('SYMC10000001'), env(host, { cert: pki.revokedClient.cert, key: pki.revokedClient.key }));
+      assert.equal(revoked.reasonCode, '4e0b');
+      const rogue = await sendText(info('SYMC10000001'), env(host, { cert: pki.untrusted.clientCert, key: pki.untrusted.clientKey }));
+      assert.equal(rogue.reasonCode, '4e02');
+    });
+
+    test('server not trusted without the CA', async () => {
+      await assert.rejects(sendText(info('SYMC10000001'), env(host, { ca: undefined, cert: pki.client.cert, key: pki.client.key })), (e: unknown) => e instanceof TransportError && e.kind === 'server-certificate');
+    });
+  });
+}
+
+describe('simulator: flows', () => {
+  test('keep-alive against the simulator reuses the TLS connection', async () => {
+    const agents = new AgentPool();
+    try {
+      const e = env('127.0.0.2', { pfx: pki.client.p12 });
+      const first = await sendText(info('SYMC10000001'), e, { agents, passphrase: pki.passphrase });
+      const second = await sendText(info('SYMC10000001'), e, { agents, passphrase: pki.passphrase });
+      assert.equal(first.reusedConnection, false);
+      assert.ok(first.timings.tls! > 0);
+      assert.equal(second.reusedConnection, true);
+      assert.equal(second.timings.tls, undefined);
+    } finally {
+      agents.destroy();
+    }
+  });
+
+  test('a real OTP validates; logs and history never contain it', async () => {
+    const sim = sims['127.0.0.1'];
+    const otp = sim.otp('SYMC10000001')!;
+    assert.match(otp, /^\d{6}$/);
+    const lines: string[] = [];
+    const e = env('127.0.0.1', { cert: pki.client.cert, key: pki.client.encryptedKey });
+    const req = `{"ValidateRequest": {"Version": "3.1", "TokenId": "SYMC10000001", "OTP": "${otp}"}}`;
+    const r = await sendText(req, e, { passphrase: pki.passphrase, log: (l) => lines.push(l) });
+    assert.equal(r.reasonCode, '0000', r.text);
+    const file = path.join(pki.dir, 'history.json');
+    new HistoryStore(file, () => 50).add({ time: new Date().toISOString(), environment: e.name, operation: 'Validate', url: r.url, request: r.request.value, response: r.json, reasonCode: r.reasonCode });
+    const stored = fs.readFileSync(file, 'utf8') + lines.join('\n');
+    assert.ok(lines.length >= 2);
+    assert.ok(!stored.includes(otp), stored);
+    assert.ok(!stored.includes(pki.passphrase));
+  });
+
+  test('a token-state error, then the ready GetTokenInformation request shows the state', async () => {
+    const e = env('127.0.0.2', { cert: pki.client.cert, key: pki.client.key });
+    const r = await sendText('{"ValidateRequest": {"Version": "3.1", "TokenId": "SYMC10000004", "OTP": "123456"}}', e);
+    assert.equal(r.reason?.state, 'LOCKED', `${r.reasonCode}: ${r.text}`);
+    const next = await sendText(tokenInformationRequest(r.request.value)!, e);
+    assert.equal(next.reasonCode, '0000');
+    assert.match(next.text, /LOCKED/);
+  });
+});
+
+describe('the Simulator environment and the CLI default', () => {
+  test('SimulatorHost starts once on 127.0.0.1 and closes', async () => {
+    const host = new SimulatorHost(() => {});
+    const [a, b] = await Promise.all([host.url(), host.url()]);
+    assert.equal(a, b);
+    assert.match(a, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const r = await sendText(info('SYMC10000001'), { name: 'Simulator', url: `${a}/{operation}` });
+    assert.equal(r.reasonCode, '0000');
+    await host.close();
+    assert.equal(host.currentUrl, undefined);
+    await assert.rejects(sendText(info('SYMC10000001'), { name: 'Simulator', url: `${a}/{operation}` }), (e: unknown) => e instanceof TransportError && e.kind === 'refused');
+  });
+
+  test('vip-api send without an endpoint uses the built-in simulator and says so; exit 2 for a state error', async () => {
+    const root = path.resolve(__dirname, '../..');
+    const file = path.join(pki.dir, 'locked.vip.json');
+    fs.writeFileSync(file, '{"EnableTokenRequest": {"Version": "3.1", "TokenId": "SYMC10000006"}}');
+    const run = (f: string) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(process.execPath, ['--import', 'tsx', path.join(root, 'cli/main.ts'), 'send', f], { cwd: root }, (e, stdout, stderr) =>
+        resolve({ code: e ? Number(e.code) : 0, stdout, stderr })));
+    const r = await run(file);
+    assert.match(r.stderr, /sending to the built-in simulator at http:\/\/127\.0\.0\.1:\d+ \(started for this request\)/);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^4996 /m);
+    assert.ok(JSON.parse(r.stdout).EnableTokenResponse);
+  });
+});
