@@ -1,0 +1,78 @@
+// Language status item for vip-json documents: which operation and schema apply (or "unknown
+// operation"), with a command that opens the schema. The server answers vip/documentInfo.
+import * as vscode from 'vscode';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
+
+const DOCUMENT_INFO_REQUEST = 'vip/documentInfo';
+const LANGUAGE_ID = 'vip-json';
+/** Wait for a pause in typing before asking the server again. */
+const UPDATE_DELAY_MS = 300;
+
+interface DocumentInfo {
+  key?: string;
+  operation?: string;
+  kind?: 'request' | 'response';
+  summary?: string;
+  schemaFile?: string;
+  schemaUri?: string;
+}
+
+export function registerLanguageStatus(context: vscode.ExtensionContext, client: LanguageClient): void {
+  const item = vscode.languages.createLanguageStatusItem('vipApi.operation', { language: LANGUAGE_ID });
+  item.name = 'VIP operation';
+  item.text = 'VIP';
+  let timer: NodeJS.Timeout | undefined;
+  let generation = 0;
+
+  const documentInfo = async (uri: vscode.Uri): Promise<DocumentInfo | null> =>
+    client.isRunning() ? client.sendRequest<DocumentInfo | null>(DOCUMENT_INFO_REQUEST, { uri: client.code2ProtocolConverter.asUri(uri) }) : null;
+
+  const update = async () => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.languageId !== LANGUAGE_ID) return;
+    const mine = ++generation;
+    const info = await documentInfo(editor.document.uri).catch(() => null);
+    if (mine !== generation) return; // a newer update is under way
+    show(item, info);
+  };
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void update(), UPDATE_DELAY_MS);
+  };
+
+  context.subscriptions.push(
+    item,
+    { dispose: () => clearTimeout(timer) },
+    vscode.window.onDidChangeActiveTextEditor(() => void update()),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document === vscode.window.activeTextEditor?.document) schedule();
+    }),
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Running) void update();
+    }),
+    vscode.commands.registerCommand('vipApi.openSchema', async (uri?: string) => {
+      let target = typeof uri === 'string' ? uri : undefined;
+      const active = vscode.window.activeTextEditor?.document;
+      if (!target && active?.languageId === LANGUAGE_ID) target = (await documentInfo(active.uri).catch(() => null))?.schemaUri;
+      if (!target) {
+        void vscode.window.showInformationMessage('VIP: no schema applies here: the document names no known operation.');
+        return;
+      }
+      await vscode.window.showTextDocument(vscode.Uri.parse(target), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    }),
+  );
+}
+
+function show(item: vscode.LanguageStatusItem, info: DocumentInfo | null): void {
+  if (info?.operation && info.kind) {
+    item.severity = vscode.LanguageStatusSeverity.Information;
+    item.text = `VIP ${info.operation} ${info.kind}`;
+    item.detail = `schema ${info.schemaFile}`;
+    item.command = info.schemaUri ? { title: 'Open schema', command: 'vipApi.openSchema', arguments: [info.schemaUri], tooltip: info.summary } : undefined;
+  } else {
+    item.severity = vscode.LanguageStatusSeverity.Warning;
+    item.text = 'VIP: unknown operation';
+    item.detail = info?.key ? `"${info.key}" is not <Operation>Request or <Operation>Response` : 'no operation key';
+    item.command = { title: 'New request…', command: 'vipApi.newRequest', tooltip: 'Start a new request from a skeleton' };
+  }
+}

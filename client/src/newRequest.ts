@@ -1,0 +1,56 @@
+// `VIP: New request…`: pick an operation, get its skeleton from the language server (the same
+// engine module that serves completion), and open it as an untitled vip-json document.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerLanguageStatus } from './languageStatus';
+
+/** Custom requests answered by server/src/handlers/skeleton.ts. */
+const OPERATIONS_REQUEST = 'vip/operations';
+const SKELETON_REQUEST = 'vip/skeleton';
+
+interface OperationEntry {
+  name: string;
+  summary: string;
+  common: boolean;
+}
+
+interface OperationPick extends vscode.QuickPickItem {
+  operation?: string;
+}
+
+/** Registers the editing commands and the language status item (one call from extension.ts). */
+export function registerEditingFeatures(context: vscode.ExtensionContext, client: LanguageClient): void {
+  context.subscriptions.push(vscode.commands.registerCommand('vipApi.newRequest', (operation?: string) => newRequest(client, operation)));
+  registerLanguageStatus(context, client);
+}
+
+/** Opens a new request; `operation` skips the picker (for keybindings and tests). */
+async function newRequest(client: LanguageClient, operation?: string): Promise<vscode.TextEditor | undefined> {
+  if (!client.isRunning()) {
+    void vscode.window.showErrorMessage('VIP: the language server is not running; see the "VIP API Workbench" output.');
+    return undefined;
+  }
+  const name = typeof operation === 'string' ? operation : await pickOperation(client);
+  if (!name) return undefined;
+  const skeleton = await client.sendRequest<{ snippet: string; text: string } | null>(SKELETON_REQUEST, { operation: name, kind: 'request' });
+  if (!skeleton) {
+    void vscode.window.showErrorMessage(`VIP: unknown operation "${name}".`);
+    return undefined;
+  }
+  const document = await vscode.workspace.openTextDocument({ language: 'vip-json', content: '' });
+  const editor = await vscode.window.showTextDocument(document);
+  // A snippet, so Tab walks through the required values.
+  await editor.insertSnippet(new vscode.SnippetString(skeleton.snippet));
+  return editor;
+}
+
+async function pickOperation(client: LanguageClient): Promise<string | undefined> {
+  const operations = await client.sendRequest<OperationEntry[]>(OPERATIONS_REQUEST);
+  const items: OperationPick[] = [];
+  for (const [common, label] of [[true, 'Common'], [false, 'More operations']] as const) {
+    items.push({ label, kind: vscode.QuickPickItemKind.Separator });
+    for (const op of operations.filter((o) => o.common === common)) items.push({ label: op.name, detail: op.summary, operation: op.name });
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: 'VIP: New request', placeHolder: 'Operation of the new request', matchOnDetail: true });
+  return picked?.operation;
+}
