@@ -2,7 +2,6 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { registerEditingFeatures } from './newRequest';
-import { registerEditingFeatures } from './newRequest';
 import { registerSendFeatures } from './send';
 
 export const LANGUAGE_ID = 'vip-json';
@@ -28,7 +27,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     synchronize: { configurationSection: 'vipApi' },
   };
   client = new LanguageClient('vipApi', 'VIP API Workbench', serverOptions, clientOptions);
-  registerEditingFeatures(context, client);
   registerEditingFeatures(context, client);
 
   context.subscriptions.push(
