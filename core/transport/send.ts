@@ -125,7 +125,7 @@ export async function sendText(text: string, env: Environment, options: SendOpti
   return send(buildRequest(text, env, { autoRequestId: options.autoRequestId }), env, options);
 }
 
-export function send(request: PreparedRequest, env: Environment, options: SendOptions = {}): Promise<SendResult> {
+export async function send(request: PreparedRequest, env: Environment, options: SendOptions = {}): Promise<SendResult> {
   const log = options.log ?? (() => {});
   if (options.signal?.aborted) return Promise.reject(new TransportError('cancelled', 'The request was cancelled before it was sent.'));
   // Preflight: throws before any byte goes out.
@@ -288,7 +288,8 @@ export function send(request: PreparedRequest, env: Environment, options: SendOp
           success: vip.code === '0000',
         };
         const opMatch = operationForKey(vip.key);
-        log(`← HTTP ${status} ${vip.code} ${vip.message || reason?.message || ''} · ${timings.total} ms` +
+        const phases = (['dns', 'connect', 'tls', 'firstByte'] as const).filter((k) => timings[k] !== undefined).map((k) => `${k} ${timings[k]}`).join(', ');
+        log(`← HTTP ${status} ${vip.code} ${vip.message || reason?.message || ''} · ${timings.total} ms (${phases})` +
           (tlsInfo ? ` · ${tlsInfo.protocol} ${tlsInfo.cipher} · server "${tlsInfo.peerSubject}"` : '') +
           (result.reusedConnection ? ' · reused connection' : '') +
           (opMatch && opMatch.operation.name !== request.operation.name ? ` · ⚠ response key ${vip.key} for ${request.operation.name}` : ''));

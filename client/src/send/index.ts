@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { VipDocument } from '../../../core/engine/document';
+import { redactText } from '../../../core/redact';
 import {
   AgentPool,
   DEFAULT_MAX_RESPONSE_BYTES,
@@ -24,6 +25,11 @@ import { SimulatorHost } from './simulatorHost';
 
 const LANGUAGE_ID = 'vip-json';
 const CURRENT_ENV_KEY = 'vipApi.currentEnvironment';
+
+/** What `vipApi.send` resolves to. */
+export type SendOutcome =
+  | { ok: true; reasonCode: string; statusLine: string; environment: string; responseUri: string; totalMs: number }
+  | { ok: false; kind: string; message: string };
 
 export interface SendFeatures {
   /** The environment sends go to. */
@@ -72,13 +78,14 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
   /** The environment with a concrete URL (starting the simulator when it is the Simulator). */
   async function concrete(env: Environment): Promise<Environment> {
     if (!isSimulator(env)) return env;
+    const wasRunning = simulator.currentUrl !== undefined;
     let url: string;
     try {
       url = await simulator.url();
     } catch (e) {
       throw new TransportError('usage', `The built-in simulator could not start on 127.0.0.1: ${e instanceof Error ? e.message : String(e)}. Choose another environment (VIP: Select environment).`);
     }
-    log.info(`Built-in simulator running at ${url}.`);
+    if (!wasRunning) log.info(`Built-in simulator started at ${url} (environment "${env.name}").`);
     return { ...env, url: `${url}/{operation}` };
   }
 
@@ -97,8 +104,8 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
     return entered;
   }
 
-  function requestDocument(arg: unknown): vscode.TextDocument | undefined {
-    if (arg instanceof vscode.Uri) return vscode.workspace.textDocuments.find((d) => d.uri.toString() === arg.toString());
+  async function requestDocument(arg: unknown): Promise<vscode.TextDocument | undefined> {
+    if (arg instanceof vscode.Uri) return vscode.workspace.textDocuments.find((d) => d.uri.toString() === arg.toString()) ?? vscode.workspace.openTextDocument(arg);
     return vscode.window.activeTextEditor?.document;
   }
 
@@ -128,21 +135,26 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
     await vscode.window.showInformationMessage(`VIP reason code ${code}`, { modal: true, detail: explainText(code, message) });
   }
 
-  async function sendCommand(arg?: unknown): Promise<void> {
+  /**
+   * `VIP: Send request`. Resolves (without waiting for the user to dismiss any message) to what
+   * happened, so that tests and other commands can use it.
+   */
+  async function sendCommand(arg?: unknown): Promise<SendOutcome> {
     if (!vscode.workspace.isTrusted) {
-      const pick = await vscode.window.showWarningMessage('Sending VIP requests is off in an untrusted workspace (its settings could point your certificate at any server).', 'Manage Workspace Trust');
-      if (pick) await vscode.commands.executeCommand('workbench.trust.manage');
-      return;
+      const msg = 'Sending VIP requests is off in an untrusted workspace (its settings could point your certificate at any server).';
+      void vscode.window.showWarningMessage(msg, 'Manage Workspace Trust').then((pick) => pick && vscode.commands.executeCommand('workbench.trust.manage'));
+      return { ok: false, kind: 'untrusted', message: msg };
     }
-    const doc = requestDocument(arg);
+    const doc = await requestDocument(arg);
     if (!doc) {
-      void vscode.window.showWarningMessage('Open a VIP request file (*.vip.json) to send it.');
-      return;
+      const msg = 'Open a VIP request file (*.vip.json) to send it.';
+      void vscode.window.showWarningMessage(msg);
+      return { ok: false, kind: 'usage', message: msg };
     }
     const errors = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
     if (errors.length) {
       const go = await vscode.window.showWarningMessage(`This request has ${errors.length} error(s). Send anyway?`, { modal: true }, 'Send anyway');
-      if (go !== 'Send anyway') return;
+      if (go !== 'Send anyway') return { ok: false, kind: 'declined', message: 'Not sent: the request has errors.' };
     }
     const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
     const configured = currentEnvironment(folder);
@@ -170,7 +182,7 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
         },
       );
       const pretty = JSON.stringify(result.json, null, 2) + '\n';
-      await openResponse(doc, pretty);
+      const responseEditor = await openResponse(doc, pretty);
       history.add({
         time: new Date().toISOString(), environment: env.name, operation: prepared.operation.name, url: result.url, source: doc.uri.toString(),
         request: prepared.value, response: result.json, reasonCode: result.reasonCode, statusMessage: result.statusMessage, totalMs: result.timings.total,
@@ -186,24 +198,29 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
           if (next) await openUntitled(next);
         }
       });
-    } catch (e) {
-      if (!(e instanceof TransportError)) throw e;
+      return { ok: true, reasonCode: result.reasonCode, statusLine: line, environment: env.name, responseUri: responseEditor.document.uri.toString(), totalMs: result.timings.total };
+    } catch (caught) {
+      const e = caught instanceof TransportError ? caught : new TransportError('network', `Unexpected failure: ${redactText(caught instanceof Error ? caught.message : String(caught))}`);
+      if (!(caught instanceof TransportError)) log.error(`Send failed unexpectedly: ${redactText(caught instanceof Error ? caught.stack ?? caught.message : String(caught))}`);
       history.add({
         time: new Date().toISOString(), environment: env.name, operation: request?.operation.name ?? '?', url: request?.url.href ?? env.url,
         source: doc.uri.toString(), request: request?.value ?? doc.getText(), error: e.message,
       });
       if (e.kind === 'cancelled') {
         vscode.window.setStatusBarMessage('VIP: request cancelled', 5000);
-        return;
+        return { ok: false, kind: e.kind, message: e.message };
       }
       const buttons: string[] = [];
       if (e.kind === 'tls-material' && /passphrase/i.test(e.message)) buttons.push('Set certificate passphrase…');
       if (e.details.savedTo) buttons.push('Open saved response');
       buttons.push('Show log');
-      const pick = await vscode.window.showErrorMessage(`VIP: ${e.message}`, ...buttons);
-      if (pick === 'Set certificate passphrase…') await vscode.commands.executeCommand('vipApi.setPassphrase', env.name);
-      if (pick === 'Open saved response' && e.details.savedTo) await vscode.window.showTextDocument(vscode.Uri.file(e.details.savedTo));
-      if (pick === 'Show log') log.show(true);
+      const savedTo = e.details.savedTo;
+      void vscode.window.showErrorMessage(`VIP: ${e.message}`, ...buttons).then(async (pick) => {
+        if (pick === 'Set certificate passphrase…') await vscode.commands.executeCommand('vipApi.setPassphrase', env.name);
+        if (pick === 'Open saved response' && savedTo) await vscode.window.showTextDocument(vscode.Uri.file(savedTo));
+        if (pick === 'Show log') log.show(true);
+      });
+      return { ok: false, kind: e.kind, message: e.message };
     }
   }
 
@@ -221,7 +238,8 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
     updateStatus();
   }
 
-  async function setPassphrase(name?: unknown): Promise<void> {
+  /** `VIP: Set certificate passphrase…`; scripts may pass (environment name, passphrase). */
+  async function setPassphrase(name?: unknown, given?: unknown): Promise<void> {
     const list = environments().filter((e) => !isSimulator(e));
     if (!list.length) {
       void vscode.window.showInformationMessage('No environment with a certificate: add one to the setting vipApi.environments first.');
@@ -229,7 +247,7 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
     }
     const envName = typeof name === 'string' ? name : (await vscode.window.showQuickPick(list.map((e) => e.name), { title: 'Set the certificate passphrase of which environment?' }));
     if (!envName) return;
-    const value = await vscode.window.showInputBox({ title: `Passphrase for the certificate of "${envName}"`, prompt: 'Stored in VS Code SecretStorage. Leave empty to remove it.', password: true, ignoreFocusOut: true });
+    const value = typeof given === 'string' ? given : await vscode.window.showInputBox({ title: `Passphrase for the certificate of "${envName}"`, prompt: 'Stored in VS Code SecretStorage. Leave empty to remove it.', password: true, ignoreFocusOut: true });
     if (value === undefined) return;
     if (value === '') await context.secrets.delete(passphraseKey(envName));
     else await context.secrets.store(passphraseKey(envName), value);
@@ -262,7 +280,7 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
   }
 
   async function copyAsCurl(arg?: unknown): Promise<void> {
-    const doc = requestDocument(arg);
+    const doc = await requestDocument(arg);
     if (!doc) return void vscode.window.showWarningMessage('Open a VIP request file to copy it as cURL.');
     try {
       const env = await concrete(currentEnvironment(vscode.workspace.getWorkspaceFolder(doc.uri)));
