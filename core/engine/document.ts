@@ -2,6 +2,7 @@
 import { findNodeAtLocation, findNodeAtOffset, parse as parseTolerant, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { Node, ParseError } from 'jsonc-parser';
 import { operationForKey, type DocumentKind, type OperationInfo } from '../data/catalog';
+import { locatePaths, pathKey, type Located } from './locate';
 import type { JsonPath, Span } from './types';
 
 const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true };
@@ -105,6 +106,29 @@ export class VipDocument {
       return { offset: k.offset, length: k.length };
     }
     return { offset: node.offset, length: node.length };
+  }
+
+  /**
+   * Spans of many paths at once. Strict JSON is scanned once, descending only along the wanted
+   * paths (no tree); JSONC with comments or errors uses the tolerant tree.
+   */
+  locateAll(paths: JsonPath[]): Map<string, Located> {
+    if (paths.length === 0) return new Map();
+    if (this.strictJson && !this.treeState) {
+      try {
+        return locatePaths(this.text, paths);
+      } catch {
+        // fall through to the tree
+      }
+    }
+    const out = new Map<string, Located>();
+    for (const path of paths) {
+      const node = this.nodeAt(path);
+      if (!node) continue;
+      const keyNode = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
+      out.set(pathKey(path), { value: { offset: node.offset, length: node.length }, key: keyNode ? { offset: keyNode.offset, length: keyNode.length } : undefined });
+    }
+    return out;
   }
 
   /** A span that points at the document start without covering the whole document. */

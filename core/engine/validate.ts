@@ -5,7 +5,8 @@ import { isPlainObject, VipDocument } from './document';
 import { requestRules, responseRules, type RuleIssue } from './rules';
 import { schemaIssues } from './schemaValidation';
 import { closest } from './suggest';
-import type { EngineSettings, Finding, JsonPath, Span } from './types';
+import { pathKey } from './locate';
+import type { EngineSettings, Finding } from './types';
 
 export const defaultSettings: EngineSettings = {
   supportedVersions: versions.supported,
@@ -32,31 +33,40 @@ export function analyze(input: string | VipDocument, settings: Partial<EngineSet
   }
   if (doc.value === undefined) return findings; // empty or unreadable: syntax findings say why
 
-  const shape = shapeFindings(doc);
-  findings.push(...shape);
+  const issues: RuleIssue[] = shapeIssues(doc);
   const { operation, kind, key, body } = doc.root;
-  if (!operation || !kind || !key) return findings;
+  if (operation && kind && key) {
+    issues.push(...schemaIssues(doc.value, operation.name, kind));
+    issues.push(...(kind === 'request' ? requestRules(operation, key, body, s) : responseRules(key, body)));
+  }
+  return findings.concat(locateIssues(doc, issues));
+}
 
-  for (const issue of schemaIssues(doc.value, operation.name, kind)) findings.push(locate(doc, issue));
-  const rules = kind === 'request' ? requestRules(operation, key, body, s) : responseRules(key, body);
-  for (const issue of rules) findings.push(locate(doc, issue));
-  return findings;
+/** Positions for every issue, found in one pass over the text. */
+function locateIssues(doc: VipDocument, issues: RuleIssue[]): Finding[] {
+  // The root itself is never the span: it would cover the whole document.
+  const located = doc.locateAll(issues.filter((i) => i.path.length > 0).map((i) => i.path));
+  return issues.map(({ path, onKey, ...rest }) => {
+    const at = path.length > 0 ? located.get(pathKey(path)) : undefined;
+    const span = (onKey ? at?.key : undefined) ?? at?.value ?? doc.startSpan();
+    return { ...span, ...rest, path };
+  });
 }
 
 /** The document must be one object with exactly one known `<Operation>Request|Response` key. */
-function shapeFindings(doc: VipDocument): Finding[] {
+function shapeIssues(doc: VipDocument): RuleIssue[] {
   const value = doc.value;
   if (!isPlainObject(value)) {
-    return [{ ...doc.startSpan(), severity: 'error', rule: 'document.notObject', message: 'A VIP document is one JSON object with one key such as "DeactivateTokenRequest" or "DeactivateTokenResponse".' }];
+    return [{ path: [], severity: 'error', rule: 'document.notObject', message: 'A VIP document is one JSON object with one key such as "DeactivateTokenRequest" or "DeactivateTokenResponse".' }];
   }
   const keys = Object.keys(value);
   if (keys.length === 0) {
-    return [{ ...doc.startSpan(), severity: 'error', rule: 'document.empty', message: 'Empty document: add one operation key such as "DeactivateTokenRequest".' }];
+    return [{ path: [], severity: 'error', rule: 'document.empty', message: 'Empty document: add one operation key such as "DeactivateTokenRequest".' }];
   }
-  const out: Finding[] = [];
+  const out: RuleIssue[] = [];
   if (keys.length > 1) {
     for (const extra of keys.slice(1)) {
-      out.push({ ...span(doc, [extra], true), severity: 'error', rule: 'document.manyKeys', path: [extra], message: `A VIP document has exactly one top-level key; this one has ${keys.length} (${keys.join(', ')}). Put each operation in its own file.` });
+      out.push({ path: [extra], onKey: true, severity: 'error', rule: 'document.manyKeys', message: `A VIP document has exactly one top-level key; this one has ${keys.length} (${keys.join(', ')}). Put each operation in its own file.` });
     }
   }
   const first = keys[0];
@@ -68,7 +78,7 @@ function shapeFindings(doc: VipDocument): Finding[] {
       : suggestions.length
         ? ` Did you mean ${suggestions.map((x) => `"${x}"`).join(' or ')}?`
         : ' Known operations: ' + allDocumentKeys().filter((k) => k.endsWith('Request')).map((k) => k.slice(0, -7)).join(', ') + '.';
-    out.push({ ...span(doc, [first], true), severity: 'error', rule: 'document.unknownOperation', path: [first], message: `Unknown operation "${first}".${hint}`, data: { suggestions } });
+    out.push({ path: [first], onKey: true, severity: 'error', rule: 'document.unknownOperation', message: `Unknown operation "${first}".${hint}`, data: { suggestions } });
   }
   return out;
 }
@@ -83,11 +93,3 @@ function suggestOperationKeys(key: string): string[] {
   return closest(stem, keys.filter((k) => k.endsWith('Request')).map((k) => k.slice(0, -7))).map((name) => name + kind);
 }
 
-function locate(doc: VipDocument, issue: RuleIssue): Finding {
-  const { path, onKey, ...rest } = issue;
-  return { ...span(doc, path, !!onKey), ...rest, path };
-}
-
-function span(doc: VipDocument, path: JsonPath, onKey: boolean): Span {
-  return doc.spanOf(path, onKey) ?? doc.startSpan();
-}
