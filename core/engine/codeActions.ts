@@ -1,10 +1,10 @@
 // Quick fixes for findings: each a list of text edits (jsonc-parser `modify`, so insertions are
 // formatted and commas kept right), with `isPreferred` when one fix is the obvious one.
-import { applyEdits, modify, type Edit, type FormattingOptions } from 'jsonc-parser';
-import { getSchema, operationForKey } from '../data/catalog';
+import { applyEdits, createScanner, modify, parse, ParseErrorCode, SyntaxKind, type Edit, type FormattingOptions, type ParseError } from 'jsonc-parser';
+import { getSchema, operationForKey, operations } from '../data/catalog';
 import type { VipDocument } from './document';
 import { propertiesOf, resolve, schemaAt } from './schemaWalk';
-import { requiredFieldsInOrder } from './skeleton';
+import { operationSkeleton, requiredFieldsInOrder } from './skeleton';
 import { closest, editDistance } from './suggest';
 import type { Finding, JsonPath } from './types';
 import { analyze } from './validate';
@@ -24,15 +24,17 @@ export interface FixContext {
 }
 
 /** The part of a finding a quick fix needs (an LSP diagnostic carries the same in `data`). */
-export type FixableFinding = Pick<Finding, 'rule' | 'path' | 'data' | 'code'>;
+export type FixableFinding = Pick<Finding, 'rule' | 'path' | 'data' | 'code'> & { offset?: number };
 
 /** Fixes whose outcome depends on the value are checked by re-analysing; skipped for huge documents. */
 const VERIFY_LIMIT = 200_000;
 
 export function quickFixes(doc: VipDocument, finding: FixableFinding, ctx: FixContext): QuickFix[] {
+  if (finding.rule === 'syntax') return typeof finding.offset === 'number' ? syntaxFixes(doc.text, finding.offset) : [];
+  const f = new Fixer(doc, ctx);
+  if (finding.rule === 'document.empty') return f.skeletonFixes();
   const path = finding.path;
   if (!path) return [];
-  const f = new Fixer(doc, ctx);
   const data = finding.data ?? {};
   const field = path[path.length - 1];
   const value = doc.nodeAt(path)?.value;
@@ -118,6 +120,10 @@ class Fixer {
     this.formatting = ctx.formatting ?? guessFormatting(doc.text);
   }
 
+  private get indent(): string {
+    return this.formatting.insertSpaces ? ' '.repeat(this.formatting.tabSize ?? 2) : '\t';
+  }
+
   private get values(): ValueContext {
     const key = this.doc.root.key;
     return { now: this.ctx.now, supportedVersions: this.ctx.supportedVersions, operation: key ? operationForKey(key)?.operation : undefined };
@@ -174,6 +180,15 @@ class Fixer {
     return [diffEdit(this.doc.text, text)];
   }
 
+  /** An empty `{}`: start one of the common requests. */
+  skeletonFixes(): QuickFix[] {
+    const root = this.doc.tree;
+    if (root?.type !== 'object' || root.children?.length) return [];
+    return operations
+      .filter((op) => op.common)
+      .map((op) => ({ title: `Start a ${op.name} request`, edits: [{ offset: root.offset, length: root.length, content: operationSkeleton(op.name, 'request', this.values, this.indent).trimEnd() }] }));
+  }
+
   /** ExpirationDate fixes: now + 1 day and the operation's maximum; `preferred` indexes them (-1: none). */
   expirationFixes(path: JsonPath, preferred: number): QuickFix[] {
     return expirationChoices(this.values).map((c, i) => ({
@@ -200,6 +215,36 @@ class Fixer {
     const same = after.some((x) => x.rule === finding.rule && JSON.stringify(x.path) === JSON.stringify(finding.path));
     return !same && after.filter((x) => x.severity === 'error').length < before;
   }
+}
+
+/** Syntax errors with one evident repair: a missing comma, or brackets left open at the end. */
+function syntaxFixes(text: string, offset: number): QuickFix[] {
+  const errors: ParseError[] = [];
+  parse(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+  const error = errors.find((e) => e.offset === offset);
+  if (error?.error === ParseErrorCode.CommaExpected) {
+    let end = offset;
+    while (end > 0 && /\s/.test(text[end - 1])) end--;
+    return [{ title: 'Insert the missing comma', edits: [{ offset: end, length: 0, content: ',' }], isPreferred: true }];
+  }
+  if (error?.error === ParseErrorCode.CloseBraceExpected || error?.error === ParseErrorCode.CloseBracketExpected) {
+    const closers = openBrackets(text);
+    if (!closers || /\S/.test(text.slice(offset))) return []; // only at the end: elsewhere the intent is unclear
+    return [{ title: `Close the open ${closers.length === 1 ? 'bracket' : 'brackets'} (${closers})`, edits: [{ offset: text.length, length: 0, content: closers }], isPreferred: true }];
+  }
+  return [];
+}
+
+/** The closing brackets the text still needs at its end, innermost first; '' when balanced. */
+function openBrackets(text: string): string {
+  const stack: string[] = [];
+  const scanner = createScanner(text, false);
+  for (let token = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
+    if (token === SyntaxKind.OpenBraceToken) stack.push('}');
+    else if (token === SyntaxKind.OpenBracketToken) stack.push(']');
+    else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) stack.pop();
+  }
+  return stack.reverse().join('');
 }
 
 /** One edit that turns `before` into `after` (common prefix and suffix left alone). */

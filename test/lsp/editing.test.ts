@@ -160,6 +160,13 @@ describe('quick fixes', () => {
     assert.deepEqual(op.after, []);
   });
 
+  test('syntax: a missing comma is inserted', async () => {
+    const text = '{\n  "DeactivateTokenRequest": {\n    "Version": "3.1"\n    "TokenId": "VSST12345678"\n  }\n}\n';
+    const { after, fixed } = await fixAndRevalidate('comma', text, (d) => (d.data as { rule: string }).rule === 'syntax');
+    assert.deepEqual(after, []);
+    assert.match(fixed, /"3\.1",\n/);
+  });
+
   test('diagnostics from elsewhere or with odd data get no fix and no failure', async () => {
     const { uri } = await open('foreign', '{}');
     const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };

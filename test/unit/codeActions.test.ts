@@ -199,6 +199,35 @@ describe('value shape', () => {
   });
 });
 
+describe('document shape and syntax', () => {
+  test('an empty object can start one of the common requests', () => {
+    const text = '{\n}\n';
+    const { finding, fixes } = fixesFor(text, 'document.empty');
+    assert.ok(fixes.length >= 3, fixes.map((f) => f.title).join());
+    assert.ok(fixes.some((f) => f.title === 'Start a DeactivateToken request'));
+    for (const fix of fixes) assert.deepEqual(analyze(applyAndCheck(text, finding, fix), settings), [], fix.title);
+  });
+  test('a missing comma is inserted after the previous value', () => {
+    const text = '{\n  "DeactivateTokenRequest": {\n    "Version": "3.1"\n    "TokenId": "VSST12345678"\n  }\n}\n';
+    const { finding, fixes } = fixesFor(text, 'syntax');
+    assert.deepEqual(fixes.map((f) => [f.title, f.isPreferred]), [['Insert the missing comma', true]]);
+    assert.deepEqual(analyze(applyAndCheck(text, finding, fixes[0]), settings), []);
+  });
+  test('brackets left open at the end are closed', () => {
+    const text = '{ "DeactivateTokenRequest": { "Version": "3.1", "TokenIds": ["a"';
+    const finding = analyze(text, settings).find((f) => f.rule === 'syntax')!;
+    const fixes = quickFixes(new VipDocument(text), finding, ctx);
+    assert.deepEqual(fixes.map((f) => f.title), ['Close the open brackets (]}})']);
+    const fixed = applyEdits(text, fixes[0].edits);
+    assert.ok(!analyze(fixed, settings).some((f) => f.rule === 'syntax'), fixed);
+  });
+  test('other syntax errors get no guess', () => {
+    const text = '{ "A": nope }';
+    const finding = analyze(text, settings).find((f) => f.rule === 'syntax')!;
+    assert.deepEqual(quickFixes(new VipDocument(text), finding, ctx), []);
+  });
+});
+
 describe('robustness', () => {
   test('findings without a path or with a path that no longer exists give no fix', () => {
     const doc = new VipDocument('{ "DeactivateTokenRequest": {');

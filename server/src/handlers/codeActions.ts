@@ -16,10 +16,11 @@ export async function codeActions(params: CodeActionParams, documents: TextDocum
   const actions: CodeAction[] = [];
   for (const diagnostic of params.context.diagnostics) {
     const data = diagnostic.data as { rule?: unknown; path?: unknown } | undefined;
-    if (diagnostic.source !== 'vip' || typeof data?.rule !== 'string' || !Array.isArray(data.path)) continue;
-    const { rule, path, ...rest } = data as { rule: string; path: (string | number)[] };
+    if (diagnostic.source !== 'vip' || typeof data?.rule !== 'string' || (data.path !== undefined && !Array.isArray(data.path))) continue;
+    const { rule, path, ...rest } = data as { rule: string; path?: (string | number)[] };
     const code = typeof diagnostic.code === 'string' ? diagnostic.code : undefined;
-    for (const fix of quickFixes(vip, { rule, path, code, data: rest }, { now: new Date(), supportedVersions })) {
+    const finding = { rule, path, code, data: rest, offset: doc.offsetAt(diagnostic.range.start) };
+    for (const fix of quickFixes(vip, finding, { now: new Date(), supportedVersions })) {
       actions.push({
         title: fix.title,
         kind: CodeActionKind.QuickFix,
