@@ -3,3 +3,8 @@ export { VipDocument } from './document';
 export { analyze, defaultSettings } from './validate';
 export { hoverAt, reasonCodeHover, reasonCodeMarkdown, operationHover, type HoverResult } from './hover';
 export type { EngineSettings, Finding, Severity, Span } from './types';
+export { completionsAt, type CompletionProposal } from './completion';
+export { quickFixes, type QuickFix } from './codeActions';
+export { operationSkeleton, operationSnippet, snippetToText } from './skeleton';
+export { documentSymbols, type OutlineSymbol } from './symbols';
+export { formatEdits } from './format';
