@@ -191,6 +191,11 @@ describe('send: network failures, timeout, cancel, size, content', () => {
       res.end(big);
     };
     await rejects(sendText(REQ, pem(s.url()), { maxResponseBytes: 100_000 }), 'too-large', /larger than the 98 KB cap/);
+    s.handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(big) });
+      res.end(big);
+    };
+    await rejects(sendText(REQ, pem(s.url()), { maxResponseBytes: 100_000 }), 'too-large', new RegExp(`\\(${big.length} bytes announced\\)`));
     const spillDir = path.join(pki.dir, 'spill');
     const e = await rejects(sendText(REQ, pem(s.url()), { maxResponseBytes: 100_000, spillDir }), 'too-large', /saved to/);
     assert.equal(fs.readFileSync(e.details.savedTo!, 'utf8'), big);
@@ -211,7 +216,20 @@ describe('send: network failures, timeout, cancel, size, content', () => {
     await rejects(sendText(REQ, pem(s.url())), 'not-vip', /HTTP 200 with JSON that is not a VIP response.*\{"error":"nope"\}/);
   });
 
-  test('plain http to loopback works; the body has no comments', async () => {
+  test('a VIP response with an HTTP error status is still a result', async () => {
+    const s = await startTestServer({ cert: pki.server.cert, key: pki.server.key });
+    servers.push(s);
+    s.handler = (_req, res) => {
+      res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end('{"GetServerTimeResponse": {"Status": {"ReasonCode": "4E01", "StatusMessage": "Service Internal Error"}}}');
+    };
+    const r = await sendText(REQ, pem(s.url()));
+    assert.equal(r.status, 500);
+    assert.equal(r.reasonCode, '4e01');
+    assert.equal(r.reason?.code, '4e01');
+  });
+
+  test('plain http to loopback works (no TLS info)', async () => {
     const { createServer } = await import('node:http');
     const srv = createServer((req, res) => {
       let b = '';
