@@ -12,7 +12,8 @@ const common = {
   format: 'cjs',
   mainFields: ['module', 'main'],
   sourcemap: production ? false : 'linked',
-  minify: production,
+  // Minified always: the server starts measurably faster (less to parse); source maps stay linked.
+  minify: true,
   logLevel: 'warning',
 };
 

@@ -1,7 +1,7 @@
 // JSON Schema validation of a whole document with ajv (compiled once per schema),
 // mapped to findings that name the field, say what is allowed, and carry the VIP reason code.
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type AjvClass from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { common, documentKey, getReasonCode, getSchema, schemaFile, type DocumentKind, type JsonSchema } from '../data/catalog';
 import { closest } from './suggest';
 import { propertiesOf, schemaAt, shortDescription } from './schemaWalk';
@@ -11,11 +11,14 @@ const BASE = 'https://vip-api-workbench.invalid/schemas/';
 /** Annotation keywords our schemas use besides standard JSON Schema. */
 const ANNOTATIONS = ['markdownDescription', 'markdownEnumDescriptions', 'enumDescriptions', 'deprecationMessage', 'x-vip-reasonCode', 'x-vip-xml', 'defaultSnippets'];
 
-let ajv: Ajv | undefined;
+let ajv: AjvClass | undefined;
 const validators = new Map<string, ValidateFunction>();
 
-function getAjv(): Ajv {
+function getAjv(): AjvClass {
   if (!ajv) {
+    // Loaded on first use, not at start-up: the language server answers initialize sooner.
+    const Ajv = (require('ajv') as { default: typeof AjvClass }).default;
+    const addFormats = (require('ajv-formats') as { default: (a: AjvClass, f: string[]) => void }).default;
     ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, allowUnionTypes: true, logger: false });
     addFormats(ajv, ['date-time']);
     for (const keyword of ANNOTATIONS) ajv.addKeyword({ keyword, schemaType: ['string', 'array', 'object'] });
