@@ -140,162 +140,187 @@ export async function send(request: PreparedRequest, env: Environment, options: 
   log(`→ POST ${url.href} [${env.name}]${cc ? ` client certificate "${cc.subject}" (expires ${cc.validTo.toISOString()})` : ' no client certificate'}`);
   if (material.insecure) log(`⚠ Server certificate verification is OFF for environment "${env.name}" (rejectUnauthorized: false).`);
 
-  return new Promise<SendResult>((resolve, reject) => {
-    const t0 = performance.now();
-    const marks: { lookup?: number; connect?: number; secure?: number; response?: number } = {};
-    let settled = false;
-    let abortReason: TransportError | undefined;
-    let spill: { file: string; stream: fs.WriteStream } | undefined;
-    const ms = (t: number | undefined) => (t === undefined ? undefined : Math.round((t - t0) * 10) / 10);
+  const deadline = performance.now() + timeoutMs;
+  // A kept-alive connection the server closed while idle fails before any response: retry on a new one.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await sendOnce();
+    } catch (e) {
+      if (!(e instanceof StaleConnection) || attempt >= 2) throw e instanceof StaleConnection ? e.mapped : e;
+      log('↻ the kept-alive connection had been closed by the server; sending again on a new connection.');
+    }
+  }
 
-    const finish = (err: TransportError | undefined, result?: SendResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      if (err) {
-        log(`✗ ${err.message}`);
-        reject(err);
-      } else resolve(result!);
-    };
-    const abort = (err: TransportError) => {
-      abortReason ??= err;
-      req.destroy(err);
-      finish(err);
-    };
-    const onAbort = () => abort(new TransportError('cancelled', 'The request was cancelled; the connection was closed. The service may still have processed it if it had arrived.'));
-    const timer = setTimeout(
-      () => abort(new TransportError('timeout', `No complete response from ${target.host}:${target.port} within ${timeoutMs / 1000} s. The service may be slow or unreachable: check the URL, then retry or raise the timeout (environment "timeoutMs", CLI --timeout).`)),
-      timeoutMs,
-    );
+  function sendOnce(): Promise<SendResult> {
+    return new Promise<SendResult>((resolve, reject) => {
+      const t0 = performance.now();
+      const marks: { lookup?: number; connect?: number; secure?: number; response?: number } = {};
+      let settled = false;
+      let abortReason: TransportError | undefined;
+      let spill: { file: string; stream: fs.WriteStream } | undefined;
+      const ms = (t: number | undefined) => (t === undefined ? undefined : Math.round((t - t0) * 10) / 10);
 
-    const reqOptions: https.RequestOptions = {
-      method: 'POST',
-      headers: { ...request.headers, 'Content-Length': Buffer.byteLength(request.body) },
-      agent: options.agents?.get(env, url.protocol, material) ?? false,
-      ...(isHttps ? material.options : {}),
-    };
-    const req = (isHttps ? https : http).request(url, reqOptions);
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+      const finish = (err: TransportError | StaleConnection | undefined, result?: SendResult) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        if (err) {
+          if (err instanceof TransportError) log(`✗ ${err.message}`);
+          reject(err);
+        } else resolve(result!);
+      };
+      const abort = (err: TransportError) => {
+        abortReason ??= err;
+        req.destroy(err);
+        finish(err);
+      };
+      const onAbort = () => abort(new TransportError('cancelled', 'The request was cancelled; the connection was closed. The service may still have processed it if it had arrived.'));
+      const timer = setTimeout(
+        () => abort(new TransportError('timeout', `No complete response from ${target.host}:${target.port} within ${timeoutMs / 1000} s. The service may be slow or unreachable: check the URL, then retry or raise the timeout (environment "timeoutMs", CLI --timeout).`)),
+        Math.max(0, deadline - performance.now()),
+      );
 
-    req.on('socket', (socket) => {
-      if (req.reusedSocket) return;
-      socket.once('lookup', () => (marks.lookup = performance.now()));
-      socket.once('connect', () => (marks.connect = performance.now()));
-      socket.once('secureConnect', () => (marks.secure = performance.now()));
-    });
-    req.on('error', (e) => finish(abortReason ?? mapNetworkError(e, target, netContext)));
-    req.on('response', (res) => {
-      marks.response = performance.now();
-      const socket = res.socket as tls.TLSSocket;
-      let tlsInfo: TlsInfo | undefined;
-      if (isHttps && typeof socket.getPeerCertificate === 'function') {
-        const peer = socket.getPeerCertificate();
-        const name = (o: Record<string, unknown> | undefined) => (o ? Object.entries(o).map(([k, v]) => `${k}=${String(v)}`).join(', ') : '');
-        tlsInfo = {
-          protocol: socket.getProtocol(),
-          cipher: socket.getCipher()?.name ?? '',
-          peerSubject: name(peer?.subject as unknown as Record<string, unknown>),
-          peerIssuer: name(peer?.issuer as unknown as Record<string, unknown>),
-          peerValidTo: peer?.valid_to,
-          authorized: socket.authorized,
-          authorizationError: socket.authorizationError ? String(socket.authorizationError) : undefined,
-        };
-      }
-      const status = res.statusCode ?? 0;
-      const contentType = String(res.headers['content-type'] ?? '');
-      const declared = Number(res.headers['content-length']);
-      const tooLarge = (received: string, savedTo?: string) => new TransportError('too-large',
-        `The response (HTTP ${status}, ${contentType || 'no content type'}) is larger than the ${Math.round(cap / 1024)} KB cap (${received}). ${savedTo ? `It was saved to ${savedTo}.` : 'Raise the cap (vipApi.maxResponseBytes) to see it.'}`,
-        { status, contentType, savedTo });
-      if (!options.spillDir && Number.isFinite(declared) && declared > cap) {
-        abort(tooLarge(`${declared} bytes announced`));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (spill) {
-          if (size > HARD_SPILL_LIMIT) abort(tooLarge(`over ${HARD_SPILL_LIMIT} bytes; stopped`));
-          else spill.stream.write(chunk);
+      const reqOptions: https.RequestOptions = {
+        method: 'POST',
+        headers: { ...request.headers, 'Content-Length': Buffer.byteLength(request.body) },
+        agent: options.agents?.get(env, url.protocol, material) ?? false,
+        ...(isHttps ? material.options : {}),
+      };
+      const req = (isHttps ? https : http).request(url, reqOptions);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+
+      req.on('socket', (socket) => {
+        if (req.reusedSocket) return;
+        socket.once('lookup', () => (marks.lookup = performance.now()));
+        socket.once('connect', () => (marks.connect = performance.now()));
+        socket.once('secureConnect', () => (marks.secure = performance.now()));
+      });
+      req.on('error', (e) => {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (!abortReason && req.reusedSocket && marks.response === undefined && (code === 'ECONNRESET' || code === 'EPIPE')) {
+          finish(new StaleConnection(mapNetworkError(e, target, netContext)));
+        } else finish(abortReason ?? mapNetworkError(e, target, netContext));
+      });
+      req.on('response', (res) => {
+        marks.response = performance.now();
+        const socket = res.socket as tls.TLSSocket;
+        let tlsInfo: TlsInfo | undefined;
+        if (isHttps && typeof socket.getPeerCertificate === 'function') {
+          const peer = socket.getPeerCertificate();
+          const name = (o: Record<string, unknown> | undefined) => (o ? Object.entries(o).map(([k, v]) => `${k}=${String(v)}`).join(', ') : '');
+          tlsInfo = {
+            protocol: socket.getProtocol(),
+            cipher: socket.getCipher()?.name ?? '',
+            peerSubject: name(peer?.subject as unknown as Record<string, unknown>),
+            peerIssuer: name(peer?.issuer as unknown as Record<string, unknown>),
+            peerValidTo: peer?.valid_to,
+            authorized: socket.authorized,
+            authorizationError: socket.authorizationError ? String(socket.authorizationError) : undefined,
+          };
+        }
+        const status = res.statusCode ?? 0;
+        const contentType = String(res.headers['content-type'] ?? '');
+        const declared = Number(res.headers['content-length']);
+        const tooLarge = (received: string, savedTo?: string) => new TransportError('too-large',
+          `The response (HTTP ${status}, ${contentType || 'no content type'}) is larger than the ${Math.round(cap / 1024)} KB cap (${received}). ${savedTo ? `It was saved to ${savedTo}.` : 'Raise the cap (vipApi.maxResponseBytes) to see it.'}`,
+          { status, contentType, savedTo });
+        if (!options.spillDir && Number.isFinite(declared) && declared > cap) {
+          abort(tooLarge(`${declared} bytes announced`));
           return;
         }
-        chunks.push(chunk);
-        if (size > cap) {
-          if (!options.spillDir) {
-            abort(tooLarge(`more than ${cap} bytes`));
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (spill) {
+            if (size > HARD_SPILL_LIMIT) abort(tooLarge(`over ${HARD_SPILL_LIMIT} bytes; stopped`));
+            else spill.stream.write(chunk);
             return;
           }
-          fs.mkdirSync(options.spillDir, { recursive: true });
-          const file = path.join(options.spillDir, `vip-response-${Date.now()}.txt`);
-          spill = { file, stream: fs.createWriteStream(file) };
-          for (const c of chunks) spill.stream.write(c);
-          chunks.length = 0;
-        }
+          chunks.push(chunk);
+          if (size > cap) {
+            if (!options.spillDir) {
+              abort(tooLarge(`more than ${cap} bytes`));
+              return;
+            }
+            fs.mkdirSync(options.spillDir, { recursive: true });
+            const file = path.join(options.spillDir, `vip-response-${Date.now()}.txt`);
+            spill = { file, stream: fs.createWriteStream(file) };
+            for (const c of chunks) spill.stream.write(c);
+            chunks.length = 0;
+          }
+        });
+        res.on('error', (e) => finish(abortReason ?? mapNetworkError(e, target, netContext)));
+        res.on('end', () => {
+          if (settled) return;
+          if (spill) {
+            const s = spill;
+            s.stream.end(() => finish(tooLarge(`${size} bytes`, s.file)));
+            return;
+          }
+          const end = performance.now();
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            finish(new TransportError('not-vip',
+              `The server answered HTTP ${status}${res.statusMessage ? ' ' + res.statusMessage : ''} with ${contentType || 'no content type'} that is not JSON, first bytes: ${firstBytes(text)}. Check the environment URL (path and {operation}).`,
+              { status, contentType }));
+            return;
+          }
+          const vip = vipStatus(json);
+          if (!vip) {
+            finish(new TransportError('not-vip',
+              `The server answered HTTP ${status} with JSON that is not a VIP response (no "<Operation>Response" with "Status"), first bytes: ${firstBytes(text)}. Check the environment URL.`,
+              { status, contentType }));
+            return;
+          }
+          const timings: Timings = {
+            dns: marks.lookup !== undefined ? ms(marks.lookup) : undefined,
+            connect: marks.connect !== undefined ? ms(marks.connect)! - (ms(marks.lookup) ?? 0) : undefined,
+            tls: marks.secure !== undefined && marks.connect !== undefined ? Math.round((marks.secure - marks.connect) * 10) / 10 : undefined,
+            firstByte: ms(marks.response)!,
+            total: ms(end)!,
+          };
+          const reason = getReasonCode(vip.code);
+          const result: SendResult = {
+            environment: env.name,
+            request,
+            url: url.href,
+            status,
+            contentType,
+            timings,
+            reusedConnection: req.reusedSocket,
+            tls: tlsInfo,
+            clientCertificate: material.clientCertificate,
+            insecure: material.insecure,
+            text,
+            json,
+            responseKey: vip.key,
+            reasonCode: vip.code,
+            statusMessage: vip.message,
+            reason,
+            success: vip.code === '0000',
+          };
+          const opMatch = operationForKey(vip.key);
+          const phases = (['dns', 'connect', 'tls', 'firstByte'] as const).filter((k) => timings[k] !== undefined).map((k) => `${k} ${timings[k]}`).join(', ');
+          log(`← HTTP ${status} ${vip.code} ${vip.message || reason?.message || ''} · ${timings.total} ms (${phases})` +
+            (tlsInfo ? ` · ${tlsInfo.protocol} ${tlsInfo.cipher} · server "${tlsInfo.peerSubject}"` : '') +
+            (result.reusedConnection ? ' · reused connection' : '') +
+            (opMatch && opMatch.operation.name !== request.operation.name ? ` · ⚠ response key ${vip.key} for ${request.operation.name}` : ''));
+          finish(undefined, result);
+        });
       });
-      res.on('error', (e) => finish(abortReason ?? mapNetworkError(e, target, netContext)));
-      res.on('end', () => {
-        if (settled) return;
-        if (spill) {
-          const s = spill;
-          s.stream.end(() => finish(tooLarge(`${size} bytes`, s.file)));
-          return;
-        }
-        const end = performance.now();
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          finish(new TransportError('not-vip',
-            `The server answered HTTP ${status}${res.statusMessage ? ' ' + res.statusMessage : ''} with ${contentType || 'no content type'} that is not JSON, first bytes: ${firstBytes(text)}. Check the environment URL (path and {operation}).`,
-            { status, contentType }));
-          return;
-        }
-        const vip = vipStatus(json);
-        if (!vip) {
-          finish(new TransportError('not-vip',
-            `The server answered HTTP ${status} with JSON that is not a VIP response (no "<Operation>Response" with "Status"), first bytes: ${firstBytes(text)}. Check the environment URL.`,
-            { status, contentType }));
-          return;
-        }
-        const timings: Timings = {
-          dns: marks.lookup !== undefined ? ms(marks.lookup) : undefined,
-          connect: marks.connect !== undefined ? ms(marks.connect)! - (ms(marks.lookup) ?? 0) : undefined,
-          tls: marks.secure !== undefined && marks.connect !== undefined ? Math.round((marks.secure - marks.connect) * 10) / 10 : undefined,
-          firstByte: ms(marks.response)!,
-          total: ms(end)!,
-        };
-        const reason = getReasonCode(vip.code);
-        const result: SendResult = {
-          environment: env.name,
-          request,
-          url: url.href,
-          status,
-          contentType,
-          timings,
-          reusedConnection: req.reusedSocket,
-          tls: tlsInfo,
-          clientCertificate: material.clientCertificate,
-          insecure: material.insecure,
-          text,
-          json,
-          responseKey: vip.key,
-          reasonCode: vip.code,
-          statusMessage: vip.message,
-          reason,
-          success: vip.code === '0000',
-        };
-        const opMatch = operationForKey(vip.key);
-        const phases = (['dns', 'connect', 'tls', 'firstByte'] as const).filter((k) => timings[k] !== undefined).map((k) => `${k} ${timings[k]}`).join(', ');
-        log(`← HTTP ${status} ${vip.code} ${vip.message || reason?.message || ''} · ${timings.total} ms (${phases})` +
-          (tlsInfo ? ` · ${tlsInfo.protocol} ${tlsInfo.cipher} · server "${tlsInfo.peerSubject}"` : '') +
-          (result.reusedConnection ? ' · reused connection' : '') +
-          (opMatch && opMatch.operation.name !== request.operation.name ? ` · ⚠ response key ${vip.key} for ${request.operation.name}` : ''));
-        finish(undefined, result);
-      });
+      req.end(request.body);
     });
-    req.end(request.body);
-  });
+  }
+}
+
+/** Internal: a reused keep-alive connection failed before any response. */
+class StaleConnection extends Error {
+  constructor(readonly mapped: TransportError) {
+    super(mapped.message);
+  }
 }

@@ -99,6 +99,35 @@ describe('send: success', () => {
   });
 });
 
+describe('send: stale kept-alive connection', () => {
+  test('a reused connection the server drops before answering is retried once on a new one', async () => {
+    const s = await startTestServer({ cert: pki.server.cert, key: pki.server.key, host: '127.0.0.2' });
+    servers.push(s);
+    const seen = new WeakSet<object>();
+    s.handler = (req, res) => {
+      if (seen.has(req.socket)) {
+        req.socket.destroy(); // as if the server had closed the idle connection
+        return;
+      }
+      seen.add(req.socket);
+      vipOk(req, res);
+    };
+    const agents = new AgentPool();
+    const lines: string[] = [];
+    try {
+      const before = s.handshakes;
+      await sendText(REQ, pem(s.url()), { agents });
+      const second = await sendText(REQ, pem(s.url()), { agents, log: (l) => lines.push(l) });
+      assert.equal(second.reasonCode, '0000');
+      assert.equal(second.reusedConnection, false);
+      assert.equal(s.handshakes - before, 2);
+      assert.ok(lines.some((l) => /sending again on a new connection/.test(l)), lines.join('\n'));
+    } finally {
+      agents.destroy();
+    }
+  });
+});
+
 describe('send: server certificate', () => {
   test('untrusted without the CA; trusted with it', async () => {
     await rejects(sendText(REQ, pem(mtls.url(), { ca: undefined })), 'server-certificate', /is not trusted.*set the CA file \(ca\)/);
