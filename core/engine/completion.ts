@@ -1,7 +1,7 @@
 // Completion at a position: operation keys with skeletons at the root, the fields an operation
 // still lacks inside it, and values (enums, booleans, versions, dates, reason codes) after a colon.
 // jsonc-parser's getLocation reads the path even in incomplete text, so this works while typing.
-import { getLocation, type Edit, type Location } from 'jsonc-parser';
+import { createScanner, getLocation, SyntaxKind, type Edit, type Location } from 'jsonc-parser';
 import { allDocumentKeys, getSchema, operationForKey, type JsonSchema } from '../data/catalog';
 import type { VipDocument } from './document';
 import { operationHover } from './hover';
@@ -45,6 +45,7 @@ const NOT_PROPOSED = new Set(['Id']);
 export function completionsAt(doc: VipDocument, offset: number, ctx: CompletionContext): CompletionProposal[] {
   const text = doc.text;
   const at = Math.max(0, Math.min(offset, text.length));
+  if (inComment(text, at)) return [];
   let location: Location;
   try {
     location = getLocation(text, at);
@@ -134,6 +135,8 @@ function valueProposals(doc: VipDocument, path: JsonPath, replace: Span, ctx: Co
   const ctxValues: ValueContext = { now: ctx.now, supportedVersions: ctx.supportedVersions, operation: found.operation };
   const comma = nextSignificant(doc.text, replace.offset + replace.length) === '"' ? ',' : '';
   const quoted = doc.text[replace.offset] === '"';
+  // Right after the colon (the trigger character), keep the usual `"Key": value` spacing.
+  const space = replace.length === 0 && doc.text[replace.offset - 1] === ':' ? ' ' : '';
   const choices = valueChoices(typeof path[path.length - 1] === 'number' ? undefined : name, schema, ctxValues);
   const proposals: CompletionProposal[] = choices.map((choice, i) => {
     const json = JSON.stringify(choice.value);
@@ -142,7 +145,7 @@ function valueProposals(doc: VipDocument, path: JsonPath, replace: Span, ctx: Co
       kind: name === 'ReasonCode' ? ('reasonCode' as const) : ('value' as const),
       detail: choice.detail,
       documentation: choice.description,
-      insertText: json + comma,
+      insertText: space + json + comma,
       snippet: false,
       replace,
       filterText: quoted || typeof choice.value !== 'string' ? json : String(choice.value),
@@ -159,13 +162,19 @@ function valueProposals(doc: VipDocument, path: JsonPath, replace: Span, ctx: Co
       kind: 'value',
       detail: typeLabel(schema),
       documentation: descriptionOf(schema),
-      insertText: valueSnippet(name, isObject ? schema : (s as JsonSchema), ctxValues, new TabStops()) + comma,
+      insertText: space + valueSnippet(name, isObject ? objectForm(s) : { ...s, type: 'array' }, ctxValues, new TabStops()) + comma,
       snippet: true,
       replace,
       sortText: '000',
     });
   }
   return proposals;
+}
+
+/** The object alternative of a `string | object` schema (TokenId keeps it under `else`). */
+function objectForm(schema: JsonSchema | undefined): JsonSchema {
+  const alt = schema?.else as JsonSchema | undefined;
+  return { ...(alt && typeof alt === 'object' ? alt : schema), type: 'object' };
 }
 
 /** Keys already in the object at `objectPath`, except the one being typed. */
@@ -178,6 +187,20 @@ function presentKeys(doc: VipDocument, objectPath: JsonPath, replace: Span): Set
     if (key && key.offset !== replace.offset && typeof key.value === 'string') keys.add(key.value);
   }
   return keys;
+}
+
+/** True inside a `//` or block comment (where nothing is proposed). */
+function inComment(text: string, offset: number): boolean {
+  const scanner = createScanner(text, false);
+  for (let token = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
+    const start = scanner.getTokenOffset();
+    if (start >= offset) return false;
+    if ((token === SyntaxKind.LineCommentTrivia || token === SyntaxKind.BlockCommentTrivia) && offset <= start + scanner.getTokenLength()) {
+      // The end of a closed block comment is outside it.
+      return !(token === SyntaxKind.BlockCommentTrivia && offset === start + scanner.getTokenLength() && text.startsWith('*/', offset - 2));
+    }
+  }
+  return false;
 }
 
 function isTerminatedString(text: string, start: number, end: number): boolean {

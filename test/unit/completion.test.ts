@@ -183,6 +183,23 @@ describe('values', () => {
   });
 });
 
+describe('spacing, comments and mixed types', () => {
+  test('right after the colon a space separates the value', () => {
+    const { text, items } = complete('{ "DeactivateTokenRequest": { "Reason":| } }');
+    assert.equal(accept(text, find(items, '"Lost"')), '{ "DeactivateTokenRequest": { "Reason": "Lost" } }');
+  });
+  test('nothing is proposed inside comments', () => {
+    assert.deepEqual(complete('{ // Reas|\n "DeactivateTokenRequest": {} }').items, []);
+    assert.deepEqual(complete('{ "DeactivateTokenRequest": { /* | */ } }').items, []);
+    assert.ok(complete('{ "DeactivateTokenRequest": { /* x */| } }').items.length > 0);
+  });
+  test('TokenId (a string or an object) offers the object form', () => {
+    const { text, items } = complete('{ "DeactivateTokenRequest": { "TokenId": | } }');
+    assert.deepEqual(labels(items), ['{…}']);
+    assert.deepEqual(JSON.parse(accept(text, items[0])).DeactivateTokenRequest.TokenId, { value: '' });
+  });
+});
+
 describe('incomplete and odd documents', () => {
   test('no closing braces', () => {
     assert.ok(labels(complete('{ "DeactivateTokenRequest": { "Version": "3.1", |').items).includes('TokenId'));
