@@ -64,7 +64,13 @@ export function registerLanguageStatus(context: vscode.ExtensionContext, client:
 }
 
 function show(item: vscode.LanguageStatusItem, info: DocumentInfo | null): void {
-  if (info?.operation && info.kind) {
+  if (!info) {
+    // The server does not know the document (yet), or is not running.
+    item.severity = vscode.LanguageStatusSeverity.Information;
+    item.text = 'VIP';
+    item.detail = undefined;
+    item.command = undefined;
+  } else if (info.operation && info.kind) {
     item.severity = vscode.LanguageStatusSeverity.Information;
     item.text = `VIP ${info.operation} ${info.kind}`;
     item.detail = `schema ${info.schemaFile}`;
@@ -72,7 +78,7 @@ function show(item: vscode.LanguageStatusItem, info: DocumentInfo | null): void 
   } else {
     item.severity = vscode.LanguageStatusSeverity.Warning;
     item.text = 'VIP: unknown operation';
-    item.detail = info?.key ? `"${info.key}" is not <Operation>Request or <Operation>Response` : 'no operation key';
+    item.detail = info.key ? `"${info.key}" is not <Operation>Request or <Operation>Response` : 'no operation key';
     item.command = { title: 'New request…', command: 'vipApi.newRequest', tooltip: 'Start a new request from a skeleton' };
   }
 }

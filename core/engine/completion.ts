@@ -81,6 +81,8 @@ function propertyProposals(doc: VipDocument, objectPath: JsonPath, replace: Span
   const common = { replace, additionalEdits, snippet: !keyOnly };
 
   if (objectPath.length === 0) {
+    // A VIP document has one key: once it has one, a second would only be an error.
+    if (presentKeys(doc, [], replace).size > 0) return [];
     const ctxValues: ValueContext = { now: ctx.now, supportedVersions: ctx.supportedVersions };
     return allDocumentKeys().map((key, i) => {
       const { operation, kind } = operationForKey(key)!;
@@ -128,7 +130,7 @@ function propertyProposals(doc: VipDocument, objectPath: JsonPath, replace: Span
 
 function valueProposals(doc: VipDocument, path: JsonPath, replace: Span, ctx: CompletionContext): CompletionProposal[] {
   const found = typeof path[0] === 'string' ? operationForKey(path[0]) : undefined;
-  if (!found || path.length < 2) return [];
+  if (!found) return [];
   const schema = schemaAt(getSchema(found.operation.name, found.kind), path);
   if (!schema) return [];
   const name = [...path].reverse().find((s) => typeof s === 'string');

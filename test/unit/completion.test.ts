@@ -72,6 +72,14 @@ describe('root', () => {
     const fixed = accept(text, find(items, 'DeactivateTokenRequest'));
     assert.equal(fixed, '{ "DeactivateTokenRequest": { "Version": "3.1" } }');
   });
+  test('no second operation key once the document has one', () => {
+    assert.deepEqual(complete('{ "DeactivateTokenRequest": {}, | }').items, []);
+    assert.ok(complete('{ "Deac|": {} }').items.length > 0, 'the key being typed does not count');
+  });
+  test('after the operation key: its body with the required fields', () => {
+    const { text, items } = complete('{ "UnlockTokenRequest": | }');
+    assert.deepEqual(JSON.parse(accept(text, find(items, '{…}'))), { UnlockTokenRequest: { Version: '3.1', TokenId: '' } });
+  });
   test('responses get Status with a ReasonCode', () => {
     const { text, items } = complete('|');
     assert.deepEqual(JSON.parse(accept(text, find(items, 'DeactivateTokenResponse'))), { DeactivateTokenResponse: { Version: '3.1', Status: { ReasonCode: '0000' } } });
