@@ -224,7 +224,14 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
     }
   }
 
-  async function selectEnvironment(): Promise<void> {
+  /** `VIP: Select environment`; scripts and keybindings may pass the environment's name. */
+  async function selectEnvironment(name?: unknown): Promise<void> {
+    if (typeof name === 'string') {
+      if (!environments().some((e) => e.name === name)) throw new Error(`No VIP environment named "${name}".`);
+      await context.workspaceState.update(CURRENT_ENV_KEY, name);
+      updateStatus();
+      return;
+    }
     const current = currentEnvironment().name;
     const items = environments().map((e) => ({
       label: e.name,
