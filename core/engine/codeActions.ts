@@ -1,7 +1,7 @@
 // Quick fixes for findings: each a list of text edits (jsonc-parser `modify`, so insertions are
 // formatted and commas kept right), with `isPreferred` when one fix is the obvious one.
 import { applyEdits, createScanner, modify, parse, ParseErrorCode, SyntaxKind, type Edit, type FormattingOptions, type ParseError } from 'jsonc-parser';
-import { getSchema, operationForKey, operations } from '../data/catalog';
+import { getSchema, operationForKey, operations, secretFields } from '../data/catalog';
 import type { VipDocument } from './document';
 import { propertiesOf, resolve, schemaAt } from './schemaWalk';
 import { operationSkeleton, requiredFieldsInOrder } from './skeleton';
@@ -30,11 +30,17 @@ export type FixableFinding = Pick<Finding, 'rule' | 'path' | 'data' | 'code'> & 
 const VERIFY_LIMIT = 200_000;
 
 export function quickFixes(doc: VipDocument, finding: FixableFinding, ctx: FixContext): QuickFix[] {
+  return candidateFixes(doc, finding, ctx).filter((fix) => fix.edits.length > 0);
+}
+
+function candidateFixes(doc: VipDocument, finding: FixableFinding, ctx: FixContext): QuickFix[] {
   if (finding.rule === 'syntax') return typeof finding.offset === 'number' ? syntaxFixes(doc.text, finding.offset) : [];
   const f = new Fixer(doc, ctx);
   if (finding.rule === 'document.empty') return f.skeletonFixes();
   const path = finding.path;
-  if (!path) return [];
+  // A stale finding (the text changed since) names a node that is gone: no fix rather than a wrong one.
+  // (For a missing field the path is that of its object, which exists.)
+  if (!path || !doc.nodeAt(path)) return [];
   const data = finding.data ?? {};
   const field = path[path.length - 1];
   const value = doc.nodeAt(path)?.value;
@@ -99,7 +105,8 @@ export function quickFixes(doc: VipDocument, finding: FixableFinding, ctx: FixCo
     }
     const fieldSchema = f.schemaAt(path);
     const max = resolve(fieldSchema)?.maxLength;
-    if (finding.rule === 'schema.maxLength' && typeof value === 'string' && typeof max === 'number' && !finding.code?.match(/^49/)) {
+    // Cutting a secret (an OTP, a password) would only make another wrong secret.
+    if (finding.rule === 'schema.maxLength' && typeof value === 'string' && typeof max === 'number' && !secretFields.includes(String(field))) {
       fixes.push({ title: `Shorten ${String(field)} to ${max} characters`, edits: f.set(path, [...value].slice(0, max).join('')) });
     }
     if (finding.rule === 'schema.format' && resolve(fieldSchema)?.format === 'date-time') {

@@ -235,4 +235,10 @@ describe('robustness', () => {
     assert.deepEqual(quickFixes(doc, { rule: 'schema.unknownField', path: ['DeactivateTokenRequest', 'Nope'], data: { field: 'Nope', suggestions: ['Version'] } }, ctx).length <= 2, true);
     assert.doesNotThrow(() => quickFixes(doc, { rule: 'schema.enum', path: ['X', 'Y'], data: { allowed: 'oops' } }, ctx));
   });
+  test('a stale finding whose node is gone gets no fix', () => {
+    const doc = new VipDocument(pretty({ DeactivateTokenRequest: { Version: '3.1', TokenId: 'VSST12345678' } }));
+    assert.deepEqual(quickFixes(doc, { rule: 'version.unsupported', path: ['DeactivateTokenRequest', 'Nope'], data: { supported: ['3.1'] } }, ctx), []);
+    assert.deepEqual(quickFixes(doc, { rule: 'schema.required', path: ['DeactivateTokenRequest', 'Gone'], data: { missing: 'value' } }, ctx), []);
+    assert.deepEqual(quickFixes(doc, { rule: 'schema.unknownField', path: ['DeactivateTokenRequest', 'Reasn'], data: { field: 'Reasn', suggestions: ['Reason'] } }, ctx), []);
+  });
 });
