@@ -13,7 +13,7 @@ import { repoRoot } from './lib/tools';
 
 async function main(): Promise<number> {
   buildExtension();
-  const extensionTestsPath = await buildSuite();
+  const suite = await buildSuite();
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'vip-vscode-user-'));
   const extensionsDir = mkdtempSync(path.join(os.tmpdir(), 'vip-vscode-ext-'));
   const vscodeExecutablePath = process.env['VSCODE_EXECUTABLE'];
@@ -21,7 +21,7 @@ async function main(): Promise<number> {
     return await runTests({
       ...(vscodeExecutablePath ? { vscodeExecutablePath } : { version: process.env['VSCODE_VERSION'] ?? 'stable' }),
       extensionDevelopmentPath: repoRoot,
-      extensionTestsPath,
+      extensionTestsPath: suite.entry,
       launchArgs: [
         path.join(repoRoot, 'test/e2e/fixtures/workspace'),
         '--user-data-dir', userDataDir,
@@ -33,6 +33,7 @@ async function main(): Promise<number> {
       ],
     });
   } finally {
+    suite.remove();
     rmSync(userDataDir, { recursive: true, force: true });
     rmSync(extensionsDir, { recursive: true, force: true });
   }

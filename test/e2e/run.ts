@@ -30,11 +30,13 @@ const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
 let server: CodeServer | undefined;
 let browser: Browser | undefined;
+let removeSuite: (() => void) | undefined;
 let cleaning: Promise<void> | undefined;
 function cleanup(): Promise<void> {
   return (cleaning ??= (async () => {
     await browser?.close().catch(() => {});
     await server?.stop().catch((e: unknown) => console.error(`teardown: ${String(e)}`));
+    removeSuite?.();
   })());
 }
 
@@ -54,7 +56,9 @@ async function main(): Promise<void> {
 
   log(`Building the extension and the e2e suite… (${elapsed()})`);
   buildExtension();
-  const testsPath = await buildSuite();
+  const suite = await buildSuite();
+  removeSuite = suite.remove;
+  const testsPath = suite.entry;
   mkdirSync(artifactsDir, { recursive: true });
   const browserLog = path.join(artifactsDir, 'browser.log');
   const hostLog = path.join(artifactsDir, 'extension-host.log');
@@ -85,6 +89,10 @@ async function main(): Promise<void> {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => { void cleanup().then(() => finish({ passed: 0, failed: 1 }, `e2e: interrupted by ${signal}`)); });
 }
+process.on('unhandledRejection', (err) => {
+  console.error('e2e: unhandled rejection', err);
+  void cleanup().then(() => finish({ passed: 0, failed: 1 }));
+});
 main().catch(async (err: unknown) => {
   console.error(err);
   await cleanup();

