@@ -3,7 +3,9 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { applyEdits } from 'jsonc-parser';
+import { operations } from '../../core/data/catalog';
 import { analyze, VipDocument } from '../../core/engine';
+import { operationSkeleton } from '../../core/engine/skeleton';
 import { quickFixes, type QuickFix } from '../../core/engine/codeActions';
 import type { Finding } from '../../core/engine/types';
 
@@ -225,6 +227,42 @@ describe('document shape and syntax', () => {
     const text = '{ "A": nope }';
     const finding = analyze(text, settings).find((f) => f.rule === 'syntax')!;
     assert.deepEqual(quickFixes(new VipDocument(text), finding, ctx), []);
+  });
+});
+
+describe('every operation', () => {
+  const requests = operations.map((op) => ({ op: op.name, text: operationSkeleton(op.name, 'request', ctx) }));
+  test('removing any required field: "Add required field" restores a clean document', () => {
+    let checked = 0;
+    for (const { op, text } of requests) {
+      const body = (JSON.parse(text) as Record<string, Record<string, unknown>>)[`${op}Request`];
+      for (const field of Object.keys(body)) {
+        const { [field]: _removed, ...rest } = body;
+        const broken = pretty({ [`${op}Request`]: rest });
+        const finding = analyze(broken, settings).find((f) => f.rule === 'schema.required' && f.data?.missing === field);
+        assert.ok(finding, `${op} without ${field}`);
+        const fix = quickFixes(new VipDocument(broken), finding, ctx).find((x) => x.isPreferred);
+        assert.ok(fix, `${op} without ${field}: no preferred fix`);
+        assert.deepEqual(analyze(applyEdits(broken, fix.edits), settings), [], `${op} without ${field}`);
+        checked++;
+      }
+    }
+    assert.ok(checked > operations.length, `only ${checked} fields checked`);
+  });
+  test('an invalid value in any enum field: each offered value clears it', () => {
+    let checked = 0;
+    for (const { op, text } of requests) {
+      const body = (JSON.parse(text) as Record<string, Record<string, unknown>>)[`${op}Request`];
+      for (const [field, value] of Object.entries(body)) {
+        if (typeof value !== 'string' || !/^[A-Z]+$/.test(value)) continue; // enum placeholders
+        const broken = pretty({ [`${op}Request`]: { ...body, [field]: 'NOT_AN_OPTION' } });
+        const finding = analyze(broken, settings).find((f) => f.rule === 'schema.enum');
+        assert.ok(finding, `${op}.${field}`);
+        for (const fix of quickFixes(new VipDocument(broken), finding, ctx)) applyAndCheck(broken, finding, fix);
+        checked++;
+      }
+    }
+    assert.ok(checked >= 1);
   });
 });
 
