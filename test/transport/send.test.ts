@@ -146,6 +146,28 @@ describe('send: server certificate', () => {
     assert.ok(lines.some((l) => /verification is OFF/.test(l)));
   });
 
+  test('self-signed and expired server certificates', async () => {
+    const dir = fs.mkdtempSync(path.join(pki.dir, 'srv-'));
+    const o = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    o(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-out', 's.key']);
+    o(['req', '-x509', '-new', '-key', 's.key', '-subj', '/CN=localhost', '-days', '1', '-addext', 'subjectAltName=IP:127.0.0.1', '-out', 'self.crt']);
+    // Expired: signed by the trusted CA with dates in the past (openssl ca can set them).
+    o(['req', '-new', '-key', 's.key', '-subj', '/CN=localhost', '-out', 's.csr']);
+    fs.mkdirSync(path.join(dir, 'db'));
+    fs.writeFileSync(path.join(dir, 'db/index.txt'), '');
+    fs.writeFileSync(path.join(dir, 'db/serial'), '5005\n');
+    fs.writeFileSync(path.join(dir, 'ca.cnf'), ['[ca]', 'default_ca = t', '[t]', `dir = ${path.join(dir, 'db')}`, 'database = $dir/index.txt', 'serial = $dir/serial',
+      'new_certs_dir = $dir', 'default_md = sha256', 'policy = any', 'x509_extensions = ext', '[any]', 'commonName = supplied', '[ext]',
+      'subjectAltName = IP:127.0.0.1', 'extendedKeyUsage = serverAuth', ''].join('\n'));
+    o(['ca', '-batch', '-config', 'ca.cnf', '-cert', pki.ca.cert, '-keyfile', path.join(pki.dir, 'ca.key'), '-in', 's.csr', '-out', 'expired.crt',
+      '-startdate', '20200101000000Z', '-enddate', '20200201000000Z', '-notext']);
+    const self = await startTestServer({ cert: path.join(dir, 'self.crt'), key: path.join(dir, 's.key') });
+    const old = await startTestServer({ cert: path.join(dir, 'expired.crt'), key: path.join(dir, 's.key') });
+    servers.push(self, old);
+    await rejects(sendText(REQ, pem(self.url())), 'server-certificate', /is self-signed and not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
+    await rejects(sendText(REQ, pem(old.url())), 'server-certificate', /has expired \(CERT_HAS_EXPIRED\)/);
+  });
+
   test('name mismatch', async () => {
     const dir = fs.mkdtempSync(path.join(pki.dir, 'other-'));
     const o = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
