@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import {
   CodeActionRequest,
   CompletionRequest,
+  DidChangeConfigurationNotification,
   DocumentFormattingRequest,
   DocumentLinkRequest,
   DocumentRangeFormattingRequest,
@@ -272,5 +273,25 @@ describe('custom requests for the client', () => {
     const unknown = await open('info-unknown', '{ "Hello": {} }');
     assert.deepEqual(await client.connection.sendRequest('vip/documentInfo', { uri: unknown.uri }), { key: 'Hello' });
     assert.equal(await client.connection.sendRequest('vip/documentInfo', { uri: 'file:///not/open.vip.json' }), null);
+  });
+});
+
+describe('settings', () => {
+  test('vipApi.supportedVersions drives Version completion and the 4e04 fixes', async () => {
+    client.settings = { supportedVersions: ['4.0'] };
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    try {
+      const text = '{ "DeactivateTokenRequest": { "Version": "3.1", "TokenId": "VSST1" } }';
+      const { uri, diagnostics } = await open('settings', text);
+      const [d] = diagnostics.filter((x) => x.code === '4e04');
+      assert.ok(d, JSON.stringify(diagnostics));
+      const list = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: position(text, text.indexOf('"3.1"') + 1) })) as CompletionList;
+      assert.deepEqual(list.items.map((i) => i.label), ['"4.0"']);
+      const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+      assert.deepEqual(actions.map((a) => [a.title, a.isPreferred]), [['Set Version to "4.0"', true]]);
+    } finally {
+      client.settings = {};
+      await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    }
   });
 });
