@@ -166,6 +166,7 @@ export async function send(request: PreparedRequest, env: Environment, options: 
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
         if (err) {
+          spill?.stream.destroy();
           if (err instanceof TransportError) log(`✗ ${err.message}`);
           reject(err);
         } else resolve(result!);
@@ -251,7 +252,9 @@ export async function send(request: PreparedRequest, env: Environment, options: 
             chunks.length = 0;
           }
         });
-        res.on('error', (e) => finish(abortReason ?? mapNetworkError(e, target, netContext)));
+        res.on('error', (e) => finish(abortReason ?? new TransportError('network',
+          `The connection to ${target.host}:${target.port} closed before the whole response arrived (HTTP ${status}; ${(e as NodeJS.ErrnoException).code ?? e.message}). Retry; if it keeps happening, check a proxy or load balancer in between.`,
+          { code: (e as NodeJS.ErrnoException).code, status, contentType })));
         res.on('end', () => {
           if (settled) return;
           if (spill) {

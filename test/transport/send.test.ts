@@ -233,6 +233,16 @@ describe('send: network failures, timeout, cancel, size, content', () => {
     await rejects(sendText(REQ, pem(s.url()), { signal: ac.signal }), 'cancelled', /cancelled/);
   });
 
+  test('the server closes the connection in the middle of the response', async () => {
+    const s = await startTestServer({ cert: pki.server.cert, key: pki.server.key, host: '127.0.0.2' });
+    servers.push(s);
+    s.handler = (req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': 1000 });
+      res.write('{"GetServerTimeResponse": {', () => req.socket.destroy());
+    };
+    await rejects(sendText(REQ, pem(s.url())), 'network', /closed before the whole response arrived \(HTTP 200; /);
+  });
+
   test('oversize response: refused, or saved to a file', async () => {
     const s = await startTestServer({ cert: pki.server.cert, key: pki.server.key, host: '127.0.0.2' });
     servers.push(s);
