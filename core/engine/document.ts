@@ -46,7 +46,9 @@ export class VipDocument {
         this.syntaxErrors.push({ offset: 0, length: Math.min(1, this.text.length), message: `The document could not be analysed: ${describeError(e)}` });
       }
       for (const err of errors) {
-        this.syntaxErrors.push({ offset: err.offset, length: err.length, message: syntaxMessage(err) });
+        // jsonc-parser may count one character past the end (e.g. an unterminated comment).
+        const offset = Math.min(err.offset, this.text.length);
+        this.syntaxErrors.push({ offset, length: Math.min(err.length, this.text.length - offset), message: syntaxMessage(err) });
       }
     }
     this.value = value;

@@ -234,6 +234,13 @@ describe('tolerant parsing', () => {
   });
 });
 
+describe('regressions found by the fuzzers', () => {
+  test('fuzz: an unterminated comment at the end of the text gets a span inside the text', () => {
+    const text = '{\r    dminCodeRequest": []"GetAdminCodeRequest": []\r}/*';
+    for (const f of analyze(text)) assert.ok(f.offset + f.length <= text.length, `${f.rule} ${f.offset}+${f.length} > ${text.length}`);
+  });
+});
+
 describe('bad input never throws', () => {
   const cases: [string, string][] = [
     ['binary garbage', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)).toString('latin1')],

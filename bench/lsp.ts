@@ -1,0 +1,139 @@
+// Sections 2–4: the bundled language server over a real stdio connection — keystroke latency,
+// hover and completion latency, cold start against bare `node`, and memory with 100 open files.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { CompletionRequest, HoverRequest, InitializeRequest, type Position } from 'vscode-languageserver-protocol/node';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { BUNDLED_SERVER, TestLspClient } from '../test/helpers/lspClient';
+import { tokenInformationResponse } from './docs';
+import { median, percentile } from './stats';
+
+export interface LatencyRow {
+  what: string;
+  runs: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+const latency = (what: string, xs: number[]): LatencyRow => ({ what, runs: xs.length, p50: median(xs), p95: percentile(xs, 95), p99: percentile(xs, 99) });
+
+async function startClient(): Promise<{ client: TestLspClient; completion: boolean }> {
+  const client = new TestLspClient({ settings: { validation: { debounceMs: 0 } } });
+  const init = await client.initialize({ workspace: { configuration: true } });
+  return { client, completion: !!init.capabilities.completionProvider };
+}
+
+/** didChange → publishDiagnostics for that version, on a 10 KB document (debounce set to 0). */
+export async function keystrokeLatency(edits = 200): Promise<LatencyRow> {
+  const { client } = await startClient();
+  try {
+    const uri = 'file:///bench/keystroke.vip.json';
+    const text = tokenInformationResponse(10_240, false).text;
+    const at = TextDocument.create(uri, 'vip-json', 1, text).positionAt(text.indexOf('"0000"') + 1);
+    await client.open(uri, text);
+    await client.diagnosticsForVersion(uri, 1);
+    const times: number[] = [];
+    for (let v = 2; v < edits + 2; v++) {
+      // Alternate a valid and an unknown reason code so every edit changes the result.
+      const code = v % 2 ? '0000' : '4abc';
+      const t = performance.now();
+      await client.change(uri, v, [{ range: { start: at, end: { line: at.line, character: at.character + 4 } }, text: code }]);
+      await client.diagnosticsForVersion(uri, v);
+      times.push(performance.now() - t);
+    }
+    return latency('didChange → publishDiagnostics, 10 KB, debounce 0', times);
+  } finally {
+    await client.shutdown();
+  }
+}
+
+/** Hover and completion on 10 KB and 1 MB documents, at positions spread over the document. */
+export async function requestLatency(requests = 200): Promise<LatencyRow[]> {
+  const { client, completion } = await startClient();
+  const rows: LatencyRow[] = [];
+  try {
+    for (const [label, size] of [['10 KB', 10_240], ['1 MB', 1 << 20]] as const) {
+      const uri = `file:///bench/latency-${size}.vip.json`;
+      const text = tokenInformationResponse(size, false).text;
+      const doc = TextDocument.create(uri, 'vip-json', 1, text);
+      await client.open(uri, text);
+      await client.diagnosticsForVersion(uri, 1);
+      // Positions on keys and values all over the document.
+      const offsets: number[] = [];
+      for (let i = 0; i < requests; i++) offsets.push(Math.floor(((i * 7919) % requests) / requests * text.length));
+      const keyPositions: Position[] = offsets.map((o) => doc.positionAt(text.indexOf('"', o) + 2));
+      const hoverTimes: number[] = [];
+      for (const position of keyPositions) {
+        const t = performance.now();
+        await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+        hoverTimes.push(performance.now() - t);
+      }
+      rows.push(latency(`hover, ${label}`, hoverTimes));
+      if (completion) {
+        const completionTimes: number[] = [];
+        const inBody = doc.positionAt(text.indexOf('"RequestId"'));
+        for (let i = 0; i < requests; i++) {
+          const t = performance.now();
+          await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: i % 2 ? inBody : keyPositions[i] });
+          completionTimes.push(performance.now() - t);
+        }
+        rows.push(latency(`completion, ${label}`, completionTimes));
+      }
+    }
+    return rows;
+  } finally {
+    await client.shutdown();
+  }
+}
+
+async function spawnToInitialize(): Promise<number> {
+  const t = performance.now();
+  const p = spawn(process.execPath, [BUNDLED_SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const c = createProtocolConnection(new StreamMessageReader(p.stdout!), new StreamMessageWriter(p.stdin!));
+  c.listen();
+  await c.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, capabilities: {} });
+  const elapsed = performance.now() - t;
+  c.dispose();
+  p.kill();
+  await new Promise((r) => p.once('exit', r));
+  return elapsed;
+}
+
+async function bareNode(): Promise<number> {
+  const t = performance.now();
+  await new Promise((r) => spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' }).once('exit', r));
+  return performance.now() - t;
+}
+
+/** Spawn → initialize result, against spawn → exit of `node -e 0`, alternated. */
+export async function coldStart(runs = 15): Promise<{ server: number; bare: number }> {
+  await spawnToInitialize();
+  await bareNode();
+  const server: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    server.push(await spawnToInitialize());
+    bare.push(await bareNode());
+  }
+  return { server: median(server), bare: median(bare) };
+}
+
+/** RSS of the server after opening 100 request files and validating each. */
+export async function memoryAfter100Files(): Promise<number> {
+  const { client } = await startClient();
+  try {
+    for (let i = 0; i < 100; i++) {
+      const uri = `file:///bench/many/${i}.vip.json`;
+      const op = ['DeactivateToken', 'EnableToken', 'DisableToken', 'UnlockToken', 'GetTokenInformation'][i % 5];
+      await client.open(uri, JSON.stringify({ [`${op}Request`]: { Version: i % 3 ? '3.1' : '5.0', RequestId: `R${i}`, TokenId: `VSST${String(i).padStart(8, '0')}` } }, null, 2));
+      await client.diagnosticsForVersion(uri, 1);
+    }
+    const status = fs.readFileSync(`/proc/${client.process.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) * 1024;
+  } finally {
+    await client.shutdown();
+  }
+}

@@ -1,0 +1,125 @@
+// `npm run bench`: every benchmark in one run, side by side with its reference, written to
+// bench/RESULTS.md with the machine and versions. Targets are checked here, not in the tests.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { coldStart, keystrokeLatency, memoryAfter100Files, requestLatency, type LatencyRow } from './lsp';
+import { fmtBytes, fmtMs, fmtRatio } from './stats';
+import { measureValidation, type ValidationRow } from './validation';
+
+const ROOT = path.resolve(__dirname, '..');
+const log = (s: string) => process.stderr.write(s + '\n');
+
+interface Target {
+  what: string;
+  target: string;
+  measured: string;
+  met: boolean;
+}
+const targets: Target[] = [];
+const check = (what: string, target: string, measured: string, met: boolean) => targets.push({ what, target, measured, met });
+
+function version(pkg: string): string {
+  return (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+function machine(): string {
+  const cpus = os.cpus();
+  return [
+    `- ${new Date().toISOString()}, ${os.type()} ${os.release()}, ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${fmtBytes(os.totalmem())} RAM, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `- Node ${process.version}; vscode-json-languageservice ${version('vscode-json-languageservice')}, ajv ${version('ajv')}, jsonc-parser ${version('jsonc-parser')}, vscode-languageserver ${version('vscode-languageserver')}`,
+    '- Times are medians of alternated runs (ours, reference, ours, …) within one process; latencies are percentiles of 200 requests.',
+  ].join('\n');
+}
+
+function validationSection(rows: ValidationRow[]): string {
+  const lines = ['| Document | Size | Ours | vscode-json-languageservice | Ours ÷ reference | JSON.parse | Ours ÷ JSON.parse | Findings (ours / reference) | Reference positions matched |', '|---|---|---|---|---|---|---|---|---|'];
+  for (const r of rows) {
+    lines.push(`| ${r.name} | ${fmtBytes(r.bytes)} | ${fmtMs(r.ours)} | ${fmtMs(r.reference)} | ${fmtRatio(r.ours / r.reference)} | ${fmtMs(r.parse)} | ${fmtRatio(r.ours / r.parse)} | ${r.ourFindings} / ${r.refFindings} | ${r.samePositions} / ${r.refFindings} |`);
+    const ratio = r.ours / r.reference;
+    if (r.bytes >= 1 << 20) check(`Validation, ${r.name}`, '≤ 0.2× reference', fmtRatio(ratio), ratio <= 0.2);
+    else if (r.bytes >= 10_000) check(`Validation, ${r.name}`, '≤ 0.33× reference', fmtRatio(ratio), ratio <= 0.33);
+    check(`Findings, ${r.name}`, 'same or more, at the same positions', `${r.ourFindings} / ${r.refFindings}, ${r.samePositions} matched`, r.ourFindings >= r.refFindings && r.samePositions === r.refFindings);
+  }
+  return lines.join('\n');
+}
+
+/** Exponent b of time ∝ size^b between the 10 KB and 10 MB documents. */
+function scalingSection(rows: ValidationRow[]): string {
+  const lines = ['| Documents | Size ratio | Time ratio | Exponent |', '|---|---|---|---|'];
+  for (const variant of ['(clean)', '(many errors)']) {
+    const small = rows.find((r) => r.name.startsWith('10 KB') && r.name.endsWith(variant));
+    const large = rows.find((r) => r.name.startsWith('10 MB') && r.name.endsWith(variant));
+    const mid = rows.find((r) => r.name.startsWith('1 MB') && r.name.endsWith(variant));
+    if (!small || !large || !mid) continue;
+    for (const [a, b] of [[small, large], [mid, large]] as const) {
+      const exponent = Math.log(b.ours / a.ours) / Math.log(b.bytes / a.bytes);
+      lines.push(`| ${a.name} → ${b.name} | ${(b.bytes / a.bytes).toFixed(0)}× | ${(b.ours / a.ours).toFixed(1)}× | ${exponent.toFixed(2)} |`);
+      if (a === mid) check(`Scaling ${variant}, 1 MB → 10 MB`, 'exponent ≈ 1 (≤ 1.15)', exponent.toFixed(2), exponent <= 1.15);
+    }
+  }
+  return lines.join('\n');
+}
+
+function latencySection(rows: LatencyRow[]): string {
+  const lines = ['| Measure | Requests | p50 | p95 | p99 |', '|---|---|---|---|---|'];
+  for (const r of rows) lines.push(`| ${r.what} | ${r.runs} | ${fmtMs(r.p50)} | ${fmtMs(r.p95)} | ${fmtMs(r.p99)} |`);
+  return lines.join('\n');
+}
+
+function sizeSection(): string {
+  log('Size: production build and .vsix…');
+  execFileSync('npm', ['run', '-s', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const lines = ['| Artifact | Size |', '|---|---|'];
+  for (const f of ['dist/client.js', 'dist/server.js', 'dist/cli.js', 'vip-api-workbench.vsix']) lines.push(`| \`${f}\` | ${fmtBytes(fs.statSync(path.join(ROOT, f)).size)} |`);
+  const vsix = fs.statSync(path.join(ROOT, 'vip-api-workbench.vsix')).size;
+  check('Size of the .vsix', '≤ 400 KB', fmtBytes(vsix), vsix <= 400 * 1024);
+  // Leave dist/ as the normal build (with source maps) for the tests that follow.
+  execFileSync('node', ['esbuild.mjs'], { cwd: ROOT });
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  execFileSync('node', ['esbuild.mjs'], { cwd: ROOT });
+  const sections: string[] = [];
+
+  log('1. Validation throughput…');
+  const validation = await measureValidation(undefined, log);
+  sections.push('## 1. Validation throughput\n\nOurs: `analyze()` (parse, schema, rules, positions of findings). Reference: `parseJSONDocument` + `doValidation` of vscode-json-languageservice with the same schema files associated, as VS Code does for a `jsonValidation` contribution. The clean documents carry their bulk in a field newer than the schema (the response schemas are open); the error documents carry it in `NetworkIntelligence.TokenState`, which the schema covers, with every 50th item invalid.\n\n' + validationSection(validation));
+
+  log('2. Keystroke latency…');
+  const keystroke = await keystrokeLatency();
+  check('Keystroke latency p95 (beyond the debounce)', '≤ 5 ms', fmtMs(keystroke.p95), keystroke.p95 <= 5);
+  log('3. Hover and completion latency…');
+  const requests = await requestLatency();
+  for (const r of requests) {
+    const limit = r.what.includes('1 MB') ? 20 : 5;
+    check(`${r.what} p95`, `≤ ${limit} ms`, fmtMs(r.p95), r.p95 <= limit);
+  }
+  sections.push('## 2–3. Latency over a real stdio connection to `dist/server.js`\n\n' + latencySection([keystroke, ...requests]));
+
+  log('4. Cold start and memory…');
+  const cold = await coldStart();
+  const rss = await memoryAfter100Files();
+  check('Cold start (spawn → initialize result) vs `node -e 0`', '≤ 1.5×', fmtRatio(cold.server / cold.bare), cold.server / cold.bare <= 1.5);
+  check('RSS after opening 100 request files', '≤ 60 MB', fmtBytes(rss), rss <= 60 * 1024 * 1024);
+  sections.push(`## 4. Cold start and memory\n\n| Measure | Ours | Reference | Ratio |\n|---|---|---|---|\n| \`node dist/server.js --stdio\` → initialize result, vs \`node -e 0\` → exit (median of 15) | ${fmtMs(cold.server)} | ${fmtMs(cold.bare)} | ${fmtRatio(cold.server / cold.bare)} |\n| Server RSS after opening and validating 100 request files | ${fmtBytes(rss)} | — | — |`);
+
+  sections.push('## 7. Size (production build)\n\n' + sizeSection());
+  sections.push('## 8. Scaling\n\nExponent b in time ∝ size^b for our validation (1.0 = linear; below 1 at small sizes, fixed costs dominate).\n\n' + scalingSection(validation));
+
+  const met = targets.filter((t) => t.met).length;
+  const summary = ['| Target | Wanted | Measured | Met |', '|---|---|---|---|', ...targets.map((t) => `| ${t.what} | ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`)].join('\n');
+  const notes = fs.existsSync(path.join(__dirname, 'NOTES.md')) ? '\n\n' + fs.readFileSync(path.join(__dirname, 'NOTES.md'), 'utf8').trim() : '';
+  const report = `# Benchmark results\n\nWritten by \`npm run bench\` (${((Date.now() - started) / 1000).toFixed(0)} s).\n\n${machine()}\n\n## Targets: ${met} of ${targets.length} met\n\n${summary}\n\n${sections.join('\n\n')}${notes}\n`;
+  fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), report);
+  log(`\nbench/RESULTS.md written: ${met} of ${targets.length} targets met.`);
+  for (const t of targets.filter((x) => !x.met)) log(`  not met: ${t.what}: ${t.measured} (wanted ${t.target})`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = 1;
+});
