@@ -1,20 +1,14 @@
-// Document structure: outline symbols, folding, selection ranges, schema links, formatting, skeletons.
+// Document structure: outline symbols, folding, selection ranges, schema links.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { applyEdits } from 'jsonc-parser';
-import { operations } from '../../core/data/catalog';
-import { analyze, VipDocument } from '../../core/engine';
+import { VipDocument } from '../../core/engine';
 import { foldingRegions } from '../../core/engine/folding';
-import { formatEdits } from '../../core/engine/format';
 import { documentLinks } from '../../core/engine/links';
 import { selectionSpans } from '../../core/engine/selectionRanges';
-import { operationSkeleton, operationSnippet, snippetToText } from '../../core/engine/skeleton';
 import { documentSymbols } from '../../core/engine/symbols';
 
-const NOW = new Date('2026-11-29T12:00:00Z');
-const ctx = { now: NOW, supportedVersions: ['2.0', '3.0', '3.1'] };
 const request = '{\n  "SetTemporaryPasswordRequest": {\n    "Version": "3.1",\n    "TokenId": { "value": "16505551212", "type": "SMS" },\n    "TemporaryPassword": "a1b2c3"\n  }\n}\n';
 
 describe('document symbols', () => {
@@ -78,46 +72,5 @@ describe('document links', () => {
     assert.equal(link.schemaFile, 'requests/SetTemporaryPassword.json');
     assert.ok(fs.existsSync(path.join(__dirname, '..', '..', 'schemas', link.schemaFile)));
     assert.deepEqual(documentLinks(new VipDocument('{ "Nope": {} }')), []);
-  });
-});
-
-describe('formatting', () => {
-  const minified = '{"DeactivateTokenRequest":{"Version":"3.1","TokenId":"VSST12345678"}}';
-  test('honours tab size and spaces, and is stable', () => {
-    const once = applyEdits(minified, formatEdits(minified, { tabSize: 4, insertSpaces: true }));
-    assert.equal(once, '{\n    "DeactivateTokenRequest": {\n        "Version": "3.1",\n        "TokenId": "VSST12345678"\n    }\n}');
-    assert.deepEqual(formatEdits(once, { tabSize: 4, insertSpaces: true }), []);
-  });
-  test('tabs, final newline, comments kept', () => {
-    const text = '{"A":{/* why */"B":1}}';
-    assert.equal(applyEdits(text, formatEdits(text, { tabSize: 4, insertSpaces: false, insertFinalNewline: true })), '{\n\t"A": { /* why */\n\t\t"B": 1\n\t}\n}\n');
-  });
-  test('a range formats only what it covers', () => {
-    const text = '{"A":{"B":1},\n"C":{"D":2}}';
-    const start = text.indexOf('"C"');
-    const out = applyEdits(text, formatEdits(text, { tabSize: 2, insertSpaces: true }, { offset: start, length: text.length - 1 - start }));
-    assert.ok(out.startsWith('{"A":{"B":1},'), out);
-    assert.match(out, /"C": \{\n/);
-  });
-  test('nonsense options and ranges do not throw', () => {
-    assert.doesNotThrow(() => formatEdits('{', { tabSize: -1, insertSpaces: true }, { offset: -5, length: 999 }));
-  });
-});
-
-describe('skeletons', () => {
-  test('every operation has a request skeleton that parses; its placeholders satisfy the schema', () => {
-    for (const op of operations) {
-      for (const kind of ['request', 'response'] as const) {
-        const snippet = operationSnippet(op.name, kind, ctx, { wholeDocument: true });
-        assert.doesNotThrow(() => JSON.parse(snippetToText(snippet)), `${op.name} ${kind}`);
-        const text = operationSkeleton(op.name, kind, ctx);
-        const errors = analyze(text, { now: () => NOW }).filter((f) => f.severity === 'error');
-        assert.deepEqual(errors.map((e) => e.message), [], `${op.name} ${kind}: ${text}`);
-      }
-    }
-  });
-  test('snippet tab stops are numbered in order and values are choices where the schema has them', () => {
-    const snippet = operationSnippet('GetActivationCode', 'request', ctx, { wholeDocument: false });
-    assert.equal(snippet, '"GetActivationCodeRequest": {\n\t"Version": "${1|3.1,2.0,3.0|}",\n\t"ACProfile": "${2|MOBILEPHONE,COMPUTER|}"\n}');
   });
 });
