@@ -19,7 +19,12 @@ export function redactValue<T>(value: T): T {
 
 const SECRET_MEMBER = new RegExp(`("(?:${secretFields.join('|')})"\\s*:\\s*)("(?:[^"\\\\]|\\\\.)*"|-?\\d+(?:\\.\\d+)?)`, 'g');
 
-/** Redacts secret members in JSON (or JSON-like) text, including text that does not parse. */
+// <OTP>…</OTP>, <vip:OTP1 …>…</vip:OTP1>: the SOAP form of the same fields.
+const SECRET_ELEMENT = new RegExp(`(<(?:[\\w.-]+:)?(${secretFields.join('|')})(?:\\s[^>]*)?>)([^<]+)(?=</(?:[\\w.-]+:)?\\2>)`, 'g');
+
+/** Redacts secret members in JSON (or JSON-like) text and secret elements in XML, even if it does not parse. */
 export function redactText(text: string): string {
-  return text.replace(SECRET_MEMBER, (_m, key: string, val: string) => (val === '""' ? key + val : `${key}"${REDACTED}"`));
+  return text
+    .replace(SECRET_MEMBER, (_m, key: string, val: string) => (val === '""' ? key + val : `${key}"${REDACTED}"`))
+    .replace(SECRET_ELEMENT, (_m, open: string) => `${open}${REDACTED}`);
 }

@@ -21,6 +21,11 @@ export interface Environment {
   rejectUnauthorized?: boolean;
   /** Extra request headers. */
   headers?: Record<string, string>;
+  /**
+   * `rest` (default): POST JSON to the URL template. `soap`: the same request as a SOAP 1.1
+   * envelope to `<url>/<mgmt|val|prov>/soap` (or a `{soapPath}` in the URL), answer mapped back to JSON.
+   */
+  transport?: 'rest' | 'soap';
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -54,6 +59,10 @@ export function validateEnvironment(value: unknown, where = 'environment'): Envi
   if (v.rejectUnauthorized !== undefined) {
     if (typeof v.rejectUnauthorized !== 'boolean') fail('"rejectUnauthorized" must be true or false.');
     env.rejectUnauthorized = v.rejectUnauthorized as boolean;
+  }
+  if (v.transport !== undefined) {
+    if (v.transport !== 'rest' && v.transport !== 'soap') fail('"transport" must be "rest" or "soap".');
+    env.transport = v.transport as 'rest' | 'soap';
   }
   if (v.headers !== undefined) {
     const h = v.headers;

@@ -12,14 +12,15 @@ export type TransportErrorKind =
   | 'handshake' // the server rejected us during or right after the handshake
   | 'network'
   | 'too-large'
-  | 'not-vip'; // the response is not JSON or not a VIP response
+  | 'not-vip' // the response is not JSON or not a VIP response
+  | 'soap-fault'; // the SOAP service answered with a Fault instead of a response
 
 export class TransportError extends Error {
   override readonly name = 'TransportError';
   constructor(
     readonly kind: TransportErrorKind,
     message: string,
-    readonly details: { code?: string; status?: number; contentType?: string; savedTo?: string } = {},
+    readonly details: { code?: string; status?: number; contentType?: string; savedTo?: string; faultcode?: string; faultstring?: string } = {},
   ) {
     super(message);
   }

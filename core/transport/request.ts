@@ -1,15 +1,17 @@
 // Request file text → the HTTP request to send (comments stripped, RequestId filled on demand).
 import { randomBytes } from 'node:crypto';
 import { VipDocument } from '../engine/document';
-import type { OperationInfo } from '../data/catalog';
+import { soap, type OperationInfo } from '../data/catalog';
+import { buildRequestEnvelope, SoapError } from '../soap';
 import type { Environment } from './environment';
 import { isLoopbackHost } from './environment';
 import { TransportError } from './errors';
 
 export interface PreparedRequest {
   operation: OperationInfo;
+  transport: 'rest' | 'soap';
   url: URL;
-  /** The JSON body as sent (comments and trailing commas gone). */
+  /** The body as sent: JSON (comments and trailing commas gone), or the SOAP envelope. */
   body: string;
   value: Record<string, unknown>;
   headers: Record<string, string>;
@@ -31,9 +33,13 @@ export function newRequestId(): string {
   return `vipwb-${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
 }
 
-/** The URL for one operation: `{operation}` → kebab name, else `/<kebab>` appended. */
-export function operationUrl(template: string, operation: OperationInfo): URL {
-  const text = template.includes('{operation}') ? template.split('{operation}').join(operation.rest) : template.replace(/\/+$/, '') + '/' + operation.rest;
+/**
+ * The URL for one operation. REST: `{operation}` → kebab name, else `/<kebab>` appended.
+ * SOAP: `{soapPath}` → mgmt/val/prov, else `/<soapPath>/soap` appended (the operation's endpoint).
+ */
+export function operationUrl(template: string, operation: OperationInfo, transport: 'rest' | 'soap' = 'rest'): URL {
+  const [placeholder, value, suffix] = transport === 'soap' ? ['{soapPath}', operation.soapPath, `${operation.soapPath}/soap`] : ['{operation}', operation.rest, operation.rest];
+  const text = template.includes(placeholder) ? template.split(placeholder).join(value) : template.replace(/\/+$/, '') + '/' + suffix;
   let url: URL;
   try {
     url = new URL(text);
@@ -70,14 +76,27 @@ export function buildRequest(text: string, env: Environment, options: BuildOptio
     body.RequestId = requestId;
   }
   const value = { [root.key]: body };
+  const transport = env.transport ?? 'rest';
   return {
     operation: root.operation,
-    url: operationUrl(env.url, root.operation),
-    body: JSON.stringify(value),
+    transport,
+    url: operationUrl(env.url, root.operation, transport),
+    body: transport === 'soap' ? soapEnvelope(root.operation.name, body) : JSON.stringify(value),
     value,
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...(env.headers ?? {}) },
+    headers: transport === 'soap'
+      ? { 'Content-Type': soap.contentType, SOAPAction: soap.soapAction, Accept: 'text/xml', ...(env.headers ?? {}) }
+      : { 'Content-Type': 'application/json', Accept: 'application/json', ...(env.headers ?? {}) },
     requestId,
     requestIdGenerated: generated,
     syntaxErrors: doc.syntaxErrors.length,
   };
+}
+
+function soapEnvelope(operation: string, body: Record<string, unknown>): string {
+  try {
+    return buildRequestEnvelope(operation, body);
+  } catch (e) {
+    if (e instanceof SoapError) throw new TransportError('usage', `Cannot write this request as SOAP: ${e.message}`);
+    throw e;
+  }
 }

@@ -10,6 +10,7 @@ import type * as tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { getReasonCode, operationForKey, type ReasonCodeInfo } from '../data/catalog';
 import { redactText } from '../redact';
+import { parseResponseEnvelope, SoapError } from '../soap';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, type Environment } from './environment';
 import { TransportError, mapNetworkError } from './errors';
 import { loadTlsMaterial, type CertificateSummary, type TlsMaterial } from './preflight';
@@ -265,13 +266,25 @@ export async function send(request: PreparedRequest, env: Environment, options: 
           const end = performance.now();
           const text = Buffer.concat(chunks).toString('utf8');
           let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            finish(new TransportError('not-vip',
-              `The server answered HTTP ${status}${res.statusMessage ? ' ' + res.statusMessage : ''} with ${contentType || 'no content type'} that is not JSON, first bytes: ${firstBytes(text)}. Check the environment URL (path and {operation}).`,
-              { status, contentType }));
-            return;
+          if (request.transport === 'soap') {
+            try {
+              json = parseResponseEnvelope(text).document;
+            } catch (e) {
+              if (!(e instanceof SoapError)) throw e;
+              finish(e.kind === 'fault'
+                ? new TransportError('soap-fault', `The SOAP service answered HTTP ${status} with a Fault: ${redactText(e.fault?.faultcode ?? '')}: ${redactText(e.fault?.faultstring ?? '')}${e.fault?.detail ? ` (${redactText(e.fault.detail)})` : ''}. A Fault means the service could not process the envelope at all; show the envelope (VIP: Show SOAP envelope) and check the URL's path (${request.operation.soapPath}).`, { status, contentType, faultcode: e.fault?.faultcode, faultstring: e.fault?.faultstring })
+                : new TransportError('not-vip', `The server answered HTTP ${status} with ${contentType || 'no content type'} that is not a VIP SOAP response (${e.message}), first bytes: ${firstBytes(text)}. Check the environment URL.`, { status, contentType }));
+              return;
+            }
+          } else {
+            try {
+              json = JSON.parse(text);
+            } catch {
+              finish(new TransportError('not-vip',
+                `The server answered HTTP ${status}${res.statusMessage ? ' ' + res.statusMessage : ''} with ${contentType || 'no content type'} that is not JSON, first bytes: ${firstBytes(text)}. Check the environment URL (path and {operation}).`,
+                { status, contentType }));
+              return;
+            }
           }
           const vip = vipStatus(json);
           if (!vip) {

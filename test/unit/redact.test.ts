@@ -19,3 +19,11 @@ test('redactText redacts secrets in text, even when it is not valid JSON', () =>
   assert.ok(out.includes('"TokenId": "VSST1"'));
   assert.ok(out.includes('"TemporaryPassword": ""'), 'an empty value reveals nothing and stays');
 });
+
+test('redactText redacts secret elements of SOAP envelopes, prefixed or not', () => {
+  const xml = '<v:Synchronize Version="3.1"><v:TokenId>VSST1</v:TokenId><v:OTP1>111111</v:OTP1><OTP2 x="1">222222</OTP2><TemporaryPassword></TemporaryPassword></v:Synchronize>';
+  const out = redactText(xml);
+  assert.ok(!out.includes('111111') && !out.includes('222222'), out);
+  assert.ok(out.includes('<v:TokenId>VSST1</v:TokenId>'));
+  assert.ok(out.includes(`<v:OTP1>${REDACTED}</v:OTP1>`));
+});
