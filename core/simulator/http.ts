@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { getOperationByRestName } from '../data/catalog';
 import { FAULT_CODES, VipService, codeFor, nextCodeFor, type Delivery } from './service';
-import { demoState, loadStateFile, saveStateFile, type SimToken, type SimulatorState } from './state';
+import { checkState, demoState, loadStateFile, saveStateFile, type SimToken, type SimulatorState } from './state';
 
 export interface SimulatorOptions {
   /** Default 127.0.0.1. Plain HTTP is refused on a host that is not loopback. */
@@ -84,7 +84,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   if (!options.tls && !isLoopback(host)) throw new Error(`refusing plain HTTP on ${host}, which is not a loopback address: use TLS (--tls --cert --key) or 127.0.0.1`);
   const stateFile = typeof options.state === 'string' ? options.state : undefined;
   if (options.persist && !stateFile) throw new Error('persist needs a state file path (--state FILE)');
-  const initial = options.state === undefined ? demoState() : typeof options.state === 'string' ? loadStateFile(options.state) : structuredClone(options.state);
+  const initial = options.state === undefined ? demoState() : typeof options.state === 'string' ? loadStateFile(options.state) : checkState(structuredClone(options.state), 'state option');
   const service = new VipService(initial);
   const now = clockOf(options.now);
   const log = options.log ?? (() => {});
