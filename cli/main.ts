@@ -2,6 +2,7 @@
 import { runCheck } from './check';
 import { runExplain } from './explain';
 import { SEND_HELP, runSend } from './send';
+import { SIMULATOR_HELP, runSimulator } from './simulator';
 
 const HELP = `vip-api — check, explain and send VIP Credential Management API requests
 
@@ -11,7 +12,7 @@ Usage:
       Exit 1 when any error is found, 0 otherwise, 2 on usage errors.
   vip-api explain <reason code>
       Print what a VIP reason code means and what to do (e.g. vip-api explain 4e04).
-${SEND_HELP}  vip-api --help | --version
+${SEND_HELP}${SIMULATOR_HELP}  vip-api --help | --version
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -23,6 +24,8 @@ export async function main(argv: string[]): Promise<number> {
       return runExplain(rest);
     case 'send':
       return runSend(rest);
+    case 'simulator':
+      return runSimulator(rest);
     case undefined:
     case '-h':
     case '--help':
