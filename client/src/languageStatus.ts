@@ -2,20 +2,11 @@
 // operation"), with a command that opens the schema. The server answers vip/documentInfo.
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
+import { DocumentInfoRequest, type DocumentInfo } from '../../server/src/protocol';
 
-const DOCUMENT_INFO_REQUEST = 'vip/documentInfo';
 const LANGUAGE_ID = 'vip-json';
 /** Wait for a pause in typing before asking the server again. */
 const UPDATE_DELAY_MS = 300;
-
-interface DocumentInfo {
-  key?: string;
-  operation?: string;
-  kind?: 'request' | 'response';
-  summary?: string;
-  schemaFile?: string;
-  schemaUri?: string;
-}
 
 export function registerLanguageStatus(context: vscode.ExtensionContext, client: LanguageClient): void {
   const item = vscode.languages.createLanguageStatusItem('vipApi.operation', { language: LANGUAGE_ID });
@@ -25,7 +16,7 @@ export function registerLanguageStatus(context: vscode.ExtensionContext, client:
   let generation = 0;
 
   const documentInfo = async (uri: vscode.Uri): Promise<DocumentInfo | null> =>
-    client.isRunning() ? client.sendRequest<DocumentInfo | null>(DOCUMENT_INFO_REQUEST, { uri: client.code2ProtocolConverter.asUri(uri) }) : null;
+    client.isRunning() ? client.sendRequest(DocumentInfoRequest.type, { uri: client.code2ProtocolConverter.asUri(uri) }) : null;
 
   const update = async () => {
     const editor = vscode.window.activeTextEditor;

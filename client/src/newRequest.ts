@@ -2,17 +2,8 @@
 // engine module that serves completion), and open it as an untitled vip-json document.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { OperationsRequest, SkeletonRequest } from '../../server/src/protocol';
 import { registerLanguageStatus } from './languageStatus';
-
-/** Custom requests answered by server/src/handlers/skeleton.ts. */
-const OPERATIONS_REQUEST = 'vip/operations';
-const SKELETON_REQUEST = 'vip/skeleton';
-
-interface OperationEntry {
-  name: string;
-  summary: string;
-  common: boolean;
-}
 
 interface OperationPick extends vscode.QuickPickItem {
   operation?: string;
@@ -32,7 +23,7 @@ async function newRequest(client: LanguageClient, operation?: string): Promise<v
   }
   const name = typeof operation === 'string' ? operation : await pickOperation(client);
   if (!name) return undefined;
-  const skeleton = await client.sendRequest<{ snippet: string; text: string } | null>(SKELETON_REQUEST, { operation: name, kind: 'request' });
+  const skeleton = await client.sendRequest(SkeletonRequest.type, { operation: name, kind: 'request' });
   if (!skeleton) {
     void vscode.window.showErrorMessage(`VIP: unknown operation "${name}".`);
     return undefined;
@@ -45,7 +36,7 @@ async function newRequest(client: LanguageClient, operation?: string): Promise<v
 }
 
 async function pickOperation(client: LanguageClient): Promise<string | undefined> {
-  const operations = await client.sendRequest<OperationEntry[]>(OPERATIONS_REQUEST);
+  const operations = await client.sendRequest(OperationsRequest.type);
   const items: OperationPick[] = [];
   for (const [common, label] of [[true, 'Common'], [false, 'More operations']] as const) {
     items.push({ label, kind: vscode.QuickPickItemKind.Separator });

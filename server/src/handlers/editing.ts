@@ -9,7 +9,8 @@ import { completion } from './completion';
 import { formatting } from './format';
 import { links } from './links';
 import { folding, selectionRanges, symbols } from './outline';
-import { DOCUMENT_INFO_REQUEST, documentInfo, OPERATIONS_REQUEST, operationList, SKELETON_REQUEST, skeleton, type SkeletonParams } from './skeleton';
+import { DocumentInfoRequest, OperationsRequest, SkeletonRequest } from '../protocol';
+import { documentInfo, operationList, skeleton } from './skeleton';
 
 export const editingCapabilities: ServerCapabilities = {
   completionProvider: { triggerCharacters: ['"', ':'] },
@@ -41,7 +42,7 @@ export function registerEditingHandlers(
   connection.onDocumentFormatting(safe('formatting', [], (params) => formatting(params, documents)));
   connection.onDocumentRangeFormatting(safe('rangeFormatting', [], (params) => formatting(params, documents)));
   connection.onDocumentLinks(safe('documentLink', [], (params) => links(params, documents, cache)));
-  connection.onRequest(OPERATIONS_REQUEST, safe('operations', [], () => operationList()));
-  connection.onRequest(SKELETON_REQUEST, safe('skeleton', null, (params: SkeletonParams) => skeleton(params, settings)));
-  connection.onRequest(DOCUMENT_INFO_REQUEST, safe('documentInfo', null, (params: { uri: string }) => documentInfo(params, documents, cache)));
+  connection.onRequest(OperationsRequest.type, safe('operations', [], () => operationList()));
+  connection.onRequest(SkeletonRequest.type, safe('skeleton', null, (params) => skeleton(params, settings)));
+  connection.onRequest(DocumentInfoRequest.type, safe('documentInfo', null, (params) => documentInfo(params, documents, cache)));
 }

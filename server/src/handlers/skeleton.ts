@@ -8,32 +8,12 @@ import type { DocumentCache } from '../documentCache';
 import type { SettingsStore } from '../settings';
 import { schemaUri } from './schemaFiles';
 
-export const OPERATIONS_REQUEST = 'vip/operations';
-export const SKELETON_REQUEST = 'vip/skeleton';
-export const DOCUMENT_INFO_REQUEST = 'vip/documentInfo';
-
-export interface OperationEntry {
-  name: string;
-  summary: string;
-  common: boolean;
-}
+import type { DocumentInfo, DocumentInfoParams, OperationEntry, SkeletonParams, SkeletonResult } from '../protocol';
 
 /** Common operations first, then catalog order. */
 export function operationList(): OperationEntry[] {
   const entries = operations.map((op) => ({ name: op.name, summary: op.summary, common: op.common }));
   return [...entries.filter((e) => e.common), ...entries.filter((e) => !e.common)];
-}
-
-export interface SkeletonParams {
-  operation: string;
-  kind?: DocumentKind;
-}
-
-export interface SkeletonResult {
-  /** Snippet syntax: the required fields as tab stops. */
-  snippet: string;
-  /** The same document with placeholder values. */
-  text: string;
 }
 
 export async function skeleton(params: SkeletonParams, settings: SettingsStore): Promise<SkeletonResult | null> {
@@ -44,18 +24,7 @@ export async function skeleton(params: SkeletonParams, settings: SettingsStore):
   return { snippet: operationSnippet(params.operation, kind, ctx, { wholeDocument: true }), text: operationSkeleton(params.operation, kind, ctx) };
 }
 
-export interface DocumentInfo {
-  /** The top-level key, when there is exactly one. */
-  key?: string;
-  operation?: string;
-  kind?: DocumentKind;
-  summary?: string;
-  /** Relative to schemas/. */
-  schemaFile?: string;
-  schemaUri?: string;
-}
-
-export function documentInfo(params: { uri: string }, documents: TextDocuments<TextDocument>, cache: DocumentCache): DocumentInfo | null {
+export function documentInfo(params: DocumentInfoParams, documents: TextDocuments<TextDocument>, cache: DocumentCache): DocumentInfo | null {
   const doc = typeof params?.uri === 'string' ? documents.get(params.uri) : undefined;
   if (!doc) return null;
   const { key, operation, kind } = cache.get(doc).root;
