@@ -78,6 +78,10 @@ export function mapNetworkError(
     case 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION':
       return new TransportError('handshake', `${where} does not support TLS 1.2 or later (${code}); VIP requires TLS 1.2+. Check the URL.`, { code });
   }
+  // Node reports a server that only speaks TLS 1.0/1.1 as EPROTO with the alert in the message.
+  if (/alert protocol version|unsupported protocol/i.test(raw)) {
+    return new TransportError('handshake', `${where} does not support TLS 1.2 or later (${code || 'protocol version'}); VIP requires TLS 1.2+. Check the URL.`, { code });
+  }
   if (/ALERT|SSL|TLS/.test(code) || /alert/i.test(raw)) {
     const alert = /alert ([a-z ]+)/i.exec(raw)?.[1]?.trim() ?? code;
     if (!context.clientCertificate && /CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE/.test(code)) {
