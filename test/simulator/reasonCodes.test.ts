@@ -83,3 +83,10 @@ test('4e04 answers like the seed sample: Version echoed, SameInitialState "false
     Status: { ReasonCode: '4e04', StatusMessage: 'Unsupported service protocol version', ErrorDetail: body.Status.ErrorDetail },
   });
 });
+
+test('docs/simulator.md lists a request for each of the 23 codes', () => {
+  const doc = fs.readFileSync(`${__dirname}/../../docs/simulator.md`, 'utf8');
+  const section = doc.slice(doc.indexOf('## Each troubleshooting-page reason code'));
+  const listed = [...section.matchAll(/^\| ([0-9a-f]{4}) \|/gm)].map((m) => m[1]).sort();
+  assert.deepEqual(listed, table.map((row) => row.code).sort());
+});
