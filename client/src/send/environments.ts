@@ -54,3 +54,8 @@ export function needsPassphrase(env: Environment, readText: (file: string) => st
   if (env.key) return /ENCRYPTED/.test(readText(env.key) ?? '');
   return false;
 }
+
+/** How the environment sends: `REST` (JSON) or `SOAP` (the envelope to /<mgmt|val|prov>/soap). */
+export function transportLabel(env: Environment): 'REST' | 'SOAP' {
+  return env.transport === 'soap' ? 'SOAP' : 'REST';
+}

@@ -18,10 +18,11 @@ import {
   type Environment,
   type PreparedRequest,
 } from '../../../core/transport';
-import { SIMULATOR, isSimulator, needsPassphrase, passphraseKey, pickEnvironment, readEnvironments } from './environments';
+import { SIMULATOR, isSimulator, needsPassphrase, passphraseKey, pickEnvironment, readEnvironments, transportLabel } from './environments';
 import { HistoryStore, type HistoryEntry } from './history';
 import { explainText, isTokenStateError, responseFileName, statusLine, tokenInformationRequest } from './present';
 import { SimulatorHost } from './simulatorHost';
+import { envelopeDocumentText, soapPreview } from './soapEnvelope';
 
 const LANGUAGE_ID = 'vip-json';
 const CURRENT_ENV_KEY = 'vipApi.currentEnvironment';
@@ -30,6 +31,11 @@ const CURRENT_ENV_KEY = 'vipApi.currentEnvironment';
 export type SendOutcome =
   | { ok: true; reasonCode: string; statusLine: string; environment: string; responseUri: string; totalMs: number }
   | { ok: false; kind: string; message: string };
+
+/** What `vipApi.showSoapEnvelope` resolves to: the exact body and URL shown. */
+export type SoapEnvelopeOutcome =
+  | { ok: true; uri: string; url: string; envelope: string; environment: string; transport: 'REST' | 'SOAP' }
+  | { ok: false; message: string };
 
 export interface SendFeatures {
   /** The environment sends go to. */
@@ -67,9 +73,10 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
 
   function updateStatus(): void {
     const env = currentEnvironment();
-    status.text = `$(plug) VIP: ${env.name}`;
+    status.text = `$(plug) VIP: ${env.name} · ${transportLabel(env)}`;
     const insecure = env.rejectUnauthorized === false;
-    status.tooltip = `VIP requests go to ${isSimulator(env) ? 'the built-in simulator (127.0.0.1)' : env.url}${insecure ? '\nServer certificate verification is OFF for this environment.' : ''}\nClick to switch.`;
+    const how = env.transport === 'soap' ? 'as SOAP envelopes (to …/mgmt|val|prov/soap)' : 'as REST JSON';
+    status.tooltip = `VIP requests go to ${isSimulator(env) ? 'the built-in simulator (127.0.0.1)' : env.url} ${how}${insecure ? '\nServer certificate verification is OFF for this environment.' : ''}\nClick to switch.`;
     status.backgroundColor = insecure ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     status.show();
     lensesChanged.fire();
@@ -235,7 +242,7 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
     const current = currentEnvironment().name;
     const items = environments().map((e) => ({
       label: e.name,
-      description: isSimulator(e) ? 'built-in simulator on 127.0.0.1' : e.url,
+      description: `${transportLabel(e)} · ${isSimulator(e) ? 'built-in simulator on 127.0.0.1' : e.url}`,
       detail: [e.pfx ? `PKCS#12 ${e.pfx}` : e.cert ? `PEM ${e.cert}` : undefined, e.rejectUnauthorized === false ? '⚠ server certificate not verified' : undefined].filter(Boolean).join(' · ') || undefined,
       picked: e.name === current,
     }));
@@ -301,6 +308,30 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
     }
   }
 
+  /**
+   * `VIP: Show SOAP envelope`: the exact XML Send would post for the request, for any environment
+   * (a REST environment shows what it would send as SOAP). Resolves to what was shown, for tests.
+   */
+  async function showSoapEnvelope(arg?: unknown): Promise<SoapEnvelopeOutcome> {
+    const doc = await requestDocument(arg);
+    if (!doc) {
+      const message = 'Open a VIP request file (*.vip.json) to see its SOAP envelope.';
+      void vscode.window.showWarningMessage(message);
+      return { ok: false, message };
+    }
+    try {
+      const configured = currentEnvironment(vscode.workspace.getWorkspaceFolder(doc.uri));
+      const preview = soapPreview(doc.getText(), await concrete(configured), { autoRequestId: config().get<boolean>('autoRequestId', true) });
+      const shown = await vscode.workspace.openTextDocument({ language: 'xml', content: envelopeDocumentText(preview, configured.name) });
+      await vscode.window.showTextDocument(shown, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+      return { ok: true, uri: shown.uri.toString(), url: preview.request.url.href, envelope: preview.request.body, environment: configured.name, transport: transportLabel(configured) };
+    } catch (e) {
+      if (!(e instanceof TransportError)) throw e;
+      void vscode.window.showErrorMessage(`VIP: ${e.message}`);
+      return { ok: false, message: e.message };
+    }
+  }
+
   const lenses: vscode.CodeLensProvider = {
     onDidChangeCodeLenses: lensesChanged.event,
     provideCodeLenses(doc) {
@@ -323,6 +354,7 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
       void vscode.window.showInformationMessage('VIP send history cleared.');
     }),
     vscode.commands.registerCommand('vipApi.copyAsCurl', copyAsCurl),
+    vscode.commands.registerCommand('vipApi.showSoapEnvelope', showSoapEnvelope),
     vscode.commands.registerCommand('vipApi.explainReasonCode', (code: string, message?: string) => explain(String(code), message ?? '')),
     vscode.languages.registerCodeLensProvider([{ language: LANGUAGE_ID, scheme: 'file' }, { language: LANGUAGE_ID, scheme: 'untitled' }], lenses),
     vscode.workspace.onDidChangeConfiguration((e) => {
