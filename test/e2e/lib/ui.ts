@@ -88,3 +88,22 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
 }
+
+/**
+ * Hovers `target` until `popup` is visible. A hover asked for before the language server is ready
+ * stays empty, and the editor asks again only when the mouse moves: so move away and back,
+ * waiting a little for the popup each time, until `timeoutMs`.
+ */
+export async function hoverUntilVisible(page: Page, target: Locator, popup: Locator, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.mouse.move(1, 1);
+    await target.hover();
+    try {
+      await popup.waitFor({ timeout: Math.max(1, Math.min(3000, deadline - Date.now())) });
+      return;
+    } catch (err) {
+      if (Date.now() >= deadline) throw err;
+    }
+  }
+}

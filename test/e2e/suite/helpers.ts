@@ -89,8 +89,10 @@ export function hoverText(hovers: vscode.Hover[]): string {
 
 /** Closes all editors without saving (test edits never touch the fixture files on disk). */
 export async function closeAllEditors(): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.toString();
   for (const doc of vscode.workspace.textDocuments) {
-    if (doc.isDirty) {
+    // Only fixture files: the workbench also keeps e.g. settings.json as a (briefly dirty) document.
+    if (doc.isDirty && folder && doc.uri.toString().startsWith(`${folder}/`)) {
       await vscode.window.showTextDocument(doc);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }

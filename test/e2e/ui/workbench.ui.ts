@@ -2,7 +2,7 @@
 // assertions about behaviour in the extension-host suite (test/e2e/suite/).
 import * as assert from 'node:assert/strict';
 import { getReasonCode } from '../../../core/data/catalog';
-import { openFromExplorer, runCommand, type UiTest } from '../lib/ui';
+import { hoverUntilVisible, openFromExplorer, runCommand, type UiTest } from '../lib/ui';
 
 const message4e04 = getReasonCode('4e04')!.message;
 
@@ -26,9 +26,8 @@ export const uiTests: UiTest[] = [
     async run(page) {
       const editor = await openFromExplorer(page, 'responses', 'deactivate-4e04.vip.json');
       const line = editor.locator('.view-line', { hasText: '"ReasonCode"' });
-      await line.locator('span span', { hasText: '4e04' }).first().hover();
       const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: message4e04 });
-      await hover.waitFor();
+      await hoverUntilVisible(page, line.locator('span span', { hasText: '4e04' }).first(), hover);
       const text = await hover.textContent();
       assert.ok(text?.includes('4e04'), `hover: ${text}`);
     },
