@@ -119,18 +119,32 @@ export async function runSimulator(args: string[], io: Io = stdio): Promise<numb
     return usage(io, (e as Error).message);
   }
   if (typeof options === 'string') return usage(io, options);
-  const sim = await startSimulator({ ...options, log: (line) => io.out(line + '\n') });
+  // Signal handlers go in before the first line is printed: whoever reads that line may stop us at once.
+  let stopWith: ((signal: NodeJS.Signals) => void) | undefined;
+  let early: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => (stopWith ? stopWith(signal) : (early ??= signal));
+  const detach = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let sim: Awaited<ReturnType<typeof startSimulator>>;
+  try {
+    sim = await startSimulator({ ...options, log: (line) => io.out(line + '\n') });
+  } catch (e) {
+    detach();
+    throw e;
+  }
   io.out(`VIP simulator listening on ${sim.url}\n`);
   io.out(`State: ${typeof options.state === 'string' ? `${options.state}${options.persist ? ' (changes written back)' : ' (changes kept in memory)'}` : 'built-in demo state (docs/simulator.md)'}. Stop with Ctrl-C.\n`);
   return new Promise<number>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+    stopWith = (signal) => {
+      detach();
       io.out(`Stopping (${signal})…\n`);
       sim.close().then(() => resolve(0), () => resolve(1));
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    if (early) stopWith(early);
   });
 }
 

@@ -112,7 +112,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...headers });
         res.end(req.method === 'HEAD' ? undefined : text);
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        log(`${new Date().toISOString()} ${req.method} ${path} ${meta.operation ?? '-'} token=${meta.tokenId ?? '-'} ${meta.code ?? status} ${ms.toFixed(1)}ms`);
+        log(`${new Date().toISOString()} ${req.method} ${printable(path)} ${meta.operation ?? '-'} token=${printable(meta.tokenId ?? '-')} ${meta.code ?? status} ${ms.toFixed(1)}ms`);
       };
       if (delayMs > 0) {
         const t = setTimeout(() => {
@@ -240,9 +240,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   server.requestTimeout = 0;
   server.headersTimeout = 20_000;
   server.keepAliveTimeout = 5_000;
+  // Not even HTTP: still a VIP body, so that clients parsing the answer get 4e00.
   server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
+    if (!socket.writable) return socket.destroy();
+    const text = JSON.stringify(service.reply(undefined, undefined, '4e00', {}, 'The request is not valid HTTP/1.1.'));
+    socket.end(`HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -282,6 +284,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       latency = ms;
     },
   };
+}
+
+/** Caller-chosen text in a log line: one line, printable, short. */
+function printable(text: string): string {
+  const clean = text.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > 64 ? clean.slice(0, 64) + '…' : clean;
 }
 
 function checkFault(code: string | undefined): void {

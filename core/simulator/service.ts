@@ -43,6 +43,8 @@ export interface Delivery {
 export const FAULT_CODES = ['4879', '4e01'] as const;
 const FAULT_TRIGGER = /simulate-(4879|4e01)/i;
 const MAX_DELIVERIES = 1000;
+/** VIP documents are a few levels deep; anything much deeper is an attack or a mistake. */
+const MAX_DEPTH = 16;
 
 /** Thrown by an operation to answer with a reason code other than 0000. */
 class VipFault extends Error {
@@ -146,7 +148,8 @@ export class VipService {
       const body = document[keys[0]];
       if (!isObject(body)) return result('4e00', `${keys[0]} must be an object.`);
       req = body;
-      if (req.TokenId !== undefined) tokenId = isObject(req.TokenId) ? String(req.TokenId.value ?? '') : String(req.TokenId);
+      tokenId = typeof req.TokenId === 'string' ? req.TokenId : isObject(req.TokenId) && typeof req.TokenId.value === 'string' ? req.TokenId.value : undefined;
+      if (nestedDeeperThan(body, MAX_DEPTH)) return result('4e00', `The request is nested more than ${MAX_DEPTH} levels deep.`);
       const fault = ctx.fault ?? (typeof req.RequestId === 'string' ? FAULT_TRIGGER.exec(req.RequestId)?.[1] : undefined);
       if (fault) return result(fault.toLowerCase(), 'Fault injected by the simulator.');
       if (typeof req.Version === 'string' && new RegExp(versions.pattern).test(req.Version) && !versions.supported.includes(req.Version)) {
@@ -708,6 +711,18 @@ export function nextCodeFor(state: SimulatorState, tokenId: string, now: Date): 
   const step = Math.max(current, (token.lastStep ?? -1) + 1);
   if (step > current + s.validationWindow) return undefined;
   return hotp(secretFromHex(token.secret), step, s.digits);
+}
+
+/** Iterative, so that a hostile document cannot exhaust the stack. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** A schema message with the offending value hidden when the field is a secret. */

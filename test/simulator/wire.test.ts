@@ -44,6 +44,27 @@ test('malformed bodies get 4e00 with the problem in ErrorDetail', async () => {
   }
 });
 
+test('hostile bodies: deep nesting, wrong Content-Type, not HTTP at all', async () => {
+  const deep = `{"ValidateRequest": {"Version": "3.1", "TokenId": ${'['.repeat(20_000)}${']'.repeat(20_000)}, "OTP": "123456"}}`;
+  const nested = await raw('/validate', deep);
+  assert.equal(code(nested.body), '4e00');
+  assert.match(String(nested.body.Status.ErrorDetail), /nested more than/);
+  const plain = await raw('/validate', '{}', { 'Content-Type': 'text/plain' });
+  assert.equal(code(plain.body), '4e00');
+  assert.match(String(plain.body.Status.ErrorDetail), /Content-Type/);
+
+  const socket = net.connect(sim.port, '127.0.0.1');
+  const text = await new Promise<string>((resolve, reject) => {
+    let t = '';
+    socket.on('data', (d) => (t += d.toString('utf8')));
+    socket.on('close', () => resolve(t));
+    socket.on('error', reject);
+    socket.write('NOT HTTP AT ALL\r\n\r\n');
+  });
+  assert.match(text, /^HTTP\/1\.1 400/);
+  assert.equal(code((JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as { ErrorResponse: Body }).ErrorResponse), '4e00');
+});
+
 test('schema violations: 4e00 naming the field; secret values are not echoed', async () => {
   const missing = await vip(sim, 'Validate', { TokenId: 'SYMC10000001' });
   assert.equal(code(missing), '4e00');
@@ -156,6 +177,13 @@ test('every answer above was a valid response document, and the log never shows 
   assert.match(line, /POST \/validate Validate token=VSMT10000002 0000 \d+\.\dms$/);
   const secrets = ['123456', '12-34', sim.otp('VSMT10000002', -1)!];
   for (const l of logLines) for (const s of secrets) assert.ok(!l.includes(s), `log line shows a secret: ${l}`);
+});
+
+test('a log line stays one printable line whatever the TokenId', async () => {
+  await vip(sim, 'Validate', { TokenId: 'A\nFAKE 0000 line\u0007', OTP: '123456' });
+  const line = logLines.at(-1)!;
+  assert.ok(!/[\n\r\u0007]/.test(line), line);
+  assert.match(line, /token=A\?FAKE 0000 line\? 49f2 /);
 });
 
 test('plain HTTP is refused on a host that is not loopback; bad options are clear errors', async () => {
