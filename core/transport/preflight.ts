@@ -1,5 +1,5 @@
 // Preflight: load and check the TLS material before any byte goes out, and say exactly what is wrong.
-import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, type KeyObject } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as tls from 'node:tls';
 import type { Environment } from './environment';
@@ -125,9 +125,50 @@ function loadPfx(pfx: Buffer, file: string, passphrase: string | undefined): Cer
   }
 }
 
+/**
+ * Material already checked, by environment files (with their size and modification time) and
+ * passphrase: repeated sends skip parsing certificates and keys, and only the dates are checked
+ * again. A changed file, or a different passphrase, loads and checks everything anew.
+ */
+const checked = new Map<string, TlsMaterial>();
+const MAX_CHECKED = 32;
+
+function cacheKey(env: Environment, passphrase: string | undefined): string | undefined {
+  const parts: unknown[] = [env.rejectUnauthorized !== false, passphrase === undefined ? null : createHash('sha256').update(passphrase).digest('hex')];
+  for (const file of [env.ca, env.pfx, env.cert, env.key]) {
+    if (!file) {
+      parts.push(null);
+      continue;
+    }
+    try {
+      const st = fs.statSync(file);
+      parts.push([file, st.size, st.mtimeMs, st.ino]);
+    } catch {
+      return undefined; // let the full load say what is wrong
+    }
+  }
+  return JSON.stringify(parts);
+}
+
 /** Loads the environment's certificate material; throws a TransportError naming the problem and the fix. */
 export function loadTlsMaterial(env: Environment, opts: { passphrase?: string; now?: Date } = {}): TlsMaterial {
   const now = opts.now ?? new Date();
+  const key = cacheKey(env, opts.passphrase);
+  const known = key === undefined ? undefined : checked.get(key);
+  if (known) {
+    if (known.clientCertificate) checkDates(known.clientCertificate, env.pfx ?? env.cert ?? '', now);
+    return known;
+  }
+  const material = loadUnchecked(env, opts.passphrase, now);
+  if (key !== undefined) {
+    if (checked.size >= MAX_CHECKED) checked.delete(checked.keys().next().value!);
+    checked.set(key, material);
+  }
+  return material;
+}
+
+function loadUnchecked(env: Environment, passphrase: string | undefined, now: Date): TlsMaterial {
+  const opts = { passphrase };
   const options: TlsOptions = { minVersion: 'TLSv1.2', rejectUnauthorized: env.rejectUnauthorized !== false };
   let clientCertificate: CertificateSummary | undefined;
   if (env.ca) {
