@@ -618,6 +618,10 @@ export class VipService {
   }
 
   private newTxn(to: string, otp: string | undefined, ctx: CallContext): { txnId: string; otp: string } {
+    if (this.txns.size >= MAX_DELIVERIES) {
+      for (const [id, txn] of this.txns) if (txn.expires <= ctx.now.getTime()) this.txns.delete(id);
+      if (this.txns.size >= MAX_DELIVERIES) this.txns.delete(this.txns.keys().next().value!);
+    }
     const txnId = `TXN${randomInt(10 ** 9, 10 ** 10)}`;
     const code = otp ?? randomDigits(6);
     this.txns.set(txnId, { otp: code, to, expires: ctx.now.getTime() + this.settings.phoneOtpValiditySeconds * 1000 });
