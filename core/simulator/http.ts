@@ -5,7 +5,8 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { getOperationByRestName } from '../data/catalog';
-import { FAULT_CODES, VipService, codeFor, nextCodeFor, type Delivery } from './service';
+import { codeFor, nextCodeFor } from './codes';
+import { FAULT_CODES, VipService, type Delivery } from './service';
 import { checkState, demoState, loadStateFile, saveStateFile, type SimToken, type SimulatorState } from './state';
 
 export interface SimulatorOptions {

@@ -1,15 +1,17 @@
 // The VIP Credential Management service, independent of the wire: an operation name and the JS
 // request document in, the JS response document out. The REST wire (http.ts) and a later SOAP
 // wire share it. Reason codes, messages, states and adapters all come from the catalog.
-import { createHash, createHmac, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import {
   documentKey, getOperation, getReasonCode, operationForKey, reasonCodeForState, secretFields, versions,
   type OperationInfo,
 } from '../data/catalog';
 import { schemaIssues, validatorFor } from '../engine/schemaValidation';
 import { REDACTED } from '../redact';
-import { hotp, ocra, randomDigits, secretFromHex, timeStep, totp } from './otp';
-import { settingsOf, type SimSettings, type SimToken, type SimulatorState, type StoredCode } from './state';
+import { PHONE_ADAPTERS, checkCode, hashCode, keyOf, liveTempPassword, syncCodes, tempPasswordMatches, adminRecoveryCode, proofOfPossession } from './codes';
+import { VipFault, fail } from './fault';
+import { ocra, randomDigits } from './otp';
+import { settingsOf, type SimSettings, type SimToken, type SimulatorState } from './state';
 
 export interface CallContext {
   now: Date;
@@ -46,23 +48,10 @@ const MAX_DELIVERIES = 1000;
 /** VIP documents are a few levels deep; anything much deeper is an attack or a mistake. */
 const MAX_DEPTH = 16;
 
-/** Thrown by an operation to answer with a reason code other than 0000. */
-class VipFault extends Error {
-  constructor(readonly code: string, readonly detail?: string, readonly fields: Record<string, unknown> = {}) {
-    super(detail ?? code);
-  }
-}
-const fail = (code: string, detail?: string, fields?: Record<string, unknown>): never => {
-  throw new VipFault(code, detail, fields);
-};
-
 type Req = Record<string, unknown>;
 type Fields = Record<string, unknown>;
 type Handler = (req: Req, op: OperationInfo, ctx: CallContext) => Fields;
 
-const TIME_ADAPTERS = ['OATH_TIME', 'VASCO_TIME', 'SECURID'];
-const EVENT_ADAPTERS = ['OATH_EVENT_BASIC', 'OATH_EVENT_ADVANCED_1', 'OATH_EVENT_ADVANCED_2'];
-const PHONE_ADAPTERS = ['SMS_OTP', 'VOICE_OTP'];
 const SECRET = new Set(secretFields);
 const DAY_MS = 86_400_000;
 
@@ -247,107 +236,7 @@ export class VipService {
     if (token.failedAttempts) token.failedAttempts = 0;
   }
 
-  // ---- codes ---------------------------------------------------------------------------------
-
-  private key(token: SimToken): Buffer {
-    if (!token.secret) return fail('4f05', `Credential ${token.id} (${token.adapter}) has no OATH secret.`);
-    return secretFromHex(token.secret);
-  }
-
-  /** Checks one code: 'ok' inside the validation window, 'sync' inside the sync window, else 'bad'. */
-  private checkCode(token: SimToken, code: string, ctx: CallContext, consume: boolean): 'ok' | 'sync' | 'bad' {
-    const s = this.settings;
-    if (TIME_ADAPTERS.includes(token.adapter)) {
-      const key = this.key(token);
-      const current = timeStep(ctx.now.getTime(), s.timeStepSeconds) + (token.driftSteps ?? 0);
-      for (let d = 0; d <= s.syncWindow; d++) {
-        for (const step of d === 0 ? [current] : [current + d, current - d]) {
-          if (step < 0 || hotp(key, step, s.digits) !== code) continue;
-          if (step <= (token.lastStep ?? -1)) return 'bad'; // a code is good once
-          if (d > s.validationWindow) return 'sync';
-          if (consume) token.lastStep = step;
-          return 'ok';
-        }
-      }
-      return 'bad';
-    }
-    if (EVENT_ADAPTERS.includes(token.adapter)) {
-      const key = this.key(token);
-      const counter = token.counter ?? 0;
-      for (let i = 0; i < Math.max(s.syncWindow, s.lookAheadWindow); i++) {
-        if (hotp(key, counter + i, s.digits) !== code) continue;
-        if (i >= s.lookAheadWindow) return 'sync';
-        if (consume) token.counter = counter + i + 1;
-        return 'ok';
-      }
-      return 'bad';
-    }
-    if (PHONE_ADAPTERS.includes(token.adapter) || token.adapter === 'SERVER_OTP') {
-      if (!this.storedMatches(token, 'phoneOtp', code, ctx)) return 'bad';
-      if (consume) delete token.phoneOtp;
-      return 'ok';
-    }
-    return fail('4f05', `${token.adapter} credentials are not validated with a security code here${token.adapter === 'OCRA' ? '; use ValidateCR' : ''}.`);
-  }
-
-  /** Two consecutive codes inside the sync window: resynchronizes the credential. */
-  private syncCodes(token: SimToken, code1: string, code2: string, ctx: CallContext): boolean {
-    const s = this.settings;
-    if (TIME_ADAPTERS.includes(token.adapter)) {
-      const key = this.key(token);
-      const raw = timeStep(ctx.now.getTime(), s.timeStepSeconds);
-      const current = raw + (token.driftSteps ?? 0);
-      for (let d = 0; d <= s.syncWindow; d++) {
-        for (const step of d === 0 ? [current] : [current + d, current - d]) {
-          if (step < 0 || step + 1 <= (token.lastStep ?? -1)) continue;
-          if (hotp(key, step, s.digits) === code1 && hotp(key, step + 1, s.digits) === code2) {
-            token.driftSteps = step + 1 - raw;
-            token.lastStep = step + 1;
-            return true;
-          }
-        }
-      }
-      return false;
-    }
-    if (EVENT_ADAPTERS.includes(token.adapter)) {
-      const key = this.key(token);
-      const counter = token.counter ?? 0;
-      for (let i = 0; i < s.syncWindow; i++) {
-        if (hotp(key, counter + i, s.digits) === code1 && hotp(key, counter + i + 1, s.digits) === code2) {
-          token.counter = counter + i + 2;
-          return true;
-        }
-      }
-      return false;
-    }
-    return fail('4f05', `${token.adapter} credentials do not need to be synchronized.`);
-  }
-
-  private hash(token: SimToken, code: string): string {
-    return createHash('sha256').update(`${token.id}\0${code}`).digest('hex');
-  }
-
-  private storedMatches(token: SimToken, field: 'tempPassword' | 'phoneOtp', code: string, ctx: CallContext): boolean {
-    const stored = token[field];
-    if (!stored) return false;
-    if (Date.parse(stored.expires) <= ctx.now.getTime()) {
-      delete token[field];
-      return false;
-    }
-    return stored.sha256 === this.hash(token, code);
-  }
-
-  /** A live temporary password equal to `code`; a one-time password is used up when `consume`. */
-  private tempPasswordMatches(token: SimToken, code: string, ctx: CallContext, consume: boolean): boolean {
-    if (!this.storedMatches(token, 'tempPassword', code, ctx)) return false;
-    if (consume && token.tempPassword?.oneTimeUse) delete token.tempPassword;
-    return true;
-  }
-
-  private liveTempPassword(token: SimToken, ctx: CallContext): StoredCode | undefined {
-    if (token.tempPassword && Date.parse(token.tempPassword.expires) <= ctx.now.getTime()) delete token.tempPassword;
-    return token.tempPassword;
-  }
+  // ---- helpers ------------------------------------------------------------------------------
 
   private category(token: SimToken, temporary = false): Fields {
     if (!token.category) return {};
@@ -361,7 +250,7 @@ export class VipService {
 
   private issuePhoneOtp(token: SimToken, ctx: CallContext): string {
     const code = randomDigits(this.settings.digits);
-    token.phoneOtp = { sha256: this.hash(token, code), expires: new Date(ctx.now.getTime() + this.settings.phoneOtpValiditySeconds * 1000).toISOString() };
+    token.phoneOtp = { sha256: hashCode(token, code), expires: new Date(ctx.now.getTime() + this.settings.phoneOtpValiditySeconds * 1000).toISOString() };
     return code;
   }
 
@@ -396,9 +285,9 @@ export class VipService {
       fail('4e1d', 'Send the code delivered by Register in OTP1.');
     }
     if (otp1 && otp2) {
-      if (!this.syncCodes(token, otp1, otp2, ctx)) fail('49b5', 'OTP1 and OTP2 are not two consecutive codes of this credential.');
+      if (!syncCodes(token, otp1, otp2, this.settings, ctx.now)) fail('49b5', 'OTP1 and OTP2 are not two consecutive codes of this credential.');
     } else if (otp1) {
-      const outcome = this.checkCode(token, otp1, ctx, true);
+      const outcome = checkCode(token, otp1, this.settings, ctx.now, true);
       if (outcome === 'sync') fail('4923', 'Send the next code in OTP2.');
       if (outcome === 'bad') fail('49b5');
     }
@@ -410,15 +299,15 @@ export class VipService {
     const otp = req.OTP as string;
     if (token.state === 'DISABLED') {
       // A disabled credential validates only with its temporary security code.
-      if (this.tempPasswordMatches(token, otp, ctx, true)) return this.category(token, true);
+      if (tempPasswordMatches(token, otp, ctx.now, true)) return this.category(token, true);
       return fail('4997', `Credential ${token.id} is DISABLED: only its temporary security code validates.`);
     }
     this.gate(token, op);
-    if (this.tempPasswordMatches(token, otp, ctx, true)) {
+    if (tempPasswordMatches(token, otp, ctx.now, true)) {
       this.resetFailures(token);
       return this.category(token, true);
     }
-    const outcome = this.checkCode(token, otp, ctx, true);
+    const outcome = checkCode(token, otp, this.settings, ctx.now, true);
     if (outcome === 'ok') {
       this.resetFailures(token);
       return this.category(token);
@@ -435,8 +324,8 @@ export class VipService {
     const otp = req.OTP as string;
     let sync = false;
     for (const token of enabled) {
-      const temporary = this.tempPasswordMatches(token, otp, ctx, true);
-      const outcome = temporary ? 'ok' : this.checkCode(token, otp, ctx, true);
+      const temporary = tempPasswordMatches(token, otp, ctx.now, true);
+      const outcome = temporary ? 'ok' : checkCode(token, otp, this.settings, ctx.now, true);
       if (outcome === 'ok') {
         this.resetFailures(token);
         return { ...(bool(req.SendSuccessfulTokenId) ? { SuccessfulTokenId: token.id } : {}), ...this.category(token, temporary) };
@@ -451,7 +340,7 @@ export class VipService {
   private synchronize(req: Req, op: OperationInfo, ctx: CallContext): Fields {
     const token = this.findToken(req.TokenId, req);
     this.gate(token, op);
-    if (this.syncCodes(token, req.OTP1 as string, req.OTP2 as string, ctx)) {
+    if (syncCodes(token, req.OTP1 as string, req.OTP2 as string, this.settings, ctx.now)) {
       this.resetFailures(token);
       return {};
     }
@@ -464,12 +353,12 @@ export class VipService {
     const token = this.findToken(req.TokenId, req);
     this.gate(token, op);
     const otp1 = req.OTP1 as string;
-    if (bool(req.acceptTemporaryPassword) && this.tempPasswordMatches(token, otp1, ctx, false)) return this.category(token, true);
+    if (bool(req.acceptTemporaryPassword) && tempPasswordMatches(token, otp1, ctx.now, false)) return this.category(token, true);
     if (typeof req.OTP2 === 'string') {
-      if (this.syncCodes(token, otp1, req.OTP2, ctx)) return this.category(token);
+      if (syncCodes(token, otp1, req.OTP2, this.settings, ctx.now)) return this.category(token);
       return fail('49b5', 'OTP1 and OTP2 are not two consecutive codes inside the sync window.');
     }
-    const outcome = this.checkCode(token, otp1, ctx, false);
+    const outcome = checkCode(token, otp1, this.settings, ctx.now, false);
     if (outcome === 'sync') fail('4923', 'Send the next code in OTP2.');
     if (outcome === 'bad') fail('49b5');
     return this.category(token);
@@ -484,7 +373,7 @@ export class VipService {
       return {};
     }
     const expires = this.expiry(req.ExpirationDate, op, ctx);
-    token.tempPassword = { sha256: this.hash(token, value), expires, ...(bool(req.OneTimeUseOnly) ? { oneTimeUse: true } : {}) };
+    token.tempPassword = { sha256: hashCode(token, value), expires, ...(bool(req.OneTimeUseOnly) ? { oneTimeUse: true } : {}) };
     this.touch(token, ctx);
     return {};
   }
@@ -494,7 +383,7 @@ export class VipService {
     this.gate(token, op);
     const expires = this.expiry(req.ExpirationDate, op, ctx);
     const value = randomDigits(6);
-    token.tempPassword = { sha256: this.hash(token, value), expires, ...(bool(req.OneTimeUseOnly) ? { oneTimeUse: true } : {}) };
+    token.tempPassword = { sha256: hashCode(token, value), expires, ...(bool(req.OneTimeUseOnly) ? { oneTimeUse: true } : {}) };
     this.touch(token, ctx);
     return { token, value };
   }
@@ -515,7 +404,7 @@ export class VipService {
   private setTemporaryPwdExpiration(req: Req, op: OperationInfo, ctx: CallContext): Fields {
     const token = this.findToken(req.TokenId, req);
     this.gate(token, op);
-    const current = this.liveTempPassword(token, ctx);
+    const current = liveTempPassword(token, ctx.now);
     if (!current) return fail('4990', `Credential ${token.id} has no temporary security code; set one first.`);
     current.expires = this.expiry(req.ExpirationDate, op, ctx);
     this.touch(token, ctx);
@@ -525,14 +414,14 @@ export class VipService {
   private getTemporaryPwdExpiration(req: Req, op: OperationInfo, ctx: CallContext): Fields {
     const token = this.findToken(req.TokenId, req);
     this.gate(token, op);
-    const current = this.liveTempPassword(token, ctx);
+    const current = liveTempPassword(token, ctx.now);
     return current ? { ExpirationDate: current.expires } : {};
   }
 
   private getTokenInformation(req: Req, op: OperationInfo, ctx: CallContext): Fields {
     const token = this.findToken(req.TokenId, req);
     this.gate(token, op);
-    const temp = this.liveTempPassword(token, ctx);
+    const temp = liveTempPassword(token, ctx.now);
     const info: Fields = {
       TokenId: token.id,
       ...(token.kind ? { TokenKind: token.kind } : {}),
@@ -594,7 +483,7 @@ export class VipService {
   private getAdminCode(req: Req, op: OperationInfo, _ctx: CallContext): Fields {
     const token = this.findToken(req.TokenId, req);
     this.gate(token, op);
-    return { RecoveryCode: adminRecoveryCode(this.key(token), req.RequestCode as string) };
+    return { RecoveryCode: adminRecoveryCode(keyOf(token), req.RequestCode as string) };
   }
 
   private validateCr(req: Req, op: OperationInfo, ctx: CallContext): Fields {
@@ -608,7 +497,7 @@ export class VipService {
     }
     const checkOnly = bool(req.CheckOnly) === true;
     for (const token of tokens) {
-      if (ocra(this.key(token), req.NumericChallenge as string) === req.Response) {
+      if (ocra(keyOf(token), req.NumericChallenge as string) === req.Response) {
         if (!checkOnly) this.resetFailures(token);
         return { SuccessfulTokenId: token.id, ...this.category(token) };
       }
@@ -671,7 +560,7 @@ export class VipService {
     const token = this.findToken(req.TokenId, req);
     this.gate(token, op);
     const proof = req.ProofOfPossession as { algorithm: string; value: string };
-    if (proof.value.replace(/\s+/g, '') !== proofOfPossession(this.key(token), token.id, proof.algorithm)) {
+    if (proof.value.replace(/\s+/g, '') !== proofOfPossession(keyOf(token), token.id, proof.algorithm)) {
       fail('49b5', 'ProofOfPossession is not the HMAC of the TokenId with the credential secret.');
     }
     const attributes = new Map((token.attributes ?? []).map((a) => [a.name, a]));
@@ -680,41 +569,6 @@ export class VipService {
     this.touch(token, ctx);
     return { Attribute: token.attributes.map((a) => ({ ...a })) };
   }
-}
-
-export function adminRecoveryCode(key: Buffer, requestCode: string): string {
-  const mac = createHmac('sha1', key).update(requestCode.toUpperCase()).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1e8).padStart(8, '0');
-}
-
-export function proofOfPossession(key: Buffer, tokenId: string, algorithm: string): string {
-  const hash = { 'HMAC-SHA1': 'sha1', 'HMAC-SHA256': 'sha256', 'HMAC-SHA512': 'sha512' }[algorithm] ?? 'sha1';
-  return createHmac(hash, key).update(tokenId).digest('base64');
-}
-
-/** The code a credential shows `offsetSteps` steps (TOTP) or counters (HOTP) from now. */
-export function codeFor(state: SimulatorState, tokenId: string, now: Date, offsetSteps = 0): string | undefined {
-  const token = state.tokens.find((t) => t.id === tokenId);
-  if (!token?.secret) return undefined;
-  const s = settingsOf(state);
-  const key = secretFromHex(token.secret);
-  if (TIME_ADAPTERS.includes(token.adapter)) {
-    return totp(key, now.getTime() + (offsetSteps + (token.driftSteps ?? 0)) * s.timeStepSeconds * 1000, s.timeStepSeconds, s.digits);
-  }
-  if (EVENT_ADAPTERS.includes(token.adapter)) return hotp(key, (token.counter ?? 0) + offsetSteps, s.digits);
-  return undefined;
-}
-
-/** The next code the simulator accepts for a TOTP credential (after any code already used). */
-export function nextCodeFor(state: SimulatorState, tokenId: string, now: Date): string | undefined {
-  const token = state.tokens.find((t) => t.id === tokenId);
-  if (!token?.secret || !TIME_ADAPTERS.includes(token.adapter)) return codeFor(state, tokenId, now);
-  const s = settingsOf(state);
-  const current = timeStep(now.getTime(), s.timeStepSeconds) + (token.driftSteps ?? 0);
-  const step = Math.max(current, (token.lastStep ?? -1) + 1);
-  if (step > current + s.validationWindow) return undefined;
-  return hotp(secretFromHex(token.secret), step, s.digits);
 }
 
 /** Iterative, so that a hostile document cannot exhaust the stack. */
