@@ -109,24 +109,25 @@ function checkOtp(svc: VipService, req: Req, op: OperationInfo, ctx: CallContext
   return svc.category(token);
 }
 
+// The ExpirationDate is checked before the credential: 4953 is about the request alone.
 function setTemporaryPassword(svc: VipService, req: Req, op: OperationInfo, ctx: CallContext): Fields {
+  const value = req.TemporaryPassword as string;
+  const expires = value === '' ? undefined : svc.expiry(req.ExpirationDate, op, ctx);
   const token = svc.findToken(req.TokenId, req);
   svc.gate(token, op);
-  const value = req.TemporaryPassword as string;
-  if (value === '') {
+  if (expires === undefined) {
     delete token.tempPassword;
     return {};
   }
-  const expires = svc.expiry(req.ExpirationDate, op, ctx);
   token.tempPassword = { sha256: hashCode(token, value), expires, ...(bool(req.OneTimeUseOnly) ? { oneTimeUse: true } : {}) };
   svc.touch(token, ctx);
   return {};
 }
 
 function newTemporaryPassword(svc: VipService, req: Req, op: OperationInfo, ctx: CallContext): { token: SimToken; value: string } {
+  const expires = svc.expiry(req.ExpirationDate, op, ctx);
   const token = svc.findToken(req.TokenId, req, op.name === 'SendTemporaryPassword');
   svc.gate(token, op);
-  const expires = svc.expiry(req.ExpirationDate, op, ctx);
   const value = randomDigits(6);
   token.tempPassword = { sha256: hashCode(token, value), expires, ...(bool(req.OneTimeUseOnly) ? { oneTimeUse: true } : {}) };
   svc.touch(token, ctx);
@@ -147,11 +148,12 @@ function sendTemporaryPassword(svc: VipService, req: Req, op: OperationInfo, ctx
 }
 
 function setTemporaryPwdExpiration(svc: VipService, req: Req, op: OperationInfo, ctx: CallContext): Fields {
+  const expires = svc.expiry(req.ExpirationDate, op, ctx);
   const token = svc.findToken(req.TokenId, req);
   svc.gate(token, op);
   const current = liveTempPassword(token, ctx.now);
   if (!current) return fail('4990', `Credential ${token.id} has no temporary security code; set one first.`);
-  current.expires = svc.expiry(req.ExpirationDate, op, ctx);
+  current.expires = expires;
   svc.touch(token, ctx);
   return {};
 }
