@@ -27,9 +27,7 @@ async function main(): Promise<number> {
         '--user-data-dir', userDataDir,
         '--extensions-dir', extensionsDir,
         '--disable-extensions', // other installed extensions; the one under test still loads
-        '--disable-workspace-trust',
-        '--skip-welcome',
-        '--skip-release-notes',
+        // test-electron itself adds --skip-welcome, --skip-release-notes, --disable-workspace-trust…
       ],
     });
   } finally {

@@ -12,7 +12,8 @@ export interface UiTest {
   name: string;
   /** Screenshot file name (without .png); defaults to the name in kebab case. */
   screenshot?: string;
-  run(page: Page): Promise<void>;
+  /** `snap(name)` saves an extra screenshot `<name>.png` mid-test (e.g. an open menu). */
+  run(page: Page, snap: (name: string) => Promise<void>): Promise<void>;
 }
 
 export async function runUiTests(options: {
@@ -34,7 +35,8 @@ export async function runUiTests(options: {
     try {
       await page.goto(workbenchUrl(options.server.origin, options.server.port, options.folder, options.extensionPath));
       await waitForWorkbench(page);
-      const running = test.run(page);
+      const snap = async (name: string): Promise<void> => { await page.screenshot({ path: path.join(options.screenshotsDir, `${name}.png`) }); };
+      const running = test.run(page, snap);
       running.catch(() => {}); // after a timeout it may still reject: handled here, reported below
       await Promise.race([
         running,

@@ -21,6 +21,38 @@ export const uiTests: UiTest[] = [
     },
   },
   {
+    name: 'The 4e04 quick fix from the light bulb menu sets a supported Version',
+    screenshot: 'quick-fix-4e04-applied',
+    async run(page, snap) {
+      const editor = await openFromExplorer(page, 'requests', 'unsupported-version.vip.json');
+      await editor.locator('.squiggly-error').first().waitFor();
+      const version = editor.locator('.view-line', { hasText: '"Version"' }).locator('span span', { hasText: '5.0' }).first();
+      await version.click();
+      await page.keyboard.press('Control+Period');
+      const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Set Version to "3.1"' });
+      await fix.waitFor();
+      await snap('quick-fix-4e04');
+      await fix.click();
+      await editor.locator('.view-line', { hasText: '"Version": "3.1"' }).waitFor();
+      await editor.locator('.squiggly-error').first().waitFor({ state: 'detached' });
+    },
+  },
+  {
+    name: 'The Send request CodeLens sends to the built-in simulator and opens the response',
+    screenshot: 'send-request-response',
+    async run(page) {
+      const editor = await openFromExplorer(page, 'requests', 'deactivate-lost-phone.vip.json');
+      await editor.locator('.codelens-decoration a', { hasText: 'Send request' }).first().click();
+      // The response opens in an editor beside the request, as a VIP response document.
+      const response = page.locator('.monaco-editor .view-lines', { hasText: 'DeactivateTokenResponse' });
+      await response.waitFor();
+      // SYMC10000001 is an ENABLED credential in the simulator's demo state: deactivating it succeeds.
+      await response.locator('.view-line', { hasText: '"ReasonCode": "0000"' }).waitFor();
+      const text = await response.textContent();
+      assert.ok(text?.includes('e2e-deactivate-1'), `the response should echo the RequestId: ${text}`);
+    },
+  },
+  {
     name: 'Hovering a ReasonCode in a response shows the catalog message',
     screenshot: 'hover-4e04',
     async run(page) {
