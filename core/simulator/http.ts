@@ -196,7 +196,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       try {
         document = JSON.parse(text.replace(/^\uFEFF/, ''));
       } catch (e) {
-        return reply('4e00', `The request body is not valid JSON: ${(e as Error).message}.`);
+        return reply('4e00', jsonProblem(e as Error));
       }
       const headerFault = typeof requestFault === 'string' ? requestFault.toLowerCase() : undefined;
       if (headerFault !== undefined && !(FAULT_CODES as readonly string[]).includes(headerFault)) {
@@ -285,6 +285,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       latency = ms;
     },
   };
+}
+
+/** Where JSON.parse gave up, without the text around it (V8 quotes the body, which may hold a code). */
+function jsonProblem(e: Error): string {
+  const at = /position (\d+)/.exec(e.message)?.[1];
+  if (at !== undefined) return `The request body is not valid JSON (at character ${at}).`;
+  return /end of JSON/i.test(e.message) ? 'The request body is not valid JSON: it ends too early.' : 'The request body is not valid JSON.';
 }
 
 /** Caller-chosen text in a log line: one line, printable, short. */

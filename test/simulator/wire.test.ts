@@ -44,6 +44,14 @@ test('malformed bodies get 4e00 with the problem in ErrorDetail', async () => {
   }
 });
 
+test('a JSON syntax error does not quote the body back (it may hold a code)', async () => {
+  // V8 says: Unexpected token 'x', ..."OTP": x864209}}" is not valid JSON
+  const answer = await raw('/validate', '{"ValidateRequest": {"TokenId": "A", "OTP": x864209}}');
+  assert.equal(code(answer.body), '4e00');
+  assert.match(String(answer.body.Status.ErrorDetail), /not valid JSON/);
+  assert.ok(!answer.body.Status.ErrorDetail!.includes('864209'));
+});
+
 test('hostile bodies: deep nesting, wrong Content-Type, not HTTP at all', async () => {
   const deep = `{"ValidateRequest": {"Version": "3.1", "TokenId": ${'['.repeat(20_000)}${']'.repeat(20_000)}, "OTP": "123456"}}`;
   const nested = await raw('/validate', deep);
