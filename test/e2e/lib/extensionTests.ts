@@ -23,7 +23,7 @@ export async function runExtensionTests(options: {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     const page = await context.newPage();
-    page.on('console', (m) => appendFileSync(options.browserLog, `[suite page ${m.type()}] ${m.text()}\n`));
+    page.on('console', (m) => appendFileSync(options.browserLog, `[suite page ${m.type()}] ${m.text()}${m.type() === 'error' ? ` (${m.location().url})` : ''}\n`));
     let counts: Counts | undefined;
     let onExit!: (code: number) => void;
     const exited = new Promise<number>((resolve) => { onExit = resolve; });

@@ -28,7 +28,7 @@ export async function runUiTests(options: {
     const context = await options.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    page.on('console', (m) => appendFileSync(options.browserLog, `[ui "${test.name}" ${m.type()}] ${m.text()}\n`));
+    page.on('console', (m) => appendFileSync(options.browserLog, `[ui "${test.name}" ${m.type()}] ${m.text()}${m.type() === 'error' ? ` (${m.location().url})` : ''}\n`));
     const shot = test.screenshot ?? test.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
     let error: unknown;
     let timer: NodeJS.Timeout | undefined;
