@@ -238,7 +238,8 @@ function hideSecretValue(message: string, path: (string | number)[], document: u
   if (!field || !SECRET.has(field)) return message;
   let value: unknown = document;
   for (const p of path) value = isObject(value) || Array.isArray(value) ? (value as Record<string | number, unknown>)[p] : undefined;
-  if (typeof value !== 'string' || value === '') return message;
-  const shown = [JSON.stringify(value), JSON.stringify(value.slice(0, 40) + '…')];
+  if (!['string', 'number', 'boolean'].includes(typeof value) || value === '') return message;
+  const text = String(value);
+  const shown = [JSON.stringify(text), JSON.stringify(text.slice(0, 40) + '…')];
   return shown.reduce((m, s) => m.split(s).join(`"${REDACTED}"`), message);
 }

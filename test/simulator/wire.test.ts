@@ -86,6 +86,13 @@ test('schema violations: 4e00 naming the field; secret values are not echoed', a
   assert.ok(!String(badOtp.Status.ErrorDetail).includes('12-34'), badOtp.Status.ErrorDetail);
   const wrongType = await vip(sim, 'Validate', { TokenId: 42, OTP: '123456' });
   assert.equal(code(wrongType), '4e00');
+  const numericOtp = await vip(sim, 'Validate', { TokenId: 'SYMC10000001', OTP: 975318 });
+  assert.equal(code(numericOtp), '4e00');
+  assert.match(String(numericOtp.Status.ErrorDetail), /OTP/);
+  assert.ok(!String(numericOtp.Status.ErrorDetail).includes('975318'), numericOtp.Status.ErrorDetail);
+  const badPassword = await vip(sim, 'SetTemporaryPassword', { TokenId: 'SYMC10000001', TemporaryPassword: 'abc12' });
+  assert.equal(code(badPassword), '4952');
+  assert.ok(!String(badPassword.Status.ErrorDetail).includes('abc12'), badPassword.Status.ErrorDetail);
 });
 
 test('the Version: 4e04 for a supported-looking but unsupported one, 4e00 for nonsense', async () => {
