@@ -1,13 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { after, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { activateExtension, closeAllEditors, EXTENSION_ID, openFixture } from './helpers';
+import { activateExtension, closeAllEditors, EXTENSION_ID, fixtureUri, waitForEditor } from './helpers';
 
 describe('activation', () => {
   after(closeAllEditors);
 
   it('opens *.vip.json files as vip-json', async () => {
-    const editor = await openFixture('requests/deactivate-lost-phone.vip.json');
+    const uri = fixtureUri('requests/deactivate-lost-phone.vip.json');
+    await vscode.commands.executeCommand('vscode.open', uri); // what a click in the Explorer runs
+    const editor = await waitForEditor((e) => e.document.uri.toString() === uri.toString());
     assert.equal(editor.document.languageId, 'vip-json');
   });
 

@@ -99,3 +99,38 @@ export async function closeAllEditors(): Promise<void> {
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
+
+/**
+ * Resolves with the first value of `event` that `accept` takes; rejects after `timeoutMs`.
+ * Call it (subscribe) before the action that fires the event, then await it after.
+ */
+export function waitForEvent<T>(event: vscode.Event<T>, accept: (value: T) => boolean = () => true, timeoutMs = 15_000, what = 'the event'): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)); }, timeoutMs);
+    const sub = event((value) => {
+      if (!accept(value)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(value);
+    });
+  });
+}
+
+/**
+ * Resolves with the first visible editor that `accept` takes: checked now, and whenever the visible
+ * editors or a document's text change (e.g. a response editor that opens, then fills).
+ */
+export function waitForEditor(accept: (editor: vscode.TextEditor) => boolean, timeoutMs = 15_000): Promise<vscode.TextEditor> {
+  return new Promise((resolve, reject) => {
+    const subs: vscode.Disposable[] = [];
+    const done = (fn: () => void): void => { clearTimeout(timer); subs.forEach((s) => s.dispose()); fn(); };
+    const check = (): void => {
+      const found = vscode.window.visibleTextEditors.find(accept);
+      if (found) done(() => resolve(found));
+    };
+    const timer = setTimeout(() => done(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for an editor; visible: ${
+      vscode.window.visibleTextEditors.map((e) => e.document.uri.toString()).join(', ')}`))), timeoutMs);
+    subs.push(vscode.window.onDidChangeVisibleTextEditors(check), vscode.workspace.onDidChangeTextDocument(check));
+    check();
+  });
+}
