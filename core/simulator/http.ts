@@ -249,9 +249,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      const where = `${host}:${options.port ?? 0}`;
+      if (e.code === 'EADDRINUSE') reject(new Error(`cannot listen on ${where}: the port is in use; choose another port, or 0 for a free one`));
+      else if (e.code === 'EADDRNOTAVAIL') reject(new Error(`cannot listen on ${where}: no network interface has that address`));
+      else if (e.code === 'EACCES') reject(new Error(`cannot listen on ${where}: permission denied (ports below 1024 need privileges)`));
+      else reject(e);
+    });
     server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
+      server.on('error', (e) => log(`${new Date().toISOString()} server error: ${e.message}`));
       resolve();
     });
   });

@@ -203,6 +203,7 @@ test('a log line stays one printable line whatever the TokenId', async () => {
 
 test('plain HTTP is refused on a host that is not loopback; bad options are clear errors', async () => {
   await assert.rejects(startSimulator({ host: '0.0.0.0' }), /refusing plain HTTP/);
+  await assert.rejects(startSimulator({ port: sim.port }), /the port is in use/);
   await assert.rejects(startSimulator({ now: 'yesterday' }), /ISO date-time/);
   await assert.rejects(startSimulator({ state: { account: 'A', tokens: [{ id: 'T', adapter: 'NOPE', state: 'NEW' }] } as never }), /not a valid simulator state/);
   await assert.rejects(startSimulator({ state: '/nonexistent/state.json' }), /cannot read state file/);
