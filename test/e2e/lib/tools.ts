@@ -93,6 +93,10 @@ export async function ensureTools(log: Log = (l) => console.log(l)): Promise<Too
     PATH: `${path.join(node24Dir, 'bin')}${path.delimiter}${base['PATH'] ?? ''}`,
     npm_config_nodedir: node24Dir,
   };
+  const gssapi = '/usr/include/gssapi/gssapi.h';
+  if (!existsSync(path.join(toolsDir, 'code-server/.installed')) && !existsSync(gssapi)) {
+    throw new Error(`${gssapi} is missing: code-server's kerberos module cannot build. Install Debian's libkrb5-dev (apt-get install -y libkrb5-dev; .ci/run does).`);
+  }
   const csDir = await ensure('code-server', `code-server ${codeServerVersion} (compiles native modules, ~3-4 min)`, env, log);
   const codeServerEntry = path.join(csDir, 'node_modules/code-server/out/node/entry.js');
   if (!existsSync(codeServerEntry)) throw new Error(`code-server entry missing at ${codeServerEntry}; delete .tools/e2e and retry`);
