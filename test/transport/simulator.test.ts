@@ -99,8 +99,9 @@ describe('simulator: flows', () => {
 });
 
 describe('the Simulator environment and the CLI default', () => {
-  test('SimulatorHost starts once on 127.0.0.1 and closes', async () => {
-    const host = new SimulatorHost(() => {});
+  test('SimulatorHost starts the bundled vip-api simulator once on 127.0.0.1 and closes it', async () => {
+    const lines: string[] = [];
+    const host = new SimulatorHost(path.resolve(__dirname, '../../dist/cli.js'), (l) => lines.push(l));
     const [a, b] = await Promise.all([host.url(), host.url()]);
     assert.equal(a, b);
     assert.match(a, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -109,6 +110,15 @@ describe('the Simulator environment and the CLI default', () => {
     await host.close();
     assert.equal(host.currentUrl, undefined);
     await assert.rejects(sendText(info('SYMC10000001'), { name: 'Simulator', url: `${a}/{operation}` }), (e: unknown) => e instanceof TransportError && e.kind === 'refused');
+    assert.ok(lines.some((l) => /GetTokenInformation/.test(l)), `the simulator's request lines reach the log: ${lines.join(' | ')}`);
+    assert.match(await host.url(), /^http:\/\/127\.0\.0\.1:\d+$/, 'it starts again on the next use');
+    await host.close();
+  });
+
+  test('SimulatorHost: a simulator that cannot start is a clear error, and the next use tries again', async () => {
+    const host = new SimulatorHost(path.resolve(__dirname, '../../no-such-cli.js'), () => {});
+    await assert.rejects(host.url(), /simulator (exited before it was ready|could not be started)/);
+    await assert.rejects(host.url(), /simulator/);
   });
 
   test('vip-api send without an endpoint uses the built-in simulator and says so; exit 2 for a state error', async () => {
