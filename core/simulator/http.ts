@@ -127,6 +127,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       send(status, service.reply(operation, undefined, code, {}, detail), { operation, code }, extra);
 
     const op = getOperationByRestName(path.replace(/^\//, ''));
+    // Node reads a request line without a version as HTTP/0.9; VIP speaks HTTP/1.1.
+    if (req.httpVersionMajor !== 1) {
+      req.resume();
+      return vipError('4e00', `HTTP/${req.httpVersion} is not supported: send HTTP/1.1.`, { Connection: 'close' }, 400, op?.name);
+    }
 
     // Transport checks first: in mTLS mode nothing is served to an unknown caller.
     if (requireClientCert) {

@@ -71,6 +71,20 @@ test('hostile bodies: deep nesting, wrong Content-Type, not HTTP at all', async 
   });
   assert.match(text, /^HTTP\/1\.1 400/);
   assert.equal(code((JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as { ErrorResponse: Body }).ErrorResponse), '4e00');
+
+  // A request line without a version: Node reads it as HTTP/0.9.
+  const old = net.connect(sim.port, '127.0.0.1');
+  const oldText = await new Promise<string>((resolve, reject) => {
+    let t = '';
+    old.on('data', (d) => (t += d.toString('utf8')));
+    old.on('close', () => resolve(t));
+    old.on('error', reject);
+    old.end('POST /validate\r\n\r\n');
+  });
+  assert.match(oldText, /^HTTP\/1\.1 400/);
+  const oldBody = JSON.parse(oldText.slice(oldText.indexOf('\r\n\r\n') + 4)) as { ValidateResponse: Body };
+  assert.equal(code(oldBody.ValidateResponse), '4e00');
+  assert.match(String(oldBody.ValidateResponse.Status.ErrorDetail), /HTTP\/0\.9 is not supported/);
 });
 
 test('schema violations: 4e00 naming the field; secret values are not echoed', async () => {
