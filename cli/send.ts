@@ -13,14 +13,19 @@ import {
   type Environment,
   type SendResult,
 } from '../core/transport';
+import { soapUrlTemplate, withTransport } from '../client/src/send/soapEnvelope';
 
 export const SEND_HELP = `  vip-api send <file> [--env NAME [--config FILE] | --url URL] [--cert F --key F | --pfx F]
                 [--passphrase-env VAR] [--ca F] [--timeout MS] [--insecure] [--verbose] [--force]
+                [--transport soap|rest]
       Send a request file. --url is a template: {operation} becomes the kebab-case operation
       (e.g. https://vip.example.com/rest/{operation}); --env reads "vipApi.environments" from
       --config (default .vscode/settings.json). The passphrase of an encrypted key or PKCS#12 file
       is read from the environment variable named by --passphrase-env. Without --url or --env the
       built-in simulator answers. The response JSON goes to stdout, a summary to stderr.
+      --transport soap (overrides the environment's "transport") posts the SOAP envelope to
+      <url>/<mgmt|val|prov>/soap (e.g. --url https://services-auth.vip.symantec.com) and maps the
+      XML answer back to the same JSON.
       Exit 0 for reason code 0000, 2 for another VIP reason code, 1 for transport or usage errors.
 `;
 
@@ -35,7 +40,8 @@ export interface SendDeps {
   cwd?: string;
 }
 
-class UsageError extends Error {}
+/** Wrong arguments or configuration (the message says what to change). */
+export class UsageError extends Error {}
 
 /** The built-in simulator on 127.0.0.1 (an ephemeral port), for one request. */
 export const startBuiltInSimulator: SimulatorStarter = () => startSimulator({ host: '127.0.0.1' });
@@ -58,6 +64,16 @@ export function loadEnvironmentsFile(file: string): Environment[] {
       : undefined;
   if (!Array.isArray(list)) throw new UsageError(`the config file ${file} has no "vipApi.environments" list.`);
   return list.map((v, i) => validateEnvironment(v, `${file}: environments[${i}]`));
+}
+
+/** Environment `name` from `config` (default .vscode/settings.json), its paths resolved. */
+export function loadNamedEnvironment(name: string, configFile: string | undefined, cwd: string, vars: NodeJS.ProcessEnv): Environment {
+  const config = path.resolve(cwd, configFile ?? path.join('.vscode', 'settings.json'));
+  const found = loadEnvironmentsFile(config).find((x) => x.name === name);
+  if (!found) throw new UsageError(`no environment named "${name}" in ${config}.`);
+  // Paths in .vscode/settings.json are relative to the workspace folder; elsewhere to the file.
+  const base = path.basename(path.dirname(config)) === '.vscode' ? path.dirname(path.dirname(config)) : path.dirname(config);
+  return resolveEnvironment(found, { baseDir: base, vars });
 }
 
 function summary(r: SendResult): string {
@@ -94,6 +110,7 @@ export async function runSend(args: string[], deps: SendDeps = {}): Promise<numb
           verbose: { type: 'boolean' },
           force: { type: 'boolean' },
           'no-request-id': { type: 'boolean' },
+          transport: { type: 'string' },
         },
       });
     } catch (e) {
@@ -111,16 +128,17 @@ export async function runSend(args: string[], deps: SendDeps = {}): Promise<numb
       throw new UsageError(`cannot read ${parsed.positionals[0]} (${(e as NodeJS.ErrnoException).code ?? String(e)}).`);
     }
 
+    const transport = o.transport;
+    if (transport !== undefined && transport !== 'soap' && transport !== 'rest') throw new UsageError(`--transport takes soap or rest, not "${transport}".`);
+    if (transport === 'soap' && o.url?.includes('{operation}')) {
+      throw new UsageError('with --transport soap, --url is the base URL (/mgmt|val|prov/soap is appended, e.g. https://services-auth.vip.symantec.com) or has {soapPath}; it cannot contain {operation}.');
+    }
+
     let env: Environment;
     if (o.env) {
-      const config = path.resolve(cwd, o.config ?? path.join('.vscode', 'settings.json'));
-      const found = loadEnvironmentsFile(config).find((x) => x.name === o.env);
-      if (!found) throw new UsageError(`no environment named "${o.env}" in ${config}.`);
-      // Paths in .vscode/settings.json are relative to the workspace folder; elsewhere to the file.
-      const base = path.basename(path.dirname(config)) === '.vscode' ? path.dirname(path.dirname(config)) : path.dirname(config);
-      env = resolveEnvironment(found, { baseDir: base, vars });
+      env = loadNamedEnvironment(o.env, o.config, cwd, vars);
     } else if (o.url) {
-      env = resolveEnvironment(validateEnvironment({ name: 'command line', url: o.url }), { baseDir: cwd, vars });
+      env = resolveEnvironment(validateEnvironment({ name: 'command line', url: o.url, transport }), { baseDir: cwd, vars });
     } else {
       const sim = await (deps.startSimulator ?? startBuiltInSimulator)();
       if (!sim) throw new UsageError('no endpoint: give --url URL or --env NAME.');
@@ -135,6 +153,9 @@ export async function runSend(args: string[], deps: SendDeps = {}): Promise<numb
     if (o.pfx) env = { ...env, pfx: flagPath(o.pfx), cert: undefined, key: undefined };
     if (o.cert) env = { ...env, cert: flagPath(o.cert), key: flagPath(o.key), pfx: undefined };
     if (o.ca) env = { ...env, ca: flagPath(o.ca) };
+    // --transport overrides the environment's; a REST environment sent as SOAP uses its base URL.
+    const urlDerived = Boolean(o.env) && transport === 'soap' && soapUrlTemplate(env).derived;
+    if (transport) env = withTransport(env, transport);
     if (o.timeout !== undefined) {
       const t = Number(o.timeout);
       if (!Number.isFinite(t) || t <= 0) throw new UsageError(`--timeout takes a positive number of milliseconds, not "${o.timeout}".`);
@@ -154,6 +175,7 @@ export async function runSend(args: string[], deps: SendDeps = {}): Promise<numb
     if (request.syntaxErrors > 0 && !o.force) {
       throw new UsageError(`${parsed.positionals[0]} has ${request.syntaxErrors} syntax error(s); run vip-api check on it, or add --force to send what could be recovered.`);
     }
+    if (urlDerived) err(`vip-api send: "${env.name}" is a REST environment; as SOAP the request goes to ${request.url.href}.\n`);
     const controller = new AbortController();
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);

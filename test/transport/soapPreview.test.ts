@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { DOMParser } from '@xmldom/xmldom';
 import { transportLabel } from '../../client/src/send/environments';
 import { envelopeDocumentText, soapPreview, soapUrlTemplate, withTransport } from '../../client/src/send/soapEnvelope';
-import { soap } from '../../core/data/catalog';
+import { operations, soap } from '../../core/data/catalog';
 import { buildRequestEnvelope } from '../../core/soap';
 import { TransportError, validateEnvironment, type Environment } from '../../core/transport';
 
@@ -126,5 +126,17 @@ describe('settings contributed in package.json', () => {
   test('VIP: Show SOAP envelope is contributed and offered for VIP files', () => {
     assert.ok(pkg.contributes.commands.some((c: { command: string; title: string }) => c.command === 'vipApi.showSoapEnvelope' && c.title === 'Show SOAP envelope'));
     assert.ok(pkg.contributes.menus.commandPalette.some((m: { command: string; when: string }) => m.command === 'vipApi.showSoapEnvelope' && m.when === 'editorLangId == vip-json'));
+  });
+});
+
+describe('docs/soap.md', () => {
+  const doc = fs.readFileSync(path.resolve(__dirname, '../../docs/soap.md'), 'utf8');
+  test('the path table lists every operation under its SOAP path, the unconfirmed ones marked *', () => {
+    const listed = new Map<string, { path: string; unconfirmed: boolean }>();
+    for (const m of doc.matchAll(/^\| `\/(mgmt|val|prov)\/soap` \| (.+) \|$/gm)) {
+      for (const item of m[2].split(',').map((x) => x.trim())) listed.set(item.replace(/\\?\*$/, ''), { path: m[1], unconfirmed: /\*$/.test(item) });
+    }
+    assert.deepEqual([...listed.keys()].sort(), operations.map((op) => op.name).sort());
+    for (const op of operations) assert.deepEqual(listed.get(op.name), { path: op.soapPath, unconfirmed: op.soapPathConfirmed === false }, op.name);
   });
 });
