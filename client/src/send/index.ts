@@ -220,11 +220,14 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
       const buttons: string[] = [];
       if (e.kind === 'tls-material' && /passphrase/i.test(e.message)) buttons.push('Set certificate passphrase…');
       if (e.details.savedTo) buttons.push('Open saved response');
+      // A Fault means the service could not read the envelope: seeing it is the next step.
+      if (e.kind === 'soap-fault' || (request?.transport === 'soap' && e.kind === 'not-vip')) buttons.push('Show SOAP envelope');
       buttons.push('Show log');
       const savedTo = e.details.savedTo;
       void vscode.window.showErrorMessage(`VIP: ${e.message}`, ...buttons).then(async (pick) => {
         if (pick === 'Set certificate passphrase…') await vscode.commands.executeCommand('vipApi.setPassphrase', env.name);
         if (pick === 'Open saved response' && savedTo) await vscode.window.showTextDocument(vscode.Uri.file(savedTo));
+        if (pick === 'Show SOAP envelope') await vscode.commands.executeCommand('vipApi.showSoapEnvelope', doc.uri);
         if (pick === 'Show log') log.show(true);
       });
       return { ok: false, kind: e.kind, message: e.message };
