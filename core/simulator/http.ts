@@ -247,8 +247,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   server.headersTimeout = 20_000;
   server.keepAliveTimeout = 5_000;
   // Not even HTTP: still a VIP body, so that clients parsing the answer get 4e00.
-  server.on('clientError', (_err, socket) => {
-    if (!socket.writable) return socket.destroy();
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // The client hung up in the middle of its request: nobody is left to answer.
+    if (!socket.writable || err.code === 'HPE_INVALID_EOF_STATE' || err.code === 'ECONNRESET') return socket.destroy();
     const text = JSON.stringify(service.reply(undefined, undefined, '4e00', {}, 'The request is not valid HTTP/1.1.'));
     socket.end(`HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
   });

@@ -1,5 +1,6 @@
 // The REST wire: whatever arrives, the answer is a well-formed VIP response (or a 405 with Allow).
 import { strict as assert } from 'node:assert';
+import { once } from 'node:events';
 import * as net from 'node:net';
 import { after, before, test } from 'node:test';
 import { validatorFor } from '../../core/engine/schemaValidation';
@@ -85,6 +86,15 @@ test('hostile bodies: deep nesting, wrong Content-Type, not HTTP at all', async 
   const oldBody = JSON.parse(oldText.slice(oldText.indexOf('\r\n\r\n') + 4)) as { ValidateResponse: Body };
   assert.equal(code(oldBody.ValidateResponse), '4e00');
   assert.match(String(oldBody.ValidateResponse.Status.ErrorDetail), /HTTP\/0\.9 is not supported/);
+});
+
+test('a client that hangs up in the middle of its request line is let go, and others are served', { timeout: 5000 }, async () => {
+  const socket = net.connect(sim.port, '127.0.0.1');
+  await once(socket, 'connect');
+  socket.end('POST /valid');
+  // No 'data' listener: the socket closes only if the server closes without answering.
+  await once(socket, 'close');
+  assert.equal(code(await vip(sim, 'GetServerTime')), '0000');
 });
 
 test('schema violations: 4e00 naming the field; secret values are not echoed', async () => {
