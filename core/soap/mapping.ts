@@ -112,11 +112,13 @@ export function elementValue(el: Element, schema: JsonSchema | undefined, skipAt
     attrs[a.localName ?? a.name] = a.value;
   }
   const s = resolve(schema);
-  const isObject = kindOf(schema) === 'object' || (shape !== undefined && Object.keys(attrs).length > 0) || (children.length > 0 && kindOf(schema) !== 'string');
+  const hasAttributes = Object.keys(attrs).length > 0;
+  const isObject = kindOf(schema) === 'object' || hasAttributes || (children.length > 0 && kindOf(schema) !== 'string');
   if (!isObject) return typedScalar(el.textContent ?? '', s);
 
   const out: Record<string, unknown> = { ...attrs };
-  const textField = shape?.text;
+  // Text beside attributes: the schema names the field; an element the schema does not know uses `value`.
+  const textField = shape?.text ?? (hasAttributes && children.length === 0 ? 'value' : undefined);
   if (textField) out[textField] = typedScalar(el.textContent ?? '', propertiesOf(objectBranch(schema))[textField]);
   const props = propertiesOf(objectBranch(schema));
   for (const child of children) {

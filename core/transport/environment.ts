@@ -63,6 +63,9 @@ export function validateEnvironment(value: unknown, where = 'environment'): Envi
   if (v.transport !== undefined) {
     if (v.transport !== 'rest' && v.transport !== 'soap') fail('"transport" must be "rest" or "soap".');
     env.transport = v.transport as 'rest' | 'soap';
+    if (env.transport === 'soap' && url.includes('{operation}')) {
+      fail('a SOAP environment posts to <url>/<mgmt|val|prov>/soap: give the service base URL (e.g. "https://services-auth.vip.symantec.com"), or "{soapPath}" where the path goes, not "{operation}".');
+    }
   }
   if (v.headers !== undefined) {
     const h = v.headers;

@@ -105,5 +105,6 @@ describe('SOAP transport', () => {
   test('an unknown transport is a clear configuration error', async () => {
     const { validateEnvironment } = await import('../../core/transport');
     assert.throws(() => validateEnvironment({ name: 'x', url: 'https://h', transport: 'xml-rpc' }), /"transport" must be "rest" or "soap"/);
+    assert.throws(() => validateEnvironment({ name: 'x', url: 'https://h/rest/{operation}', transport: 'soap' }), /SOAP environment posts to <url>\/<mgmt\|val\|prov>\/soap/);
   });
 });

@@ -134,6 +134,10 @@ describe('responses', () => {
     assert.deepEqual(childNames(opElement(xml)), ['Status', 'SameInitialState']);
     assert.deepEqual(parseResponseEnvelope(xml).document, { DeactivateTokenResponse: body });
   });
+  test('an element the schema does not know keeps its attributes (text as value)', () => {
+    const xml = `<Envelope xmlns="${ENV}"><Body><ValidateResponse Version="3.1" xmlns="${soap.namespace}"><Status><ReasonCode>0000</ReasonCode></Status><NewThing type="SMS">123</NewThing></ValidateResponse></Body></Envelope>`;
+    assert.deepEqual(parseResponseEnvelope(xml).document, { ValidateResponse: { Version: '3.1', Status: { ReasonCode: '0000' }, NewThing: { type: 'SMS', value: '123' } } });
+  });
   test('a SOAP Fault is an error that shows faultcode and faultstring', () => {
     const xml = buildFaultEnvelope('soapenv:Client', 'Unmarshalling Error');
     assert.throws(() => parseResponseEnvelope(xml), (e: unknown) => e instanceof SoapError && e.kind === 'fault' && e.fault?.faultcode === 'soapenv:Client' && /Unmarshalling Error/.test(e.message));
