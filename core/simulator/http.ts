@@ -58,6 +58,8 @@ export const FAULT_HEADER = 'x-vip-simulator-fault';
 export const LATENCY_HEADER = 'x-vip-simulator-latency';
 const ADMIN_PREFIX = '/_simulator/';
 const MAX_LATENCY_MS = 60_000;
+/** After a too-large body has been answered, how much more of it is read and dropped. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
 export function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -170,14 +172,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       clearTimeout(timer);
       timers.delete(timer);
     };
+    let draining = false;
     req.on('data', (chunk: Buffer) => {
-      if (finished) return;
       size += chunk.length;
+      if (draining) {
+        if (size > maxBody + MAX_DRAIN_BYTES) req.destroy();
+        return;
+      }
+      if (finished) return;
       if (size > maxBody) {
         done();
         chunks.length = 0;
-        // Answer now; the rest of the body is read and dropped until the client stops.
-        vipError('4e00', `The request body is larger than ${maxBody} bytes.`, { Connection: 'close' }, 200, op?.name);
+        // Answer at once, then read and drop the rest of the body (within limits): closing now would
+        // reset the connection while the client is still sending, and it would lose the answer.
+        draining = true;
+        vipError('4e00', `The request body is larger than ${maxBody} bytes.`, {}, 200, op?.name);
+        const guard = setTimeout(() => req.destroy(), bodyTimeout);
+        timers.add(guard);
+        req.once('close', () => {
+          clearTimeout(guard);
+          timers.delete(guard);
+        });
         return;
       }
       chunks.push(chunk);

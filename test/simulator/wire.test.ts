@@ -160,6 +160,24 @@ test('a body over the size limit (2 MB against 64 KiB): 4e00, and the server kee
   assert.equal(code(await vip(sim, 'GetServerTime')), '0000');
 });
 
+test('an 8 MB chunked body: 4e00 at once, the rest is drained, the same connection serves the next request', { timeout: 10_000 }, async () => {
+  const socket = net.connect(sim.port, '127.0.0.1');
+  let text = '';
+  socket.on('data', (d) => (text += d.toString('utf8')));
+  await once(socket, 'connect');
+  socket.write('POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
+  const mb = Buffer.concat([Buffer.from(`${(1 << 20).toString(16)}\r\n`), Buffer.alloc(1 << 20, 0x7b), Buffer.from('\r\n')]);
+  for (let i = 0; i < 8; i++) socket.write(mb);
+  socket.write('0\r\n\r\n');
+  const time = JSON.stringify({ GetServerTimeRequest: { Version: '3.1' } });
+  socket.write(`POST /get-server-time HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${time.length}\r\n\r\n${time}`);
+  await once(socket, 'close');
+  const bodies = text.split('HTTP/1.1 ').slice(1).map((r) => JSON.parse(r.slice(r.indexOf('\r\n\r\n') + 4)) as Record<string, Body>);
+  assert.equal(bodies.length, 2, text);
+  assert.equal(code(bodies[0].ValidateResponse), '4e00');
+  assert.equal(code(bodies[1].GetServerTimeResponse), '0000');
+});
+
 test('a slow client that never finishes its body gets 4e00 after the request timeout', async () => {
   const socket = net.connect(sim.port, '127.0.0.1');
   const answer = new Promise<string>((resolve, reject) => {

@@ -1,0 +1,53 @@
+// The simulator's SOAP wire: POST /mgmt|val|prov/soap with a SOAP 1.1 envelope, answered by the
+// same VipService as the REST wire, in the XML the production service uses. An operation posted
+// to another path than its own gets 4e10, as on the real service.
+import { documentKey, getOperation } from '../data/catalog';
+import { buildFaultEnvelope, buildResponseEnvelope, parseRequestEnvelope, SoapError } from '../soap';
+import type { CallContext, ServiceResult, VipService } from './service';
+
+/** `/mgmt/soap` → `mgmt`. */
+export const SOAP_ROUTE = /^\/(mgmt|val|prov)\/soap$/;
+
+const XML_TYPES = new Set(['text/xml', 'application/soap+xml', 'application/xml']);
+
+export interface SoapAnswer {
+  status: number;
+  xml: string;
+  operation?: string;
+  tokenId?: string;
+  /** The VIP reason code, or the faultcode of a SOAP Fault. */
+  code: string;
+  changed: boolean;
+}
+
+function fault(faultcode: string, faultstring: string, status = 500): SoapAnswer {
+  return { status, xml: buildFaultEnvelope(faultcode, faultstring), code: faultcode, changed: false };
+}
+
+/** One SOAP exchange. `text` is the request body, already decoded as UTF-8. */
+export function soapExchange(service: VipService, soapPath: string, contentType: string, text: string, ctx: CallContext): SoapAnswer {
+  let request: { operation: string; body: Record<string, unknown> };
+  try {
+    request = parseRequestEnvelope(text);
+  } catch (e) {
+    // Not a VIP envelope at all: a SOAP stack answers with a Client fault, not a reason code.
+    if (e instanceof SoapError) return fault('soapenv:Client', e.message);
+    throw e;
+  }
+  const op = getOperation(request.operation)!;
+  const key = documentKey(op.name, 'response');
+  const answer = (r: ServiceResult): SoapAnswer => {
+    const body = r.response[key] as Record<string, unknown> | undefined;
+    try {
+      return { status: 200, xml: buildResponseEnvelope(op.name, body ?? {}), operation: op.name, tokenId: r.tokenId, code: r.reasonCode, changed: r.changed };
+    } catch (e) {
+      return fault('soapenv:Server', `The simulator could not write its ${op.name} answer as XML: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  const type = contentType.split(';')[0].trim().toLowerCase();
+  const reply = (code: string, detail: string): SoapAnswer =>
+    answer({ response: service.reply(op.name, request.body as never, code, {}, detail), reasonCode: code, operation: op.name, changed: false });
+  if (!XML_TYPES.has(type)) return reply('4e00', `Content-Type must be text/xml for SOAP, not ${type || 'nothing'}.`);
+  if (op.soapPath !== soapPath) return reply('4e10', `${op.name} is served at /${op.soapPath}/soap, not /${soapPath}/soap.`);
+  return answer(service.handle(op.name, { [documentKey(op.name, 'request')]: request.body }, ctx));
+}
