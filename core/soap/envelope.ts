@@ -66,6 +66,18 @@ export function buildResponseEnvelope(operation: string, body: Record<string, un
   return buildMessage(op, 'response', body);
 }
 
+/** The schema's global `ErrorResponse` (Version, RequestId, Status): an answer before the operation is known. */
+export function buildErrorResponseEnvelope(body: Record<string, unknown>): string {
+  const { doc, body: soapBody } = newEnvelope();
+  const el = doc.createElementNS(soap.namespace, 'ErrorResponse');
+  soapBody.appendChild(el);
+  for (const [field, attr] of Object.entries(soap.responseAttributes)) {
+    if (body[field] !== undefined && body[field] !== null) el.setAttribute(attr, String(body[field]));
+  }
+  fillElement(doc, el, soap.namespace, { Status: body.Status }, { properties: { Status: { $ref: '#/definitions/Status' } } }, 'ErrorResponse');
+  return serialize(doc);
+}
+
 /** A SOAP Fault, for messages the service cannot read at all. */
 export function buildFaultEnvelope(faultcode: string, faultstring: string): string {
   const { doc, body } = newEnvelope();
@@ -145,11 +157,17 @@ function checkNamespace(el: Element): void {
   }
 }
 
-/** Client side: the service's XML answer → `{"<Op>Response": {...}}`, typed per the schema. */
-export function parseResponseEnvelope(xml: string): { operation: string; document: Record<string, unknown> } {
+/**
+ * Client side: the service's XML answer → `{"<Op>Response": {...}}`, typed per the schema. An
+ * `ErrorResponse` (sent before the service knew the operation) becomes the response of
+ * `expected`, the operation that was sent.
+ */
+export function parseResponseEnvelope(xml: string, expected?: string): { operation: string; document: Record<string, unknown> } {
   const el = bodyElement(xml);
   checkNamespace(el);
   const name = el.localName ?? '';
+  const errorFor = name === 'ErrorResponse' ? getOperation(expected ?? '') : undefined;
+  if (errorFor) return { operation: errorFor.name, document: { [documentKey(errorFor.name, 'response')]: toJson(el, errorFor, 'response') } };
   const op = name.endsWith('Response') ? getOperation(name.slice(0, -'Response'.length)) : undefined;
   if (!op) throw new SoapError(`<${name}> is not the response of a known VIP operation.`, 'not-vip');
   return { operation: op.name, document: { [documentKey(op.name, 'response')]: toJson(el, op, 'response') } };

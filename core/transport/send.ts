@@ -268,7 +268,7 @@ export async function send(request: PreparedRequest, env: Environment, options: 
           let json: unknown;
           if (request.transport === 'soap') {
             try {
-              json = parseResponseEnvelope(text).document;
+              json = parseResponseEnvelope(text, request.operation.name).document;
             } catch (e) {
               if (!(e instanceof SoapError)) throw e;
               finish(e.kind === 'fault'

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { documentKey, getSchema, operations, soap, type JsonSchema } from '../../core/data/catalog';
 import { propertiesOf, resolve, schemaAt } from '../../core/engine/schemaWalk';
-import { buildFaultEnvelope, buildRequestEnvelope, buildResponseEnvelope, parseRequestEnvelope, parseResponseEnvelope, SoapError } from '../../core/soap';
+import { buildErrorResponseEnvelope, buildFaultEnvelope, buildRequestEnvelope, buildResponseEnvelope, parseRequestEnvelope, parseResponseEnvelope, SoapError } from '../../core/soap';
 
 const ATTRIBUTE_FIELDS = new Set(Object.keys(soap.requestAttributes));
 
@@ -137,6 +137,12 @@ describe('responses', () => {
   test('an element the schema does not know keeps its attributes (text as value)', () => {
     const xml = `<Envelope xmlns="${ENV}"><Body><ValidateResponse Version="3.1" xmlns="${soap.namespace}"><Status><ReasonCode>0000</ReasonCode></Status><NewThing type="SMS">123</NewThing></ValidateResponse></Body></Envelope>`;
     assert.deepEqual(parseResponseEnvelope(xml).document, { ValidateResponse: { Version: '3.1', Status: { ReasonCode: '0000' }, NewThing: { type: 'SMS', value: '123' } } });
+  });
+  test('an ErrorResponse becomes the response of the operation that was sent', () => {
+    const xml = buildErrorResponseEnvelope({ Version: '3.1', RequestId: 'R9', Status: { ReasonCode: '4e02', StatusMessage: 'Authentication failed' } });
+    assert.match(xml, /<ErrorResponse [^>]*RequestId="R9"/);
+    assert.deepEqual(parseResponseEnvelope(xml, 'Validate').document, { ValidateResponse: { Version: '3.1', RequestId: 'R9', Status: { ReasonCode: '4e02', StatusMessage: 'Authentication failed' } } });
+    assert.throws(() => parseResponseEnvelope(xml), /not the response of a known VIP operation/);
   });
   test('a SOAP Fault is an error that shows faultcode and faultstring', () => {
     const xml = buildFaultEnvelope('soapenv:Client', 'Unmarshalling Error');
