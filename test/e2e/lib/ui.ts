@@ -1,7 +1,7 @@
 // A small harness for the browser UI tests: each test gets a fresh page on the workbench (the
 // fixture folder with the extension loaded), a time limit, and a screenshot at the end — named
 // after the test on success, `…-FAILED.png` on failure — in test/e2e/screenshots/ (git-ignored).
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { workbenchUrl } from './browser';
@@ -48,6 +48,7 @@ export async function runUiTests(options: {
       clearTimeout(timer);
     }
     const file = path.join(options.screenshotsDir, `${shot}${error ? '-FAILED' : ''}.png`);
+    rmSync(path.join(options.screenshotsDir, `${shot}${error ? '' : '-FAILED'}.png`), { force: true }); // the other outcome's, from an earlier run
     await page.screenshot({ path: file }).catch((e: unknown) => log(`  ! screenshot failed: ${String(e)}`));
     await context.close().catch(() => {});
     const secs = ((Date.now() - started) / 1000).toFixed(1);
