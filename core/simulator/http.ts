@@ -7,6 +7,7 @@ import type { TLSSocket } from 'node:tls';
 import { getOperationByRestName } from '../data/catalog';
 import { codeFor, nextCodeFor } from './codes';
 import { FAULT_CODES, VipService, type Delivery } from './service';
+import { soapDocument, soapExchange, SOAP_ROUTE } from './soapWire';
 import { checkState, demoState, loadStateFile, saveStateFile, type SimToken, type SimulatorState } from './state';
 
 export interface SimulatorOptions {
@@ -100,19 +101,32 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   checkFault(fault);
   const timers = new Set<NodeJS.Timeout>();
 
+  const persist = () => {
+    if (!options.persist || !stateFile) return;
+    try {
+      saveStateFile(stateFile, service.state);
+    } catch (e) {
+      log(`${new Date().toISOString()} cannot write state file ${stateFile}: ${(e as Error).message}`);
+    }
+  };
+
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const started = process.hrtime.bigint();
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     const path = url.pathname;
+    // /mgmt/soap, /val/soap, /prov/soap: the same service over SOAP 1.1; answers are XML there.
+    const soapPath = SOAP_ROUTE.exec(path)?.[1];
     let finished = false;
 
+    /** `body` is a VIP response document (written as JSON, or as SOAP on a SOAP route) or ready XML. */
     const send = (status: number, body: unknown, meta: { operation?: string; tokenId?: string; code?: string }, headers: Record<string, string> = {}, delayMs = 0) => {
       if (finished) return;
       finished = true;
       const write = () => {
         if (res.destroyed) return;
-        const text = JSON.stringify(body);
-        res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...headers });
+        const xml = soapPath !== undefined && !path.startsWith(ADMIN_PREFIX);
+        const text = typeof body === 'object' && body !== null && 'soapXml' in body ? String((body as { soapXml: string }).soapXml) : xml ? soapDocument(body) : JSON.stringify(body);
+        res.writeHead(status, { 'Content-Type': xml ? 'text/xml; charset=utf-8' : 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...headers });
         res.end(req.method === 'HEAD' ? undefined : text);
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         log(`${new Date().toISOString()} ${req.method} ${printable(path)} ${meta.operation ?? '-'} token=${printable(meta.tokenId ?? '-')} ${meta.code ?? status} ${ms.toFixed(1)}ms`);
@@ -203,7 +217,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       done();
       if (finished) return;
       const reply = (code: string, detail: string) => vipError(code, detail, {}, 200, op?.name);
-      if (!op) return reply('4e10', `No VIP operation is served at ${path}. Operations are served at /<operation-in-kebab-case>, e.g. /deactivate-token.`);
+      if (soapPath !== undefined) return soapEnd();
+      if (!op) return reply('4e10', `No VIP operation is served at ${path}. Operations are served at /<operation-in-kebab-case>, e.g. /deactivate-token, or as SOAP at /mgmt/soap, /val/soap and /prov/soap.`);
       const type = String(req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
       if (type !== 'application/json' && !type.endsWith('+json')) return reply('4e00', `Content-Type must be application/json, not ${type}.`);
       let text: string;
@@ -223,15 +238,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         return reply('4e00', `${FAULT_HEADER} takes ${FAULT_CODES.join(' or ')}.`);
       }
       const result = service.handle(op.name, document, { now: now(), fault: headerFault ?? fault });
-      if (result.changed && options.persist && stateFile) {
-        try {
-          saveStateFile(stateFile, service.state);
-        } catch (e) {
-          log(`${new Date().toISOString()} cannot write state file ${stateFile}: ${(e as Error).message}`);
-        }
-      }
+      if (result.changed) persist();
       send(200, result.response, { operation: result.operation, tokenId: result.tokenId, code: result.reasonCode }, {}, delay);
     });
+
+    function soapEnd(): void {
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+      } catch {
+        return vipError('4e00', 'The request body is not valid UTF-8.');
+      }
+      const headerFault = typeof requestFault === 'string' ? requestFault.toLowerCase() : undefined;
+      const answer = soapExchange(service, soapPath!, String(req.headers['content-type'] ?? ''), text, { now: now(), fault: (FAULT_CODES as readonly string[]).includes(headerFault ?? '') ? headerFault : fault });
+      if (answer.changed) persist();
+      send(answer.status, { soapXml: answer.xml }, { operation: answer.operation, tokenId: answer.tokenId, code: answer.code }, {}, delay);
+    }
   };
 
   type Send = (status: number, body: unknown, meta: { operation?: string; code?: string }) => void;

@@ -2,7 +2,7 @@
 // same VipService as the REST wire, in the XML the production service uses. An operation posted
 // to another path than its own gets 4e10, as on the real service.
 import { documentKey, getOperation } from '../data/catalog';
-import { buildFaultEnvelope, buildResponseEnvelope, parseRequestEnvelope, SoapError } from '../soap';
+import { buildErrorResponseEnvelope, buildFaultEnvelope, buildResponseEnvelope, parseRequestEnvelope, SoapError } from '../soap';
 import type { CallContext, ServiceResult, VipService } from './service';
 
 /** `/mgmt/soap` → `mgmt`. */
@@ -50,4 +50,19 @@ export function soapExchange(service: VipService, soapPath: string, contentType:
   if (!XML_TYPES.has(type)) return reply('4e00', `Content-Type must be text/xml for SOAP, not ${type || 'nothing'}.`);
   if (op.soapPath !== soapPath) return reply('4e10', `${op.name} is served at /${op.soapPath}/soap, not /${soapPath}/soap.`);
   return answer(service.handle(op.name, { [documentKey(op.name, 'request')]: request.body }, ctx));
+}
+
+/**
+ * A VIP response document of the shared service (`{"<Op>Response": …}` or `{"ErrorResponse": …}`,
+ * e.g. 4e02 before the body was read) as the SOAP answer.
+ */
+export function soapDocument(document: unknown): string {
+  const [key, body] = Object.entries((document ?? {}) as Record<string, Record<string, unknown>>)[0] ?? [];
+  try {
+    if (key === 'ErrorResponse') return buildErrorResponseEnvelope(body);
+    if (key?.endsWith('Response')) return buildResponseEnvelope(key.slice(0, -'Response'.length), body);
+  } catch (e) {
+    return buildFaultEnvelope('soapenv:Server', `The simulator could not write its answer as XML: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return buildFaultEnvelope('soapenv:Server', 'The simulator has no answer to write.');
 }
