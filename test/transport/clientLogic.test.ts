@@ -4,18 +4,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { SIMULATOR, isSimulator, needsPassphrase, passphraseKey, pickEnvironment, readEnvironments } from '../../client/src/send/environments';
+import { SIMULATOR, SIMULATOR_SOAP, isSimulator, needsPassphrase, passphraseKey, pickEnvironment, readEnvironments } from '../../client/src/send/environments';
 import { HistoryStore } from '../../client/src/send/history';
 import { explainText, isTokenStateError, responseFileName, statusLine, tokenInformationRequest } from '../../client/src/send/present';
 import { getReasonCode } from '../../core/data/catalog';
 
 describe('environments from settings', () => {
-  test('no settings: only the built-in Simulator', () => {
+  test('no settings: only the built-in Simulator, over REST and over SOAP', () => {
     const { environments, problems } = readEnvironments(undefined, { baseDir: '/ws' });
     assert.deepEqual(problems, []);
-    assert.equal(environments.length, 1);
-    assert.equal(environments[0].name, SIMULATOR);
-    assert.ok(isSimulator(environments[0]));
+    assert.deepEqual(environments.map((e) => [e.name, e.transport ?? 'rest']), [[SIMULATOR, 'rest'], [SIMULATOR_SOAP, 'soap']]);
+    assert.ok(environments.every(isSimulator));
     assert.equal(pickEnvironment(environments, 'gone').name, SIMULATOR);
   });
 
@@ -25,8 +24,8 @@ describe('environments from settings', () => {
       { name: 'Broken', url: 'https://x', cert: 'c.pem' },
       { name: 'Prod', url: 'https://other' },
     ], { baseDir: '/ws' });
-    assert.deepEqual(environments.map((e) => e.name), [SIMULATOR, 'Prod']);
-    assert.equal(environments[1].pfx, path.resolve('/ws/certs/vip.p12'));
+    assert.deepEqual(environments.map((e) => e.name), [SIMULATOR, SIMULATOR_SOAP, 'Prod']);
+    assert.equal(environments[2].pfx, path.resolve('/ws/certs/vip.p12'));
     assert.equal(problems.length, 2);
     assert.match(problems[0], /vipApi\.environments\[1\]: "cert" is set without "key"/);
     assert.match(problems[1], /used twice/);
@@ -36,8 +35,9 @@ describe('environments from settings', () => {
 
   test('a user environment named Simulator replaces the built-in one', () => {
     const { environments } = readEnvironments([{ name: SIMULATOR, url: 'https://127.0.0.1:9/{operation}' }], { baseDir: '/' });
-    assert.equal(environments.length, 1);
-    assert.ok(!isSimulator(environments[0]));
+    assert.deepEqual(environments.map((e) => e.name), [SIMULATOR, SIMULATOR_SOAP]);
+    assert.equal(pickEnvironment(environments, undefined).url, 'https://127.0.0.1:9/{operation}', "the user's Simulator is the default");
+    assert.ok(!isSimulator(environments.find((e) => e.name === SIMULATOR)!));
   });
 
   test('passphrase needed for PKCS#12 and encrypted PEM keys only', () => {

@@ -3,6 +3,8 @@
 import { TransportError, resolveEnvironment, validateEnvironment, type Environment, type ExpandContext } from '../../../core/transport';
 
 export const SIMULATOR = 'Simulator';
+/** The same built-in simulator, spoken to over SOAP (its /mgmt|val|prov/soap routes). */
+export const SIMULATOR_SOAP = 'Simulator (SOAP)';
 /** The Simulator's URL is known only once it runs; this placeholder marks it. */
 export const SIMULATOR_URL = 'builtin-simulator:';
 
@@ -16,7 +18,7 @@ export interface EnvironmentList {
   problems: string[];
 }
 
-/** Validates and resolves `vipApi.environments`; the built-in Simulator comes first unless the user defines one of that name. */
+/** Validates and resolves `vipApi.environments`; the built-in Simulator (REST, then SOAP) comes first unless the user defines one of that name. */
 export function readEnvironments(raw: unknown, ctx: ExpandContext): EnvironmentList {
   const problems: string[] = [];
   const environments: Environment[] = [];
@@ -34,7 +36,10 @@ export function readEnvironments(raw: unknown, ctx: ExpandContext): EnvironmentL
       }
     });
   }
-  if (!environments.some((e) => e.name === SIMULATOR)) environments.unshift({ name: SIMULATOR, url: SIMULATOR_URL });
+  const builtIn = !environments.some((e) => e.name === SIMULATOR);
+  if (builtIn) environments.unshift({ name: SIMULATOR, url: SIMULATOR_URL });
+  // The SOAP twin sits right after the built-in Simulator, or last: it never becomes the default.
+  if (!environments.some((e) => e.name === SIMULATOR_SOAP)) environments.splice(builtIn ? 1 : environments.length, 0, { name: SIMULATOR_SOAP, url: SIMULATOR_URL, transport: 'soap' });
   return { environments, problems };
 }
 

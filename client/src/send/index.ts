@@ -93,7 +93,7 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
       throw new TransportError('usage', `The built-in simulator could not start on 127.0.0.1: ${e instanceof Error ? e.message : String(e)}. Choose another environment (VIP: Select environment).`);
     }
     if (!wasRunning) log.info(`Built-in simulator started at ${url} (environment "${env.name}").`);
-    return { ...env, url: `${url}/{operation}` };
+    return { ...env, url: env.transport === 'soap' ? url : `${url}/{operation}` };
   }
 
   async function passphraseFor(env: Environment, ask: boolean): Promise<string | undefined> {
