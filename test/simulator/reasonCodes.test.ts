@@ -1,5 +1,5 @@
 // Each of the 23 reason codes of the troubleshooting page, produced by a real request against the
-// built-in demo state (the same requests docs/simulator.md lists).
+// built-in demo state (the same requests the README lists).
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import { after, before, test } from 'node:test';
@@ -84,8 +84,8 @@ test('4e04 answers like the seed sample: Version echoed, SameInitialState "false
   });
 });
 
-test('docs/simulator.md lists a request for each of the 23 codes', () => {
-  const doc = fs.readFileSync(`${__dirname}/../../docs/simulator.md`, 'utf8');
+test('the README lists a request for each of the 23 codes', () => {
+  const doc = fs.readFileSync(`${__dirname}/../../README.md`, 'utf8');
   const section = doc.slice(doc.indexOf('## Each troubleshooting-page reason code'));
   const listed = [...section.matchAll(/^\| ([0-9a-f]{4}) \|/gm)].map((m) => m[1]).sort();
   assert.deepEqual(listed, table.map((row) => row.code).sort());
