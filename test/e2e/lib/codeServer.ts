@@ -136,7 +136,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   // detached: the guard becomes the leader of a new session and process group (setsid).
   const guard: ChildProcess = spawn(process.execPath, [path.join(import.meta.dirname, 'guard.cjs'), tools.node24, ...args], {
     detached: true,
-    env,
+    env: { ...env, VIP_GUARD_TEMP_DIR: tmp },
     stdio: ['pipe', logFd, logFd],
   });
   closeSync(logFd);
