@@ -82,7 +82,9 @@ export function collectFiles(targets: string[], problems: string[]): string[] {
       continue;
     }
     if (st.isDirectory()) walk(t);
-    else files.push(t);
+    else if (st.isFile()) files.push(t);
+    // Reading a FIFO waits for a writer forever, a device may never end.
+    else problems.push(`${t}: not a regular file (a FIFO, socket or device): not read`);
   }
   return files;
 }
