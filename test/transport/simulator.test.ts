@@ -101,7 +101,7 @@ describe('simulator: flows', () => {
 describe('the Simulator environment and the CLI default', () => {
   test('SimulatorHost starts the bundled vip-api simulator once on 127.0.0.1 and closes it', async () => {
     const lines: string[] = [];
-    const host = new SimulatorHost(path.resolve(__dirname, '../../dist/cli.js'), (l) => lines.push(l));
+    const host = new SimulatorHost(path.resolve(__dirname, '../../dist/server.js'), (l) => lines.push(l));
     const [a, b] = await Promise.all([host.url(), host.url()]);
     assert.equal(a, b);
     assert.match(a, /^http:\/\/127\.0\.0\.1:\d+$/);

@@ -46,7 +46,7 @@ export interface SendFeatures {
 
 export function registerSendFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): SendFeatures {
   const agents = new AgentPool();
-  const simulator = new SimulatorHost(context.asAbsolutePath('dist/cli.js'), (line) => log.debug(`simulator: ${line}`));
+  const simulator = new SimulatorHost(context.asAbsolutePath('dist/server.js'), (line) => log.debug(`simulator: ${line}`));
   const history = new HistoryStore(path.join(context.globalStorageUri.fsPath, 'history.json'), () => config().get<number>('historySize', 50));
   const responsesDir = path.join(context.globalStorageUri.fsPath, 'responses');
   const lensesChanged = new vscode.EventEmitter<void>();

@@ -1,6 +1,7 @@
-// The built-in simulator for the default "Simulator" environment: `vip-api simulator` (dist/cli.js)
-// started as a child process on 127.0.0.1 on first use and stopped with the extension. A separate
-// process keeps the simulator's code out of the extension host and its crashes away from it.
+// The built-in simulator for the default "Simulator" environment: `vip-api simulator`, run from the
+// bundled language server (`dist/server.js simulator …`) as a child process on 127.0.0.1 on first
+// use and stopped with the extension. A separate process keeps the simulator's code out of the
+// extension host and its crashes away from it.
 import { fork, type ChildProcess } from 'node:child_process';
 import * as readline from 'node:readline';
 
@@ -11,7 +12,7 @@ export class SimulatorHost {
   currentUrl?: string;
 
   constructor(
-    /** dist/cli.js of the extension. */
+    /** dist/server.js of the extension (or dist/cli.js: both take the `simulator` arguments). */
     private readonly cliPath: string,
     private readonly log: (line: string) => void,
     private readonly startTimeoutMs = 15_000,
