@@ -123,8 +123,12 @@ export async function runSend(args: string[], deps: SendDeps = {}): Promise<numb
     const file = path.resolve(cwd, parsed.positionals[0]);
     let text: string;
     try {
+      // A FIFO would wait for a writer forever, a device may never end: regular files only.
+      const st = fs.statSync(file);
+      if (!st.isFile() && !st.isDirectory()) throw new UsageError(`${parsed.positionals[0]} is not a regular file (a FIFO, socket or device).`);
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
+      if (e instanceof UsageError) throw e;
       throw new UsageError(`cannot read ${parsed.positionals[0]} (${(e as NodeJS.ErrnoException).code ?? String(e)}).`);
     }
 
@@ -164,6 +168,8 @@ export async function runSend(args: string[], deps: SendDeps = {}): Promise<numb
     if (o.insecure) {
       env = { ...env, rejectUnauthorized: false };
       err('vip-api: warning: --insecure: the server certificate is NOT verified.\n');
+    } else if (env.rejectUnauthorized === false) {
+      err(`vip-api: warning: environment "${env.name}" has "rejectUnauthorized": false: the server certificate is NOT verified.\n`);
     }
     let passphrase: string | undefined;
     if (o['passphrase-env']) {
