@@ -146,7 +146,18 @@ describe('links, folders and special files', () => {
       clean(r, 1);
       assert.match(r.stderr, /not a regular file/);
     }
-    // Inside a folder a FIFO is no request file: skipped, no hang.
+  });
+
+  test('regression: a FIFO or device named on the command line does not hang send', async () => {
+    if (!fs.existsSync(at('pipe.vip.json'))) execFileSync('mkfifo', [at('pipe.vip.json')]);
+    for (const target of [at('pipe.vip.json'), '/dev/zero']) {
+      const s = await send(target, 10_000);
+      clean(s, 1);
+      assert.match(s.stderr, /vip-api send: .*is not a regular file/);
+    }
+  });
+
+  test('a FIFO inside a folder is no request file: skipped by check, no hang', async () => {
     fs.mkdirSync(at('withfifo'));
     execFileSync('mkfifo', [at('withfifo', 'p.vip.json')]);
     fs.writeFileSync(at('withfifo', 'ok.vip.json'), OK);
