@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, type Finding } from '../core/engine';
+import { lineAt, lineStarts } from '../core/engine/lines';
 
 interface CheckOptions {
   format: 'text' | 'json';
@@ -89,22 +90,12 @@ export function collectFiles(targets: string[], problems: string[]): string[] {
   return files;
 }
 
+/** 1-based line and column of an offset. */
 export function lineIndex(text: string): (offset: number) => { line: number; column: number } {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) starts.push(i + 1);
-    else if (c === 13) starts.push(text.charCodeAt(i + 1) === 10 ? ++i + 1 : i + 1);
-  }
+  const starts = lineStarts(text);
   return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo] + 1 };
+    const line = lineAt(starts, offset);
+    return { line: line + 1, column: offset - starts[line] + 1 };
   };
 }
 

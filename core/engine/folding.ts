@@ -1,6 +1,7 @@
 // Folding ranges: multi-line objects, arrays and block comments, in lines.
 import { createScanner, SyntaxKind } from 'jsonc-parser';
 import type { VipDocument } from './document';
+import { lineAt, lineStarts } from './lines';
 
 export interface FoldingRegion {
   startLine: number;
@@ -35,23 +36,3 @@ export function foldingRegions(doc: VipDocument): FoldingRegion[] {
   return regions.sort((a, b) => a.startLine - b.startLine);
 }
 
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 13 /* \r */ && text.charCodeAt(i + 1) === 10) continue;
-    if (c === 10 || c === 13) starts.push(i + 1);
-  }
-  return starts;
-}
-
-export function lineAt(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
