@@ -28,3 +28,29 @@ export function redactText(text: string): string {
     .replace(SECRET_MEMBER, (_m, key: string, val: string) => (val === '""' ? key + val : `${key}"${REDACTED}"`))
     .replace(SECRET_ELEMENT, (_m, open: string) => `${open}${REDACTED}`);
 }
+
+/** The values of the secret fields in a request (object, JSON text or SOAP text), 4+ characters. */
+export function secretValues(request: unknown): string[] {
+  const found = new Set<string>();
+  const add = (v: unknown) => {
+    const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v : '';
+    if (s.length >= 4 && !s.includes(REDACTED)) found.add(s);
+  };
+  if (typeof request === 'string') {
+    for (const m of request.matchAll(SECRET_MEMBER)) add(m[2].startsWith('"') ? m[2].slice(1, -1) : m[2]);
+    for (const m of request.matchAll(SECRET_ELEMENT)) add(m[3]);
+  } else {
+    const walk = (v: unknown, depth: number): void => {
+      if (depth > 64 || v === null || typeof v !== 'object') return;
+      for (const [k, x] of Object.entries(v)) (SECRET.has(k) ? add(x) : walk(x, depth + 1));
+    };
+    walk(request, 0);
+  }
+  return [...found];
+}
+
+/** Replaces every occurrence of the given secret values: for text a server wrote, which may quote
+ *  a sent code anywhere (a SOAP fault string, an ErrorDetail), not just in a secret field. */
+export function redactValues(text: string, values: readonly string[]): string {
+  return values.reduce((t, v) => t.split(v).join(REDACTED), text);
+}

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type * as tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { getReasonCode, operationForKey, type ReasonCodeInfo } from '../data/catalog';
-import { redactText } from '../redact';
+import { redactText, redactValues, secretValues } from '../redact';
 import { parseResponseEnvelope, SoapError } from '../soap';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, type Environment } from './environment';
 import { TransportError, mapNetworkError } from './errors';
@@ -127,7 +127,9 @@ export async function sendText(text: string, env: Environment, options: SendOpti
 }
 
 export async function send(request: PreparedRequest, env: Environment, options: SendOptions = {}): Promise<SendResult> {
-  const log = options.log ?? (() => {});
+  // A server may quote a sent code in any text (fault string, status message): none reaches a log or error.
+  const secrets = secretValues(request.value);
+  const log = (line: string) => options.log?.(redactValues(line, secrets));
   if (options.signal?.aborted) return Promise.reject(new TransportError('cancelled', 'The request was cancelled before it was sent.'));
   // Preflight: throws before any byte goes out.
   const material = loadTlsMaterial(env, { passphrase: options.passphrase, now: options.now });
@@ -168,6 +170,7 @@ export async function send(request: PreparedRequest, env: Environment, options: 
         options.signal?.removeEventListener('abort', onAbort);
         if (err) {
           spill?.stream.destroy();
+          if (err instanceof TransportError) err.message = redactValues(err.message, secrets);
           if (err instanceof TransportError) log(`✗ ${err.message}`);
           reject(err);
         } else resolve(result!);
@@ -316,7 +319,7 @@ export async function send(request: PreparedRequest, env: Environment, options: 
             json,
             responseKey: vip.key,
             reasonCode: vip.code,
-            statusMessage: vip.message,
+            statusMessage: redactValues(vip.message, secrets),
             reason,
             success: vip.code === '0000',
           };

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { redactText, redactValue } from '../../../core/redact';
+import { redactText, redactValue, redactValues, secretValues } from '../../../core/redact';
 
 export interface HistoryEntry {
   id: string;
@@ -47,12 +47,14 @@ export class HistoryStore {
 
   /** Adds an entry (newest first), redacting request, response and error; keeps the last N. */
   add(entry: NewHistoryEntry): HistoryEntry {
+    // The server may quote a sent code outside a secret field (ErrorDetail, fault string).
+    const sent = secretValues(entry.request);
     const stored: HistoryEntry = {
       ...entry,
       id: randomUUID(),
       request: redactJson(entry.request),
-      response: entry.response === undefined ? undefined : redactJson(entry.response),
-      error: entry.error === undefined ? undefined : redactText(entry.error),
+      response: entry.response === undefined ? undefined : redactValues(redactJson(entry.response), sent),
+      error: entry.error === undefined ? undefined : redactValues(redactText(entry.error), sent),
     };
     const max = Math.max(0, Math.floor(this.max()));
     this.write([stored, ...this.list()].slice(0, max));
