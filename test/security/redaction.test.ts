@@ -37,7 +37,8 @@ const childDirs = () => ({ TMPDIR: path.join(work, 'tmp'), HOME: path.join(work,
 const sent = new Set<string>();
 /** Secrets the service returned (allowed only in CLI stdout and SendResult.json). */
 const returned = new Set<string>();
-const runs: { name: string; run: CliRun }[] = [];
+/** stdoutVerbatim: the response came from a server that itself repeats secrets; stdout shows it as sent. */
+const runs: { name: string; run: CliRun; stdoutVerbatim?: boolean }[] = [];
 const logLines: string[] = [];
 const errors: string[] = [];
 
@@ -116,6 +117,15 @@ test('vip-api send with OTP, OTP1, OTP2, TemporaryPassword over mTLS (PKCS#12 an
   assert.equal(gen.code, 0, gen.stdout + gen.stderr);
   assert.equal(returned.size, 1, 'the generated TemporaryPassword is the one returned secret');
 
+  // SOAP: the same service at /val/soap and /mgmt/soap, the envelope carrying the secrets.
+  const soapSync = await cli('soap-sync', ['send', requestFile('soap-sync', 'Synchronize', { TokenId: 'VSMT10000002', OTP1: wrongOtp(), OTP2: wrongOtp() }),
+    '--url', sim.url, '--transport', 'soap', ...p12()]);
+  assert.equal(soapSync.code, 2, soapSync.stdout + soapSync.stderr);
+  const soapTemp = await cli('soap-temp', ['send', requestFile('soap-temp', 'SetTemporaryPassword', { TokenId: 'SYMC10000003', TemporaryPassword: tempPassword() }),
+    '--url', sim.url, '--transport', 'soap', ...pemEnc()]);
+  assert.equal(soapTemp.code, 0, soapTemp.stdout + soapTemp.stderr);
+  assert.match(soapSync.stderr, /POST https:\/\/127\.0\.0\.1:\d+\/val\/soap/);
+
   // The same through --env and a config file (no passphrase in it), and a wrong passphrase.
   const config = path.join(work, 'settings.json');
   fs.writeFileSync(config, JSON.stringify({ 'vipApi.environments': [{ name: 'sim', url, pfx: pki.client.p12, ca: pki.ca.cert }] }));
@@ -185,6 +195,14 @@ test('transport log callback and history store with secrets in requests and resp
     collectReturned(r.json);
     history.add({ time: new Date().toISOString(), environment: env.name, operation: op, url: r.url, request: r.request.value, response: r.json, reasonCode: r.reasonCode, statusMessage: r.statusMessage, totalMs: r.timings.total });
   }
+  const soapEnv: Environment = { ...env, url: sim.url, transport: 'soap' };
+  for (const fields of [{ TokenId: 'VSMT10000002', OTP1: wrongOtp(), OTP2: wrongOtp() }, { TokenId: 'SYMC10000003', TemporaryPassword: tempPassword() }]) {
+    const op = 'OTP1' in fields ? 'Synchronize' : 'SetTemporaryPassword';
+    for (const [k, v] of Object.entries(fields)) if (k !== 'TokenId') sent.add(v);
+    const r = await sendText(JSON.stringify({ [`${op}Request`]: { Version: '3.1', ...fields } }), soapEnv, { passphrase: pki.passphrase, log: (l) => logLines.push(l) });
+    assert.equal(r.request.transport, 'soap');
+    history.add({ time: new Date().toISOString(), environment: 'soap', operation: op, url: r.url, request: r.request.value, response: r.json, reasonCode: r.reasonCode });
+  }
   // A failing send: wrong passphrase (the error and the history entry must not show it).
   const wrong = `Bad-${randomBytes(6).toString('hex')}`;
   sent.add(wrong);
@@ -202,6 +220,52 @@ test('transport log callback and history store with secrets in requests and resp
   assert.ok(returned.size >= 2, 'two generated temporary passwords came back');
 });
 
+test('regression: a sent secret that the server quotes in plain text (StatusMessage, ErrorDetail, SOAP Fault string) is kept out of logs, errors, stderr and history', async () => {
+  // Real services do this: schema faults of SOAP stacks quote the offending value.
+  const parrot = https.createServer({ cert: fs.readFileSync(pki.server.cert), key: fs.readFileSync(pki.server.key) }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const otp = /"OTP"\s*:\s*"([^"]*)"|<OTP>([^<]*)<\/OTP>/.exec(body)?.slice(1).find(Boolean) ?? '?';
+      if (req.url?.endsWith('/soap')) {
+        res.writeHead(500, { 'Content-Type': 'text/xml; charset=utf-8' });
+        res.end(`<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><soapenv:Fault><faultcode>soapenv:Client</faultcode><faultstring>cvc-pattern-valid: Value '${otp}' is not facet-valid with respect to pattern '[0-9]{6}'</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`);
+      } else {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ ValidateResponse: { Status: { ReasonCode: '4e00', StatusMessage: `Malformed request (OTP ${otp})`, ErrorDetail: `OTP ${otp} does not match the pattern` } } }));
+      }
+    });
+  });
+  parrot.listen(0, '127.0.0.1');
+  await once(parrot, 'listening');
+  const base = `https://127.0.0.1:${(parrot.address() as net.AddressInfo).port}`;
+  const history = new HistoryStore(path.join(work, 'storage', 'history.json'), () => 50);
+  try {
+    for (const transport of ['rest', 'soap'] as const) {
+      const otp = wrongOtp();
+      const file = requestFile(`parrot-${transport}`, 'Validate', { TokenId: 'SYMC10000001', OTP: otp });
+      const r = await cli(`parrot-${transport}`, ['send', file, '--url', transport === 'rest' ? `${base}/{operation}` : base, '--transport', transport, '--ca', pki.ca.cert, '--verbose']);
+      runs[runs.length - 1].stdoutVerbatim = true;
+      assert.equal(r.code, transport === 'rest' ? 2 : 1, r.stderr);
+      const env: Environment = { name: 'parrot', url: transport === 'rest' ? `${base}/{operation}` : base, ca: pki.ca.cert, transport };
+      const text = fs.readFileSync(file, 'utf8');
+      try {
+        const res = await sendText(text, env, { log: (l) => logLines.push(l) });
+        assert.equal(transport, 'rest');
+        history.add({ time: new Date().toISOString(), environment: env.name, operation: 'Validate', url: res.url, request: res.request.value, response: res.json, reasonCode: res.reasonCode });
+      } catch (e) {
+        assert.ok(e instanceof TransportError && e.kind === 'soap-fault', String(e));
+        errors.push(e.message);
+        history.add({ time: new Date().toISOString(), environment: env.name, operation: 'Validate', url: env.url, request: text, error: e.message });
+      }
+    }
+  } finally {
+    parrot.closeAllConnections();
+    parrot.close();
+  }
+});
+
 test('scan: no secret and no passphrase in anything the project wrote', async () => {
   assert.ok(sent.size >= 12 && returned.size >= 2, `sent ${sent.size}, returned ${returned.size}`);
   // Stop the simulator first so that everything it writes is in.
@@ -214,9 +278,9 @@ test('scan: no secret and no passphrase in anything the project wrote', async ()
     { where: 'transport log lines', text: logLines.join('\n') },
     { where: 'error messages', text: errors.join('\n') },
   ];
-  for (const { name, run } of runs) {
+  for (const { name, run, stdoutVerbatim } of runs) {
     places.push({ where: `CLI ${name} stderr`, text: run.stderr });
-    places.push({ where: `CLI ${name} stdout`, text: run.stdout, allowReturned: true });
+    if (!stdoutVerbatim) places.push({ where: `CLI ${name} stdout`, text: run.stdout, allowReturned: true });
   }
   const written = filesUnder(work).filter((f) => !f.file.startsWith(path.join(work, 'req') + path.sep));
   const names = written.map((f) => path.relative(work, f.file));
