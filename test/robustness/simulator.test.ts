@@ -203,6 +203,30 @@ describe('bodies and content', () => {
     await alive();
   });
 
+  test('invalid JSON that carries a code: the 4e00 ErrorDetail does not quote it (V8 parse messages quote the input)', async () => {
+    for (const body of ['x{"ValidateRequest":{"OTP":"918273"}}', '{"ValidateRequest":{"OTP":"918273",}}', '{"ValidateRequest":{"OTP":tru, "x":"918273"}}']) {
+      const r = await raw([post('/validate', body)]);
+      assertVip(r, '4e00');
+      assert.ok(!r.body.includes('918273'), r.body);
+    }
+  });
+
+  test('SOAP: DOCTYPEs (external entity to a local file, entity expansion bomb) are refused with a Fault at once', async () => {
+    const marker = path.join(dir, 'marker.txt');
+    fs.writeFileSync(marker, 'MARKER-4711-local-file');
+    const envelope = (doctype: string, token: string) => `<?xml version="1.0"?>${doctype}<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><Validate Version="3.1" Id="r1" xmlns="https://schemas.vip.symantec.com/2006/08/vipservice"><TokenId>${token}</TokenId><OTP>123456</OTP></Validate></soapenv:Body></soapenv:Envelope>`;
+    const lol = ['<!ENTITY l0 "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`)].join('');
+    for (const xml of [envelope(`<!DOCTYPE d [<!ENTITY x SYSTEM "file://${marker}">]>`, '&x;'), envelope(`<!DOCTYPE d [${lol}]>`, '&l9;')]) {
+      const t0 = Date.now();
+      const r = await raw([post('/val/soap', xml, { 'Content-Type': 'text/xml' }).toString('utf8').replace('Content-Type: application/json\r\n', '')]);
+      assert.ok(Date.now() - t0 < 2000);
+      assert.ok(r.status >= 400, `HTTP ${r.status}`);
+      assert.match(r.body, /<faultcode>[^<]*Client<\/faultcode>/);
+      assert.ok(!r.body.includes('MARKER-4711') && !r.body.includes('lollollol'), r.body);
+    }
+    await alive();
+  });
+
   test('wrong methods: HTTP 405 with Allow: POST and a VIP body (HEAD: no body)', async () => {
     for (const method of ['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
       const r = await raw([`${method} /validate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`]);
