@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { TransportError, sendText, type Environment } from '../../core/transport';
 import { makePki, type Pki } from '../helpers/pki';
 import { vipOk } from '../transport/testServer';
-import { cliBundle, runCli, runNode } from './helpers';
+import { cliBundle, runCli, runNode, startSimulatorProcess } from './helpers';
 
 const REQ = '{"GetServerTimeRequest":{"Version":"3.1"}}';
 let pki: Pki;
@@ -238,6 +238,25 @@ describe('TLS 1.0 and 1.1 servers are refused', () => {
       assert.equal(s.requests, 0);
     });
   }
+
+  test('vip-api simulator --tls refuses TLS 1.0/1.1 clients (a TLS 1.2 client gets through)', async () => {
+    // Its Node is started with lowered defaults too: only the simulator's own minVersion can refuse.
+    const sim = await startSimulatorProcess(['--tls', '--cert', pki.server.cert, '--key', pki.server.key], { env: { NODE_OPTIONS: '--tls-min-v1.0 --tls-cipher-list=DEFAULT@SECLEVEL=0' } });
+    try {
+      const port = Number(new URL(sim.url).port);
+      const hello = (maxVersion: tls.SecureVersion) => new Promise<string>((resolve) => {
+        const s = tls.connect({ host: '127.0.0.1', port, ca: fs.readFileSync(pki.ca.cert), minVersion: 'TLSv1', maxVersion }, () => {
+          resolve(String(s.getProtocol()));
+          s.end();
+        });
+        s.on('error', (e: NodeJS.ErrnoException) => resolve(`error ${e.code ?? e.message}`));
+      });
+      assert.equal(await hello('TLSv1.2'), 'TLSv1.2');
+      for (const v of ['TLSv1', 'TLSv1.1'] as const) assert.match(await hello(v), /^error /, v);
+    } finally {
+      assert.equal(await sim.stop(), 0);
+    }
+  });
 
   test('the transport offers nothing below TLS 1.2 in its ClientHello (even with lowered defaults)', async () => {
     const hello = new Promise<Buffer>((resolve) => {
