@@ -1,7 +1,7 @@
 // Completion at a position: operation keys with skeletons at the root, the fields an operation
 // still lacks inside it, and values (enums, booleans, versions, dates, reason codes) after a colon.
 // jsonc-parser's getLocation reads the path even in incomplete text, so this works while typing.
-import { createScanner, getLocation, SyntaxKind, type Edit, type Location } from 'jsonc-parser';
+import { createScanner, findNodeAtOffset, getLocation, getNodePath, SyntaxKind, type Edit, type Location } from 'jsonc-parser';
 import { allDocumentKeys, getSchema, operationForKey, type JsonSchema } from '../data/catalog';
 import type { VipDocument } from './document';
 import { operationHover } from './hover';
@@ -45,10 +45,11 @@ const NOT_PROPOSED = new Set(['Id']);
 export function completionsAt(doc: VipDocument, offset: number, ctx: CompletionContext): CompletionProposal[] {
   const text = doc.text;
   const at = Math.max(0, Math.min(offset, text.length));
-  if (inComment(text, at)) return [];
+  // Strict JSON has no comments: no need to scan for one.
+  if (!doc.strictJson && inComment(text, at)) return [];
   let location: Location;
   try {
-    location = getLocation(text, at);
+    location = locationAt(doc, at);
   } catch {
     return []; // absurd nesting
   }
@@ -69,6 +70,31 @@ export function completionsAt(doc: VipDocument, offset: number, ctx: CompletionC
   }
   const replace = inPrev ? { offset: prev!.offset, length: (prevIsString && !terminated ? at : prevEnd) - prev!.offset } : wordBefore(text, at);
   return valueProposals(doc, location.path, replace, ctx);
+}
+
+/** Documents up to this size are scanned from the start; larger ones only around the position. */
+const LOCAL_SCAN_THRESHOLD = 8 * 1024;
+
+/**
+ * getLocation scans from the start of the text to the offset. In a large document that is parsed
+ * already (the tree is cached per version), scan only the innermost object or array around the
+ * offset and prefix its path: completion stays fast wherever the cursor is.
+ */
+function locationAt(doc: VipDocument, at: number): Location {
+  const tree = doc.text.length > LOCAL_SCAN_THRESHOLD && doc.strictJson ? doc.tree : undefined;
+  let node = tree ? findNodeAtOffset(tree, at, true) : undefined;
+  while (node && !(node.type === 'object' || node.type === 'array') ) node = node.parent;
+  if (!node || node === tree) return getLocation(doc.text, at);
+  const base = node.offset;
+  const inner = getLocation(doc.text.slice(base, base + node.length), at - base);
+  const prefix = getNodePath(node);
+  const prev = inner.previousNode;
+  return {
+    ...inner,
+    path: [...prefix, ...inner.path],
+    previousNode: prev ? { ...prev, offset: prev.offset + base } : undefined,
+    matches: (patterns) => inner.matches(patterns.slice(prefix.length)),
+  };
 }
 
 function propertyProposals(doc: VipDocument, objectPath: JsonPath, replace: Span, ctx: CompletionContext, wholeDocument = false): CompletionProposal[] {

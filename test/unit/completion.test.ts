@@ -224,3 +224,26 @@ describe('incomplete and odd documents', () => {
     assert.doesNotThrow(() => completionsAt(new VipDocument(deep), deep.length, ctx));
   });
 });
+
+describe('large documents', () => {
+  // Over 8 KB of strict JSON, completion scans only the object around the cursor; the answers
+  // must equal those of a full scan (forced here by a leading comment, which makes it JSONC).
+  const history = Array.from({ length: 1500 }, (_, i) => ({ TokenId: `VSST${String(i).padStart(8, '0')}`, TokenStatus: 'ENABLED' }));
+  const big = JSON.stringify({ GetTokenInformationResponse: { Version: '3.1', Status: { ReasonCode: '0000' }, History: history, TokenInformation: { TokenId: 'VSST1', TokenStatus: '' } } }, null, 1);
+  const comment = '// forces the full scan\n';
+  const ctx = { now: new Date('2026-11-29T12:00:00Z'), supportedVersions: ['3.1'] };
+  const cases = [['an enum value at the end', '"TokenStatus": ""\n', 16, true], ['a key in the last object', '"TokenStatus": ""', 1, true], ['a value deep in the list', '"VSST00001400"', 1, false], ['a key of the body', '"Status"', 2, true]] as const;
+  for (const [what, needle, delta, some] of cases) {
+    test(`${what}: the same proposals as a full scan`, () => {
+      assert.ok(big.length > 8 * 1024);
+      const at = big.lastIndexOf(needle) + delta;
+      const fast = completionsAt(new VipDocument(big), at, ctx);
+      const full = completionsAt(new VipDocument(comment + big), at + comment.length, ctx);
+      if (some) assert.ok(fast.length > 0, 'proposals expected here');
+      assert.deepEqual(
+        fast.map((p) => [p.label, p.replace.offset, p.replace.length]),
+        full.map((p) => [p.label, p.replace.offset - comment.length, p.replace.length]),
+      );
+    });
+  }
+});
