@@ -1,6 +1,7 @@
 // The language server: thin LSP wiring over the engine (core/engine).
 import {
   DidChangeConfigurationNotification,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -8,6 +9,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisWorker } from './analysisWorker';
 import { DocumentCache } from './documentCache';
 import { DiagnosticsScheduler } from './handlers/diagnostics';
 import { editingCapabilities, registerEditingHandlers } from './handlers/editing';
@@ -16,7 +18,12 @@ import { SettingsStore } from './settings';
 
 export const SERVER_NAME = 'VIP API Workbench language server';
 
-export function startServer(connection: Connection): void {
+export interface ServerOptions {
+  /** The script a worker thread runs to analyse large documents off the main thread (the bundle itself). */
+  workerEntry?: string;
+}
+
+export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   const cache = new DocumentCache();
   let canPullConfiguration = false;
@@ -24,7 +31,9 @@ export function startServer(connection: Connection): void {
   let pullDiagnostics = false;
   let clientCapabilities: InitializeParams['capabilities'] | undefined;
   const settings = new SettingsStore(connection, () => canPullConfiguration);
-  const diagnostics = new DiagnosticsScheduler(connection, documents, cache, settings, () => !pullDiagnostics);
+  const worker = options.workerEntry ? new AnalysisWorker(options.workerEntry, (m) => connection.console.error(m)) : undefined;
+  const diagnostics = new DiagnosticsScheduler(connection, documents, cache, settings, () => !pullDiagnostics, worker);
+  connection.onShutdown(() => worker?.dispose());
 
   /** Every handler goes through here: an exception is logged, never fatal. */
   function safe<P extends unknown[], R>(name: string, fallback: R, fn: (...args: P) => R | Promise<R>): (...args: P) => Promise<R> {
@@ -32,6 +41,7 @@ export function startServer(connection: Connection): void {
       try {
         return await fn(...args);
       } catch (e) {
+        if (e instanceof ResponseError) throw e; // a deliberate protocol answer, e.g. ServerCancelled
         connection.console.error(`${name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
         return fallback;
       }

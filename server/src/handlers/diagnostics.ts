@@ -1,12 +1,16 @@
 // Validation scheduling: debounced per document, with a stale-result guard, served both as
 // pushed diagnostics (publishDiagnostics) and pulled ones (textDocument/diagnostic).
 import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver';
-import { DocumentDiagnosticReportKind } from 'vscode-languageserver';
+import { DocumentDiagnosticReportKind, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, VipDocument } from '../../../core/engine';
+import { analyze, type Finding, VipDocument } from '../../../core/engine';
+import { Cancelled, type AnalysisWorker } from '../analysisWorker';
 import { toDiagnostic } from '../convert';
 import type { SettingsStore } from '../settings';
 import type { DocumentCache } from '../documentCache';
+
+/** Documents larger than this are analysed on the worker thread. */
+export const WORKER_THRESHOLD = 1024 * 1024;
 
 export class DiagnosticsScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -18,6 +22,7 @@ export class DiagnosticsScheduler {
     private readonly cache: DocumentCache,
     private readonly settings: SettingsStore,
     private readonly push: () => boolean,
+    private readonly worker?: AnalysisWorker,
   ) {}
 
   /** Called on open/change: validate after the debounce, then publish if still current. */
@@ -35,7 +40,13 @@ export class DiagnosticsScheduler {
     const doc = this.documents.get(uri);
     if (!doc) return;
     const version = doc.version;
-    const diagnostics = await this.compute(doc);
+    let diagnostics: Diagnostic[];
+    try {
+      diagnostics = await this.compute(doc);
+    } catch (e) {
+      if (e instanceof Cancelled) return; // a newer version is on its way
+      throw e;
+    }
     // Stale-result guard: a newer edit (or a close) supersedes this result.
     const now = this.documents.get(uri);
     if (!now || now.version !== version) return;
@@ -46,8 +57,16 @@ export class DiagnosticsScheduler {
     const cached = this.results.get(doc.uri);
     if (cached && cached.version === doc.version) return cached.diagnostics;
     const settings = await this.settings.get();
-    const vip: VipDocument = this.cache.get(doc);
-    const findings = analyze(vip, { supportedVersions: settings.supportedVersions });
+    const engineSettings = { supportedVersions: settings.supportedVersions };
+    let findings: Finding[];
+    if (this.worker && doc.getText().length > WORKER_THRESHOLD) {
+      findings = await this.worker.analyze(doc.uri, doc.getText(), engineSettings);
+      const current = this.documents.get(doc.uri);
+      if (!current || current.version !== doc.version) throw new Cancelled('stale');
+    } else {
+      const vip: VipDocument = this.cache.get(doc);
+      findings = analyze(vip, engineSettings);
+    }
     const diagnostics = findings.sort((a, b) => a.offset - b.offset).map((f) => toDiagnostic(doc, f));
     this.results.set(doc.uri, { version: doc.version, diagnostics });
     return diagnostics;
@@ -56,11 +75,19 @@ export class DiagnosticsScheduler {
   /** textDocument/diagnostic (pull). */
   async pull(uri: string) {
     const doc = this.documents.get(uri);
-    const items = doc ? await this.compute(doc) : [];
+    let items: Diagnostic[] = [];
+    try {
+      items = doc ? await this.compute(doc) : [];
+    } catch (e) {
+      // Superseded by a newer version: the client asks again rather than showing nothing.
+      if (e instanceof Cancelled) throw new ResponseError(LSPErrorCodes.ServerCancelled, 'The document changed during validation.', { retriggerRequest: true });
+      throw e;
+    }
     return { kind: DocumentDiagnosticReportKind.Full, items } as const;
   }
 
   close(uri: string): void {
+    this.worker?.cancel(uri);
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
     this.results.delete(uri);
