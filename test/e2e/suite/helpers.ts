@@ -1,6 +1,9 @@
 // Shared helpers for the e2e suite: fixture files, the extension, and waiting for events
 // (never fixed sleeps).
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'vip-api-workbench.vip-api-workbench';
@@ -87,12 +90,41 @@ export function hoverText(hovers: vscode.Hover[]): string {
     .join('\n');
 }
 
+let tempDir: string | undefined;
+let tempCount = 0;
+
+/**
+ * Writes `content` to a new file `<name>-<n>.vip.json` in this run's temp folder and opens it.
+ * Use it instead of untitled documents for text the test provides: VS Code reuses the name
+ * Untitled-1 and, right after one is closed, may hand back the old document with its old text.
+ * The file is new each time; edits stay in memory (closeAllEditors reverts them).
+ */
+export async function openTempRequest(name: string, content: string): Promise<vscode.TextEditor> {
+  tempDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'vip-e2e-suite-'));
+  const file = path.join(tempDir, `${name}-${++tempCount}.vip.json`);
+  fs.writeFileSync(file, content);
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  assert.equal(doc.languageId, 'vip-json');
+  assert.equal(doc.getText(), content);
+  return vscode.window.showTextDocument(doc);
+}
+
+/** Removes the temp folder of openTempRequest: `after(removeTempFiles)` in the files that use it (each test file bundles its own copy of this module). */
+export function removeTempFiles(): void {
+  if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
+  tempDir = undefined;
+}
+
 /** Closes all editors without saving (test edits never touch the fixture files on disk). */
 export async function closeAllEditors(): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.toString();
   for (const doc of vscode.workspace.textDocuments) {
-    // Only fixture files: the workbench also keeps e.g. settings.json as a (briefly dirty) document.
-    if (doc.isDirty && folder && doc.uri.toString().startsWith(`${folder}/`)) {
+    // Only fixture files and untitled documents (New request, SOAP envelope): the workbench also
+    // keeps e.g. settings.json as a (briefly dirty) document. A dirty editor left open would make
+    // closeAllEditors ask "Save?" and wait for an answer that never comes.
+    const ours = doc.uri.scheme === 'untitled' || (folder !== undefined && doc.uri.toString().startsWith(`${folder}/`)) ||
+      (doc.uri.scheme === 'file' && tempDir !== undefined && doc.uri.fsPath.startsWith(tempDir + path.sep));
+    if (doc.isDirty && ours) {
       await vscode.window.showTextDocument(doc);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }
@@ -133,4 +165,103 @@ export function waitForEditor(accept: (editor: vscode.TextEditor) => boolean, ti
     subs.push(vscode.window.onDidChangeVisibleTextEditors(check), vscode.workspace.onDidChangeTextDocument(check));
     check();
   });
+}
+
+/** What `vipApi.send` resolves to (client/src/send/index.ts). */
+export type SendOutcome =
+  | { ok: true; reasonCode: string; statusLine: string; environment: string; responseUri: string; totalMs: number }
+  | { ok: false; kind: string; message: string };
+
+/**
+ * Opens a request fixture, waits until the language server has published its diagnostics and
+ * asserts there is no error (a request with errors would make Send ask "Send anyway?" modally).
+ */
+export async function openRequest(relative: string): Promise<vscode.TextEditor> {
+  const uri = fixtureUri(relative);
+  const open = vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
+  let editor!: vscode.TextEditor;
+  const diagnostics = open
+    ? (editor = await openFixture(relative), vscode.languages.getDiagnostics(uri))
+    : await waitForDiagnosticsAfter(uri, async () => { editor = await openFixture(relative); }, () => true);
+  const errors = diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+  assert.deepEqual(errors.map(summarize), [], `${relative} must have no errors before it is sent`);
+  return editor;
+}
+
+/** Runs `vipApi.send` on `uri` and returns its outcome. */
+export async function sendRequest(uri: vscode.Uri): Promise<SendOutcome> {
+  const outcome = await vscode.commands.executeCommand<SendOutcome>('vipApi.send', uri);
+  assert.ok(outcome && typeof outcome === 'object', 'vipApi.send resolved to nothing');
+  return outcome;
+}
+
+/** Asserts a successful outcome (with the outcome in the message otherwise) and narrows it. */
+export function assertSent(outcome: SendOutcome, reasonCode: string): asserts outcome is Extract<SendOutcome, { ok: true }> {
+  assert.equal(outcome.ok, true, `send failed: ${JSON.stringify(outcome)}`);
+  assert.equal((outcome as { reasonCode?: string }).reasonCode, reasonCode, `unexpected outcome: ${JSON.stringify(outcome)}`);
+}
+
+/** The extension's global storage folder, found from a response file (…/globalStorage/<id>/responses/x). */
+export function storageDirOf(responseUri: string): string {
+  return path.dirname(path.dirname(vscode.Uri.parse(responseUri).fsPath));
+}
+
+/** The send history as stored by the extension (history.json in its global storage). */
+export function readHistoryText(storageDir: string): string {
+  return fs.readFileSync(path.join(storageDir, 'history.json'), 'utf8');
+}
+
+/**
+ * The extension's log file ("VIP API Workbench" LogOutputChannel): <user-data>/logs/<session>/
+ * exthost<N>/<extension id>/*.log, the user-data folder being three levels above the storage folder.
+ */
+export function extensionLogFile(storageDir: string): string | undefined {
+  const userData = path.resolve(storageDir, '../../..');
+  const logs = path.join(userData, 'logs');
+  if (!fs.existsSync(logs)) return undefined;
+  const found: { file: string; mtime: number }[] = [];
+  for (const session of fs.readdirSync(logs)) {
+    const sessionDir = path.join(logs, session);
+    if (!fs.statSync(sessionDir).isDirectory()) continue;
+    for (const host of fs.readdirSync(sessionDir).filter((d) => d.startsWith('exthost'))) {
+      const dir = path.join(sessionDir, host, EXTENSION_ID);
+      if (!fs.existsSync(dir)) continue;
+      for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.log'))) found.push({ file: path.join(dir, f), mtime: fs.statSync(path.join(dir, f)).mtimeMs });
+    }
+  }
+  return found.sort((a, b) => b.mtime - a.mtime)[0]?.file;
+}
+
+/**
+ * Resolves with the text of `file` once `accept` takes it. Files written by another part of the
+ * workbench (logs) have no VS Code event: checked every 50 ms until `timeoutMs`, then rejects.
+ */
+export function waitForFileText(file: string, accept: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
+  const read = (): string => { try { return fs.readFileSync(file, 'utf8'); } catch { return ''; } };
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + timeoutMs;
+    const check = (): void => {
+      const text = read();
+      if (accept(text)) { clearInterval(timer); resolve(text); } else if (Date.now() > deadline) {
+        clearInterval(timer);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${file}; last 400 characters: ${JSON.stringify(text.slice(-400))}`));
+      }
+    };
+    const timer = setInterval(check, 50);
+    check();
+  });
+}
+
+/**
+ * Sets a `vipApi` setting in the workspace (fixture folder's .vscode/settings.json) and waits until
+ * the extension host sees the new value; `undefined` removes it.
+ */
+export async function setWorkspaceSetting(key: string, value: unknown): Promise<void> {
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('vipApi');
+  const current = (): unknown => config().inspect(key)?.workspaceValue;
+  const same = (): boolean => JSON.stringify(current()) === JSON.stringify(value);
+  if (same()) return;
+  await config().update(key, value, vscode.ConfigurationTarget.Workspace);
+  // Checked and subscribed in the same tick: a change cannot slip in between.
+  if (!same()) await waitForEvent(vscode.workspace.onDidChangeConfiguration, () => same(), 10_000, `the setting vipApi.${key} to change`);
 }
