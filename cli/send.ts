@@ -50,8 +50,11 @@ export const startBuiltInSimulator: SimulatorStarter = () => startSimulator({ ho
 export function loadEnvironmentsFile(file: string): Environment[] {
   let text: string;
   try {
+    // A FIFO or device would block or never end.
+    if (!fs.statSync(file).isFile()) throw new UsageError(`the config file ${file} is not a regular file.`);
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`cannot read the config file ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)}).`);
   }
   const errors: ParseError[] = [];
