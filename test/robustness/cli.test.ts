@@ -157,6 +157,16 @@ describe('links, folders and special files', () => {
     }
   });
 
+  test('regression: send --config naming a FIFO or a device does not hang', async () => {
+    if (!fs.existsSync(at('pipe.vip.json'))) execFileSync('mkfifo', [at('pipe.vip.json')]);
+    fs.writeFileSync(at('ok.vip.json'), OK);
+    for (const config of [at('pipe.vip.json'), '/dev/null']) {
+      const s = await runCli(['send', 'ok.vip.json', '--env', 'x', '--config', config], { cwd: dir, timeoutMs: 10_000 });
+      clean(s, 1);
+      assert.match(s.stderr, /the config file .* is not a regular file/);
+    }
+  });
+
   test('a FIFO inside a folder is no request file: skipped by check, no hang', async () => {
     fs.mkdirSync(at('withfifo'));
     execFileSync('mkfifo', [at('withfifo', 'p.vip.json')]);
