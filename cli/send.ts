@@ -134,6 +134,8 @@ export async function runSend(args: string[], deps: SendDeps = {}): Promise<numb
       if (e instanceof UsageError) throw e;
       throw new UsageError(`cannot read ${parsed.positionals[0]} (${(e as NodeJS.ErrnoException).code ?? String(e)}).`);
     }
+    // Else the NULs end up in the error message (and the terminal).
+    if (text.includes('\u0000')) throw new UsageError(`${parsed.positionals[0]} is not UTF-8 text: it contains NUL bytes (a binary file, or UTF-16). Save it as UTF-8.`);
 
     const transport = o.transport;
     if (transport !== undefined && transport !== 'soap' && transport !== 'rest') throw new UsageError(`--transport takes soap or rest, not "${transport}".`);
