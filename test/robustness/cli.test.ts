@@ -62,20 +62,33 @@ describe('many files', () => {
 });
 
 describe('binary and huge files', () => {
-  test('binary content (NUL bytes, invalid UTF-8, random bytes): syntax errors, exit 1; send refuses it', async () => {
+  const binaries = () => {
     fs.writeFileSync(at('nul.vip.json'), Buffer.from([0, 0, 0x7b, 0, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x0a, 0]));
-    fs.writeFileSync(at('random.vip.json'), randomBytes(64 * 1024));
+    fs.writeFileSync(at('random.vip.json'), Buffer.concat([randomBytes(32 * 1024), Buffer.alloc(1), randomBytes(32 * 1024)]));
     fs.writeFileSync(at('utf16.vip.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(OK, 'utf16le')]));
-    for (const f of ['nul.vip.json', 'random.vip.json', 'utf16.vip.json']) {
+    fs.writeFileSync(at('latin1.vip.json'), Buffer.from([0x7b, 0xe9, 0xff, 0x7d])); // invalid UTF-8, no NUL
+    return ['nul.vip.json', 'random.vip.json', 'utf16.vip.json'];
+  };
+
+  test('binary content (NUL bytes, invalid UTF-8, random bytes): check reports syntax errors, exit 1', async () => {
+    for (const f of [...binaries(), 'latin1.vip.json']) {
       const r = await check([f]);
       clean(r, 1);
       assert.match(r.stdout, new RegExp(`^${f.replace('.', '\\.')}:\\d+:\\d+: error`, 'm'));
       assert.match(r.stderr, /1 file checked, [1-9]\d* errors?/);
+    }
+    const s = await send('latin1.vip.json');
+    clean(s, 1);
+    assert.match(s.stderr, /vip-api send: .*(not a VIP request|syntax error)/);
+    assert.equal(s.stdout, '');
+  });
+
+  test('regression: send on a binary or UTF-16 file says it is not UTF-8 text, with no control characters in the message', async () => {
+    for (const f of binaries()) {
       const s = await send(f);
       clean(s, 1);
-      // (UTF-16 decodes as UTF-8 with NULs between the letters: "not a VIP operation request key".)
-      assert.match(s.stderr, /vip-api send: .*(not a VIP request|not a VIP operation request key|syntax error)/);
-      assert.equal(s.stdout, '');
+      assert.match(s.stderr, /is not UTF-8 text: it contains NUL bytes/);
+      assert.doesNotMatch(s.stderr, /[\u0000-\u0008\u000e-\u001f]/);
     }
   });
 
