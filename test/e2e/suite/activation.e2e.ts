@@ -11,26 +11,45 @@ export const ACTIVATION_ARTIFACT = 'test/e2e/artifacts/activation.json';
 describe('activation', () => {
   after(closeAllEditors);
 
-  // First test of the suite (index.ts loads this file first): the extension is not active
-  // yet, so activating it here measures a real cold activation: loading dist/client.js, activate()
-  // and the language server's start (activate() awaits client.start()).
+  // VS Code's own measure, as "Developer: Startup Performance" shows it (Extension Activation
+  // Stats): code loading + the activate() call + until its promise resolved (activate() awaits the
+  // language server's start). It holds whoever activated the extension: the workbench sometimes
+  // opens a JSON model at startup (onLanguage:json) before the first test runs.
   it('records the activation time in test/e2e/artifacts/activation.json', async () => {
     const ext = vscode.extensions.getExtension<{ client: unknown }>(EXTENSION_ID);
     assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
-    assert.equal(ext.isActive, false, 'the extension was activated before this test: index.ts must run activation.e2e.js first');
+    const cold = !ext.isActive;
     const started = performance.now();
     await ext.activate();
-    const activationMs = Math.round((performance.now() - started) * 10) / 10;
+    const wallClockMs = cold ? Math.round(performance.now() - started) : undefined;
+
+    await vscode.commands.executeCommand('perfview.show');
+    const perfUri = vscode.Uri.from({ scheme: 'perf', path: 'Startup Performance' });
+    const perf = vscode.workspace.textDocuments.find((d) => d.uri.toString() === perfUri.toString()) ?? (await vscode.workspace.openTextDocument(perfUri));
+    const row = perf.getText().split('\n').find((line) => line.startsWith(`| ${EXTENSION_ID} `));
+    assert.ok(row, `no activation row for ${EXTENSION_ID} in the Startup Performance view`);
+    // | Extension | Eager | Load Code | Call Activate | Finish Activate | Event | By |
+    const cells = row.split('|').slice(1, -1).map((c) => c.trim());
+    assert.equal(cells.length, 7, `unexpected row: ${row}`);
+    const [codeLoadingMs, activateCallMs, activateResolvedMs] = cells.slice(2, 5).map(Number) as [number, number, number];
+    for (const n of [codeLoadingMs, activateCallMs, activateResolvedMs]) assert.ok(Number.isFinite(n) && n >= 0, `not a duration in: ${row}`);
+    const activationMs = codeLoadingMs + activateCallMs + activateResolvedMs;
     assert.ok(activationMs > 0 && activationMs < 15_000, `activation took ${activationMs} ms`);
-    const file = path.join(ext.extensionPath, ACTIVATION_ARTIFACT);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+
     const record = {
       activationMs,
+      codeLoadingMs,
+      activateCallMs,
+      activateResolvedMs,
+      activationEvent: cells[5],
+      ...(wallClockMs !== undefined ? { wallClockMs } : {}),
       measuredAt: new Date().toISOString(),
       vscodeVersion: vscode.version,
       appName: vscode.env.appName,
-      how: 'extension.activate() on a cold extension host: module load + activate() + language server start',
+      source: 'Developer: Startup Performance (Extension Activation Stats): Load Code + Call Activate + Finish Activate',
     };
+    const file = path.join(ext.extensionPath, ACTIVATION_ARTIFACT);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
     assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).activationMs, activationMs);
   });

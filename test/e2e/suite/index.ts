@@ -15,7 +15,7 @@ export function run(): Promise<void> {
   }
   const grep = process.env['VIP_E2E_GREP'];
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 30_000, ...(grep ? { grep } : {}) });
-  // activation.e2e.js first: its first test measures a cold activation; the others in name order.
+  // activation.e2e.js first (it records the activation time, cold when nothing activated it yet); the others in name order.
   const first = (f: string): number => (f === 'activation.e2e.js' ? 0 : 1);
   const files = readdirSync(__dirname).filter((f) => f.endsWith('.e2e.js')).sort((a, b) => first(a) - first(b) || a.localeCompare(b));
   for (const file of files) {

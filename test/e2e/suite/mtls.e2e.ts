@@ -1,8 +1,10 @@
 // An mTLS environment from workspace settings, its passphrase in SecretStorage, against a TLS
 // simulator started here (certificates made by openssl at test time), and the failing-TLS cases.
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { after, afterEach, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { startSimulator, type RunningSimulator } from '../../../core/simulator';
@@ -17,6 +19,8 @@ const MTLS = 'E2E mTLS (PKCS#12)';
 const UNTRUSTED = 'E2E server not trusted (no ca)';
 const WRONG_PASSPHRASE = 'E2E wrong passphrase';
 const WRONG = 'not-the-Passphrase-7';
+const PEM_127_0_0_2 = 'E2E encrypted PEM key on 127.0.0.2';
+const NO_CLIENT_CERT = 'E2E no client certificate';
 
 const select = (name: string): Thenable<unknown> => vscode.commands.executeCommand('vipApi.selectEnvironment', name);
 const setPassphrase = (name: string, value: string): Thenable<unknown> => vscode.commands.executeCommand('vipApi.setPassphrase', name, value);
@@ -24,6 +28,7 @@ const setPassphrase = (name: string, value: string): Thenable<unknown> => vscode
 describe('mTLS environment from settings (TLS simulator, SecretStorage)', () => {
   let pki: Pki;
   let simulator: RunningSimulator;
+  let simulator2: RunningSimulator;
   const settingsFile = fixtureUri('.vscode/settings.json').fsPath;
   let settingsBefore: string | undefined;
 
@@ -35,12 +40,16 @@ describe('mTLS environment from settings (TLS simulator, SecretStorage)', () => 
     pki = makePki();
     simulator = await startSimulator({ host: '127.0.0.1', tls: { cert: pki.read(pki.server.cert), key: pki.read(pki.server.key), clientCa: pki.read(pki.ca.cert) } });
     assert.match(simulator.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+    simulator2 = await startSimulator({ host: '127.0.0.2', tls: { cert: pki.read(pki.server.cert), key: pki.read(pki.server.key), clientCa: pki.read(pki.ca.cert) } });
+    assert.match(simulator2.url, /^https:\/\/127\.0\.0\.2:\d+$/);
     const url = `${simulator.url}/{operation}`;
     await setWorkspaceSetting('environments', [
       { name: MTLS, url, pfx: pki.client.p12, ca: pki.ca.cert },
       // PEM without a passphrase, so nothing is asked; no ca: the test CA is unknown to Node.
       { name: UNTRUSTED, url, cert: pki.client.cert, key: pki.client.key },
       { name: WRONG_PASSPHRASE, url, pfx: pki.client.p12, ca: pki.ca.cert },
+      { name: PEM_127_0_0_2, url: `${simulator2.url}/{operation}`, cert: pki.client.cert, key: pki.client.encryptedKey, ca: pki.ca.cert },
+      { name: NO_CLIENT_CERT, url, ca: pki.ca.cert },
     ]);
   });
 
@@ -51,7 +60,7 @@ describe('mTLS environment from settings (TLS simulator, SecretStorage)', () => 
 
   after(async () => {
     // Secrets first: vipApi.setPassphrase only works while the environments exist.
-    for (const name of [MTLS, WRONG_PASSPHRASE]) await setPassphrase(name, '');
+    for (const name of [MTLS, WRONG_PASSPHRASE, PEM_127_0_0_2]) await setPassphrase(name, '');
     await setWorkspaceSetting('environments', undefined);
     if (settingsBefore === undefined) {
       fs.rmSync(settingsFile, { force: true });
@@ -59,6 +68,7 @@ describe('mTLS environment from settings (TLS simulator, SecretStorage)', () => 
       if (fs.existsSync(dir) && fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
     } else fs.writeFileSync(settingsFile, settingsBefore);
     await simulator?.close();
+    await simulator2?.close();
     if (pki) fs.rmSync(pki.dir, { recursive: true, force: true });
   });
 
@@ -116,5 +126,42 @@ describe('mTLS environment from settings (TLS simulator, SecretStorage)', () => 
     assert.equal(outcome.kind, 'tls-material');
     assert.match(outcome.message, /^Wrong passphrase for the PKCS#12 file ".*client\.p12" \(mac verify failure\)\. Set the right one with "VIP: Set certificate passphrase…"/);
     assert.ok(!outcome.message.includes(WRONG));
+  });
+
+  it('PEM certificate with an encrypted key, on 127.0.0.2 → 0000', async () => {
+    await setPassphrase(PEM_127_0_0_2, pki.passphrase);
+    await select(PEM_127_0_0_2);
+    const request = await openRequest(DEACTIVATE);
+    const outcome = await sendRequest(request.document.uri);
+    assertSent(outcome, '0000');
+    assert.equal(outcome.environment, PEM_127_0_0_2);
+    const history = readHistoryText(storageDirOf(outcome.responseUri));
+    assert.ok(history.includes(`${simulator2.url}/deactivate-token`), 'the send to 127.0.0.2 is not in the history');
+  });
+
+  it('no client certificate: the simulator (like VIP) answers 4e02, reported with its code', async () => {
+    await select(NO_CLIENT_CERT);
+    const request = await openRequest(DEACTIVATE);
+    const outcome = await sendRequest(request.document.uri);
+    assertSent(outcome, '4e02'); // docs/simulator.md, mTLS mode: the handshake is not refused
+    assert.match(outcome.statusLine, /^4e02 Authentication failed/);
+  });
+
+  it('Copy request as cURL for the PKCS#12 environment: --cert-type P12 with a passphrase variable, and it works', async () => {
+    await setPassphrase(MTLS, pki.passphrase);
+    await select(MTLS);
+    const request = await openRequest(DEACTIVATE);
+    await vscode.env.clipboard.writeText('');
+    await vscode.commands.executeCommand('vipApi.copyAsCurl', request.document.uri);
+    const curl = await vscode.env.clipboard.readText();
+    assert.ok(curl.includes(`--cert-type P12 --cert ${pki.client.p12}:"$VIP_CERT_PASSPHRASE"`), curl);
+    assert.ok(curl.includes(`--cacert ${pki.ca.cert}`), curl);
+    assert.ok(curl.endsWith(` ${simulator.url}/deactivate-token`), curl);
+    assert.ok(!curl.includes(pki.passphrase), 'the passphrase is in the cURL command');
+    const run = promisify(execFile);
+    if (await run('sh', ['-c', 'command -v curl']).then(() => true, () => false)) {
+      const { stdout } = await run('sh', ['-c', curl], { timeout: 10_000, env: { ...process.env, VIP_CERT_PASSPHRASE: pki.passphrase } });
+      assert.equal((JSON.parse(stdout) as { DeactivateTokenResponse?: { Status?: { ReasonCode?: string } } }).DeactivateTokenResponse?.Status?.ReasonCode, '0000', stdout);
+    }
   });
 });

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterEach, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { activateExtension, assertSent, closeAllEditors, openRequest, sendRequest, waitForEditor } from './helpers';
@@ -74,5 +76,26 @@ describe('send request (built-in simulator)', () => {
     assert.equal(lens.range.start.line, 1, 'the lens sits on the operation key line');
     assert.equal(request.document.getText(lens.range).replace(/"/g, ''), 'DeactivateTokenRequest');
     assert.equal(String(lens.command!.arguments?.[0]), request.document.uri.toString());
+  });
+
+  it('Copy request as cURL puts a curl command on the clipboard that gets 0000 from the simulator', async () => {
+    const request = await openRequest(DEACTIVATE);
+    await vscode.env.clipboard.writeText('');
+    await vscode.commands.executeCommand('vipApi.copyAsCurl', request.document.uri);
+    const curl = await vscode.env.clipboard.readText();
+    assert.match(curl, /^curl .*-X POST /);
+    assert.match(curl, /-H 'Content-Type: application\/json'/);
+    assert.match(curl, / http:\/\/127\.0\.0\.1:\d+\/deactivate-token$/, `the simulator URL should end the command: ${curl}`);
+    const body = /--data-binary '([^']*)'/.exec(curl)?.[1];
+    assert.ok(body, `no body in ${curl}`);
+    assert.equal((JSON.parse(body) as { DeactivateTokenRequest: { TokenId: string } }).DeactivateTokenRequest.TokenId, 'SYMC10000001');
+    // It works: run it (loopback, the built-in simulator the extension started), where curl exists.
+    const run = promisify(execFile);
+    const hasCurl = await run('sh', ['-c', 'command -v curl']).then(() => true, () => false);
+    if (hasCurl) {
+      const { stdout } = await run('sh', ['-c', curl], { timeout: 10_000 });
+      const answer = JSON.parse(stdout) as { DeactivateTokenResponse?: { Status?: { ReasonCode?: string } } };
+      assert.equal(answer.DeactivateTokenResponse?.Status?.ReasonCode, '0000', stdout);
+    }
   });
 });
