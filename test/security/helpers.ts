@@ -1,6 +1,7 @@
 // Shared by the security and robustness tests: the CLI bundled fresh from the sources (so a test
 // runs the code it sits next to, not a stale dist/), run as a real process with a hard time limit.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,21 +11,46 @@ export const root = path.resolve(__dirname, '../..');
 
 let bundled: Promise<string> | undefined;
 
-/** Bundles cli/main.ts like esbuild.mjs does, into a temp folder; once per test process. */
+/** A hash of every source the CLI bundle is made from (the bundle is reused while it matches). */
+function sourceHash(): string {
+  const h = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (/\.(ts|json)$/.test(e.name)) h.update(full).update(fs.readFileSync(full));
+    }
+  };
+  for (const d of ['cli', 'core', 'client/src', 'schemas']) walk(path.join(root, d));
+  h.update(fs.readFileSync(path.join(root, 'package-lock.json')));
+  return h.digest('hex').slice(0, 16);
+}
+
+/**
+ * Bundles cli/main.ts like esbuild.mjs does, into os.tmpdir()/vip-sec-cli-<source hash>/: test
+ * processes share one bundle per state of the sources (built once, renamed into place).
+ */
 export function cliBundle(): Promise<string> {
   bundled ??= (async () => {
-    const esbuild = await import('esbuild');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vip-sec-cli-'));
-    fs.chmodSync(dir, 0o755); // readable by the unprivileged user some tests run it as
+    const dir = path.join(os.tmpdir(), `vip-sec-cli-${sourceHash()}`);
     const outfile = path.join(dir, 'cli.js');
+    if (fs.existsSync(outfile)) return outfile;
+    const esbuild = await import('esbuild');
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vip-sec-cli-build-'));
+    fs.chmodSync(tmp, 0o755); // readable by the unprivileged user some tests run it as
     await esbuild.build({
-      entryPoints: [path.join(root, 'cli/main.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs',
-      mainFields: ['module', 'main'], logLevel: 'error', absWorkingDir: root,
+      entryPoints: [path.join(root, 'cli/main.ts')], outfile: path.join(tmp, 'cli.js'), bundle: true, platform: 'node', target: 'node20',
+      format: 'cjs', mainFields: ['module', 'main'], logLevel: 'error', absWorkingDir: root,
     });
     // Preloaded into simulator children: they exit when the test process goes away (its end of
     // their stdin closes), so a killed test run leaves no simulator behind. Unref'd: the open
     // pipe alone must not keep a stopped simulator running.
-    fs.writeFileSync(path.join(dir, 'watchdog.cjs'), "const s = process.stdin; s.on('close', () => process.kill(process.pid, 'SIGTERM')).resume(); s.unref();\n");
+    fs.writeFileSync(path.join(tmp, 'watchdog.cjs'), "const s = process.stdin; s.on('close', () => process.kill(process.pid, 'SIGTERM')).resume(); s.unref();\n");
+    try {
+      fs.renameSync(tmp, dir);
+    } catch {
+      fs.rmSync(tmp, { recursive: true, force: true }); // another test process was first
+    }
     return outfile;
   })();
   return bundled;
