@@ -3,7 +3,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { activateExtension, assertSent, closeAllEditors, openRequest, sendRequest, waitForEditor } from './helpers';
+import { getReasonCode } from '../../../core/data/catalog';
+import { activateExtension, assertSent, closeAllEditors, hoverText, openRequest, positionOf, sendRequest, waitForEditor } from './helpers';
 
 const DEACTIVATE = 'requests/deactivate-lost-phone.vip.json';
 
@@ -57,13 +58,20 @@ describe('send request (built-in simulator)', () => {
     assert.equal(parseResponse(response.document)['DeactivateTokenResponse']?.Status?.ReasonCode, '0000');
   });
 
-  it('a token-state error (EnableToken on the INACTIVE SYMC10000006) is reported with 4996', async () => {
+  it('a token-state error (EnableToken on the INACTIVE SYMC10000006) is reported with 4996, explained by hover in the response', async () => {
     const request = await openRequest('requests/enable-inactive.vip.json');
     const outcome = await sendRequest(request.document.uri);
     assertSent(outcome, '4996');
     assert.match(outcome.statusLine, /^4996 /);
-    const json = parseResponse((await responseEditor(outcome.responseUri)).document);
+    const response = (await responseEditor(outcome.responseUri)).document;
+    const json = parseResponse(response);
     assert.equal(json['EnableTokenResponse']?.Status?.ReasonCode, '4996');
+    // The response is a vip-json document like any other: the language server explains its code.
+    const catalog = getReasonCode('4996');
+    assert.ok(catalog);
+    const at = positionOf(response, '"ReasonCode": "4996"', '"ReasonCode": "'.length + 1);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', response.uri, at);
+    assert.ok(hoverText(hovers).includes(catalog.message), `hover on 4996 in the response: ${hoverText(hovers)}`);
   });
 
   it('the CodeLens above the operation key sends to the current environment and names it', async () => {
