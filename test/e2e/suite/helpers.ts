@@ -212,23 +212,24 @@ export function readHistoryText(storageDir: string): string {
 }
 
 /**
- * The extension's log file ("VIP API Workbench" LogOutputChannel): <user-data>/logs/<session>/
- * exthost<N>/<extension id>/*.log, the user-data folder being three levels above the storage folder.
+ * The extension's log file ("VIP API Workbench" LogOutputChannel): a `<extension id>/*.log` under
+ * <user-data>/logs/<session>/ (code-server: exthost1/<id>/; desktop: window1/exthost/<id>/), the
+ * user-data folder being three levels above the storage folder. The newest one if several.
  */
 export function extensionLogFile(storageDir: string): string | undefined {
-  const userData = path.resolve(storageDir, '../../..');
-  const logs = path.join(userData, 'logs');
-  if (!fs.existsSync(logs)) return undefined;
+  const logs = path.join(path.resolve(storageDir, '../../..'), 'logs');
   const found: { file: string; mtime: number }[] = [];
-  for (const session of fs.readdirSync(logs)) {
-    const sessionDir = path.join(logs, session);
-    if (!fs.statSync(sessionDir).isDirectory()) continue;
-    for (const host of fs.readdirSync(sessionDir).filter((d) => d.startsWith('exthost'))) {
-      const dir = path.join(sessionDir, host, EXTENSION_ID);
-      if (!fs.existsSync(dir)) continue;
-      for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.log'))) found.push({ file: path.join(dir, f), mtime: fs.statSync(path.join(dir, f)).mtimeMs });
+  const visit = (dir: string, depth: number): void => {
+    let entries: fs.Dirent[];
+    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    for (const e of entries.filter((x) => x.isDirectory())) {
+      const sub = path.join(dir, e.name);
+      if (e.name === EXTENSION_ID) {
+        for (const f of fs.readdirSync(sub).filter((n) => n.endsWith('.log'))) found.push({ file: path.join(sub, f), mtime: fs.statSync(path.join(sub, f)).mtimeMs });
+      } else if (depth < 4) visit(sub, depth + 1);
     }
-  }
+  };
+  visit(logs, 0);
   return found.sort((a, b) => b.mtime - a.mtime)[0]?.file;
 }
 
