@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { after, afterEach, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { startSimulator, type RunningSimulator } from '../../../core/simulator';
+import { LATENCY_HEADER, startSimulator, type RunningSimulator } from '../../../core/simulator';
 import { makePki, type Pki } from '../../helpers/pki';
 import {
   activateExtension, assertSent, closeAllEditors, extensionLogFile, fixtureUri, openRequest, readHistoryText, sendRequest,
@@ -21,6 +21,7 @@ const WRONG_PASSPHRASE = 'E2E wrong passphrase';
 const WRONG = 'not-the-Passphrase-7';
 const PEM_127_0_0_2 = 'E2E encrypted PEM key on 127.0.0.2';
 const NO_CLIENT_CERT = 'E2E no client certificate';
+const SLOW = 'E2E slow answer (timeoutMs 300)';
 
 const select = (name: string): Thenable<unknown> => vscode.commands.executeCommand('vipApi.selectEnvironment', name);
 const setPassphrase = (name: string, value: string): Thenable<unknown> => vscode.commands.executeCommand('vipApi.setPassphrase', name, value);
@@ -50,6 +51,8 @@ describe('mTLS environment from settings (TLS simulator, SecretStorage)', () => 
       { name: WRONG_PASSPHRASE, url, pfx: pki.client.p12, ca: pki.ca.cert },
       { name: PEM_127_0_0_2, url: `${simulator2.url}/{operation}`, cert: pki.client.cert, key: pki.client.encryptedKey, ca: pki.ca.cert },
       { name: NO_CLIENT_CERT, url, ca: pki.ca.cert },
+      // The simulator delays its answer by the header's milliseconds.
+      { name: SLOW, url, cert: pki.client.cert, key: pki.client.key, ca: pki.ca.cert, timeoutMs: 300, headers: { [LATENCY_HEADER]: '5000' } },
     ]);
   });
 
@@ -163,5 +166,17 @@ describe('mTLS environment from settings (TLS simulator, SecretStorage)', () => 
       const { stdout } = await run('sh', ['-c', curl], { timeout: 10_000, env: { ...process.env, VIP_CERT_PASSPHRASE: pki.passphrase } });
       assert.equal((JSON.parse(stdout) as { DeactivateTokenResponse?: { Status?: { ReasonCode?: string } } }).DeactivateTokenResponse?.Status?.ReasonCode, '0000', stdout);
     }
+  });
+
+  it('the environment\'s timeoutMs: a slow answer → {ok:false, kind:"timeout"} after 0.3 s, not after the answer', async () => {
+    await select(SLOW);
+    const request = await openRequest(DEACTIVATE);
+    const started = performance.now();
+    const outcome = await sendRequest(request.document.uri);
+    const elapsed = performance.now() - started;
+    assert.ok(!outcome.ok, `expected a failure: ${JSON.stringify(outcome)}`);
+    assert.equal(outcome.kind, 'timeout', outcome.message);
+    assert.match(outcome.message, /within 0\.3 s/);
+    assert.ok(elapsed < 4000, `the send took ${Math.round(elapsed)} ms: it waited for the answer (5 s) instead of the timeout`);
   });
 });

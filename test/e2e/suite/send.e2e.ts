@@ -35,6 +35,7 @@ describe('send request (built-in simulator)', () => {
     assert.match(outcome.statusLine, /^0000 \S.* · \d+ ms$/);
 
     const response = await responseEditor(outcome.responseUri);
+    assert.ok(outcome.responseUri.endsWith('/deactivate-lost-phone.response.vip.json'), `named after the request: ${outcome.responseUri}`);
     assert.equal(response.document.languageId, 'vip-json');
     assert.notEqual(response.viewColumn, request.viewColumn, 'the response should open beside the request');
     const json = parseResponse(response.document);
