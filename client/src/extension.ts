@@ -7,7 +7,14 @@ import { registerSendFeatures } from './send';
 export const LANGUAGE_ID = 'vip-json';
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<{ client: LanguageClient }> {
+/** What `activate` returns (the extension's API, used by the tests). */
+export interface ExtensionApi {
+  client: LanguageClient;
+  /** Settles when the language server has started (or failed to; then the log says why). */
+  ready: Promise<void>;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = vscode.window.createOutputChannel('VIP API Workbench', { log: true });
   context.subscriptions.push(log);
   registerSendFeatures(context, log);
@@ -37,9 +44,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   );
   vscode.workspace.textDocuments.forEach(applyExtraFileGlobs);
 
-  await client.start();
-  log.info(`Language server started (${serverModule}).`);
-  return { client };
+  // Activation does not wait for the server process: VS Code stays responsive, and requests wait
+  // for the client to be running anyway.
+  const ready = client.start().then(
+    () => log.info(`Language server started (${serverModule}).`),
+    (e: unknown) => log.error(`The language server did not start: ${e instanceof Error ? e.message : String(e)}`),
+  );
+  return { client, ready };
 }
 
 /** `vipApi.files`: extra globs whose JSON files are VIP documents. */

@@ -1,7 +1,7 @@
 // `VIP: New request…`: pick an operation, get its skeleton from the language server (the same
 // engine module that serves completion), and open it as an untitled vip-json document.
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { OperationsRequest, SkeletonRequest } from '../../server/src/protocol';
 import { registerLanguageStatus } from './languageStatus';
 
@@ -17,7 +17,7 @@ export function registerEditingFeatures(context: vscode.ExtensionContext, client
 
 /** Opens a new request; `operation` skips the picker (for keybindings and tests). */
 async function newRequest(client: LanguageClient, operation?: string): Promise<vscode.TextEditor | undefined> {
-  if (!client.isRunning()) {
+  if (!(await running(client))) {
     void vscode.window.showErrorMessage('VIP: the language server is not running; see the "VIP API Workbench" output.');
     return undefined;
   }
@@ -33,6 +33,23 @@ async function newRequest(client: LanguageClient, operation?: string): Promise<v
   // A snippet, so Tab walks through the required values.
   await editor.insertSnippet(new vscode.SnippetString(skeleton.snippet));
   return editor;
+}
+
+/** True once the client runs; waits while it is still starting (activation does not wait for it). */
+async function running(client: LanguageClient, timeoutMs = 20_000): Promise<boolean> {
+  if (client.isRunning()) return true;
+  if (client.state !== State.Starting) return false;
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => done(false), timeoutMs);
+    const listener = client.onDidChangeState((e) => {
+      if (e.newState !== State.Starting) done(e.newState === State.Running);
+    });
+    function done(ok: boolean): void {
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(ok);
+    }
+  });
 }
 
 async function pickOperation(client: LanguageClient): Promise<string | undefined> {

@@ -15,10 +15,13 @@ export function fixtureUri(relative: string): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, relative);
 }
 
-export async function activateExtension(): Promise<{ client: unknown }> {
-  const ext = vscode.extensions.getExtension<{ client: unknown }>(EXTENSION_ID);
+/** Activates the extension and waits until its language server runs. */
+export async function activateExtension(): Promise<{ client: unknown; ready: Promise<void> }> {
+  const ext = vscode.extensions.getExtension<{ client: unknown; ready: Promise<void> }>(EXTENSION_ID);
   assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
-  return ext.activate();
+  const api = await ext.activate();
+  await api.ready;
+  return api;
 }
 
 /** Opens a fixture in an editor; the extension activates on the vip-json language. */
