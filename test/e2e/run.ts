@@ -24,11 +24,13 @@ const hardTimeoutMs = Number(process.env['VIP_E2E_TIMEOUT_MS'] ?? 15 * 60_000);
 const e2eDir = path.join(repoRoot, 'test/e2e');
 const artifactsDir = path.join(e2eDir, 'artifacts');
 const fixtureWorkspace = path.join(e2eDir, 'fixtures/workspace');
+const restrictedWorkspace = path.join(e2eDir, 'fixtures/untrusted-workspace');
 const started = Date.now();
 const log = (line: string): void => console.log(line);
 const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
 let server: CodeServer | undefined;
+let restrictedServer: CodeServer | undefined;
 let browser: Browser | undefined;
 let removeSuite: (() => void) | undefined;
 let cleaning: Promise<void> | undefined;
@@ -36,6 +38,7 @@ function cleanup(): Promise<void> {
   return (cleaning ??= (async () => {
     await browser?.close().catch(() => {});
     await server?.stop().catch((e: unknown) => console.error(`teardown: ${String(e)}`));
+    await restrictedServer?.stop().catch((e: unknown) => console.error(`teardown: ${String(e)}`));
     removeSuite?.();
   })());
 }
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
   log(`Building the extension and the e2e suite… (${elapsed()})`);
   buildExtension();
   const suite = await buildSuite();
+  const untrustedSuite = await buildSuite('untrusted');
   removeSuite = suite.remove;
   const testsPath = suite.entry;
   mkdirSync(artifactsDir, { recursive: true });
@@ -75,6 +79,12 @@ async function main(): Promise<void> {
   if (!uiOnly) {
     log(`\nExtension-host suite (Mocha in VS Code's extension host):`);
     add(await runExtensionTests({ browser, server, extensionPath: repoRoot, testsPath, folder: fixtureWorkspace, timeoutMs: 5 * 60_000, browserLog, hostLog, log }));
+    // A second code-server with workspace trust on: the same extension in Restricted Mode.
+    restrictedServer = await startCodeServer({ tools, logFile: path.join(artifactsDir, 'code-server-restricted.log'), smokeTestDriver: true, restricted: true });
+    log(`\nExtension-host suite in an untrusted workspace (Restricted Mode, ${restrictedServer.origin}):`);
+    add(await runExtensionTests({ browser, server: restrictedServer, extensionPath: repoRoot, testsPath: untrustedSuite.entry, folder: restrictedWorkspace, timeoutMs: 2 * 60_000, browserLog, hostLog, log }));
+    await restrictedServer.stop();
+    restrictedServer = undefined;
   }
   if (!suiteOnly) {
     log(`\nBrowser UI tests (Playwright on the workbench page):`);

@@ -28,20 +28,20 @@ function alive(pid: number): boolean {
  * `run()` entry (index.js) and a function that removes the folder. The folder stays inside the
  * repo so that `require('mocha')` resolves to the project's mocha.
  */
-export async function buildSuite(): Promise<{ entry: string; remove: () => void }> {
+export async function buildSuite(suite = 'suite'): Promise<{ entry: string; remove: () => void }> {
   mkdirSync(outRoot, { recursive: true });
   for (const dir of readdirSync(outRoot)) {
     const pid = /^run-(\d+)$/.exec(dir)?.[1];
     if (!pid || !alive(Number(pid))) rmSync(path.join(outRoot, dir), { recursive: true, force: true });
   }
-  const outDir = path.join(outRoot, `run-${process.pid}`);
-  const srcDir = path.join(repoRoot, 'test/e2e/suite');
-  const entryPoints = readdirSync(srcDir)
-    .filter((f) => f === 'index.ts' || f.endsWith('.e2e.ts'))
-    .map((f) => path.join(srcDir, f));
+  const outDir = path.join(outRoot, `run-${process.pid}`, suite);
+  const srcDir = path.join(repoRoot, 'test/e2e', suite);
+  // Every suite folder runs with the same Mocha entry (suite/index.ts).
+  const entryPoints = [path.join(repoRoot, 'test/e2e/suite/index.ts'), ...readdirSync(srcDir).filter((f) => f.endsWith('.e2e.ts')).map((f) => path.join(srcDir, f))];
   await esbuild.build({
     entryPoints,
     outdir: outDir,
+    entryNames: '[name]', // flat: index.js beside the *.e2e.js it loads, whatever folder they come from
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -52,5 +52,5 @@ export async function buildSuite(): Promise<{ entry: string; remove: () => void 
     sourcemap: 'inline',
     logLevel: 'warning',
   });
-  return { entry: path.join(outDir, 'index.js'), remove: () => rmSync(outDir, { recursive: true, force: true }) };
+  return { entry: path.join(outDir, 'index.js'), remove: () => rmSync(path.dirname(outDir), { recursive: true, force: true }) };
 }

@@ -27,7 +27,17 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** `--install-extension` arguments (ids or .vsix files), installed before the server starts. */
   installExtensions?: string[];
+  /** Keep workspace trust on, without the startup prompt: the folder opens in Restricted Mode. */
+  restricted?: boolean;
 }
+
+/** Workspace trust on, no prompt: a folder nobody trusted stays untrusted (Restricted Mode). */
+const restrictedSettings: Record<string, unknown> = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
 
 /** Settings that keep the Welcome page, chat and notifications from stealing focus. */
 export const quietSettings: Record<string, unknown> = {
@@ -100,7 +110,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
-  writeFileSync(path.join(dirs.userData, 'User/settings.json'), JSON.stringify({ ...quietSettings, ...options.settings }, null, 2));
+  writeFileSync(path.join(dirs.userData, 'User/settings.json'), JSON.stringify({ ...quietSettings, ...(options.restricted ? restrictedSettings : {}), ...options.settings }, null, 2));
   const config = path.join(tmp, 'config.yaml');
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
 
@@ -127,7 +137,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.restricted ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     ...common,
