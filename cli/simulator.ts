@@ -47,10 +47,12 @@ function parse(args: string[], valued: string[], booleans: string[]): { opts: Ma
 
 function readPem(option: string, file: string): Buffer {
   try {
-    return fs.readFileSync(file);
+    // A FIFO would block for ever, a device such as /dev/zero never end.
+    if (fs.statSync(file).isFile()) return fs.readFileSync(file);
   } catch (e) {
     throw new Error(`cannot read --${option} ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
+  throw new Error(`--${option} ${file} is not a regular file (a FIFO, socket or device)`);
 }
 
 function checkNow(value: string | undefined): string | undefined {

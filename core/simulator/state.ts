@@ -176,12 +176,14 @@ export function demoState(): SimulatorState {
 }
 
 export function loadStateFile(file: string): SimulatorState {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // A FIFO would block for ever, a device such as /dev/zero never end.
+    if (fs.statSync(file).isFile()) text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     throw new Error(`cannot read state file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
+  if (text === undefined) throw new Error(`state file ${file} is not a regular file (a FIFO, socket or device)`);
   let value: unknown;
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
