@@ -3,6 +3,7 @@
 // during --persist writes, and where it listens. Every reply must be a VIP response document
 // (HTTP 405 for wrong methods) and the process must keep answering.
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -12,85 +13,12 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { demoState, loadStateFile, startSimulator, type SimulatorState } from '../../core/simulator';
 import { cliBundle, runCli, startSimulatorProcess, type SimulatorProcess } from '../security/helpers';
+import { assertVip, raw } from './rawHttp';
 
 let dir: string;
 let sim: SimulatorProcess;
 let port: number;
 const MAX_BODY = 64 * 1024;
-
-interface RawReply {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-  /** Whether the server closed the connection. */
-  closed: boolean;
-}
-
-/**
- * Writes `chunks` to a new connection (waiting `gapMs` between them) and reads until the server
- * closes it or one whole response has arrived; bounded by `timeoutMs`.
- */
-function raw(chunks: (string | Buffer)[], opts: { gapMs?: number; timeoutMs?: number; target?: number } = {}): Promise<RawReply> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(opts.target ?? port, '127.0.0.1');
-    let data = Buffer.alloc(0);
-    let done = false;
-    const timer = setTimeout(() => finish(new Error(`no complete reply within ${opts.timeoutMs ?? 5000} ms; got ${JSON.stringify(data.toString('latin1').slice(0, 200))}`)), opts.timeoutMs ?? 5000);
-    const finish = (err?: Error, closed = false) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      socket.destroy();
-      if (err) return reject(err);
-      const reply = parse(data, closed);
-      if (!reply) return reject(new Error(`not an HTTP reply: ${JSON.stringify(data.toString('latin1').slice(0, 200))}`));
-      resolve(reply);
-    };
-    socket.on('data', (c: Buffer) => {
-      data = Buffer.concat([data, c]);
-      const r = parse(data, false);
-      if (r && r.body.length >= Number(r.headers['content-length'] ?? Infinity)) finish();
-    });
-    socket.on('close', () => finish(undefined, true));
-    socket.on('error', () => {}); // a reset after the reply is fine; close follows
-    socket.on('connect', async () => {
-      for (const c of chunks) {
-        if (socket.destroyed) return;
-        socket.write(c);
-        if (opts.gapMs) await new Promise((r) => setTimeout(r, opts.gapMs));
-      }
-    });
-  });
-}
-
-function parse(data: Buffer, closed: boolean): RawReply | undefined {
-  const text = data.toString('utf8');
-  const end = text.indexOf('\r\n\r\n');
-  if (end < 0) return undefined;
-  const [statusLine, ...lines] = text.slice(0, end).split('\r\n');
-  const m = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine);
-  if (!m) return undefined;
-  const headers: Record<string, string> = {};
-  for (const l of lines) {
-    const i = l.indexOf(':');
-    headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
-  }
-  return { status: Number(m[1]), headers, body: text.slice(end + 4), closed };
-}
-
-/** A VIP response document: one `<Op>Response`/`ErrorResponse` key with a Status and a reason code. */
-function assertVip(r: { status: number; headers: Record<string, string | string[] | undefined>; body: string }, code?: string): Record<string, unknown> {
-  assert.match(String(r.headers['content-type']), /^application\/json/, `HTTP ${r.status} ${r.body.slice(0, 200)}`);
-  const doc = JSON.parse(r.body) as Record<string, { Status: { ReasonCode: string; StatusMessage: string; ErrorDetail?: string } }>;
-  const keys = Object.keys(doc);
-  assert.equal(keys.length, 1);
-  assert.match(keys[0], /Response$/);
-  const status = doc[keys[0]].Status;
-  assert.match(status.ReasonCode, /^[0-9a-f]{4}$/);
-  assert.ok(status.StatusMessage.length > 0);
-  if (code) assert.equal(status.ReasonCode, code, JSON.stringify(doc));
-  return doc[keys[0]] as unknown as Record<string, unknown>;
-}
 
 const post = (p: string, body: string | Buffer, headers: Record<string, string> = {}) => {
   const b = typeof body === 'string' ? Buffer.from(body) : body;
@@ -101,7 +29,7 @@ const TIME = JSON.stringify({ GetServerTimeRequest: { Version: '3.1' } });
 /** The process still runs and answers a normal request with 0000. */
 async function alive(): Promise<void> {
   assert.equal(sim.child.exitCode, null, `the simulator exited: ${sim.output().stderr}`);
-  const r = await raw([post('/get-server-time', TIME)]);
+  const r = await raw(port, [post('/get-server-time', TIME)]);
   assertVip(r, '0000');
 }
 
@@ -131,7 +59,7 @@ describe('malformed HTTP', () => {
   ];
   for (const [name, bytes] of cases) {
     test(`${name}: a 4xx with a VIP Status, connection closed, process alive`, async () => {
-      const r = await raw([Buffer.from(bytes, 'latin1')]);
+      const r = await raw(port, [Buffer.from(bytes, 'latin1')]);
       assert.ok(r.status >= 400 && r.status < 500, `HTTP ${r.status}`);
       assertVip(r, '4e00');
       await alive();
@@ -151,7 +79,7 @@ describe('malformed HTTP', () => {
 
 describe('bodies and content', () => {
   test('a body over --max-body, announced: 4e00 at once, connection closed', async () => {
-    const r = await raw([post('/validate', Buffer.alloc(MAX_BODY + 1, 0x20))]);
+    const r = await raw(port, [post('/validate', Buffer.alloc(MAX_BODY + 1, 0x20))]);
     assertVip(r, '4e00');
     assert.match(r.body, /larger than 65536 bytes/);
     await alive();
@@ -160,7 +88,7 @@ describe('bodies and content', () => {
   test('a huge chunked body (8 MB, no length): 4e00 without reading it all, process alive', async () => {
     const head = 'POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
     const chunk = Buffer.concat([Buffer.from(`${(1 << 20).toString(16)}\r\n`), Buffer.alloc(1 << 20, 0x7b), Buffer.from('\r\n')]);
-    const r = await raw([head, ...Array.from({ length: 8 }, () => chunk)], { timeoutMs: 10_000 });
+    const r = await raw(port, [head, ...Array.from({ length: 8 }, () => chunk)], { timeoutMs: 10_000 });
     assertVip(r, '4e00');
     await alive();
   });
@@ -168,7 +96,7 @@ describe('bodies and content', () => {
   test('invalid UTF-8 (bad bytes, overlong form, encoded surrogate): 4e00 "not valid UTF-8"', async () => {
     for (const bad of [[0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80]]) {
       const body = Buffer.concat([Buffer.from('{"ValidateRequest":{"Version":"3.1","TokenId":"'), Buffer.from(bad), Buffer.from('","OTP":"123456"}}')]);
-      const r = await raw([post('/validate', body)]);
+      const r = await raw(port, [post('/validate', body)]);
       const inner = assertVip(r, '4e00');
       assert.match(String((inner.Status as { ErrorDetail: string }).ErrorDetail), /not valid UTF-8/);
     }
@@ -178,34 +106,34 @@ describe('bodies and content', () => {
   test('a lone surrogate escape, NUL escapes and a BOM: VIP answers, well-formed JSON out', async () => {
     for (const body of ['{"GetTokenInformationRequest":{"Version":"3.1","TokenId":"\\ud800"}}', '{"GetTokenInformationRequest":{"Version":"3.1","TokenId":"\\u0000\\u0000"}}', `\uFEFF${TIME}`]) {
       const p = body.includes('GetServerTime') ? '/get-server-time' : '/get-token-information';
-      assertVip(await raw([post(p, body)]));
+      assertVip(await raw(port, [post(p, body)]));
     }
     await alive();
   });
 
   test('wrong content types: 4e00 naming the type; a missing one is read as JSON', async () => {
     for (const type of ['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded']) {
-      const r = await raw([Buffer.from(`POST /get-server-time HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: ${type}\r\nContent-Length: ${TIME.length}\r\n\r\n${TIME}`)]);
+      const r = await raw(port, [Buffer.from(`POST /get-server-time HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: ${type}\r\nContent-Length: ${TIME.length}\r\n\r\n${TIME}`)]);
       const inner = assertVip(r, '4e00');
       assert.match(String((inner.Status as { ErrorDetail: string }).ErrorDetail), /Content-Type must be application\/json/);
     }
-    const none = await raw([Buffer.from(`POST /get-server-time HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: ${TIME.length}\r\n\r\n${TIME}`)]);
+    const none = await raw(port, [Buffer.from(`POST /get-server-time HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: ${TIME.length}\r\n\r\n${TIME}`)]);
     assertVip(none, '0000');
   });
 
   test('not JSON, JSON of the wrong shape, an unknown path: VIP answers (4e00 / 4e10)', async () => {
-    assertVip(await raw([post('/validate', '{"ValidateRequest": {')]), '4e00');
-    assertVip(await raw([post('/validate', '[]')]), '4e00');
-    assertVip(await raw([post('/validate', '"x"')]), '4e00');
-    assertVip(await raw([post('/validate', '')]), '4e00');
-    assertVip(await raw([post('/no-such-operation', TIME)]), '4e10');
-    assertVip(await raw([post('/validate', TIME)]), '4e10');
+    assertVip(await raw(port, [post('/validate', '{"ValidateRequest": {')]), '4e00');
+    assertVip(await raw(port, [post('/validate', '[]')]), '4e00');
+    assertVip(await raw(port, [post('/validate', '"x"')]), '4e00');
+    assertVip(await raw(port, [post('/validate', '')]), '4e00');
+    assertVip(await raw(port, [post('/no-such-operation', TIME)]), '4e10');
+    assertVip(await raw(port, [post('/validate', TIME)]), '4e10');
     await alive();
   });
 
   test('invalid JSON that carries a code: the 4e00 ErrorDetail does not quote it (V8 parse messages quote the input)', async () => {
     for (const body of ['x{"ValidateRequest":{"OTP":"918273"}}', '{"ValidateRequest":{"OTP":"918273",}}', '{"ValidateRequest":{"OTP":tru, "x":"918273"}}']) {
-      const r = await raw([post('/validate', body)]);
+      const r = await raw(port, [post('/validate', body)]);
       assertVip(r, '4e00');
       assert.ok(!r.body.includes('918273'), r.body);
     }
@@ -218,7 +146,7 @@ describe('bodies and content', () => {
     const lol = ['<!ENTITY l0 "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`)].join('');
     for (const xml of [envelope(`<!DOCTYPE d [<!ENTITY x SYSTEM "file://${marker}">]>`, '&x;'), envelope(`<!DOCTYPE d [${lol}]>`, '&l9;')]) {
       const t0 = Date.now();
-      const r = await raw([post('/val/soap', xml, { 'Content-Type': 'text/xml' }).toString('utf8').replace('Content-Type: application/json\r\n', '')]);
+      const r = await raw(port, [post('/val/soap', xml, { 'Content-Type': 'text/xml' }).toString('utf8').replace('Content-Type: application/json\r\n', '')]);
       assert.ok(Date.now() - t0 < 2000);
       assert.ok(r.status >= 400, `HTTP ${r.status}`);
       assert.match(r.body, /<faultcode>[^<]*Client<\/faultcode>/);
@@ -229,12 +157,12 @@ describe('bodies and content', () => {
 
   test('wrong methods: HTTP 405 with Allow: POST and a VIP body (HEAD: no body)', async () => {
     for (const method of ['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
-      const r = await raw([`${method} /validate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`]);
+      const r = await raw(port, [`${method} /validate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`]);
       assert.equal(r.status, 405, method);
       assert.equal(r.headers.allow, 'POST');
       assertVip(r, '4e10');
     }
-    const head = await raw([`HEAD /validate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`]);
+    const head = await raw(port, [`HEAD /validate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`]);
     assert.equal(head.status, 405);
     assert.equal(head.body, '');
     await alive();
@@ -247,7 +175,7 @@ describe('slow clients', () => {
     try {
       const target = Number(new URL(s.url).port);
       const head = `POST /get-server-time HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${TIME.length}\r\n\r\n`;
-      const r = await raw([head, ...TIME.split('').map((c) => c)], { gapMs: 50, target, timeoutMs: 5000 });
+      const r = await raw(target, [head, ...TIME.split('')], { gapMs: 50, timeoutMs: 5000 });
       const inner = assertVip(r, '4e00');
       assert.match(String((inner.Status as { ErrorDetail: string }).ErrorDetail), /did not arrive within 400 ms/);
       assert.equal(r.headers.connection, 'close');
@@ -277,7 +205,7 @@ describe('slow clients', () => {
   // Node checks header timeouts only every 30 s, so this takes up to 50 s: long runs only.
   test('slowloris headers (one byte a second) are cut off by the headers timeout', { skip: !process.env.VIP_ROBUSTNESS_FULL && 'set VIP_ROBUSTNESS_FULL=1 (takes up to 50 s)' }, async () => {
     const header = 'POST /get-server-time HTTP/1.1\r\nHost: x\r\n' + 'X-Slow: ' + 'a'.repeat(200);
-    const r = await raw(header.split(''), { gapMs: 1000, timeoutMs: 120_000 }).catch((e: Error) => e);
+    const r = await raw(port, header.split(''), { gapMs: 1000, timeoutMs: 120_000 }).catch((e: Error) => e);
     if (r instanceof Error) assert.fail(r.message);
     assert.ok(r.status >= 400, `HTTP ${r.status}`);
     await alive();
@@ -364,6 +292,21 @@ describe('--persist under SIGKILL', () => {
     // Temp files of interrupted writes may stay behind; they are dot files and never read.
     const leftovers = fs.readdirSync(dir).filter((f) => f.startsWith('.big-state.json.') && f.endsWith('.tmp'));
     for (const f of leftovers) fs.rmSync(path.join(dir, f));
+  });
+});
+
+describe('bad file arguments', () => {
+  test('regression: --state, --cert or --client-ca naming a FIFO ends with a clear error instead of hanging', async () => {
+    const fifo = path.join(dir, 'state.fifo');
+    if (!fs.existsSync(fifo)) execFileSync('mkfifo', [fifo]);
+    const cases = [['--state', fifo], ['--tls', '--cert', fifo, '--key', fifo], ['--state', '/dev/null'], ['--tls', '--cert', '/dev/null', '--key', '/dev/null']];
+    for (const args of cases) {
+      const r = await runCli(['simulator', ...args], { timeoutMs: 10_000 });
+      assert.equal(r.timedOut, false, `${args.join(' ')}: hung`);
+      assert.ok(r.code === 1 || r.code === 2, `${args.join(' ')}: exit ${r.code} ${r.stderr}`);
+      assert.match(r.stderr, /not a regular file/, args.join(' '));
+      assert.doesNotMatch(r.stdout, /listening/);
+    }
   });
 });
 
