@@ -37,6 +37,7 @@ before(async () => {
 });
 after(async () => {
   await sim?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('many files', () => {

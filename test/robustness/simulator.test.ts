@@ -43,6 +43,7 @@ before(async () => {
 });
 after(async () => {
   await sim?.stop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('malformed HTTP', () => {

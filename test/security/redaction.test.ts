@@ -75,6 +75,7 @@ before(async () => {
 });
 after(async () => {
   await sim?.stop();
+  if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
 const p12 = () => ['--pfx', pki.client.p12, '--ca', pki.ca.cert, '--passphrase-env', 'VIP_TEST_PASSPHRASE', '--verbose'];
