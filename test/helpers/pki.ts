@@ -63,7 +63,18 @@ function expired(cwd: string, name: string, ca: string): void {
     '-out', `${name}.crt`, '-startdate', '20200101000000Z', '-enddate', '20200201000000Z', '-notext']);
 }
 
-export function makePki(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vip-pki-'))): Pki {
+/** Folders made by makePki: test keys do not outlive the test process. */
+const madeDirs = new Set<string>();
+function removeMadeDirs(): void {
+  for (const d of madeDirs) fs.rmSync(d, { recursive: true, force: true });
+}
+
+export function makePki(dir?: string): Pki {
+  if (!dir) {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vip-pki-'));
+    if (madeDirs.size === 0) process.once('exit', removeMadeDirs);
+    madeDirs.add(dir);
+  }
   const passphrase = 'test-Passphrase-42';
   selfSignedCa(dir, 'ca', 'VIP Test CA');
   signed(dir, 'server', 'ca', 'localhost', '0x1000', SERVER_EXT);

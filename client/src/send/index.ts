@@ -85,6 +85,8 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
   /** The environment with a concrete URL (starting the simulator when it is the Simulator). */
   async function concrete(env: Environment): Promise<Environment> {
     if (!isSimulator(env)) return env;
+    // Nothing starts in an untrusted workspace, not even the local simulator (Copy as cURL, Show SOAP envelope).
+    if (!vscode.workspace.isTrusted) throw new TransportError('usage', 'The built-in simulator does not start in an untrusted workspace. Trust the workspace (Manage Workspace Trust) to use it.');
     const wasRunning = simulator.currentUrl !== undefined;
     let url: string;
     try {

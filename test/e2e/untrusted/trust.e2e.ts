@@ -54,6 +54,14 @@ describe('an untrusted workspace (Restricted Mode)', () => {
     assert.deepEqual(simulatorProcesses(extensionPath), [], 'no simulator process was started');
   });
 
+  it('Copy as cURL and Show SOAP envelope do not start the simulator either', async () => {
+    const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+    const uri = fixtureUri('requests/deactivate.vip.json');
+    await vscode.commands.executeCommand('vipApi.copyAsCurl', uri);
+    await vscode.commands.executeCommand('vipApi.showSoapEnvelope', uri);
+    assert.deepEqual(simulatorProcesses(extensionPath), [], 'no simulator process was started');
+  });
+
   it('offers no Send request CodeLens', async () => {
     const uri = fixtureUri('requests/deactivate.vip.json');
     await openFixture('requests/deactivate.vip.json');
