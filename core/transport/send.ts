@@ -121,6 +121,8 @@ function vipStatus(json: unknown): { key: string; code: string; message: string 
   return undefined;
 }
 
+const tlsInfoOf = new WeakMap<tls.TLSSocket, TlsInfo>();
+
 /** Parses and sends request file text to the environment. */
 export async function sendText(text: string, env: Environment, options: SendOptions = {}): Promise<SendResult> {
   return send(buildRequest(text, env, { autoRequestId: options.autoRequestId }), env, options);
@@ -210,8 +212,9 @@ export async function send(request: PreparedRequest, env: Environment, options: 
       req.on('response', (res) => {
         marks.response = performance.now();
         const socket = res.socket as tls.TLSSocket;
-        let tlsInfo: TlsInfo | undefined;
-        if (isHttps && typeof socket.getPeerCertificate === 'function') {
+        // A kept-alive connection has the same peer for every response: read it once.
+        let tlsInfo: TlsInfo | undefined = tlsInfoOf.get(socket);
+        if (!tlsInfo && isHttps && typeof socket.getPeerCertificate === 'function') {
           const peer = socket.getPeerCertificate();
           const name = (o: Record<string, unknown> | undefined) => (o ? Object.entries(o).map(([k, v]) => `${k}=${String(v)}`).join(', ') : '');
           tlsInfo = {
@@ -223,6 +226,7 @@ export async function send(request: PreparedRequest, env: Environment, options: 
             authorized: socket.authorized,
             authorizationError: socket.authorizationError ? String(socket.authorizationError) : undefined,
           };
+          tlsInfoOf.set(socket, tlsInfo);
         }
         const status = res.statusCode ?? 0;
         const contentType = String(res.headers['content-type'] ?? '');
