@@ -1,7 +1,6 @@
 // `vip-api send`: one request file → the service (or the built-in simulator) → the response on stdout.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { startSimulator } from '../core/simulator';
 import {
@@ -14,6 +13,7 @@ import {
   type SendResult,
 } from '../core/transport';
 import { soapUrlTemplate, withTransport } from '../client/src/send/soapEnvelope';
+import { parseRequestArgs, UsageError } from './args';
 
 export const SEND_HELP = `  vip-api send <file> [--env NAME [--config FILE] | --url URL] [--cert F --key F | --pfx F]
                 [--passphrase-env VAR] [--ca F] [--timeout MS] [--insecure] [--verbose] [--force]
@@ -41,7 +41,6 @@ export interface SendDeps {
 }
 
 /** Wrong arguments or configuration (the message says what to change). */
-export class UsageError extends Error {}
 
 /** The built-in simulator on 127.0.0.1 (an ephemeral port), for one request. */
 export const startBuiltInSimulator: SimulatorStarter = () => startSimulator({ host: '127.0.0.1' });
@@ -94,48 +93,33 @@ export async function runSend(args: string[], deps: SendDeps = {}): Promise<numb
   const cwd = deps.cwd ?? process.cwd();
   let simulator: { url: string; close(): Promise<void> } | undefined;
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          env: { type: 'string' },
-          config: { type: 'string' },
-          url: { type: 'string' },
-          cert: { type: 'string' },
-          key: { type: 'string' },
-          pfx: { type: 'string' },
-          'passphrase-env': { type: 'string' },
-          ca: { type: 'string' },
-          timeout: { type: 'string' },
-          insecure: { type: 'boolean' },
-          verbose: { type: 'boolean' },
-          force: { type: 'boolean' },
-          'no-request-id': { type: 'boolean' },
-          transport: { type: 'string' },
-        },
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const parsed = parseRequestArgs(args, {
+      cert: { type: 'string' },
+      key: { type: 'string' },
+      pfx: { type: 'string' },
+      'passphrase-env': { type: 'string' },
+      ca: { type: 'string' },
+      timeout: { type: 'string' },
+      insecure: { type: 'boolean' },
+      verbose: { type: 'boolean' },
+      force: { type: 'boolean' },
+      'no-request-id': { type: 'boolean' },
+      transport: { type: 'string' },
+    }, 'send');
     const o = parsed.values;
-    if (parsed.positionals.length !== 1) throw new UsageError('name exactly one request file, e.g. vip-api send deactivate.vip.json');
-    if (o.env && o.url) throw new UsageError('give either --env or --url, not both.');
-    if (o.config && !o.env) throw new UsageError('--config needs --env NAME.');
-    const file = path.resolve(cwd, parsed.positionals[0]);
+    const file = path.resolve(cwd, parsed.file);
     let text: string;
     try {
       // A FIFO would wait for a writer forever, a device may never end: regular files only.
       const st = fs.statSync(file);
-      if (!st.isFile() && !st.isDirectory()) throw new UsageError(`${parsed.positionals[0]} is not a regular file (a FIFO, socket or device).`);
+      if (!st.isFile() && !st.isDirectory()) throw new UsageError(`${parsed.file} is not a regular file (a FIFO, socket or device).`);
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
       if (e instanceof UsageError) throw e;
-      throw new UsageError(`cannot read ${parsed.positionals[0]} (${(e as NodeJS.ErrnoException).code ?? String(e)}).`);
+      throw new UsageError(`cannot read ${parsed.file} (${(e as NodeJS.ErrnoException).code ?? String(e)}).`);
     }
     // Else the NULs end up in the error message (and the terminal).
-    if (text.includes('\u0000')) throw new UsageError(`${parsed.positionals[0]} is not UTF-8 text: it contains NUL bytes (a binary file, or UTF-16). Save it as UTF-8.`);
+    if (text.includes('\u0000')) throw new UsageError(`${parsed.file} is not UTF-8 text: it contains NUL bytes (a binary file, or UTF-16). Save it as UTF-8.`);
 
     const transport = o.transport;
     if (transport !== undefined && transport !== 'soap' && transport !== 'rest') throw new UsageError(`--transport takes soap or rest, not "${transport}".`);
@@ -184,7 +168,7 @@ export async function runSend(args: string[], deps: SendDeps = {}): Promise<numb
 
     const request = buildRequest(text, env, { autoRequestId: !o['no-request-id'] });
     if (request.syntaxErrors > 0 && !o.force) {
-      throw new UsageError(`${parsed.positionals[0]} has ${request.syntaxErrors} syntax error(s); run vip-api check on it, or add --force to send what could be recovered.`);
+      throw new UsageError(`${parsed.file} has ${request.syntaxErrors} syntax error(s); run vip-api check on it, or add --force to send what could be recovered.`);
     }
     if (urlDerived) err(`vip-api send: "${env.name}" is a REST environment; as SOAP the request goes to ${request.url.href}.\n`);
     const controller = new AbortController();

@@ -2,11 +2,11 @@
 // Nothing is sent. Where it would go (URL, headers) goes to stderr, so stdout can be piped.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { operations, soap } from '../core/data/catalog';
 import { TransportError, operationUrl, resolveEnvironment, validateEnvironment, type Environment } from '../core/transport';
 import { soapPreview, soapUrlTemplate } from '../client/src/send/soapEnvelope';
-import { UsageError, loadNamedEnvironment } from './send';
+import { parseRequestArgs, UsageError } from './args';
+import { loadNamedEnvironment } from './send';
 
 export const SOAP_HELP = `  vip-api soap <file> [--env NAME [--config FILE] | --url URL] [--no-request-id] [--force]
       Print the SOAP 1.1 envelope that send --transport soap would post for a request file
@@ -49,27 +49,9 @@ export function runSoap(args: string[], deps: SoapDeps = {}): number {
   let fileArg: string;
   let o: { env?: string; config?: string; url?: string; 'no-request-id'?: boolean; force?: boolean };
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          env: { type: 'string' },
-          config: { type: 'string' },
-          url: { type: 'string' },
-          'no-request-id': { type: 'boolean' },
-          force: { type: 'boolean' },
-        },
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    const parsed = parseRequestArgs(args, { 'no-request-id': { type: 'boolean' }, force: { type: 'boolean' } }, 'soap');
     o = parsed.values;
-    if (parsed.positionals.length !== 1) throw new UsageError('name exactly one request file, e.g. vip-api soap deactivate.vip.json');
-    if (o.env && o.url) throw new UsageError('give either --env or --url, not both.');
-    if (o.config && !o.env) throw new UsageError('--config needs --env NAME.');
-    fileArg = parsed.positionals[0];
+    fileArg = parsed.file;
     env = targetEnvironment(o, cwd, vars);
     // A URL that can never work is a usage error, found before the file is read.
     operationUrl(soapUrlTemplate(env).template, operations[0], 'soap');
