@@ -30,7 +30,13 @@ export type FixableFinding = Pick<Finding, 'rule' | 'path' | 'data' | 'code'> & 
 const VERIFY_LIMIT = 200_000;
 
 export function quickFixes(doc: VipDocument, finding: FixableFinding, ctx: FixContext): QuickFix[] {
-  return candidateFixes(doc, finding, ctx).filter((fix) => fix.edits.length > 0);
+  try {
+    return candidateFixes(doc, finding, ctx).filter((fix) => fix.edits.length > 0);
+  } catch {
+    // jsonc-parser's modify can refuse text it cannot edit safely (e.g. an unterminated comment
+    // right after the insertion point: "Overlapping edit"). No fix is better than a wrong one.
+    return [];
+  }
 }
 
 function candidateFixes(doc: VipDocument, finding: FixableFinding, ctx: FixContext): QuickFix[] {

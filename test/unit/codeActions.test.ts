@@ -280,3 +280,14 @@ describe('robustness', () => {
     assert.deepEqual(quickFixes(doc, { rule: 'schema.unknownField', path: ['DeactivateTokenRequest', 'Reasn'], data: { field: 'Reasn', suggestions: ['Reason'] } }, ctx), []);
   });
 });
+
+describe('regressions found by the fuzzers', () => {
+  test('fuzz case 7720: adding a missing field before an unterminated comment offers no fix instead of throwing "Overlapping edit"', () => {
+    const text = '{\n  "CheckOTPRequest": {\n    "Id":/*';
+    const doc = new VipDocument(text);
+    for (const finding of analyze(doc)) {
+      assert.doesNotThrow(() => quickFixes(doc, finding, { now: new Date('2026-11-29T12:00:00Z'), supportedVersions: ['3.1'] }));
+    }
+    assert.doesNotThrow(() => quickFixes(doc, { rule: 'schema.required', path: ['CheckOTPRequest'], data: { missing: 'TokenId' } }, { now: new Date(), supportedVersions: ['3.1'] }));
+  });
+});
