@@ -89,7 +89,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const stateFile = typeof options.state === 'string' ? options.state : undefined;
   if (options.persist && !stateFile) throw new Error('persist needs a state file path (--state FILE)');
   const initial = options.state === undefined ? demoState() : typeof options.state === 'string' ? loadStateFile(options.state) : checkState(structuredClone(options.state), 'state option');
-  const service = new VipService(initial);
+  const service = new VipService(initial, { trackChanges: !!options.persist });
   const now = clockOf(options.now);
   const log = options.log ?? (() => {});
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;

@@ -27,7 +27,7 @@ export interface ServiceResult {
   reasonCode: string;
   operation?: string;
   tokenId?: string;
-  /** The state changed (write it back when persisting). */
+  /** The state changed (write it back when persisting); always false when changes are not tracked. */
   changed: boolean;
 }
 
@@ -58,7 +58,11 @@ export class VipService {
   readonly txns = new Map<string, { otp: string; to: string; expires: number }>();
   private readonly handlers: Record<string, OperationHandler> = { ...commonOperations, ...lessCommonOperations };
 
-  constructor(public state: SimulatorState) {}
+  /**
+   * `trackChanges` compares the whole state before and after each request (two serialisations):
+   * only needed to know when to write the state file, so the wire turns it on with --persist.
+   */
+  constructor(public state: SimulatorState, private readonly options: { trackChanges?: boolean } = {}) {}
 
   get settings(): SimSettings {
     return settingsOf(this.state);
@@ -66,7 +70,7 @@ export class VipService {
 
   /** Answers one request document sent to the URL of `operation`. Never throws. */
   handle(operation: string, document: unknown, ctx: CallContext): ServiceResult {
-    const before = JSON.stringify(this.state);
+    const before = this.options.trackChanges === false ? undefined : JSON.stringify(this.state);
     let opName: string | undefined = getOperation(operation)?.name;
     let req: Req | undefined;
     let tokenId: string | undefined;
@@ -75,7 +79,7 @@ export class VipService {
       reasonCode: code,
       operation: opName,
       tokenId,
-      changed: JSON.stringify(this.state) !== before,
+      changed: before !== undefined && JSON.stringify(this.state) !== before,
     });
     try {
       if (!opName) return result('4e10', `No VIP operation is served at this URL (${operation}).`);
