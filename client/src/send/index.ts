@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { VipDocument } from '../../../core/engine/document';
+import { operationForKey } from '../../../core/data/catalog';
+import { topLevelKey } from '../../../core/engine/topKey';
 import { redactText } from '../../../core/redact';
 import {
   AgentPool,
@@ -341,9 +342,10 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
     onDidChangeCodeLenses: lensesChanged.event,
     provideCodeLenses(doc) {
       if (!vscode.workspace.isTrusted) return [];
-      const vip = new VipDocument(doc.getText());
-      if (vip.root.kind !== 'request' || !vip.root.key) return [];
-      const span = vip.spanOf([vip.root.key], true) ?? vip.startSpan();
+      // Only the first key matters here: the language server parses and validates the whole text.
+      const top = topLevelKey(doc.getText());
+      if (!top || operationForKey(top.key)?.kind !== 'request') return [];
+      const { span } = top;
       const range = new vscode.Range(doc.positionAt(span.offset), doc.positionAt(span.offset + span.length));
       return [new vscode.CodeLens(range, { title: `Send request ▸ ${currentEnvironment(vscode.workspace.getWorkspaceFolder(doc.uri)).name}`, command: 'vipApi.send', arguments: [doc.uri] })];
     },
