@@ -5,6 +5,7 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { getOperationByRestName } from '../data/catalog';
+import { isLoopbackHost } from '../loopback';
 import { codeFor, nextCodeFor } from './codes';
 import { FAULT_CODES, VipService, type Delivery } from './service';
 import { soapDocument, soapExchange, SOAP_ROUTE } from './soapWire';
@@ -62,13 +63,6 @@ const MAX_LATENCY_MS = 60_000;
 /** After a too-large body has been answered, how much more of it is read and dropped. */
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost') return true;
-  if (net.isIPv4(h)) return h.startsWith('127.');
-  if (net.isIPv6(h)) return h === '::1' || h === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(h);
-  return false;
-}
 
 function clockOf(now: SimulatorOptions['now']): () => Date {
   if (now === undefined) return () => new Date();
@@ -85,7 +79,7 @@ export function normalizeSerial(serial: string): string {
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const host = options.host ?? '127.0.0.1';
-  if (!options.tls && !isLoopback(host)) throw new Error(`refusing plain HTTP on ${host}, which is not a loopback address: use TLS (--tls --cert --key) or 127.0.0.1`);
+  if (!options.tls && !isLoopbackHost(host)) throw new Error(`refusing plain HTTP on ${host}, which is not a loopback address: use TLS (--tls --cert --key) or 127.0.0.1`);
   const stateFile = typeof options.state === 'string' ? options.state : undefined;
   if (options.persist && !stateFile) throw new Error('persist needs a state file path (--state FILE)');
   const initial = options.state === undefined ? demoState() : typeof options.state === 'string' ? loadStateFile(options.state) : checkState(structuredClone(options.state), 'state option');

@@ -1,5 +1,5 @@
 // The VIP simulator: a local service that answers like VIP (see docs/simulator.md).
-export { startSimulator, isLoopback, normalizeSerial, FAULT_HEADER, LATENCY_HEADER, type SimulatorOptions, type RunningSimulator } from './http';
+export { startSimulator, normalizeSerial, FAULT_HEADER, LATENCY_HEADER, type SimulatorOptions, type RunningSimulator } from './http';
 export { VipService, FAULT_CODES, type CallContext, type Delivery, type ServiceResult } from './service';
 export { codeFor, nextCodeFor, adminRecoveryCode, proofOfPossession } from './codes';
 export { demoState, loadStateFile, saveStateFile, checkState, DEFAULT_SETTINGS, type SimulatorState, type SimToken, type SimSettings } from './state';
