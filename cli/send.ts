@@ -12,7 +12,7 @@ import {
   type Environment,
   type SendResult,
 } from '../core/transport';
-import { soapUrlTemplate, withTransport } from '../client/src/send/soapEnvelope';
+import { soapUrlTemplate, withTransport } from '../core/transport/soapPreview';
 import { parseRequestArgs, UsageError } from './args';
 
 export const SEND_HELP = `  vip-api send <file> [--env NAME [--config FILE] | --url URL] [--cert F --key F | --pfx F]

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { operations, soap } from '../core/data/catalog';
 import { TransportError, operationUrl, resolveEnvironment, validateEnvironment, type Environment } from '../core/transport';
-import { soapPreview, soapUrlTemplate } from '../client/src/send/soapEnvelope';
+import { soapPreview, soapUrlTemplate } from '../core/transport/soapPreview';
 import { parseRequestArgs, UsageError } from './args';
 import { loadNamedEnvironment } from './send';
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { DOMParser } from '@xmldom/xmldom';
 import { transportLabel } from '../../client/src/send/environments';
-import { envelopeDocumentText, soapPreview, soapUrlTemplate, withTransport } from '../../client/src/send/soapEnvelope';
+import { envelopeDocumentText, soapPreview, soapUrlTemplate, withTransport } from '../../core/transport/soapPreview';
 import { operations, soap } from '../../core/data/catalog';
 import { buildRequestEnvelope } from '../../core/soap';
 import { TransportError, validateEnvironment, type Environment } from '../../core/transport';

@@ -23,7 +23,7 @@ import { SIMULATOR, isSimulator, needsPassphrase, passphraseKey, pickEnvironment
 import { HistoryStore, type HistoryEntry } from './history';
 import { explainText, isTokenStateError, responseFileName, statusLine, tokenInformationRequest } from './present';
 import { SimulatorHost } from './simulatorHost';
-import { envelopeDocumentText, soapPreview } from './soapEnvelope';
+import { envelopeDocumentText, soapPreview } from '../../../core/transport/soapPreview';
 
 const LANGUAGE_ID = 'vip-json';
 const CURRENT_ENV_KEY = 'vipApi.currentEnvironment';

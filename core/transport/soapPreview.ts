@@ -1,6 +1,7 @@
 // What a request looks like on the SOAP wire, for any environment (pure: no vscode). Used by
 // `VIP: Show SOAP envelope`, `vip-api soap` and `vip-api send --transport`.
-import { buildRequest, type BuildOptions, type Environment, type PreparedRequest } from '../../../core/transport';
+import type { Environment } from './environment';
+import { buildRequest, type BuildOptions, type PreparedRequest } from './request';
 
 export type Transport = 'rest' | 'soap';
 
