@@ -93,15 +93,14 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 }
 
 /**
- * Hovers `target` until `popup` is visible. A hover asked for before the language server is ready
- * stays empty, and the editor asks again only when the mouse moves: so move away and back,
- * waiting a little for the popup each time, until `timeoutMs`.
+ * Runs `action` until `popup` is visible, waiting a little for it after each try, until
+ * `timeoutMs`. Popups asked for before the language server is ready (a hover, the quick-fix menu)
+ * stay empty, and the editor asks again only on the next gesture: so repeat the gesture.
  */
-export async function hoverUntilVisible(page: Page, target: Locator, popup: Locator, timeoutMs = 30_000): Promise<void> {
+export async function repeatUntilVisible(action: () => Promise<void>, popup: Locator, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    await page.mouse.move(1, 1);
-    await target.hover();
+    await action();
     try {
       await popup.waitFor({ timeout: Math.max(1, Math.min(3000, deadline - Date.now())) });
       return;
@@ -109,4 +108,12 @@ export async function hoverUntilVisible(page: Page, target: Locator, popup: Loca
       if (Date.now() >= deadline) throw err;
     }
   }
+}
+
+/** Hovers `target` (moving away first, so each try is a new hover) until `popup` is visible. */
+export async function hoverUntilVisible(page: Page, target: Locator, popup: Locator, timeoutMs = 30_000): Promise<void> {
+  await repeatUntilVisible(async () => {
+    await page.mouse.move(1, 1);
+    await target.hover();
+  }, popup, timeoutMs);
 }
