@@ -18,7 +18,11 @@ const common = {
 };
 
 const builds = [
+  // The extension: activation bundle, then the language client and the send machinery, loaded
+  // later from their own files (client/src/bundles.ts) so activation loads little code.
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
+  { entryPoints: ['client/src/language.ts'], outfile: 'dist/language.js', external: ['vscode'] },
+  { entryPoints: ['client/src/send/actions.ts'], outfile: 'dist/send.js', external: ['vscode'] },
   { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];

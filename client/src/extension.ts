@@ -1,42 +1,55 @@
-// The VS Code extension: a thin adapter that starts the bundled language server.
+// The VS Code extension: a thin adapter over the bundled language server and core/transport.
+// Activation registers commands, the CodeLens and the status bar only; the language client
+// (vscode-languageclient, the bulk of the code) loads from dist/language.js right after
+// activation returns, and the send machinery from dist/send.js on first use (./bundles.ts).
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { registerEditingFeatures } from './newRequest';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { languageBundle } from './bundles';
+import type { LanguageFeatures } from './language';
 import { registerSendFeatures } from './send';
 
 export const LANGUAGE_ID = 'vip-json';
-let client: LanguageClient | undefined;
+let language: Promise<LanguageFeatures> | undefined;
 
 /** What `activate` returns (the extension's API, used by the tests). */
 export interface ExtensionApi {
-  client: LanguageClient;
+  /** The language client, once dist/language.js has loaded (it has when `ready` settles). */
+  readonly client: LanguageClient | undefined;
   /** Settles when the language server has started (or failed to; then the log says why). */
   ready: Promise<void>;
+  /** Milliseconds from the start of activate() to the language client being created (after activation). */
+  readonly languageClientLoadedMs: number | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('VIP API Workbench', { log: true });
   context.subscriptions.push(log);
   registerSendFeatures(context, log);
 
-  const serverModule = context.asAbsolutePath('dist/server.js');
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.stdio },
-    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
-  };
-  const clientOptions: LanguageClientOptions = {
-    // A scheme is required: without one, editors such as the chat input would get diagnostics too.
-    documentSelector: [
-      { language: LANGUAGE_ID, scheme: 'file' },
-      { language: LANGUAGE_ID, scheme: 'untitled' },
-    ],
-    outputChannel: log,
-    synchronize: { configurationSection: 'vipApi' },
-  };
-  client = new LanguageClient('vipApi', 'VIP API Workbench', serverOptions, clientOptions);
-  registerEditingFeatures(context, client);
+  // Off the activation path: the event that activated us (often the workbench opening a JSON
+  // file at start-up) is not held up by loading the language client. A macrotask, so VS Code
+  // records the activation as finished first.
+  let loadedMs: number | undefined;
+  let features: LanguageFeatures | undefined;
+  const loading = new Promise<LanguageFeatures>((resolve, reject) =>
+    setTimeout(() => {
+      try {
+        features = languageBundle().startLanguageFeatures(context, log);
+        loadedMs = performance.now() - started;
+        resolve(features);
+      } catch (e) {
+        log.error(`The language client did not load: ${e instanceof Error ? e.message : String(e)}`);
+        reject(e);
+      }
+    }, 0),
+  );
+  language = loading;
+  const ready = loading.then((f) => f.ready, () => undefined);
 
   context.subscriptions.push(
+    vscode.commands.registerCommand('vipApi.newRequest', async (operation?: string) => (await loading).newRequest(operation)),
+    vscode.commands.registerCommand('vipApi.openSchema', async (uri?: unknown) => (await loading).openSchema(uri)),
     vscode.workspace.onDidOpenTextDocument(applyExtraFileGlobs),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('vipApi.files')) vscode.workspace.textDocuments.forEach(applyExtraFileGlobs);
@@ -44,13 +57,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   );
   vscode.workspace.textDocuments.forEach(applyExtraFileGlobs);
 
-  // Activation does not wait for the server process: VS Code stays responsive, and requests wait
-  // for the client to be running anyway.
-  const ready = client.start().then(
-    () => log.info(`Language server started (${serverModule}).`),
-    (e: unknown) => log.error(`The language server did not start: ${e instanceof Error ? e.message : String(e)}`),
-  );
-  return { client, ready };
+  return {
+    get client() {
+      return features?.client;
+    },
+    ready,
+    get languageClientLoadedMs() {
+      return loadedMs;
+    },
+  };
 }
 
 /** `vipApi.files`: extra globs whose JSON files are VIP documents. */
@@ -63,6 +78,7 @@ function applyExtraFileGlobs(doc: vscode.TextDocument): void {
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
-  client = undefined;
+  const features = await language?.catch(() => undefined);
+  language = undefined;
+  await features?.client.stop();
 }

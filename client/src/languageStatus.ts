@@ -15,8 +15,7 @@ export function registerLanguageStatus(context: vscode.ExtensionContext, client:
   let timer: NodeJS.Timeout | undefined;
   let generation = 0;
 
-  const documentInfo = async (uri: vscode.Uri): Promise<DocumentInfo | null> =>
-    client.isRunning() ? client.sendRequest(DocumentInfoRequest.type, { uri: client.code2ProtocolConverter.asUri(uri) }) : null;
+  const documentInfo = (uri: vscode.Uri) => documentInfoOf(client, uri);
 
   const update = async () => {
     const editor = vscode.window.activeTextEditor;
@@ -41,17 +40,23 @@ export function registerLanguageStatus(context: vscode.ExtensionContext, client:
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) void update();
     }),
-    vscode.commands.registerCommand('vipApi.openSchema', async (uri?: string) => {
-      let target = typeof uri === 'string' ? uri : undefined;
-      const active = vscode.window.activeTextEditor?.document;
-      if (!target && active?.languageId === LANGUAGE_ID) target = (await documentInfo(active.uri).catch(() => null))?.schemaUri;
-      if (!target) {
-        void vscode.window.showInformationMessage('VIP: no schema applies here: the document names no known operation.');
-        return;
-      }
-      await vscode.window.showTextDocument(vscode.Uri.parse(target), { preview: true, viewColumn: vscode.ViewColumn.Beside });
-    }),
   );
+}
+
+async function documentInfoOf(client: LanguageClient, uri: vscode.Uri): Promise<DocumentInfo | null> {
+  return client.isRunning() ? client.sendRequest(DocumentInfoRequest.type, { uri: client.code2ProtocolConverter.asUri(uri) }) : null;
+}
+
+/** `VIP: Open schema`: the given schema, else the one of the active vip-json document. */
+export async function openSchema(client: LanguageClient, uri?: unknown): Promise<void> {
+  let target = typeof uri === 'string' ? uri : undefined;
+  const active = vscode.window.activeTextEditor?.document;
+  if (!target && active?.languageId === LANGUAGE_ID) target = (await documentInfoOf(client, active.uri).catch(() => null))?.schemaUri;
+  if (!target) {
+    void vscode.window.showInformationMessage('VIP: no schema applies here: the document names no known operation.');
+    return;
+  }
+  await vscode.window.showTextDocument(vscode.Uri.parse(target), { preview: true, viewColumn: vscode.ViewColumn.Beside });
 }
 
 function show(item: vscode.LanguageStatusItem, info: DocumentInfo | null): void {

@@ -3,20 +3,13 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { OperationsRequest, SkeletonRequest } from '../../server/src/protocol';
-import { registerLanguageStatus } from './languageStatus';
 
 interface OperationPick extends vscode.QuickPickItem {
   operation?: string;
 }
 
-/** Registers the editing commands and the language status item (one call from extension.ts). */
-export function registerEditingFeatures(context: vscode.ExtensionContext, client: LanguageClient): void {
-  context.subscriptions.push(vscode.commands.registerCommand('vipApi.newRequest', (operation?: string) => newRequest(client, operation)));
-  registerLanguageStatus(context, client);
-}
-
 /** Opens a new request; `operation` skips the picker (for keybindings and tests). */
-async function newRequest(client: LanguageClient, operation?: string): Promise<vscode.TextEditor | undefined> {
+export async function newRequest(client: LanguageClient, operation?: string): Promise<vscode.TextEditor | undefined> {
   if (!(await running(client))) {
     void vscode.window.showErrorMessage('VIP: the language server is not running; see the "VIP API Workbench" output.');
     return undefined;

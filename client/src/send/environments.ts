@@ -1,6 +1,7 @@
 // Environments from settings (pure: no vscode). The "Simulator" environment needs no settings: the
 // extension starts the built-in simulator on 127.0.0.1 the first time it is used.
-import { TransportError, resolveEnvironment, validateEnvironment, type Environment, type ExpandContext } from '../../../core/transport';
+import { resolveEnvironment, validateEnvironment, type Environment, type ExpandContext } from '../../../core/transport/environment';
+import { TransportError } from '../../../core/transport/errors';
 
 export const SIMULATOR = 'Simulator';
 /** The same built-in simulator, spoken to over SOAP (its /mgmt|val|prov/soap routes). */

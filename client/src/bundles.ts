@@ -1,0 +1,23 @@
+// The extension is three bundles (esbuild.mjs): dist/client.js is what VS Code loads to activate
+// (commands, CodeLens, status bar: small, so activation is fast); the language client and the
+// send machinery (TLS, SOAP, XML) load from their own bundles on first use.
+import * as path from 'node:path';
+import type * as LanguageBundle from './language';
+import type * as SendBundle from './send/actions';
+
+const cache = new Map<string, unknown>();
+
+function load<T>(file: string): T {
+  let loaded = cache.get(file) as T | undefined;
+  if (!loaded) {
+    // A computed path: esbuild leaves this require alone instead of inlining the bundle.
+    loaded = require(path.join(__dirname, file)) as T;
+    cache.set(file, loaded);
+  }
+  return loaded;
+}
+
+/** dist/language.js: vscode-languageclient and the features that talk to the server. */
+export const languageBundle = (): typeof LanguageBundle => load('language.js');
+/** dist/send.js: Send request, cURL, SOAP envelope, history, the simulator host. */
+export const sendBundle = (): typeof SendBundle => load('send.js');

@@ -1,0 +1,40 @@
+// Entry of dist/language.js (loaded right after activation, see bundles.ts): starts the bundled
+// language server and registers what needs the language client (language status, New request).
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { openSchema, registerLanguageStatus } from './languageStatus';
+import { newRequest } from './newRequest';
+
+export const LANGUAGE_ID = 'vip-json';
+
+export interface LanguageFeatures {
+  client: LanguageClient;
+  /** Settles when the language server has started (or failed to; then the log says why). */
+  ready: Promise<void>;
+  newRequest(operation?: string): Promise<vscode.TextEditor | undefined>;
+  openSchema(uri?: unknown): Promise<void>;
+}
+
+export function startLanguageFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageFeatures {
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.stdio },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    // A scheme is required: without one, editors such as the chat input would get diagnostics too.
+    documentSelector: [
+      { language: LANGUAGE_ID, scheme: 'file' },
+      { language: LANGUAGE_ID, scheme: 'untitled' },
+    ],
+    outputChannel: log,
+    synchronize: { configurationSection: 'vipApi' },
+  };
+  const client = new LanguageClient('vipApi', 'VIP API Workbench', serverOptions, clientOptions);
+  registerLanguageStatus(context, client);
+  const ready = client.start().then(
+    () => log.info(`Language server started (${serverModule}).`),
+    (e: unknown) => log.error(`The language server did not start: ${e instanceof Error ? e.message : String(e)}`),
+  );
+  return { client, ready, newRequest: (operation) => newRequest(client, operation), openSchema: (uri) => openSchema(client, uri) };
+}

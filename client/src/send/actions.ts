@@ -1,0 +1,315 @@
+// Entry of dist/send.js, loaded on the first command that needs it (see ../bundles.ts): Send
+// request, Copy as cURL, Show SOAP envelope, history, Explain, and the simulator they start. The
+// logic lives in core/transport and the pure modules next to this file; this file wires them to
+// the VS Code API.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { redactText } from '../../../core/redact';
+import {
+  AgentPool,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  TransportError,
+  buildRequest,
+  send,
+  toCurl,
+  type Environment,
+  type PreparedRequest,
+} from '../../../core/transport';
+import { envelopeDocumentText, soapPreview } from '../../../core/transport/soapPreview';
+import { isSimulator, needsPassphrase, passphraseKey, transportLabel } from './environments';
+import { HistoryStore, type HistoryEntry } from './history';
+import { explainText, isTokenStateError, responseFileName, statusLine, tokenInformationRequest } from './present';
+import { SimulatorHost } from './simulatorHost';
+
+const LANGUAGE_ID = 'vip-json';
+
+/** What `vipApi.send` resolves to. */
+export type SendOutcome =
+  | { ok: true; reasonCode: string; statusLine: string; environment: string; responseUri: string; totalMs: number }
+  | { ok: false; kind: string; message: string };
+
+/** What `vipApi.showSoapEnvelope` resolves to: the exact body and URL shown. */
+export type SoapEnvelopeOutcome =
+  | { ok: true; uri: string; url: string; envelope: string; environment: string; transport: 'REST' | 'SOAP' }
+  | { ok: false; message: string };
+
+/** What the activation bundle (./index.ts) lends the actions: settings and the current environment. */
+export interface SendHost {
+  context: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  config(): vscode.WorkspaceConfiguration;
+  currentEnvironment(folder?: vscode.WorkspaceFolder): Environment;
+}
+
+export interface SendActions {
+  send(arg?: unknown): Promise<SendOutcome>;
+  copyAsCurl(arg?: unknown): Promise<void>;
+  showSoapEnvelope(arg?: unknown): Promise<SoapEnvelopeOutcome>;
+  showHistory(): Promise<void>;
+  clearHistory(): void;
+  explain(code: string, message: string): Promise<void>;
+}
+
+export function createSendActions(host: SendHost): SendActions {
+  const { context, log, config, currentEnvironment } = host;
+  const agents = new AgentPool();
+  const simulator = new SimulatorHost(context.asAbsolutePath('dist/server.js'), (line) => log.debug(`simulator: ${line}`));
+  const history = new HistoryStore(path.join(context.globalStorageUri.fsPath, 'history.json'), () => config().get<number>('historySize', 50));
+  const responsesDir = path.join(context.globalStorageUri.fsPath, 'responses');
+  context.subscriptions.push(
+    { dispose: () => agents.destroy() },
+    { dispose: () => void simulator.close() },
+    // New TLS settings: drop the pooled connections made with the old ones.
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('vipApi.environments')) agents.destroy();
+    }),
+  );
+
+  /** The environment with a concrete URL (starting the simulator when it is the Simulator). */
+  async function concrete(env: Environment): Promise<Environment> {
+    if (!isSimulator(env)) return env;
+    // Nothing starts in an untrusted workspace, not even the local simulator (Copy as cURL, Show SOAP envelope).
+    if (!vscode.workspace.isTrusted) throw new TransportError('usage', 'The built-in simulator does not start in an untrusted workspace. Trust the workspace (Manage Workspace Trust) to use it.');
+    const wasRunning = simulator.currentUrl !== undefined;
+    let url: string;
+    try {
+      url = await simulator.url();
+    } catch (e) {
+      throw new TransportError('usage', `The built-in simulator could not start on 127.0.0.1: ${e instanceof Error ? e.message : String(e)}. Choose another environment (VIP: Select environment).`);
+    }
+    if (!wasRunning) log.info(`Built-in simulator started at ${url} (environment "${env.name}").`);
+    return { ...env, url: env.transport === 'soap' ? url : `${url}/{operation}` };
+  }
+
+  async function passphraseFor(env: Environment, ask: boolean): Promise<string | undefined> {
+    if (!needsPassphrase(env, (f) => readSafe(f))) return undefined;
+    const stored = await context.secrets.get(passphraseKey(env.name));
+    if (stored !== undefined || !ask) return stored;
+    const entered = await vscode.window.showInputBox({
+      title: `Passphrase for the certificate of "${env.name}"`,
+      prompt: 'Stored in VS Code SecretStorage (never in settings or logs). Leave empty if the file has no passphrase.',
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (entered === undefined) return undefined;
+    await context.secrets.store(passphraseKey(env.name), entered);
+    return entered;
+  }
+
+  async function requestDocument(arg: unknown): Promise<vscode.TextDocument | undefined> {
+    if (arg instanceof vscode.Uri) return vscode.workspace.textDocuments.find((d) => d.uri.toString() === arg.toString()) ?? vscode.workspace.openTextDocument(arg);
+    return vscode.window.activeTextEditor?.document;
+  }
+
+  async function openResponse(requestDoc: vscode.TextDocument, text: string): Promise<vscode.TextEditor> {
+    const reuse = config().get<boolean>('response.reuseTab', true);
+    const file = path.join(responsesDir, responseFileName(requestDoc.uri.path, reuse));
+    fs.mkdirSync(responsesDir, { recursive: true });
+    const uri = vscode.Uri.file(file);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
+    if (open) {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, new vscode.Range(0, 0, open.lineCount, 0), text);
+      await vscode.workspace.applyEdit(edit);
+      await open.save();
+    } else fs.writeFileSync(file, text);
+    const doc = open ?? (await vscode.workspace.openTextDocument(uri));
+    if (doc.languageId !== LANGUAGE_ID) await vscode.languages.setTextDocumentLanguage(doc, LANGUAGE_ID);
+    return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
+  }
+
+  async function openUntitled(content: string): Promise<void> {
+    const doc = await vscode.workspace.openTextDocument({ language: LANGUAGE_ID, content });
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+  }
+
+  async function explain(code: string, message: string): Promise<void> {
+    await vscode.window.showInformationMessage(`VIP reason code ${code}`, { modal: true, detail: explainText(code, message) });
+  }
+
+  /**
+   * `VIP: Send request`. Resolves (without waiting for the user to dismiss any message) to what
+   * happened, so that tests and other commands can use it.
+   */
+  async function sendRequest(arg?: unknown): Promise<SendOutcome> {
+    if (!vscode.workspace.isTrusted) {
+      const msg = 'Sending VIP requests is off in an untrusted workspace (its settings could point your certificate at any server).';
+      void vscode.window.showWarningMessage(msg, 'Manage Workspace Trust').then((pick) => pick && vscode.commands.executeCommand('workbench.trust.manage'));
+      return { ok: false, kind: 'untrusted', message: msg };
+    }
+    const doc = await requestDocument(arg);
+    if (!doc) {
+      const msg = 'Open a VIP request file (*.vip.json) to send it.';
+      void vscode.window.showWarningMessage(msg);
+      return { ok: false, kind: 'usage', message: msg };
+    }
+    const errors = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    if (errors.length) {
+      const go = await vscode.window.showWarningMessage(`This request has ${errors.length} error(s). Send anyway?`, { modal: true }, 'Send anyway');
+      if (go !== 'Send anyway') return { ok: false, kind: 'declined', message: 'Not sent: the request has errors.' };
+    }
+    const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
+    const configured = currentEnvironment(folder);
+    let request: PreparedRequest | undefined;
+    let env: Environment = configured;
+    try {
+      env = await concrete(configured);
+      request = buildRequest(doc.getText(), env, { autoRequestId: config().get<boolean>('autoRequestId', true) });
+      const prepared = request;
+      const passphrase = await passphraseFor(env, true);
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `VIP: sending ${prepared.operation.name} to ${env.name}…`, cancellable: true },
+        (_progress, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          return send(prepared, env, {
+            passphrase,
+            signal: controller.signal,
+            agents,
+            timeoutMs: env.timeoutMs ?? config().get<number>('timeoutMs', DEFAULT_TIMEOUT_MS),
+            maxResponseBytes: config().get<number>('maxResponseBytes', DEFAULT_MAX_RESPONSE_BYTES),
+            spillDir: responsesDir,
+            log: (line) => log.info(line),
+          });
+        },
+      );
+      const pretty = JSON.stringify(result.json, null, 2) + '\n';
+      const responseEditor = await openResponse(doc, pretty);
+      history.add({
+        time: new Date().toISOString(), environment: env.name, operation: prepared.operation.name, url: result.url, source: doc.uri.toString(),
+        request: prepared.value, response: result.json, reasonCode: result.reasonCode, statusMessage: result.statusMessage, totalMs: result.timings.total,
+      });
+      const line = statusLine(result) + (result.insecure ? ' · ⚠ server certificate not verified' : '');
+      vscode.window.setStatusBarMessage(`VIP: ${line}`, 15_000);
+      const buttons = ['Explain', ...(isTokenStateError(result.reasonCode) ? ['Check token state'] : [])];
+      const shown = result.success ? vscode.window.showInformationMessage(line, ...buttons) : vscode.window.showWarningMessage(line, ...buttons);
+      void shown.then(async (pick) => {
+        if (pick === 'Explain') await explain(result.reasonCode, result.statusMessage);
+        if (pick === 'Check token state') {
+          const next = tokenInformationRequest(prepared.value);
+          if (next) await openUntitled(next);
+        }
+      });
+      return { ok: true, reasonCode: result.reasonCode, statusLine: line, environment: env.name, responseUri: responseEditor.document.uri.toString(), totalMs: result.timings.total };
+    } catch (caught) {
+      const e = caught instanceof TransportError ? caught : new TransportError('network', `Unexpected failure: ${redactText(caught instanceof Error ? caught.message : String(caught))}`);
+      if (!(caught instanceof TransportError)) log.error(`Send failed unexpectedly: ${redactText(caught instanceof Error ? caught.stack ?? caught.message : String(caught))}`);
+      history.add({
+        time: new Date().toISOString(), environment: env.name, operation: request?.operation.name ?? '?', url: request?.url.href ?? env.url,
+        source: doc.uri.toString(), request: request?.value ?? doc.getText(), error: e.message,
+      });
+      if (e.kind === 'cancelled') {
+        vscode.window.setStatusBarMessage('VIP: request cancelled', 5000);
+        return { ok: false, kind: e.kind, message: e.message };
+      }
+      const buttons: string[] = [];
+      if (e.kind === 'tls-material' && /passphrase/i.test(e.message)) buttons.push('Set certificate passphrase…');
+      if (e.details.savedTo) buttons.push('Open saved response');
+      // A Fault means the service could not read the envelope: seeing it is the next step.
+      if (e.kind === 'soap-fault' || (request?.transport === 'soap' && e.kind === 'not-vip')) buttons.push('Show SOAP envelope');
+      buttons.push('Show log');
+      const savedTo = e.details.savedTo;
+      void vscode.window.showErrorMessage(`VIP: ${e.message}`, ...buttons).then(async (pick) => {
+        if (pick === 'Set certificate passphrase…') await vscode.commands.executeCommand('vipApi.setPassphrase', env.name);
+        if (pick === 'Open saved response' && savedTo) await vscode.window.showTextDocument(vscode.Uri.file(savedTo));
+        if (pick === 'Show SOAP envelope') await vscode.commands.executeCommand('vipApi.showSoapEnvelope', doc.uri);
+        if (pick === 'Show log') log.show(true);
+      });
+      return { ok: false, kind: e.kind, message: e.message };
+    }
+  }
+
+  async function showHistory(): Promise<void> {
+    const entries = history.list();
+    if (!entries.length) {
+      void vscode.window.showInformationMessage('The VIP send history is empty.');
+      return;
+    }
+    const pick = await vscode.window.showQuickPick(
+      entries.map((h) => ({
+        label: `${h.reasonCode ?? '$(error)'} ${h.operation}`,
+        description: `${h.environment} · ${new Date(h.time).toLocaleString()}${h.totalMs !== undefined ? ` · ${Math.round(h.totalMs)} ms` : ''}`,
+        detail: h.error ?? h.statusMessage,
+        entry: h,
+      })),
+      { title: 'VIP: History (secrets redacted)', matchOnDescription: true, matchOnDetail: true },
+    );
+    if (!pick) return;
+    await reopen(pick.entry);
+  }
+
+  async function reopen(h: HistoryEntry): Promise<void> {
+    const choice = await vscode.window.showQuickPick(['Open request', ...(h.response ? ['Open response'] : [])], { title: `${h.operation} · ${h.environment}` });
+    if (choice === 'Open request') await openUntitled(formatRequest(h.request));
+    if (choice === 'Open response' && h.response) await openUntitled(h.response);
+  }
+
+  async function copyAsCurl(arg?: unknown): Promise<void> {
+    const doc = await requestDocument(arg);
+    if (!doc) return void vscode.window.showWarningMessage('Open a VIP request file to copy it as cURL.');
+    try {
+      const env = await concrete(currentEnvironment(vscode.workspace.getWorkspaceFolder(doc.uri)));
+      const request = buildRequest(doc.getText(), env, { autoRequestId: config().get<boolean>('autoRequestId', true) });
+      const needs = needsPassphrase(env, (f) => readSafe(f));
+      await vscode.env.clipboard.writeText(toCurl(request, env, { needsPassphrase: needs }));
+      void vscode.window.showInformationMessage(`cURL command for "${env.name}" copied.${needs ? ' Set VIP_CERT_PASSPHRASE in your shell first.' : ''}${isSimulator(currentEnvironment()) ? ' It calls the built-in simulator, which runs while VS Code does.' : ''}`);
+    } catch (e) {
+      if (!(e instanceof TransportError)) throw e;
+      void vscode.window.showErrorMessage(`VIP: ${e.message}`);
+    }
+  }
+
+  /**
+   * `VIP: Show SOAP envelope`: the exact XML Send would post for the request, for any environment
+   * (a REST environment shows what it would send as SOAP). Resolves to what was shown, for tests.
+   */
+  async function showSoapEnvelope(arg?: unknown): Promise<SoapEnvelopeOutcome> {
+    const doc = await requestDocument(arg);
+    if (!doc) {
+      const message = 'Open a VIP request file (*.vip.json) to see its SOAP envelope.';
+      void vscode.window.showWarningMessage(message);
+      return { ok: false, message };
+    }
+    try {
+      const configured = currentEnvironment(vscode.workspace.getWorkspaceFolder(doc.uri));
+      const preview = soapPreview(doc.getText(), await concrete(configured), { autoRequestId: config().get<boolean>('autoRequestId', true) });
+      const shown = await vscode.workspace.openTextDocument({ language: 'xml', content: envelopeDocumentText(preview, configured.name) });
+      await vscode.window.showTextDocument(shown, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+      return { ok: true, uri: shown.uri.toString(), url: preview.request.url.href, envelope: preview.request.body, environment: configured.name, transport: transportLabel(configured) };
+    } catch (e) {
+      if (!(e instanceof TransportError)) throw e;
+      void vscode.window.showErrorMessage(`VIP: ${e.message}`);
+      return { ok: false, message: e.message };
+    }
+  }
+
+  return {
+    send: sendRequest,
+    copyAsCurl,
+    showSoapEnvelope,
+    showHistory,
+    clearHistory: () => {
+      history.clear();
+      void vscode.window.showInformationMessage('VIP send history cleared.');
+    },
+    explain,
+  };
+}
+
+function readSafe(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'latin1');
+  } catch {
+    return undefined;
+  }
+}
+
+function formatRequest(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2) + '\n';
+  } catch {
+    return text;
+  }
+}
