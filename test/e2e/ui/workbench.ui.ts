@@ -67,4 +67,39 @@ export const uiTests: UiTest[] = [
       assert.ok(text?.includes('4e04'), `hover: ${text}`);
     },
   },
+  {
+    name: 'Status bar: the environment item names the Simulator; picking Simulator (SOAP) there changes it and the CodeLens',
+    screenshot: 'environment-status-bar',
+    async run(page, snap) {
+      const editor = await openFromExplorer(page, 'requests', 'deactivate-lost-phone.vip.json');
+      const item = page.locator('.statusbar-item', { hasText: 'VIP: Simulator · REST' });
+      await item.waitFor();
+      await item.click();
+      const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Simulator (SOAP)' });
+      await pick.waitFor();
+      await snap('environment-picker');
+      await pick.click();
+      await page.locator('.statusbar-item', { hasText: 'VIP: Simulator (SOAP) · SOAP' }).waitFor();
+      await editor.locator('.codelens-decoration a', { hasText: 'Send request ▸ Simulator (SOAP)' }).waitFor();
+      // Back to the default, through the same picker: the workspace state outlives this page.
+      await page.locator('.statusbar-item', { hasText: 'VIP: Simulator (SOAP) · SOAP' }).click();
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'REST' }).filter({ hasNotText: 'SOAP' }).first().click();
+      await page.locator('.statusbar-item', { hasText: 'VIP: Simulator · REST' }).waitFor();
+      await editor.locator('.codelens-decoration a', { hasText: 'Send request ▸ Simulator' }).filter({ hasNotText: 'SOAP' }).waitFor();
+    },
+  },
+  {
+    name: 'Language status names the operation and its schema; Open schema opens the JSON Schema',
+    screenshot: 'language-status',
+    async run(page, snap) {
+      await openFromExplorer(page, 'requests', 'deactivate-lost-phone.vip.json');
+      const entry = page.locator('.statusbar-item[id="status.languageStatus"]');
+      const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'VIP DeactivateToken request' });
+      // The item's text arrives from the language server: hover until it shows.
+      await hoverUntilVisible(page, entry, hover);
+      await snap('language-status-hover');
+      await hover.getByRole('button', { name: 'Open schema' }).or(hover.locator('a', { hasText: 'Open schema' })).first().click();
+      await page.locator('.tabs-container .tab[data-resource-name="DeactivateToken.json"]').waitFor();
+    },
+  },
 ];
