@@ -167,6 +167,27 @@ export function loadTlsMaterial(env: Environment, opts: { passphrase?: string; n
   return material;
 }
 
+/**
+ * The OpenSSL context for a checked material, made once: a new connection then does not parse the
+ * certificate, key and CA again (1–2 ms each time with OpenSSL 3). Cached material is one object
+ * while its files are unchanged, so a changed file gets a new context. Undefined when OpenSSL
+ * refuses the material: the request then makes its own context and reports OpenSSL's error as before.
+ */
+const contexts = new WeakMap<TlsMaterial, tls.SecureContext>();
+
+export function secureContextFor(material: TlsMaterial): tls.SecureContext | undefined {
+  let context = contexts.get(material);
+  if (!context) {
+    try {
+      context = tls.createSecureContext(material.options);
+    } catch {
+      return undefined;
+    }
+    contexts.set(material, context);
+  }
+  return context;
+}
+
 function loadUnchecked(env: Environment, passphrase: string | undefined, now: Date): TlsMaterial {
   const opts = { passphrase };
   const options: TlsOptions = { minVersion: 'TLSv1.2', rejectUnauthorized: env.rejectUnauthorized !== false };

@@ -13,7 +13,7 @@ import { redactText, redactValues, secretValues } from '../redact';
 import { parseResponseEnvelope, SoapError } from '../soap';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, type Environment } from './environment';
 import { TransportError, mapNetworkError } from './errors';
-import { loadTlsMaterial, type CertificateSummary, type TlsMaterial } from './preflight';
+import { loadTlsMaterial, secureContextFor, type CertificateSummary, type TlsMaterial } from './preflight';
 import { buildRequest, type PreparedRequest } from './request';
 
 export interface SendOptions {
@@ -52,6 +52,8 @@ export interface TlsInfo {
   /** Whether the server certificate verified (false only with verification off). */
   authorized: boolean;
   authorizationError?: string;
+  /** Whether the handshake resumed an earlier TLS session (an abbreviated handshake). */
+  sessionReused: boolean;
 }
 
 export interface SendResult {
@@ -77,15 +79,27 @@ export interface SendResult {
 
 export const HARD_SPILL_LIMIT = 256 * 1024 * 1024;
 
+/** Checked material is one object while its files are unchanged: hash its bytes once. */
+const fingerprints = new WeakMap<TlsMaterial, string>();
+
+function materialFingerprint(material: TlsMaterial): string {
+  let fingerprint = fingerprints.get(material);
+  if (fingerprint === undefined) {
+    const h = createHash('sha256').update(String(material.options.rejectUnauthorized));
+    for (const b of [material.options.cert, material.options.key, material.options.pfx, material.options.ca]) h.update(b ?? '').update('\0');
+    h.update(material.options.passphrase ?? '');
+    fingerprint = h.digest('hex');
+    fingerprints.set(material, fingerprint);
+  }
+  return fingerprint;
+}
+
 /** One keep-alive agent per environment; a new one when its TLS material changes. */
 export class AgentPool {
   private readonly agents = new Map<string, { fingerprint: string; agent: http.Agent }>();
 
   get(env: Environment, protocol: string, material: TlsMaterial): http.Agent {
-    const h = createHash('sha256').update(protocol).update(String(material.options.rejectUnauthorized));
-    for (const b of [material.options.cert, material.options.key, material.options.pfx, material.options.ca]) h.update(b ?? '').update('\0');
-    h.update(material.options.passphrase ?? '');
-    const fingerprint = h.digest('hex');
+    const fingerprint = protocol + materialFingerprint(material);
     const found = this.agents.get(env.name);
     if (found?.fingerprint === fingerprint) return found.agent;
     found?.agent.destroy();
@@ -140,6 +154,7 @@ export async function send(request: PreparedRequest, env: Environment, options: 
   const timeoutMs = options.timeoutMs ?? env.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const cap = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const target = { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port || (isHttps ? '443' : '80'), url: url.href };
+  const secureContext = isHttps ? secureContextFor(material) : undefined;
   const cc = material.clientCertificate;
   const netContext = { ca: Boolean(env.ca), clientCertificate: Boolean(material.options.pfx || material.options.cert) };
   log(`→ POST ${url.href} [${env.name}]${cc ? ` client certificate "${cc.subject}" (expires ${cc.validTo.toISOString()})` : ' no client certificate'}`);
@@ -192,7 +207,8 @@ export async function send(request: PreparedRequest, env: Environment, options: 
         method: 'POST',
         headers: { ...request.headers, 'Content-Length': Buffer.byteLength(request.body) },
         agent: options.agents?.get(env, url.protocol, material) ?? false,
-        ...(isHttps ? material.options : {}),
+        // The certificate, key and CA stay on the options (a proxy agent may build its own connection).
+        ...(isHttps ? { ...material.options, ...(secureContext ? { secureContext } : {}) } : {}),
       };
       const req = (isHttps ? https : http).request(url, reqOptions);
       options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -214,17 +230,18 @@ export async function send(request: PreparedRequest, env: Environment, options: 
         const socket = res.socket as tls.TLSSocket;
         // A kept-alive connection has the same peer for every response: read it once.
         let tlsInfo: TlsInfo | undefined = tlsInfoOf.get(socket);
-        if (!tlsInfo && isHttps && typeof socket.getPeerCertificate === 'function') {
-          const peer = socket.getPeerCertificate();
-          const name = (o: Record<string, unknown> | undefined) => (o ? Object.entries(o).map(([k, v]) => `${k}=${String(v)}`).join(', ') : '');
+        if (!tlsInfo && isHttps && typeof socket.getPeerX509Certificate === 'function') {
+          // Not getPeerCertificate(): it also converts the public key and computes three fingerprints.
+          const peer = socket.getPeerX509Certificate();
           tlsInfo = {
             protocol: socket.getProtocol(),
             cipher: socket.getCipher()?.name ?? '',
-            peerSubject: name(peer?.subject as unknown as Record<string, unknown>),
-            peerIssuer: name(peer?.issuer as unknown as Record<string, unknown>),
-            peerValidTo: peer?.valid_to,
+            peerSubject: peer ? peer.subject.replace(/\n/g, ', ') : '',
+            peerIssuer: peer ? peer.issuer.replace(/\n/g, ', ') : '',
+            peerValidTo: peer?.validTo,
             authorized: socket.authorized,
             authorizationError: socket.authorizationError ? String(socket.authorizationError) : undefined,
+            sessionReused: socket.isSessionReused(),
           };
           tlsInfoOf.set(socket, tlsInfo);
         }
