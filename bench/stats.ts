@@ -43,3 +43,25 @@ export async function timeRuns(fn: () => unknown, runs: number): Promise<number[
 export const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2)) + ' ms';
 export const fmtBytes = (n: number) => (n >= 1 << 20 ? (n / (1 << 20)).toFixed(1) + ' MB' : n >= 1024 ? (n / 1024).toFixed(1) + ' KB' : n + ' B');
 export const fmtRatio = (r: number) => r.toFixed(r < 0.1 ? 3 : 2) + '×';
+
+/**
+ * Like `paired`, for functions that return their own time in ms (curl's time_total, a timed loop):
+ * `runs` pairs, the order alternating (a b, b a, …) so that drift in the machine's load hits both alike.
+ */
+export async function pairedValues(a: () => Promise<number>, b: () => Promise<number>, runs: number, warmUp = 2): Promise<{ a: number[]; b: number[] }> {
+  for (let i = 0; i < warmUp; i++) {
+    await a();
+    await b();
+  }
+  const out = { a: [] as number[], b: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    if (i % 2) {
+      out.b.push(await b());
+      out.a.push(await a());
+    } else {
+      out.a.push(await a());
+      out.b.push(await b());
+    }
+  }
+  return out;
+}
