@@ -230,15 +230,17 @@ export async function send(request: PreparedRequest, env: Environment, options: 
         const socket = res.socket as tls.TLSSocket;
         // A kept-alive connection has the same peer for every response: read it once.
         let tlsInfo: TlsInfo | undefined = tlsInfoOf.get(socket);
-        if (!tlsInfo && isHttps && typeof socket.getPeerX509Certificate === 'function') {
-          // Not getPeerCertificate(): it also converts the public key and computes three fingerprints.
-          const peer = socket.getPeerX509Certificate();
+        if (!tlsInfo && isHttps && typeof socket.getPeerCertificate === 'function') {
+          // Not getPeerX509Certificate(): on Node 20 it takes the certificate from the socket (later
+          // calls of either method find none), and making the X509Certificate object costs more.
+          const peer = socket.getPeerCertificate();
+          const name = (o: Record<string, unknown> | undefined) => (o ? Object.entries(o).map(([k, v]) => `${k}=${String(v)}`).join(', ') : '');
           tlsInfo = {
             protocol: socket.getProtocol(),
             cipher: socket.getCipher()?.name ?? '',
-            peerSubject: peer ? peer.subject.replace(/\n/g, ', ') : '',
-            peerIssuer: peer ? peer.issuer.replace(/\n/g, ', ') : '',
-            peerValidTo: peer?.validTo,
+            peerSubject: name(peer?.subject as unknown as Record<string, unknown>),
+            peerIssuer: name(peer?.issuer as unknown as Record<string, unknown>),
+            peerValidTo: peer?.valid_to,
             authorized: socket.authorized,
             authorizationError: socket.authorizationError ? String(socket.authorizationError) : undefined,
             sessionReused: socket.isSessionReused(),
