@@ -93,6 +93,16 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 }
 
 /**
+ * The notification that contains `text`, in the notification center (opened by its command until
+ * the notification arrives). Toasts do not show in the headless browser; the center does.
+ */
+export async function openNotification(page: Page, text: string): Promise<Locator> {
+  const item = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+  await repeatUntilVisible(() => runCommand(page, 'Notifications: Show Notifications'), item);
+  return item;
+}
+
+/**
  * Runs `action` until `popup` is visible, waiting a little for it after each try, until
  * `timeoutMs`. Popups asked for before the language server is ready (a hover, the quick-fix menu)
  * stay empty, and the editor asks again only on the next gesture: so repeat the gesture.

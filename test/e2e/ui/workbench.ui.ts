@@ -2,7 +2,7 @@
 // assertions about behaviour in the extension-host suite (test/e2e/suite/).
 import * as assert from 'node:assert/strict';
 import { getReasonCode } from '../../../core/data/catalog';
-import { hoverUntilVisible, openFromExplorer, repeatUntilVisible, runCommand, type UiTest } from '../lib/ui';
+import { hoverUntilVisible, openFromExplorer, openNotification, repeatUntilVisible, runCommand, type UiTest } from '../lib/ui';
 
 const message4e04 = getReasonCode('4e04')!.message;
 
@@ -100,6 +100,54 @@ export const uiTests: UiTest[] = [
       await snap('language-status-hover');
       await hover.getByRole('button', { name: 'Open schema' }).or(hover.locator('a', { hasText: 'Open schema' })).first().click();
       await page.locator('.tabs-container .tab[data-resource-name="DeactivateToken.json"]').waitFor();
+    },
+  },
+  {
+    name: 'A token-state error (4996) offers Explain and Check token state in its notification',
+    screenshot: 'token-state-error',
+    async run(page, snap) {
+      await openFromExplorer(page, 'requests', 'enable-inactive.vip.json');
+      const lens = page.locator('.editor-group-container .monaco-editor .codelens-decoration a', { hasText: 'Send request' }).first();
+      // SYMC10000006 is INACTIVE in the simulator's demo state: EnableToken is refused with 4996.
+      await lens.click();
+      // Toasts do not show in this headless browser (the window never has focus): the
+      // notification center lists the same notification with the same buttons.
+      let notice = await openNotification(page, '4996');
+      await snap('token-state-error-notification');
+      await notice.getByRole('button', { name: 'Explain' }).click();
+      const dialog = page.locator('.monaco-dialog-box', { hasText: 'VIP reason code 4996' });
+      await dialog.waitFor();
+      const text = await dialog.textContent();
+      assert.ok(text?.includes(getReasonCode('4996')!.message), `dialog: ${text}`);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      // Again, for the other button: the request tab is still the active one on the left.
+      await page.locator('.tabs-container .tab[data-resource-name="enable-inactive.vip.json"]').click();
+      await runCommand(page, 'Notifications: Clear All Notifications');
+      await lens.click();
+      notice = await openNotification(page, '4996');
+      await notice.getByRole('button', { name: 'Check token state' }).click();
+      const next = page.locator('.monaco-editor .view-lines', { hasText: 'GetTokenInformationRequest' });
+      await next.waitFor();
+      const request = await next.textContent();
+      assert.ok(request?.includes('SYMC10000006'), `the follow-up request names the token: ${request}`);
+    },
+  },
+  {
+    name: 'Show history lists a send and reopens its request',
+    screenshot: 'history',
+    async run(page, snap) {
+      await openFromExplorer(page, 'requests', 'enable-inactive.vip.json');
+      await page.locator('.codelens-decoration a', { hasText: 'Send request' }).first().click();
+      await openNotification(page, '4996');
+      await runCommand(page, 'VIP: Show history');
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: '4996 EnableToken' }).first();
+      await row.waitFor();
+      await snap('history-quick-pick');
+      await row.click();
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open request' }).click();
+      const reopened = page.locator('.monaco-editor .view-lines', { hasText: 'e2e-enable-inactive-1' }).filter({ hasText: 'EnableTokenRequest' });
+      await reopened.waitFor();
     },
   },
 ];
