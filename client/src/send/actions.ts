@@ -50,6 +50,8 @@ export interface SendActions {
   showHistory(): Promise<void>;
   clearHistory(): void;
   explain(code: string, message: string): Promise<void>;
+  /** Aborts every send under way; returns how many there were. */
+  cancelAll(): number;
 }
 
 export function createSendActions(host: SendHost): SendActions {
@@ -58,6 +60,8 @@ export function createSendActions(host: SendHost): SendActions {
   const simulator = new SimulatorHost(context.asAbsolutePath('dist/server.js'), (line) => log.debug(`simulator: ${line}`));
   const history = new HistoryStore(path.join(context.globalStorageUri.fsPath, 'history.json'), () => config().get<number>('historySize', 50));
   const responsesDir = path.join(context.globalStorageUri.fsPath, 'responses');
+  /** The sends under way: Cancel in their progress notification or `VIP: Cancel request` aborts them. */
+  const inFlight = new Set<AbortController>();
   context.subscriptions.push(
     { dispose: () => agents.destroy() },
     { dispose: () => void simulator.close() },
@@ -163,6 +167,7 @@ export function createSendActions(host: SendHost): SendActions {
         { location: vscode.ProgressLocation.Notification, title: `VIP: sending ${prepared.operation.name} to ${env.name}…`, cancellable: true },
         (_progress, token) => {
           const controller = new AbortController();
+          inFlight.add(controller);
           token.onCancellationRequested(() => controller.abort());
           return send(prepared, env, {
             passphrase,
@@ -172,7 +177,7 @@ export function createSendActions(host: SendHost): SendActions {
             maxResponseBytes: config().get<number>('maxResponseBytes', DEFAULT_MAX_RESPONSE_BYTES),
             spillDir: responsesDir,
             log: (line) => log.info(line),
-          });
+          }).finally(() => inFlight.delete(controller));
         },
       );
       const pretty = JSON.stringify(result.json, null, 2) + '\n';
@@ -295,6 +300,11 @@ export function createSendActions(host: SendHost): SendActions {
       void vscode.window.showInformationMessage('VIP send history cleared.');
     },
     explain,
+    cancelAll: () => {
+      const count = inFlight.size;
+      for (const controller of inFlight) controller.abort();
+      return count;
+    },
   };
 }
 

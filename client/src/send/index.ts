@@ -108,6 +108,11 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
     vscode.commands.registerCommand('vipApi.send', (arg?: unknown) => actions().send(arg)),
     vscode.commands.registerCommand('vipApi.selectEnvironment', selectEnvironment),
     vscode.commands.registerCommand('vipApi.setPassphrase', setPassphrase),
+    vscode.commands.registerCommand('vipApi.cancelSend', () => {
+      const cancelled = loaded?.cancelAll() ?? 0;
+      if (cancelled === 0) void vscode.window.showInformationMessage('No VIP request is being sent.');
+      return cancelled;
+    }),
     vscode.commands.registerCommand('vipApi.showHistory', () => actions().showHistory()),
     vscode.commands.registerCommand('vipApi.clearHistory', () => actions().clearHistory()),
     vscode.commands.registerCommand('vipApi.copyAsCurl', (arg?: unknown) => actions().copyAsCurl(arg)),

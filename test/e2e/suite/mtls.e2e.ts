@@ -22,6 +22,7 @@ const WRONG = 'not-the-Passphrase-7';
 const PEM_127_0_0_2 = 'E2E encrypted PEM key on 127.0.0.2';
 const NO_CLIENT_CERT = 'E2E no client certificate';
 const SLOW = 'E2E slow answer (timeoutMs 300)';
+const SLOWER = 'E2E slow answer (to cancel)';
 
 const select = (name: string): Thenable<unknown> => vscode.commands.executeCommand('vipApi.selectEnvironment', name);
 const setPassphrase = (name: string, value: string): Thenable<unknown> => vscode.commands.executeCommand('vipApi.setPassphrase', name, value);
@@ -53,6 +54,7 @@ describe('mTLS environment from settings (TLS simulator, SecretStorage)', () => 
       { name: NO_CLIENT_CERT, url, ca: pki.ca.cert },
       // The simulator delays its answer by the header's milliseconds.
       { name: SLOW, url, cert: pki.client.cert, key: pki.client.key, ca: pki.ca.cert, timeoutMs: 300, headers: { [LATENCY_HEADER]: '5000' } },
+      { name: SLOWER, url, cert: pki.client.cert, key: pki.client.key, ca: pki.ca.cert, headers: { [LATENCY_HEADER]: '8000' } },
     ]);
   });
 
@@ -178,5 +180,29 @@ describe('mTLS environment from settings (TLS simulator, SecretStorage)', () => 
     assert.equal(outcome.kind, 'timeout', outcome.message);
     assert.match(outcome.message, /within 0\.3 s/);
     assert.ok(elapsed < 4000, `the send took ${Math.round(elapsed)} ms: it waited for the answer (5 s) instead of the timeout`);
+  });
+
+  it('VIP: Cancel request aborts a send under way: {ok:false, kind:"cancelled"} long before the answer, and nothing is left running', async () => {
+    // The extension's log file, found from any response's storage folder (4e02: harmless).
+    await select(NO_CLIENT_CERT);
+    const probe = await sendRequest((await openRequest(DEACTIVATE)).document.uri);
+    assert.ok(probe.ok, JSON.stringify(probe));
+    const logFile = extensionLogFile(storageDirOf(probe.responseUri));
+    assert.ok(logFile, 'the extension log file was not found');
+
+    await select(SLOWER);
+    const request = await openRequest(DEACTIVATE);
+    const started = performance.now();
+    const sending = sendRequest(request.document.uri);
+    // The transport logs "→ POST …" as the request goes out: cancel then.
+    await waitForFileText(logFile, (t) => t.includes(`→ POST ${simulator.url}/deactivate-token [${SLOWER}]`));
+    const cancelled = await vscode.commands.executeCommand<number>('vipApi.cancelSend');
+    assert.equal(cancelled, 1, 'one send was under way');
+    const outcome = await sending;
+    const elapsed = performance.now() - started;
+    assert.ok(!outcome.ok, `expected a cancelled send: ${JSON.stringify(outcome)}`);
+    assert.equal(outcome.kind, 'cancelled', outcome.message);
+    assert.ok(elapsed < 6000, `the send took ${Math.round(elapsed)} ms: it waited for the answer (8 s) instead of stopping`);
+    assert.equal(await vscode.commands.executeCommand<number>('vipApi.cancelSend'), 0, 'nothing is left to cancel');
   });
 });
