@@ -1,6 +1,8 @@
 // Bundles the extension client, the language server and the CLI into dist/.
 // jsonc-parser ships a UMD build under "main" that esbuild cannot follow: prefer "module".
 import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { lazyBuiltins } from './scripts/lazyBuiltins.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -17,14 +19,27 @@ const common = {
   logLevel: 'warning',
 };
 
+// Pre-build (git-ignored outputs): the schema validators, precompiled (core/engine/validators.generated.js),
+// then the simulator, compressed into server/src/simulator.generated.js for dist/server.js.
+for (const script of ['scripts/generateValidators.ts', 'scripts/embedSimulator.ts']) {
+  execFileSync(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit' });
+}
+// The server and the CLI bundle the validators with the schemas they were generated from: no staleness check.
+const withValidators = { define: { __VIP_VALIDATORS_BUILT_WITH_BUNDLE__: 'true' } };
+
 const builds = [
   // The extension: activation bundle, then the language client and the send machinery, loaded
   // later from their own files (client/src/bundles.ts) so activation loads little code.
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { entryPoints: ['client/src/language.ts'], outfile: 'dist/language.js', external: ['vscode'] },
   { entryPoints: ['client/src/send/actions.ts'], outfile: 'dist/send.js', external: ['vscode'] },
-  { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
-  { entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  {
+    entryPoints: ['server/src/main.ts'],
+    outfile: 'dist/server.js',
+    define: { ...withValidators.define, __VIP_SIMULATOR_EMBEDDED__: 'true' },
+    plugins: [lazyBuiltins(['crypto', 'child_process'])],
+  },
+  { entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, ...withValidators },
 ];
 
 if (watch) {

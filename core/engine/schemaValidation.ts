@@ -7,40 +7,102 @@ import { closest } from './suggest';
 import { propertiesOf, schemaAt, shortDescription } from './schemaWalk';
 import type { JsonPath, Severity } from './types';
 
-const BASE = 'https://vip-api-workbench.invalid/schemas/';
+/** `$id` base of the compiled schemas (relative `$ref`s such as `../common.json#…` resolve against it). */
+export const SCHEMA_BASE = 'https://vip-api-workbench.invalid/schemas/';
 /** Annotation keywords our schemas use besides standard JSON Schema. */
 const ANNOTATIONS = ['markdownDescription', 'markdownEnumDescriptions', 'enumDescriptions', 'deprecationMessage', 'x-vip-reasonCode', 'x-vip-xml', 'defaultSnippets'];
 
+/**
+ * The one ajv configuration, used both at build time (scripts/generateValidators.ts writes the
+ * standalone validators with `source: true`) and by the run-time fallback below.
+ */
+export function createAjv(options: { source?: boolean } = {}): AjvClass {
+  const Ajv = (require('ajv') as { default: typeof AjvClass }).default;
+  const addFormats = (require('ajv-formats') as { default: (a: AjvClass, f: string[]) => void }).default;
+  const ajv = new Ajv({
+    allErrors: true, verbose: true, strict: true, strictTypes: false, allowUnionTypes: true, logger: false,
+    ...(options.source ? { code: { source: true } } : {}),
+  });
+  addFormats(ajv, ['date-time']);
+  for (const keyword of ANNOTATIONS) ajv.addKeyword({ keyword, schemaType: ['string', 'array', 'object'] });
+  ajv.addSchema({ ...common, $id: SCHEMA_BASE + 'common.json' });
+  return ajv;
+}
+
+/** The schema of `operation`/`kind` as it is compiled: with its `$id`. */
+export function compilableSchema(operation: string, kind: DocumentKind): JsonSchema {
+  return { ...getSchema(operation, kind), $id: SCHEMA_BASE + schemaFile(operation, kind) };
+}
+
+/** Identifies what a validator was compiled from: the schema, common.json and the ajv version. */
+export function schemaFingerprint(operation: string, kind: DocumentKind): string {
+  const ajvVersion = (require('ajv/package.json') as { version: string }).version;
+  const text = JSON.stringify([ajvVersion, ANNOTATIONS, common, compilableSchema(operation, kind)]);
+  return (require('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(text).digest('hex');
+}
+
+/** Set to true by esbuild (esbuild.mjs) in the server and CLI bundles, built together with their validators. */
+declare const __VIP_VALIDATORS_BUILT_WITH_BUNDLE__: boolean | undefined;
+
+interface GeneratedValidators {
+  load(file: string): ValidateFunction | undefined;
+  fingerprints: Record<string, string | undefined>;
+}
+
+let generated: GeneratedValidators | null | undefined;
 let ajv: AjvClass | undefined;
 const validators = new Map<string, ValidateFunction>();
 
-function getAjv(): AjvClass {
-  if (!ajv) {
-    // Loaded on first use, not at start-up: the language server answers initialize sooner.
-    const Ajv = (require('ajv') as { default: typeof AjvClass }).default;
-    const addFormats = (require('ajv-formats') as { default: (a: AjvClass, f: string[]) => void }).default;
-    ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, allowUnionTypes: true, logger: false });
-    addFormats(ajv, ['date-time']);
-    for (const keyword of ANNOTATIONS) ajv.addKeyword({ keyword, schemaType: ['string', 'array', 'object'] });
-    ajv.addSchema({ ...common, $id: BASE + 'common.json' });
+/**
+ * The validators precompiled at build time (ajv standalone code, core/engine/validators.generated.js,
+ * written by `npm run build`): no schema compiler to load or run. Absent when running from the
+ * sources without a build.
+ */
+function generatedValidators(): GeneratedValidators | null {
+  if (generated === undefined) {
+    try {
+      generated = require('./validators.generated') as GeneratedValidators;
+    } catch {
+      generated = null;
+    }
   }
-  return ajv;
+  return generated;
 }
 
 export function validatorFor(operation: string, kind: DocumentKind): ValidateFunction {
   const file = schemaFile(operation, kind);
   let validate = validators.get(file);
   if (!validate) {
-    const id = BASE + file;
-    try {
-      validate = getAjv().compile({ ...getSchema(operation, kind), $id: id });
-    } catch (e) {
-      getAjv().removeSchema(id); // a failed compile must not block the next attempt
-      throw e;
+    // Written out (not a constant) so that esbuild drops the other branch, and ajv with it, from the bundles.
+    if (typeof __VIP_VALIDATORS_BUILT_WITH_BUNDLE__ !== 'undefined' && __VIP_VALIDATORS_BUILT_WITH_BUNDLE__) {
+      // The bundle holds a validator for every schema, generated from the same files: no compiler.
+      validate = generatedValidators()?.load(file);
+      if (!validate) {
+        getSchema(operation, kind); // throws for an unknown operation, as the compiler would
+        throw new Error(`No precompiled validator for ${file}`);
+      }
+    } else {
+      // From the sources: the generated validators only while they match the schemas (one may have
+      // been edited since the last build), else ajv compiles the schema here.
+      const mod = generatedValidators();
+      if (mod && mod.fingerprints[file] === schemaFingerprint(operation, kind)) validate = mod.load(file);
+      validate ??= compile(operation, kind);
     }
     validators.set(file, validate);
   }
   return validate;
+}
+
+/** Run-time fallback: compiles with ajv (loaded on first use, not at start-up). */
+function compile(operation: string, kind: DocumentKind): ValidateFunction {
+  ajv ??= createAjv();
+  const schema = compilableSchema(operation, kind);
+  try {
+    return ajv.compile(schema);
+  } catch (e) {
+    ajv.removeSchema(schema.$id as string); // a failed compile must not block the next attempt
+    throw e;
+  }
 }
 
 export interface SchemaIssue {

@@ -1,10 +1,15 @@
 // Large documents are analysed on a worker thread, so that hover, completion and the validation
 // of other documents stay answered meanwhile. A newer version of the same document cancels the
 // run under way (the worker is ended and a fresh one started on demand).
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { analyze, type EngineSettings, type Finding } from '../../core/engine';
 
-const ROLE = 'vip-analysis';
+/**
+ * Marks the worker: the command-line argument its process.argv ends with. An argument rather than
+ * `workerData`, so that the server's start-up need not load node:worker_threads to tell (it is
+ * loaded when the first large document is analysed).
+ */
+const WORKER_ARG = '--vip-analysis-worker';
 
 interface Job {
   id: number;
@@ -14,11 +19,16 @@ interface Job {
 
 /** True in the worker thread started by AnalysisWorker: the entry point runs `serveAnalysis()`. */
 export function isAnalysisWorker(): boolean {
-  return !isMainThread && (workerData as { role?: string } | null)?.role === ROLE;
+  return process.argv[process.argv.length - 1] === WORKER_ARG && !workerThreads().isMainThread;
+}
+
+function workerThreads(): typeof import('node:worker_threads') {
+  return require('node:worker_threads') as typeof import('node:worker_threads');
 }
 
 /** The worker side: analyse each text it is sent. */
 export function serveAnalysis(): void {
+  const { parentPort } = workerThreads();
   parentPort!.on('message', (job: Job) => {
     let findings: Finding[] = [];
     let error: string | undefined;
@@ -100,7 +110,7 @@ export class AnalysisWorker {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.entry, { workerData: { role: ROLE }, argv: [] });
+    const worker = new (workerThreads().Worker)(this.entry, { argv: [WORKER_ARG] });
     worker.unref(); // never keeps the server alive on its own
     worker.on('message', (m: { id: number; findings: Finding[]; error?: string }) => {
       if (this.running?.job.id !== m.id) return;

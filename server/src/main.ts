@@ -6,6 +6,28 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { isAnalysisWorker, serveAnalysis } from './analysisWorker';
 import { startServer } from './server';
 
+/** Set by esbuild.mjs for dist/server.js: the simulator is in server/src/simulator.generated.js. */
+declare const __VIP_SIMULATOR_EMBEDDED__: boolean | undefined;
+
+type Simulator = typeof import('../../cli/simulator');
+
+/**
+ * The simulator, loaded only in this mode. In dist/server.js it is a separate bundle kept
+ * compressed (scripts/embedSimulator.ts): the language server neither parses nor holds its code.
+ */
+function loadSimulator(): Simulator {
+  if (typeof __VIP_SIMULATOR_EMBEDDED__ !== 'undefined' && __VIP_SIMULATOR_EMBEDDED__) {
+    const embedded = require('./simulator.generated') as { simulator: string; sharedValidators: string };
+    const code = (require('node:zlib') as typeof import('node:zlib')).brotliDecompressSync(Buffer.from(embedded.simulator, 'base64')).toString();
+    const module = { exports: {} as Simulator };
+    const load = (id: string): unknown => (id === embedded.sharedValidators ? require('../../core/engine/validators.generated') : require(id));
+    new Function('exports', 'require', 'module', '__filename', '__dirname', `${code}\n//# sourceURL=vip-simulator.js`)(module.exports, load, module, __filename, __dirname);
+    return module.exports;
+  } else {
+    return require('../../cli/simulator') as Simulator; // from the sources (tsx)
+  }
+}
+
 function runLanguageServer(): void {
   const connection = createConnection(ProposedFeatures.all);
   // In stdio mode stdout carries the protocol: route console output to the client's log.
@@ -22,9 +44,7 @@ function runLanguageServer(): void {
 if (isAnalysisWorker()) {
   serveAnalysis(); // the worker thread that analyses large documents (see analysisWorker.ts)
 } else if (process.argv[2] === 'simulator') {
-  // Loaded only in this mode: the language server does not pay for it at start-up.
-  const { runSimulator } = require('../../cli/simulator') as typeof import('../../cli/simulator');
-  void runSimulator(process.argv.slice(3)).then((code) => {
+  void loadSimulator().runSimulator(process.argv.slice(3)).then((code) => {
     process.exitCode = code;
   });
 } else {
