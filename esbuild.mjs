@@ -2,6 +2,7 @@
 // jsonc-parser ships a UMD build under "main" that esbuild cannot follow: prefer "module".
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import { codeCacheLoader } from './scripts/codeCache.mjs';
 import { lazyBuiltins } from './scripts/lazyBuiltins.mjs';
 
 const production = process.argv.includes('--production');
@@ -37,7 +38,7 @@ const builds = [
     entryPoints: ['server/src/main.ts'],
     outfile: 'dist/server.js',
     define: { ...withValidators.define, __VIP_SIMULATOR_EMBEDDED__: 'true' },
-    plugins: [lazyBuiltins(['crypto', 'child_process'])],
+    plugins: [lazyBuiltins(['crypto', 'child_process']), codeCacheLoader()],
   },
   { entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, ...withValidators },
 ];
