@@ -1,7 +1,7 @@
 // esbuild plugin for dist/server.js (esbuild.mjs): after the build, the bundle is wrapped in a small
 // loader that compiles it with a V8 code cache, so that a server start after the first one skips
-// most of the parsing and compiling of its ~630 KB (measured: spawn → initialize result ~1.6× →
-// ~1.3× `node -e 0`; vscode-languageserver's own module initialisation is most of what remains).
+// most of the parsing and compiling of its ~630 KB (bench coldStart, spawn → initialize result vs
+// `node -e 0`: 1.62× without the cache, 1.36× with it; see bench/NOTES.md).
 // Node 20 has no module.enableCompileCache(); this is the same thing for one file.
 //
 // The cache:
