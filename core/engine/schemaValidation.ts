@@ -12,21 +12,29 @@ export const SCHEMA_BASE = 'https://vip-api-workbench.invalid/schemas/';
 /** Annotation keywords our schemas use besides standard JSON Schema. */
 const ANNOTATIONS = ['markdownDescription', 'markdownEnumDescriptions', 'enumDescriptions', 'deprecationMessage', 'x-vip-reasonCode', 'x-vip-xml', 'defaultSnippets'];
 
+/** Set to true by esbuild (esbuild.mjs) in the server and CLI bundles, built together with their validators. */
+declare const __VIP_VALIDATORS_BUILT_WITH_BUNDLE__: boolean | undefined;
+
 /**
  * The one ajv configuration, used both at build time (scripts/generateValidators.ts writes the
  * standalone validators with `source: true`) and by the run-time fallback below.
  */
 export function createAjv(options: { source?: boolean } = {}): AjvClass {
-  const Ajv = (require('ajv') as { default: typeof AjvClass }).default;
-  const addFormats = (require('ajv-formats') as { default: (a: AjvClass, f: string[]) => void }).default;
-  const ajv = new Ajv({
-    allErrors: true, verbose: true, strict: true, strictTypes: false, allowUnionTypes: true, logger: false,
-    ...(options.source ? { code: { source: true } } : {}),
-  });
-  addFormats(ajv, ['date-time']);
-  for (const keyword of ANNOTATIONS) ajv.addKeyword({ keyword, schemaType: ['string', 'array', 'object'] });
-  ajv.addSchema({ ...common, $id: SCHEMA_BASE + 'common.json' });
-  return ajv;
+  // Written out so that esbuild drops ajv from the bundles (they hold the validators precompiled).
+  if (typeof __VIP_VALIDATORS_BUILT_WITH_BUNDLE__ !== 'undefined' && __VIP_VALIDATORS_BUILT_WITH_BUNDLE__) {
+    throw new Error('No schema compiler in this bundle: it validates with the precompiled validators.');
+  } else {
+    const Ajv = (require('ajv') as { default: typeof AjvClass }).default;
+    const addFormats = (require('ajv-formats') as { default: (a: AjvClass, f: string[]) => void }).default;
+    const ajv = new Ajv({
+      allErrors: true, verbose: true, strict: true, strictTypes: false, allowUnionTypes: true, logger: false,
+      ...(options.source ? { code: { source: true } } : {}),
+    });
+    addFormats(ajv, ['date-time']);
+    for (const keyword of ANNOTATIONS) ajv.addKeyword({ keyword, schemaType: ['string', 'array', 'object'] });
+    ajv.addSchema({ ...common, $id: SCHEMA_BASE + 'common.json' });
+    return ajv;
+  }
 }
 
 /** The schema of `operation`/`kind` as it is compiled: with its `$id`. */
@@ -36,17 +44,17 @@ export function compilableSchema(operation: string, kind: DocumentKind): JsonSch
 
 /** Identifies what a validator was compiled from: the schema, common.json and the ajv version. */
 export function schemaFingerprint(operation: string, kind: DocumentKind): string {
-  const ajvVersion = (require('ajv/package.json') as { version: string }).version;
-  const text = JSON.stringify([ajvVersion, ANNOTATIONS, common, compilableSchema(operation, kind)]);
-  return (require('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(text).digest('hex');
+  if (typeof __VIP_VALIDATORS_BUILT_WITH_BUNDLE__ !== 'undefined' && __VIP_VALIDATORS_BUILT_WITH_BUNDLE__) {
+    throw new Error('Not in the bundles: they were built with their validators.');
+  } else {
+    const ajvVersion = (require('ajv/package.json') as { version: string }).version;
+    const text = JSON.stringify([ajvVersion, ANNOTATIONS, common, compilableSchema(operation, kind)]);
+    return (require('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(text).digest('hex');
+  }
 }
-
-/** Set to true by esbuild (esbuild.mjs) in the server and CLI bundles, built together with their validators. */
-declare const __VIP_VALIDATORS_BUILT_WITH_BUNDLE__: boolean | undefined;
 
 interface GeneratedValidators {
   load(file: string): ValidateFunction | undefined;
-  fingerprints: Record<string, string | undefined>;
 }
 
 let generated: GeneratedValidators | null | undefined;
@@ -69,6 +77,15 @@ function generatedValidators(): GeneratedValidators | null {
   return generated;
 }
 
+/** What each generated validator was compiled from (see schemaFingerprint); {} without a build. */
+function generatedFingerprints(): Record<string, string | undefined> {
+  try {
+    return require('./validators.generated.json') as Record<string, string | undefined>;
+  } catch {
+    return {};
+  }
+}
+
 export function validatorFor(operation: string, kind: DocumentKind): ValidateFunction {
   const file = schemaFile(operation, kind);
   let validate = validators.get(file);
@@ -85,7 +102,7 @@ export function validatorFor(operation: string, kind: DocumentKind): ValidateFun
       // From the sources: the generated validators only while they match the schemas (one may have
       // been edited since the last build), else ajv compiles the schema here.
       const mod = generatedValidators();
-      if (mod && mod.fingerprints[file] === schemaFingerprint(operation, kind)) validate = mod.load(file);
+      if (mod && generatedFingerprints()[file] === schemaFingerprint(operation, kind)) validate = mod.load(file);
       validate ??= compile(operation, kind);
     }
     validators.set(file, validate);

@@ -17,10 +17,11 @@ type Simulator = typeof import('../../cli/simulator');
  */
 function loadSimulator(): Simulator {
   if (typeof __VIP_SIMULATOR_EMBEDDED__ !== 'undefined' && __VIP_SIMULATOR_EMBEDDED__) {
-    const embedded = require('./simulator.generated') as { simulator: string; sharedValidators: string };
+    const embedded = require('./simulator.generated') as { simulator: string; shared: Record<string, (() => unknown) | undefined> };
     const code = (require('node:zlib') as typeof import('node:zlib')).brotliDecompressSync(Buffer.from(embedded.simulator, 'base64')).toString();
     const module = { exports: {} as Simulator };
-    const load = (id: string): unknown => (id === embedded.sharedValidators ? require('../../core/engine/validators.generated') : require(id));
+    // The engine and catalog modules it shares with the language server come from this bundle.
+    const load = (id: string): unknown => (Object.hasOwn(embedded.shared, id) ? embedded.shared[id]!() : require(id));
     new Function('exports', 'require', 'module', '__filename', '__dirname', `${code}\n//# sourceURL=vip-simulator.js`)(module.exports, load, module, __filename, __dirname);
     return module.exports;
   } else {
