@@ -9,6 +9,7 @@ import standaloneCode from 'ajv/dist/standalone';
 import { transformSync } from 'esbuild';
 import { operations, schemaFile, type DocumentKind } from '../core/data/catalog';
 import { compilableSchema, createAjv, SCHEMA_BASE, schemaFingerprint } from '../core/engine/schemaValidation';
+import { STATE_AJV_OPTIONS, STATE_SCHEMA, STATE_VALIDATOR_KEY } from '../core/simulator/state';
 
 const OUT = path.join(__dirname, '..', 'core', 'engine', 'validators.generated.js');
 /** What each validator was generated from (schemaFingerprint): read only when running from the sources. */
@@ -36,8 +37,18 @@ const codes: string[] = [];
 const offsets: Record<string, [number, number]> = {};
 const requires = new Set<string>();
 let length = 0;
-for (const file of files) {
-  const code = standaloneCode(ajv, { validate: SCHEMA_BASE + file });
+// The simulator's state file, with its own ajv options: the simulator then carries no ajv either.
+const Ajv = (require('ajv') as typeof import('ajv')).default;
+const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
+const stateAjv = new Ajv({ ...STATE_AJV_OPTIONS, code: { source: true } });
+addFormats(stateAjv, ['date-time']);
+stateAjv.addSchema(STATE_SCHEMA, 'state');
+const sources: [string, () => string][] = [
+  ...files.map((file): [string, () => string] => [file, () => standaloneCode(ajv, { validate: SCHEMA_BASE + file })]),
+  [STATE_VALIDATOR_KEY, () => standaloneCode(stateAjv, { validate: 'state' })],
+];
+for (const [file, generate] of sources) {
+  const code = generate();
   for (const m of code.matchAll(/require\("([^"]+)"\)/g)) requires.add(m[1]);
   // ASCII (non-ASCII characters escaped): the offsets below are then byte offsets too.
   const minified = transformSync(code, { loader: 'js', format: 'cjs', minify: true, target: 'node20', charset: 'ascii' }).code;

@@ -86,6 +86,14 @@ function generatedFingerprints(): Record<string, string | undefined> {
   }
 }
 
+/**
+ * A validator precompiled under `key` by scripts/generateValidators.ts besides the schemas/ files
+ * (e.g. the simulator's state file), for bundles built with their validators; undefined otherwise.
+ */
+export function precompiledValidator(key: string): ValidateFunction | undefined {
+  return generatedValidators()?.load(key);
+}
+
 export function validatorFor(operation: string, kind: DocumentKind): ValidateFunction {
   const file = schemaFile(operation, kind);
   let validate = validators.get(file);

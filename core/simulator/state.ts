@@ -1,10 +1,10 @@
 // The simulator's state: an account, its credentials and the validation settings. Loaded from a
-// JSON file (checked with ajv, so a bad file gets a clear message), written back atomically.
+// JSON file (checked against STATE_SCHEMA, so a bad file gets a clear message), written back atomically.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
+import { precompiledValidator } from '../engine/schemaValidation';
 import demoStateFile from '../../schemas/simulator-demo-state.json';
 
 export type SimTokenState = 'NEW' | 'ENABLED' | 'DISABLED' | 'LOCKED' | 'INACTIVE';
@@ -86,7 +86,15 @@ const ADAPTERS = ['OATH_EVENT_BASIC', 'OATH_EVENT_ADVANCED_1', 'OATH_EVENT_ADVAN
 const int = (minimum: number, maximum: number) => ({ type: 'integer', minimum, maximum });
 const storedCode = { type: 'object', required: ['sha256', 'expires'], additionalProperties: false, properties: { sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' }, expires: { type: 'string', format: 'date-time' }, oneTimeUse: { type: 'boolean' } } };
 
-const STATE_SCHEMA = {
+/** Set to true by esbuild (esbuild.mjs) in bundles built with their precompiled validators. */
+declare const __VIP_VALIDATORS_BUILT_WITH_BUNDLE__: boolean | undefined;
+
+/** Key of the state validator among the precompiled ones (scripts/generateValidators.ts). */
+export const STATE_VALIDATOR_KEY = 'simulator/state';
+/** ajv options for STATE_SCHEMA, the same at build time and from the sources. */
+export const STATE_AJV_OPTIONS = { allErrors: true, strict: false } as const;
+
+export const STATE_SCHEMA = {
   type: 'object',
   required: ['account', 'tokens'],
   additionalProperties: false,
@@ -139,15 +147,27 @@ const STATE_SCHEMA = {
   },
 };
 
-let validateState: ((v: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null } | undefined;
+let validateState: ValidateFunction | undefined;
+
+function stateValidator(): ValidateFunction {
+  // Written out so that esbuild drops ajv from the bundles: they carry the validator precompiled.
+  if (typeof __VIP_VALIDATORS_BUILT_WITH_BUNDLE__ !== 'undefined' && __VIP_VALIDATORS_BUILT_WITH_BUNDLE__) {
+    const validate = precompiledValidator(STATE_VALIDATOR_KEY);
+    if (!validate) throw new Error('No precompiled validator for the simulator state in this bundle.');
+    return validate;
+  } else {
+    // From the sources: compiled here, so an edit of STATE_SCHEMA counts at once.
+    const Ajv = (require('ajv') as typeof import('ajv')).default;
+    const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
+    const ajv = new Ajv(STATE_AJV_OPTIONS);
+    addFormats(ajv, ['date-time']);
+    return ajv.compile(STATE_SCHEMA);
+  }
+}
 
 /** Checks a state object; throws an Error naming the file and the first problems. */
 export function checkState(value: unknown, source: string): SimulatorState {
-  if (!validateState) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    addFormats(ajv, ['date-time']);
-    validateState = ajv.compile(STATE_SCHEMA);
-  }
+  validateState ??= stateValidator();
   if (!validateState(value)) {
     const problems = (validateState.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '(top level)'} ${e.message ?? 'is invalid'}`);
     throw new Error(`${source}: not a valid simulator state: ${problems.join('; ')}`);

@@ -45,9 +45,18 @@ function runLanguageServer(): void {
 if (isAnalysisWorker()) {
   serveAnalysis(); // the worker thread that analyses large documents (see analysisWorker.ts)
 } else if (process.argv[2] === 'simulator') {
-  void loadSimulator().runSimulator(process.argv.slice(3)).then((code) => {
-    process.exitCode = code;
-  });
+  // A bad state file or port is a sentence on stderr and exit code 1, as with `vip-api simulator`.
+  void Promise.resolve()
+    .then(() => loadSimulator().runSimulator(process.argv.slice(3)))
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (e: unknown) => {
+        process.stderr.write(`vip-api simulator: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = 1;
+      },
+    );
 } else {
   runLanguageServer();
 }

@@ -1,9 +1,11 @@
 // Against the real built-in simulator over real mutual TLS (certificates from openssl at test time),
 // on 127.0.0.1 and 127.0.0.2; the Simulator environment's host; the CLI's default endpoint.
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import * as readline from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { HistoryStore } from '../../client/src/send/history';
 import { tokenInformationRequest } from '../../client/src/send/present';
@@ -113,6 +115,40 @@ describe('the Simulator environment and the CLI default', () => {
     assert.ok(lines.some((l) => /GetTokenInformation/.test(l)), `the simulator's request lines reach the log: ${lines.join(' | ')}`);
     assert.match(await host.url(), /^http:\/\/127\.0\.0\.1:\d+$/, 'it starts again on the next use');
     await host.close();
+  });
+
+  test('the bundled simulator checks a state file with the precompiled validator: a custom state starts, a bad one is one sentence and exit 1', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vip-bundled-state-'));
+    try {
+      const server = path.resolve(__dirname, '../../dist/server.js');
+      const demo = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../schemas/simulator-demo-state.json'), 'utf8')) as { tokens: { id: string; adapter: string }[] };
+      const good = path.join(dir, 'good.json');
+      fs.writeFileSync(good, JSON.stringify({ ...demo, tokens: demo.tokens.slice(0, 2) }));
+      const child = spawn(process.execPath, [server, 'simulator', '--port', '0', '--state', good], { stdio: ['ignore', 'pipe', 'pipe'] });
+      try {
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        const url = await new Promise<string>((resolve, reject) => {
+          readline.createInterface({ input: child.stdout }).on('line', (line) => {
+            const m = /^VIP simulator listening on (\S+)/.exec(line);
+            if (m) resolve(m[1]!.replace(/\/+$/, ''));
+          });
+          child.once('exit', (code) => reject(new Error(`the simulator exited (${code}): ${stderr}`)));
+        });
+        assert.equal((await sendText(info('SYMC10000001'), { name: 'Simulator', url: `${url}/{operation}` })).reasonCode, '0000');
+        assert.equal((await sendText(info('SYMC10000003'), { name: 'Simulator', url: `${url}/{operation}` })).reasonCode, '49f2', 'only the two tokens of the custom state exist');
+      } finally {
+        child.kill();
+      }
+
+      const bad = path.join(dir, 'bad.json');
+      fs.writeFileSync(bad, JSON.stringify({ ...demo, tokens: [{ ...demo.tokens[0], adapter: 'NOT_AN_ADAPTER' }] }));
+      const r = spawnSync(process.execPath, [server, 'simulator', '--state', bad], { encoding: 'utf8', timeout: 15_000 });
+      assert.equal(r.status, 1, r.stderr);
+      assert.equal(r.stderr.trim(), `vip-api simulator: state file ${bad}: not a valid simulator state: /tokens/0/adapter must be equal to one of the allowed values`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('SimulatorHost: a simulator that cannot start is a clear error, and the next use tries again', async () => {
