@@ -32,6 +32,8 @@ export interface TestClientOptions {
   capabilities?: ClientCapabilities;
   /** What workspace/configuration answers for section `vipApi`. */
   settings?: Record<string, unknown>;
+  /** Extra environment variables for the server process. */
+  env?: Record<string, string>;
 }
 
 export class TestLspClient {
@@ -49,7 +51,7 @@ export class TestLspClient {
   constructor(options: TestClientOptions = {}) {
     const module = options.serverModule ?? BUNDLED_SERVER;
     const execArgv = module.endsWith('.ts') ? ['--import', 'tsx'] : [];
-    this.process = spawn(process.execPath, [...execArgv, module, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT });
+    this.process = spawn(process.execPath, [...execArgv, module, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT, env: { ...process.env, ...options.env } });
     this.process.stderr!.on('data', (d: Buffer) => this.stderr.push(d.toString()));
     this.process.on('exit', () => (this.exited = true));
     this.settings = options.settings ?? {};
