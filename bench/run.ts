@@ -81,30 +81,54 @@ function sizeSection(): string {
   return lines.join('\n');
 }
 
-const ACTIVATION_RUNS = 5;
+const ACTIVATION_RUNS = 6;
+
+interface ActivationRun {
+  activationMs: number;
+  codeLoadingMs: number;
+  activateCallMs: number;
+  activationEvent: string;
+  languageClientLoadedMs?: number;
+}
 
 /**
  * Runs the e2e suite's activation test in code-server ACTIVATION_RUNS times (a fresh workbench
- * each time: an extension activates once per host) and takes the medians of what it recorded.
- * One run swings by hundreds of ms with what else the extension host is doing at that moment.
+ * each time: an extension activates once per host). Two kinds of run come out, by chance: the test
+ * activates the extension itself (event `api`: on demand, a quiet host), or the workbench already
+ * did during its own start-up (`onLanguage:json`, when it opens a JSON model such as the user
+ * settings), while the host is busy loading everything else.
  */
-function activationInVsCode(): { activationMs: number; languageClientLoadedMs?: number; runs: number[] } | undefined {
+function activationInVsCode(): ActivationRun[] {
   const artifact = path.join(ROOT, 'test', 'e2e', 'artifacts', 'activation.json');
   log(`4b. Activation in real VS Code (code-server, ${ACTIVATION_RUNS} runs; installs the e2e tools on first use)…`);
-  const records: { activationMs: number; languageClientLoadedMs?: number }[] = [];
+  const runs: ActivationRun[] = [];
   try {
     for (let run = 0; run < ACTIVATION_RUNS; run++) {
       fs.rmSync(artifact, { force: true });
       execFileSync('npm', ['run', '-s', 'test:e2e', '--', '--suite-only', '--grep', 'activation'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], timeout: 8 * 60_000 });
-      records.push(JSON.parse(fs.readFileSync(artifact, 'utf8')) as { activationMs: number; languageClientLoadedMs?: number });
+      runs.push(JSON.parse(fs.readFileSync(artifact, 'utf8')) as ActivationRun);
     }
   } catch (e) {
     log(`  activation not measured: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
-    if (!records.length) return undefined;
   }
-  const loaded = records.map((r) => r.languageClientLoadedMs).filter((x): x is number => typeof x === 'number');
-  const runs = records.map((r) => r.activationMs);
-  return { activationMs: median(runs), languageClientLoadedMs: loaded.length ? median(loaded) : undefined, runs };
+  return runs;
+}
+
+const ON_DEMAND = 'api';
+
+function activationRows(runs: ActivationRun[]): string {
+  if (!runs.length) return '| Activation in code-server | not measured (the e2e tools could not run) | — | — |';
+  const row = (label: string, list: ActivationRun[]) => {
+    if (!list.length) return `| ${label} | not seen in ${runs.length} runs | — | — |`;
+    const detail = list.map((r) => `${fmtMs(r.activationMs)} = ${fmtMs(r.codeLoadingMs)} + ${fmtMs(r.activateCallMs)}`).join('; ');
+    return `| ${label} | ${fmtMs(median(list.map((r) => r.activationMs)))} (median of ${list.length}; Load Code + Call Activate: ${detail}) | — | — |`;
+  };
+  const loaded = runs.map((r) => r.languageClientLoadedMs).filter((x): x is number => typeof x === 'number');
+  return [
+    row('Activation (VS Code\'s Load Code + Call Activate + Finish Activate), on demand: the test activates it on a fresh host', runs.filter((r) => r.activationEvent === ON_DEMAND)),
+    row('Activation, by the workbench during its own start-up (`onLanguage:json`)', runs.filter((r) => r.activationEvent !== ON_DEMAND)),
+    `| Language client loaded (dist/language.js, right after activation), from the start of \`activate()\` | ${loaded.length ? `${fmtMs(median(loaded))} (median of ${loaded.length})` : 'not measured'} | — | — |`,
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -131,12 +155,18 @@ async function main(): Promise<void> {
   const cold = await coldStart();
   const rss = await memoryAfter100Files();
   check('Cold start (spawn → initialize result) vs `node -e 0`', '≤ 1.5×', fmtRatio(cold.server / cold.bare), cold.server / cold.bare <= 1.5);
-  const activationRecord = activationInVsCode();
-  const activation = activationRecord?.activationMs;
-  const clientLoaded = activationRecord?.languageClientLoadedMs;
-  if (activation !== undefined) check('Extension activation in real VS Code (code-server)', '≤ 50 ms', fmtMs(activation), activation <= 50);
+  const activations = activationInVsCode();
+  for (const [what, list] of [
+    ['Extension activation in real VS Code (code-server), on demand', activations.filter((r) => r.activationEvent === ON_DEMAND)],
+    ['Extension activation in real VS Code (code-server), during the workbench start-up', activations.filter((r) => r.activationEvent !== ON_DEMAND)],
+  ] as const) {
+    if (list.length) {
+      const ms = median(list.map((r) => r.activationMs));
+      check(what, '≤ 50 ms', `${fmtMs(ms)} (median of ${list.length} runs)`, ms <= 50);
+    }
+  }
   check('RSS after opening 100 request files', '≤ 60 MB', fmtBytes(rss), rss <= 60 * 1024 * 1024);
-  sections.push(`## 4. Cold start and memory\n\n| Measure | Ours | Reference | Ratio |\n|---|---|---|---|\n| \`node dist/server.js --stdio\` → initialize result, vs \`node -e 0\` → exit (median of 15)${cold.codeCache ? ', with the code cache a first session wrote' : ' (the code cache was not written: without it)'} | ${fmtMs(cold.server)} | ${fmtMs(cold.bare)} | ${fmtRatio(cold.server / cold.bare)} |\n| The same, first start after an install or update (no code cache yet; not a target) | ${fmtMs(cold.firstStart)} | ${fmtMs(cold.bare)} | ${fmtRatio(cold.firstStart / cold.bare)} |\n| Server RSS after opening and validating 100 request files | ${fmtBytes(rss)} | — | — |\n| Activation (VS Code's Load Code + Call Activate + Finish Activate) on a fresh extension host in code-server ${'(`npm run test:e2e -- --suite-only --grep activation`)'} | ${activation === undefined ? 'not measured (the e2e tools could not run)' : `${fmtMs(activation)} (median; runs: ${activationRecord!.runs.map((r) => fmtMs(r)).join(', ')})`} | — | — |\n| Language client loaded (dist/language.js, right after activation), from the start of \`activate()\` | ${clientLoaded === undefined ? 'not measured' : fmtMs(clientLoaded)} | — | — |`);
+  sections.push(`## 4. Cold start and memory\n\n| Measure | Ours | Reference | Ratio |\n|---|---|---|---|\n| \`node dist/server.js --stdio\` → initialize result, vs \`node -e 0\` → exit (median of 15)${cold.codeCache ? ', with the code cache a first session wrote' : ' (the code cache was not written: without it)'} | ${fmtMs(cold.server)} | ${fmtMs(cold.bare)} | ${fmtRatio(cold.server / cold.bare)} |\n| The same, first start after an install or update (no code cache yet; not a target) | ${fmtMs(cold.firstStart)} | ${fmtMs(cold.bare)} | ${fmtRatio(cold.firstStart / cold.bare)} |\n| Server RSS after opening and validating 100 request files | ${fmtBytes(rss)} | — | — |\n${activationRows(activations)}`);
 
   log('5–6. Send and simulator…');
   const send = await measureSend(log);
