@@ -25,8 +25,16 @@ const common = {
 for (const script of ['scripts/generateValidators.ts', 'scripts/embedSimulator.ts']) {
   execFileSync(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit' });
 }
-// The server and the CLI bundle the validators with the schemas they were generated from: no staleness check.
-const withValidators = { define: { __VIP_VALIDATORS_BUILT_WITH_BUNDLE__: 'true' } };
+// The server and the CLI are built with the validators generated from the same schemas (no staleness
+// check) and require them from dist/validators.js on their first validation, so that a server start
+// does not parse them.
+const sharedValidators = {
+  name: 'shared-validators',
+  setup(build) {
+    build.onResolve({ filter: /validators\.generated$/ }, () => ({ path: './validators.js', external: true }));
+  },
+};
+const withValidators = { define: { __VIP_VALIDATORS_BUILT_WITH_BUNDLE__: 'true' }, plugins: [sharedValidators] };
 
 const builds = [
   // The extension: activation bundle, then the language client and the send machinery, loaded
@@ -38,8 +46,9 @@ const builds = [
     entryPoints: ['server/src/main.ts'],
     outfile: 'dist/server.js',
     define: { ...withValidators.define, __VIP_SIMULATOR_EMBEDDED__: 'true' },
-    plugins: [lazyBuiltins(['crypto', 'child_process']), codeCacheLoader()],
+    plugins: [sharedValidators, lazyBuiltins(['crypto', 'child_process']), codeCacheLoader()],
   },
+  { entryPoints: ['core/engine/validators.generated.js'], outfile: 'dist/validators.js' },
   { entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, ...withValidators },
 ];
 

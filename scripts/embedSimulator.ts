@@ -12,8 +12,9 @@ import { build } from 'esbuild';
 const ROOT = path.join(__dirname, '..');
 const OUT = path.join(ROOT, 'server', 'src', 'simulator.generated.js');
 /**
- * Modules the server bundle holds too (the engine, the catalog and its schemas, the precompiled
- * validators): the simulator bundle requires them by these names and server/src/main.ts gives it
+ * Modules the server bundle holds too (the engine, the catalog and its schemas; the precompiled
+ * validators come through its schemaValidation from dist/validators.js): the simulator bundle
+ * requires them by these names and server/src/main.ts gives it
  * the server's own instances, instead of a second copy inside the compressed simulator.
  */
 const SHARED_DIRS = ['core/engine', 'core/data'];
