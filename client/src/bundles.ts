@@ -5,17 +5,9 @@ import * as path from 'node:path';
 import type * as LanguageBundle from './language';
 import type * as SendBundle from './send/actions';
 
-const cache = new Map<string, unknown>();
-
-function load<T>(file: string): T {
-  let loaded = cache.get(file) as T | undefined;
-  if (!loaded) {
-    // A computed path: esbuild leaves this require alone instead of inlining the bundle.
-    loaded = require(path.join(__dirname, file)) as T;
-    cache.set(file, loaded);
-  }
-  return loaded;
-}
+// A computed path: esbuild leaves these requires alone instead of inlining the bundles. Node's
+// module cache makes every later call return the same module.
+const load = <T>(file: string): T => require(path.join(__dirname, file)) as T;
 
 /** dist/language.js: vscode-languageclient and the features that talk to the server. */
 export const languageBundle = (): typeof LanguageBundle => load('language.js');
