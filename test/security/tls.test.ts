@@ -10,10 +10,11 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import tls from 'node:tls';
 import { after, before, describe, test } from 'node:test';
-import { TransportError, sendText, type Environment } from '../../core/transport';
+import { sendText, type Environment } from '../../core/transport';
 import { makePki, type Pki } from '../helpers/pki';
 import { vipOk } from '../transport/testServer';
 import { cliBundle, runCli, runNode, startSimulatorProcess } from './helpers';
+import { expectTransportError as refused } from '../helpers/transportErrors';
 
 const REQ = '{"GetServerTimeRequest":{"Version":"3.1"}}';
 let pki: Pki;
@@ -53,17 +54,6 @@ const trusted = () => ({ cert: fs.readFileSync(pki.server.cert), key: fs.readFil
 // OpenSSL 3 offers TLS 1.0/1.1 only at security level 0.
 const legacy = (v: 'TLSv1' | 'TLSv1.1'): https.ServerOptions => ({ ...trusted(), minVersion: 'TLSv1', maxVersion: v, ciphers: 'DEFAULT@SECLEVEL=0' });
 
-async function refused(p: Promise<unknown>, kind: string, re: RegExp): Promise<TransportError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof TransportError, String(e));
-    assert.equal(e.kind, kind, e.message);
-    assert.match(e.message, re);
-    return e;
-  }
-  assert.fail('expected the send to be refused');
-}
 
 before(async () => {
   pki = makePki();

@@ -7,9 +7,10 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AgentPool, TransportError, sendText, type Environment, type SendOptions } from '../../core/transport';
+import { AgentPool, sendText, type Environment, type SendOptions } from '../../core/transport';
 import { makePki, type Pki } from '../helpers/pki';
 import { startTestServer, vipOk, type TestServer } from './testServer';
+import { expectTransportError as rejects } from '../helpers/transportErrors';
 
 const REQ = '{ // comment\n "GetServerTimeRequest": { "Version": "3.1" } }';
 let pki: Pki;
@@ -29,17 +30,6 @@ after(async () => {
 
 const pem = (url: string, extra: Partial<Environment> = {}): Environment => ({ name: 'pem', url, cert: pki.client.cert, key: pki.client.key, ca: pki.ca.cert, ...extra });
 
-async function rejects(p: Promise<unknown>, kind: string, re: RegExp): Promise<TransportError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof TransportError, String(e));
-    assert.equal(e.kind, kind, e.message);
-    assert.match(e.message, re);
-    return e;
-  }
-  assert.fail('expected the send to fail');
-}
 
 describe('send: success', () => {
   for (const host of ['127.0.0.1', '127.0.0.2', 'localhost']) {
