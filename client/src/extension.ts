@@ -7,8 +7,9 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { languageBundle } from './bundles';
 import type { LanguageFeatures } from './language';
 import { registerSendFeatures } from './send';
+import { LANGUAGE_ID } from './vipDocuments';
 
-export const LANGUAGE_ID = 'vip-json';
+export { LANGUAGE_ID } from './vipDocuments';
 let language: Promise<LanguageFeatures> | undefined;
 
 /** What `activate` returns (the extension's API, used by the tests). */

@@ -4,8 +4,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { openSchema, registerLanguageStatus } from './languageStatus';
 import { newRequest } from './newRequest';
-
-export const LANGUAGE_ID = 'vip-json';
+import { VIP_DOCUMENTS } from './vipDocuments';
 
 export interface LanguageFeatures {
   client: LanguageClient;
@@ -22,11 +21,7 @@ export function startLanguageFeatures(context: vscode.ExtensionContext, log: vsc
     debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    // A scheme is required: without one, editors such as the chat input would get diagnostics too.
-    documentSelector: [
-      { language: LANGUAGE_ID, scheme: 'file' },
-      { language: LANGUAGE_ID, scheme: 'untitled' },
-    ],
+    documentSelector: VIP_DOCUMENTS,
     outputChannel: log,
     synchronize: { configurationSection: 'vipApi' },
   };

@@ -3,8 +3,8 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { DocumentInfoRequest, type DocumentInfo } from '../../server/src/protocol';
+import { LANGUAGE_ID } from './vipDocuments';
 
-const LANGUAGE_ID = 'vip-json';
 /** Wait for a pause in typing before asking the server again. */
 const UPDATE_DELAY_MS = 300;
 

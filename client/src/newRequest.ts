@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { OperationsRequest, SkeletonRequest } from '../../server/src/protocol';
+import { LANGUAGE_ID } from './vipDocuments';
 
 interface OperationPick extends vscode.QuickPickItem {
   operation?: string;
@@ -21,7 +22,7 @@ export async function newRequest(client: LanguageClient, operation?: string): Pr
     void vscode.window.showErrorMessage(`VIP: unknown operation "${name}".`);
     return undefined;
   }
-  const document = await vscode.workspace.openTextDocument({ language: 'vip-json', content: '' });
+  const document = await vscode.workspace.openTextDocument({ language: LANGUAGE_ID, content: '' });
   const editor = await vscode.window.showTextDocument(document);
   // A snippet, so Tab walks through the required values.
   await editor.insertSnippet(new vscode.SnippetString(skeleton.snippet));

@@ -63,8 +63,8 @@ const validators = new Map<string, ValidateFunction>();
 
 /**
  * The validators precompiled at build time (ajv standalone code, core/engine/validators.generated.js,
- * written by `npm run build`): no schema compiler to load or run. Absent when running from the
- * sources without a build.
+ * written by `npm run build`; the bundles require it as dist/validators.js): no schema compiler to
+ * load or run. Absent when running from the sources without a build.
  */
 function generatedValidators(): GeneratedValidators | null {
   if (generated === undefined) {

@@ -22,8 +22,7 @@ import { isSimulator, needsPassphrase, passphraseKey, transportLabel } from './e
 import { HistoryStore, type HistoryEntry } from './history';
 import { explainText, isTokenStateError, responseFileName, statusLine, tokenInformationRequest } from './present';
 import { SimulatorHost } from './simulatorHost';
-
-const LANGUAGE_ID = 'vip-json';
+import { LANGUAGE_ID } from '../vipDocuments';
 
 /** What `vipApi.send` resolves to. */
 export type SendOutcome =

@@ -10,7 +10,7 @@ import { sendBundle } from '../bundles';
 import type { SendActions } from './actions';
 import { SIMULATOR, isSimulator, passphraseKey, pickEnvironment, readEnvironments, transportLabel } from './environments';
 
-const LANGUAGE_ID = 'vip-json';
+import { VIP_DOCUMENTS } from '../vipDocuments';
 const CURRENT_ENV_KEY = 'vipApi.currentEnvironment';
 
 export function registerSendFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
@@ -22,13 +22,19 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
 
   const config = () => vscode.workspace.getConfiguration('vipApi');
 
+  // The setting is read on every status update and CodeLens: say each problem with it once, not each time.
+  let problemsSaid = '';
   function environments(folder?: vscode.WorkspaceFolder): Environment[] {
-    const inspected = config().inspect<unknown>('environments');
+    const settings = config();
     // In an untrusted workspace only the user's own environments count.
-    const raw = vscode.workspace.isTrusted ? config().get<unknown>('environments') : inspected?.globalValue;
+    const raw = vscode.workspace.isTrusted ? settings.get<unknown>('environments') : settings.inspect<unknown>('environments')?.globalValue;
     const base = folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
     const { environments: list, problems } = readEnvironments(raw, { baseDir: base });
-    for (const p of problems) log.warn(p);
+    const key = problems.join('\n');
+    if (key !== problemsSaid) {
+      problemsSaid = key;
+      for (const p of problems) log.warn(p);
+    }
     return list;
   }
 
@@ -36,7 +42,7 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
     return pickEnvironment(environments(folder), context.workspaceState.get<string>(CURRENT_ENV_KEY));
   }
 
-  function updateStatus(): void {
+  function updateStatus(): Environment {
     const env = currentEnvironment();
     status.text = `$(plug) VIP: ${env.name} · ${transportLabel(env)}`;
     const insecure = env.rejectUnauthorized === false;
@@ -45,6 +51,7 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
     status.backgroundColor = insecure ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     status.show();
     lensesChanged.fire();
+    return env;
   }
 
   let loaded: SendActions | undefined;
@@ -118,12 +125,12 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
     vscode.commands.registerCommand('vipApi.copyAsCurl', (arg?: unknown) => actions().copyAsCurl(arg)),
     vscode.commands.registerCommand('vipApi.showSoapEnvelope', (arg?: unknown) => actions().showSoapEnvelope(arg)),
     vscode.commands.registerCommand('vipApi.explainReasonCode', (code: string, message?: string) => actions().explain(String(code), message ?? '')),
-    vscode.languages.registerCodeLensProvider([{ language: LANGUAGE_ID, scheme: 'file' }, { language: LANGUAGE_ID, scheme: 'untitled' }], lenses),
+    vscode.languages.registerCodeLensProvider(VIP_DOCUMENTS, lenses),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('vipApi.environments')) updateStatus();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => updateStatus()),
   );
-  updateStatus();
-  log.info(`Send: environment "${currentEnvironment().name}"${currentEnvironment().name === SIMULATOR ? ' (built-in simulator, started on first send)' : ''}.`);
+  const initial = updateStatus();
+  log.info(`Send: environment "${initial.name}"${initial.name === SIMULATOR ? ' (built-in simulator, started on first send)' : ''}.`);
 }
