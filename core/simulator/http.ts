@@ -34,6 +34,8 @@ export interface SimulatorOptions {
   maxBodyBytes?: number;
   /** Time allowed to receive a whole request body (default 10 s); beyond: 4e00. */
   requestTimeoutMs?: number;
+  /** Time allowed to receive the request headers (default 20 s); beyond: HTTP 400 with 4e00, and the connection is closed. */
+  headersTimeoutMs?: number;
 }
 
 export interface RunningSimulator {
@@ -265,17 +267,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     return send(404, { error: `Unknown simulator endpoint. Try ${ADMIN_PREFIX}deliveries or ${ADMIN_PREFIX}otp/<TokenId>.` }, {});
   };
 
+  const headersTimeout = options.headersTimeoutMs ?? 20_000;
+  // Node checks the headers timeout only this often (its default is 30 s).
+  const timing = { connectionsCheckingInterval: Math.min(30_000, headersTimeout) };
   const server: http.Server = options.tls
     ? https.createServer({
+        ...timing,
         cert: options.tls.cert,
         key: options.tls.key,
         minVersion: 'TLSv1.2',
         ...(options.tls.clientCa ? { ca: options.tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
       }, handler)
-    : http.createServer(handler);
+    : http.createServer(timing, handler);
   // Our own body timer answers slow clients with a VIP response; Node's timer would send a bare 408.
   server.requestTimeout = 0;
-  server.headersTimeout = 20_000;
+  server.headersTimeout = headersTimeout;
   server.keepAliveTimeout = 5_000;
   // Not even HTTP: still a VIP body, so that clients parsing the answer get 4e00.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
