@@ -19,6 +19,8 @@ export interface CallContext {
   now: Date;
   /** Answer with this fault instead of doing the work (4879 or 4e01). */
   fault?: string;
+  /** Answer with this code and detail instead of doing the work (a request the wire cannot take). */
+  refuse?: { code: string; detail: string };
 }
 
 export interface ServiceResult {
@@ -100,6 +102,7 @@ export class VipService {
       req = body;
       tokenId = typeof req.TokenId === 'string' ? req.TokenId : isObject(req.TokenId) && typeof req.TokenId.value === 'string' ? req.TokenId.value : undefined;
       if (nestedDeeperThan(body, MAX_DEPTH)) return result('4e00', `The request is nested more than ${MAX_DEPTH} levels deep.`);
+      if (ctx.refuse) return result(ctx.refuse.code, ctx.refuse.detail);
       const fault = ctx.fault ?? (typeof req.RequestId === 'string' ? FAULT_TRIGGER.exec(req.RequestId)?.[1] : undefined);
       if (fault) return result(fault.toLowerCase(), 'Fault injected by the simulator.');
       if (typeof req.Version === 'string' && new RegExp(versions.pattern).test(req.Version) && !versions.supported.includes(req.Version)) {
