@@ -12,6 +12,7 @@ import {
   decodeUtf8, Exchange, MAX_LATENCY_MS, normalizeSerial, RawBody, readBody, refuseClientCertificate, refuseHttpVersion,
   requestFault, type RequestFault, type Wire,
 } from './exchange';
+import { SimClock } from './ledger';
 import { FAULT_CODES, VipService, type CallContext, type Delivery } from './service';
 import { soapExchange } from './soapWire';
 import { checkState, demoState, loadStateFile, saveStateFile, type SimToken, type SimulatorState } from './state';
@@ -102,7 +103,8 @@ function createRuntime(options: SimulatorOptions): Runtime {
   const stateFile = typeof options.state === 'string' ? options.state : undefined;
   if (options.persist && !stateFile) throw new Error('persist needs a state file path (--state FILE)');
   checkFault(options.fault);
-  const service = new VipService(initialState(options), { trackChanges: !!options.persist });
+  const clock = new SimClock(clockOf(options.now));
+  const service = new VipService(initialState(options), { trackChanges: !!options.persist, clock });
   const log = options.log ?? (() => {});
   const persist = () => {
     if (!options.persist || !stateFile) return;
@@ -120,7 +122,7 @@ function createRuntime(options: SimulatorOptions): Runtime {
     bodyTimeoutMs: options.requestTimeoutMs ?? 10_000,
     clientCertificates: options.tls?.clientCa ? { revoked: new Set((options.tls.revokedSerials ?? []).map(normalizeSerial)) } : undefined,
   };
-  return { wire, now: clockOf(options.now), fault: options.fault, latencyMs: options.latencyMs ?? 0, persist };
+  return { wire, now: () => clock.now(), fault: options.fault, latencyMs: options.latencyMs ?? 0, persist };
 }
 
 /** One request: transport checks, then the control API or a VIP operation on its wire. */
