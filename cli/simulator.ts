@@ -2,16 +2,18 @@
 // the code a demo (or state-file) credential shows, so no oathtool is needed.
 import * as fs from 'node:fs';
 import { codeFor, demoState, loadStateFile, nextCodeFor, startSimulator, type SimulatorOptions } from '../core/simulator';
+import { CONTROL_HELP, runControl } from './simulatorControl';
 
 export const SIMULATOR_HELP = `  vip-api simulator [--host 127.0.0.1] [--port 0] [--state FILE] [--persist]
                     [--tls --cert FILE --key FILE [--client-ca FILE] [--revoked-serials 2002,1A2B]]
                     [--now ISO] [--fault 4879|4e01] [--latency MS]
+                    [--no-control | --control-from 10.0.0.0/8,192.168.1.20]
       Run a local VIP service (REST: POST /<operation-in-kebab-case>) on the built-in demo state or a
       state file, until Ctrl-C. Prints "VIP simulator listening on <url>" first, then one line per
       request (secrets never shown). See docs/simulator.md.
   vip-api simulator otp <TokenId> [--state FILE] [--now ISO] [--offset N]
       Print the code a TOTP/HOTP credential of the state shows now (or N steps/counters away).
-`;
+${CONTROL_HELP}`;
 
 interface Io {
   out: (text: string) => void;
@@ -67,7 +69,7 @@ function usage(io: Io, message: string): number {
 
 /** Options for startSimulator from the command line, or a usage message. */
 export function simulatorOptions(args: string[]): SimulatorOptions | string {
-  const parsed = parse(args, ['host', 'port', 'state', 'cert', 'key', 'client-ca', 'revoked-serials', 'now', 'fault', 'latency', 'max-body'], ['persist', 'tls']);
+  const parsed = parse(args, ['host', 'port', 'state', 'cert', 'key', 'client-ca', 'revoked-serials', 'now', 'fault', 'latency', 'max-body', 'control-from'], ['persist', 'tls', 'no-control']);
   if (typeof parsed === 'string') return parsed;
   const { opts, positional } = parsed;
   if (positional.length) return `unexpected argument ${positional[0]}`;
@@ -94,6 +96,9 @@ export function simulatorOptions(args: string[]): SimulatorOptions | string {
   } else if (opts.has('revoked-serials')) {
     return '--revoked-serials needs --tls with --client-ca';
   }
+  if (opts.has('no-control') && opts.has('control-from')) return '--no-control and --control-from exclude each other';
+  if (opts.has('no-control')) options.control = false;
+  if (opts.has('control-from')) options.controlFrom = opts.get('control-from')!.split(',').map((s) => s.trim()).filter(Boolean);
   options.now = checkNow(opts.get('now'));
   const fault = opts.get('fault')?.toLowerCase();
   if (fault !== undefined && fault !== '4879' && fault !== '4e01') return `--fault takes 4879 or 4e01, not ${fault}`;
@@ -110,6 +115,7 @@ export function simulatorOptions(args: string[]): SimulatorOptions | string {
 /** Runs until SIGINT or SIGTERM; resolves with the exit code. */
 export async function runSimulator(args: string[], io: Io = stdio): Promise<number> {
   if (args[0] === 'otp') return runOtp(args.slice(1), io);
+  if (args[0] === 'control') return runControl(args.slice(1), io);
   if (args.includes('--help') || args.includes('-h')) {
     io.out(`Usage:\n${SIMULATOR_HELP}`);
     return 0;

@@ -6,8 +6,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import { isLoopbackHost } from '../loopback';
-import { codeFor, nextCodeFor } from './codes';
-import { control, CONTROL_PREFIX } from './control';
+import { answerControl, ControlAccess, CONTROL_PREFIX, SimulatorControl, type ClockReading } from './control';
 import {
   decodeUtf8, Exchange, MAX_LATENCY_MS, normalizeSerial, RawBody, readBody, refuseClientCertificate, refuseHttpVersion,
   requestFault, type RequestFault, type Wire,
@@ -42,6 +41,10 @@ export interface SimulatorOptions {
   maxBodyBytes?: number;
   /** Time allowed to receive a whole request body (default 10 s); beyond: 4e00. */
   requestTimeoutMs?: number;
+  /** Serve the control API under /_simulator/ (default true); off: 404 there. */
+  control?: boolean;
+  /** Besides loopback, the IP addresses and CIDR subnets allowed to use the control API (others: 403). */
+  controlFrom?: string[];
   /** Time allowed to receive the request headers (default 20 s); beyond: HTTP 400 with 4e00, and the connection is closed. */
   headersTimeoutMs?: number;
 }
@@ -58,6 +61,12 @@ export interface RunningSimulator {
   deliveries(): Delivery[];
   /** The code a TOTP/HOTP credential shows `offsetSteps` steps/counters from now (default: the next accepted one). */
   otp(tokenId: string, offsetSteps?: number): string | undefined;
+  /** Back to the state the simulator started with (deliveries and transactions forgotten, the clock as at start). */
+  reset(): void;
+  /** `{now: ISO}` or `{advance: 'PT30S'}`: the clock stops there until the next change or reset. */
+  setClock(change: { now: string } | { advance: string }): ClockReading;
+  /** Loads a state, checked like a state file (throws with the problems). */
+  loadState(state: SimulatorState): void;
   setFault(code: '4879' | '4e01' | undefined): void;
   setLatency(ms: number): void;
   /** The wire-independent service (for other wires such as SOAP). */
@@ -73,6 +82,9 @@ interface Runtime {
   latencyMs: number;
   /** Writes the state file after a change (with --persist). */
   persist: () => void;
+  control: SimulatorControl;
+  /** Who may use the control API; undefined when it is off. */
+  controlAccess?: ControlAccess;
 }
 
 function clockOf(now: SimulatorOptions['now']): () => Date {
@@ -122,7 +134,9 @@ function createRuntime(options: SimulatorOptions): Runtime {
     bodyTimeoutMs: options.requestTimeoutMs ?? 10_000,
     clientCertificates: options.tls?.clientCa ? { revoked: new Set((options.tls.revokedSerials ?? []).map(normalizeSerial)) } : undefined,
   };
-  return { wire, now: () => clock.now(), fault: options.fault, latencyMs: options.latencyMs ?? 0, persist };
+  const control = new SimulatorControl(service.ledger, clock, persist);
+  const controlAccess = options.control === false ? undefined : new ControlAccess(options.controlFrom);
+  return { wire, now: () => clock.now(), fault: options.fault, latencyMs: options.latencyMs ?? 0, persist, control, controlAccess };
 }
 
 /** One request: transport checks, then the control API or a VIP operation on its wire. */
@@ -130,7 +144,10 @@ function handler(runtime: Runtime): http.RequestListener {
   return (req, res) => {
     const ex = new Exchange(req, res, runtime.wire);
     if (refuseHttpVersion(ex) || refuseClientCertificate(ex)) return;
-    if (ex.path.startsWith(CONTROL_PREFIX)) return control(ex, runtime.now);
+    if (ex.path.startsWith(CONTROL_PREFIX)) {
+      if (runtime.controlAccess) return answerControl(ex, runtime.control, runtime.controlAccess);
+      return ex.refuse('4e10', `No VIP operation is served at ${ex.path}: the simulator's control API is off (--no-control).`, {}, 404);
+    }
     if (req.method !== 'POST') return ex.refuse('4e10', `Use POST${ex.op ? ` to call ${ex.op.name}` : ''}.`, { Allow: 'POST' }, 405);
     const call = requestFault(req, runtime.latencyMs);
     readBody(ex, (body) => (ex.soapPath !== undefined ? answerSoap : answerRest)(ex, body, call, runtime));
@@ -226,10 +243,13 @@ function runningSimulator(url: string, host: string, port: number, server: http.
         server.close(() => resolve());
         server.closeAllConnections();
       }),
-    state: () => structuredClone(service.state),
+    state: () => runtime.control.state(),
     token: (id) => structuredClone(service.state.tokens.find((t) => t.id === id)),
-    deliveries: () => structuredClone(service.deliveries),
-    otp: (tokenId, offsetSteps) => (offsetSteps === undefined ? nextCodeFor(service.state, tokenId, now()) : codeFor(service.state, tokenId, now(), offsetSteps)),
+    deliveries: () => runtime.control.deliveries(),
+    otp: (tokenId, offsetSteps) => runtime.control.otp(tokenId, offsetSteps),
+    reset: () => runtime.control.reset(),
+    setClock: (change) => runtime.control.setClock(change),
+    loadState: (state) => runtime.control.loadState(state),
     setFault: (code) => {
       checkFault(code);
       runtime.fault = code;
