@@ -7,7 +7,7 @@ import { CONTROL_HELP, runControl } from './simulatorControl';
 export const SIMULATOR_HELP = `  vip-api simulator [--host 127.0.0.1] [--port 0] [--state FILE] [--persist]
                     [--tls --cert FILE --key FILE [--client-ca FILE] [--revoked-serials 2002,1A2B]]
                     [--now ISO] [--fault 4879|4e01] [--latency MS]
-                    [--no-control | --control-from 10.0.0.0/8,192.168.1.20]
+                    [--no-control | --control-from 10.0.0.0/8,192.168.1.20] [--lenient]
       Run a local VIP service (REST: POST /<operation-in-kebab-case>) on the built-in demo state or a
       state file, until Ctrl-C. Prints "VIP simulator listening on <url>" first, then one line per
       request (secrets never shown). See docs/simulator.md.
@@ -69,7 +69,7 @@ function usage(io: Io, message: string): number {
 
 /** Options for startSimulator from the command line, or a usage message. */
 export function simulatorOptions(args: string[]): SimulatorOptions | string {
-  const parsed = parse(args, ['host', 'port', 'state', 'cert', 'key', 'client-ca', 'revoked-serials', 'now', 'fault', 'latency', 'max-body', 'control-from'], ['persist', 'tls', 'no-control']);
+  const parsed = parse(args, ['host', 'port', 'state', 'cert', 'key', 'client-ca', 'revoked-serials', 'now', 'fault', 'latency', 'max-body', 'control-from'], ['persist', 'tls', 'no-control', 'lenient']);
   if (typeof parsed === 'string') return parsed;
   const { opts, positional } = parsed;
   if (positional.length) return `unexpected argument ${positional[0]}`;
@@ -98,6 +98,7 @@ export function simulatorOptions(args: string[]): SimulatorOptions | string {
   }
   if (opts.has('no-control') && opts.has('control-from')) return '--no-control and --control-from exclude each other';
   if (opts.has('no-control')) options.control = false;
+  if (opts.has('lenient')) options.lenient = true;
   if (opts.has('control-from')) options.controlFrom = opts.get('control-from')!.split(',').map((s) => s.trim()).filter(Boolean);
   options.now = checkNow(opts.get('now'));
   const fault = opts.get('fault')?.toLowerCase();

@@ -22,6 +22,8 @@ export interface Wire {
   timers: Set<NodeJS.Timeout>;
   maxBodyBytes: number;
   bodyTimeoutMs: number;
+  /** Production strictness on the SOAP wire (false with --lenient). */
+  strict: boolean;
   /** mTLS: client certificates are required; these serials (normalized) are revoked. */
   clientCertificates?: { revoked: Set<string> };
 }
@@ -86,7 +88,7 @@ export class Exchange {
     const { req, res } = this;
     if (res.destroyed) return;
     const xml = this.soapPath !== undefined;
-    const text = body instanceof RawBody ? body.text : xml ? soapDocument(body) : JSON.stringify(body);
+    const text = body instanceof RawBody ? body.text : xml ? soapDocument(body, this.wire.strict) : JSON.stringify(body);
     const type = body instanceof RawBody ? body.contentType : xml ? 'text/xml; charset=utf-8' : 'application/json; charset=utf-8';
     res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...headers });
     res.end(req.method === 'HEAD' ? undefined : text);

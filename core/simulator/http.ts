@@ -41,6 +41,8 @@ export interface SimulatorOptions {
   maxBodyBytes?: number;
   /** Time allowed to receive a whole request body (default 10 s); beyond: 4e00. */
   requestTimeoutMs?: number;
+  /** Take what the SOAP wire can read, as before production strictness (docs/simulator.md); default false. */
+  lenient?: boolean;
   /** Serve the control API under /_simulator/ (default true); off: 404 there. */
   control?: boolean;
   /** Besides loopback, the IP addresses and CIDR subnets allowed to use the control API (others: 403). */
@@ -132,6 +134,7 @@ function createRuntime(options: SimulatorOptions): Runtime {
     timers: new Set(),
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     bodyTimeoutMs: options.requestTimeoutMs ?? 10_000,
+    strict: !options.lenient,
     clientCertificates: options.tls?.clientCa ? { revoked: new Set((options.tls.revokedSerials ?? []).map(normalizeSerial)) } : undefined,
   };
   const control = new SimulatorControl(service.ledger, clock, persist);
@@ -178,7 +181,7 @@ function answerRest(ex: Exchange, body: Buffer, call: RequestFault, runtime: Run
 function answerSoap(ex: Exchange, body: Buffer, call: RequestFault, runtime: Runtime): void {
   const text = decodeUtf8(ex, body);
   if (text === undefined) return;
-  const answer = soapExchange(runtime.wire.service, ex.soapPath!, String(ex.req.headers['content-type'] ?? ''), text, callContext(call, runtime));
+  const answer = soapExchange(runtime.wire.service, ex.soapPath!, String(ex.req.headers['content-type'] ?? ''), text, callContext(call, runtime), runtime.wire.strict);
   if (answer.changed) runtime.persist();
   ex.send(answer.status, new RawBody(answer.xml, 'text/xml; charset=utf-8'), { operation: answer.operation, tokenId: answer.tokenId, code: answer.code }, {}, call.delayMs);
 }

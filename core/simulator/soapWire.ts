@@ -1,9 +1,12 @@
 // The simulator's SOAP wire: POST /mgmt|val|prov/soap with a SOAP 1.1 envelope, answered by the
 // same VipService as the REST wire, in the XML the production service uses. An operation posted
-// to another path than its own gets 4e10, as on the real service.
+// to another path than its own gets 4e10, as on the real service. Strict by default
+// (soapStrictness.ts); lenient takes what it can read.
+import type { Document } from '@xmldom/xmldom';
 import { documentKey, getOperation } from '../data/catalog';
-import { buildErrorResponseEnvelope, buildFaultEnvelope, buildResponseEnvelope, parseRequestEnvelope, SoapError } from '../soap';
+import { buildErrorResponseEnvelope, buildFaultEnvelope, buildResponseEnvelope, parseRequestEnvelope, parseXml, SoapError } from '../soap';
 import type { CallContext, ServiceResult, VipService } from './service';
+import { bodyProblem, envelopeFault, upperCaseReasonCode } from './soapStrictness';
 
 /** `/mgmt/soap` → `mgmt`. */
 export const SOAP_ROUTE = /^\/(mgmt|val|prov)\/soap$/;
@@ -24,8 +27,21 @@ function fault(faultcode: string, faultstring: string, status = 500): SoapAnswer
   return { status, xml: buildFaultEnvelope(faultcode, faultstring), code: faultcode, changed: false };
 }
 
+/** The request as a DOM for the strict rules; undefined when it does not parse (answered later). */
+function strictDocument(text: string): Document | undefined {
+  try {
+    return parseXml(text);
+  } catch (e) {
+    if (e instanceof SoapError) return undefined;
+    throw e;
+  }
+}
+
 /** One SOAP exchange. `text` is the request body, already decoded as UTF-8. */
-export function soapExchange(service: VipService, soapPath: string, contentType: string, text: string, ctx: CallContext): SoapAnswer {
+export function soapExchange(service: VipService, soapPath: string, contentType: string, text: string, ctx: CallContext, strict: boolean): SoapAnswer {
+  const doc = strict ? strictDocument(text) : undefined;
+  const envelope = doc && envelopeFault(doc);
+  if (envelope) return fault(envelope.faultcode, envelope.faultstring);
   let request: { operation: string; body: Record<string, unknown> };
   try {
     request = parseRequestEnvelope(text);
@@ -37,9 +53,9 @@ export function soapExchange(service: VipService, soapPath: string, contentType:
   const op = getOperation(request.operation)!;
   const key = documentKey(op.name, 'response');
   const answer = (r: ServiceResult): SoapAnswer => {
-    const body = r.response[key] as Record<string, unknown> | undefined;
+    const body = (r.response[key] as Record<string, unknown> | undefined) ?? {};
     try {
-      return { status: 200, xml: buildResponseEnvelope(op.name, body ?? {}), operation: op.name, tokenId: r.tokenId, code: r.reasonCode, changed: r.changed };
+      return { status: 200, xml: buildResponseEnvelope(op.name, strict ? upperCaseReasonCode(body) : body), operation: op.name, tokenId: r.tokenId, code: r.reasonCode, changed: r.changed };
     } catch (e) {
       return fault('soapenv:Server', `The simulator could not write its ${op.name} answer as XML: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -49,6 +65,8 @@ export function soapExchange(service: VipService, soapPath: string, contentType:
     answer({ response: service.reply(op.name, request.body as never, code, {}, detail), reasonCode: code, operation: op.name, changed: false });
   if (!XML_TYPES.has(type)) return reply('4e00', `Content-Type must be text/xml for SOAP, not ${type || 'nothing'}.`);
   if (op.soapPath !== soapPath) return reply('4e10', `${op.name} is served at /${op.soapPath}/soap, not /${soapPath}/soap.`);
+  const problem = doc && bodyProblem(doc, op);
+  if (problem) return reply('4e00', problem);
   return answer(service.handle(op.name, { [documentKey(op.name, 'request')]: request.body }, ctx));
 }
 
@@ -56,11 +74,12 @@ export function soapExchange(service: VipService, soapPath: string, contentType:
  * A VIP response document of the shared service (`{"<Op>Response": …}` or `{"ErrorResponse": …}`,
  * e.g. 4e02 before the body was read) as the SOAP answer.
  */
-export function soapDocument(document: unknown): string {
+export function soapDocument(document: unknown, strict: boolean): string {
   const [key, body] = Object.entries((document ?? {}) as Record<string, Record<string, unknown>>)[0] ?? [];
+  const written = body && strict ? upperCaseReasonCode(body) : body;
   try {
-    if (key === 'ErrorResponse') return buildErrorResponseEnvelope(body);
-    if (key?.endsWith('Response')) return buildResponseEnvelope(key.slice(0, -'Response'.length), body);
+    if (key === 'ErrorResponse') return buildErrorResponseEnvelope(written);
+    if (key?.endsWith('Response')) return buildResponseEnvelope(key.slice(0, -'Response'.length), written);
   } catch (e) {
     return buildFaultEnvelope('soapenv:Server', `The simulator could not write its answer as XML: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -92,7 +92,7 @@ export function buildFaultEnvelope(faultcode: string, faultstring: string): stri
 }
 
 /** Parses XML strictly: any error or a DOCTYPE (entity declarations, XXE) is refused. */
-function parseXml(xml: string): Document {
+export function parseXml(xml: string): Document {
   if (!/^\s*</.test(xml)) throw new SoapError('The body is not XML.', 'malformed');
   // SOAP forbids DTDs; refusing them up front means no entity is ever declared or expanded.
   if (/<!DOCTYPE/i.test(xml)) throw new SoapError('The XML declares a DOCTYPE; SOAP messages may not, and it is refused (no entities are expanded).', 'malformed');
