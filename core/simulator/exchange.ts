@@ -48,12 +48,20 @@ export class Exchange {
   /** The operation the REST path names, if any. */
   readonly op?: OperationInfo;
   private finished = false;
+  /** Answers are SOAP XML: on a SOAP route, or for a request that looks like SOAP anywhere. */
+  private soap: boolean;
 
   constructor(readonly req: http.IncomingMessage, readonly res: http.ServerResponse, readonly wire: Wire) {
     this.url = new URL(req.url ?? '/', 'http://simulator.invalid');
     this.path = this.url.pathname;
     this.soapPath = SOAP_ROUTE.exec(this.path)?.[1];
+    this.soap = this.soapPath !== undefined;
     this.op = getOperationByRestName(this.path.replace(/^\//, ''));
+  }
+
+  /** From now on, answers are written as SOAP (a SOAP request on a path that is not a SOAP route). */
+  answerAsSoap(): void {
+    this.soap = true;
   }
 
   get answered(): boolean {
@@ -87,7 +95,7 @@ export class Exchange {
   private write(status: number, body: unknown, meta: Meta, headers: Record<string, string>): void {
     const { req, res } = this;
     if (res.destroyed) return;
-    const xml = this.soapPath !== undefined;
+    const xml = this.soap;
     const text = body instanceof RawBody ? body.text : xml ? soapDocument(body, this.wire.strict) : JSON.stringify(body);
     const type = body instanceof RawBody ? body.contentType : xml ? 'text/xml; charset=utf-8' : 'application/json; charset=utf-8';
     res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...headers });
@@ -95,6 +103,11 @@ export class Exchange {
     const ms = Number(process.hrtime.bigint() - this.started) / 1e6;
     this.wire.log(`${new Date().toISOString()} ${req.method} ${printable(this.path)} ${meta.operation ?? '-'} token=${printable(meta.tokenId ?? '-')} ${meta.code ?? status} ${ms.toFixed(1)}ms`);
   }
+}
+
+/** The media type of the request body, lower case, without parameters. */
+export function contentTypeOf(req: http.IncomingMessage, fallback = ''): string {
+  return String(req.headers['content-type'] ?? fallback).split(';')[0].trim().toLowerCase();
 }
 
 /** Node reads a request line without a version as HTTP/0.9; VIP speaks HTTP/1.1. True when refused. */

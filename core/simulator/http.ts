@@ -8,12 +8,12 @@ import * as net from 'node:net';
 import { isLoopbackHost } from '../loopback';
 import { answerControl, ControlAccess, CONTROL_PREFIX, SimulatorControl, type ClockReading } from './control';
 import {
-  decodeUtf8, Exchange, MAX_LATENCY_MS, normalizeSerial, RawBody, readBody, refuseClientCertificate, refuseHttpVersion,
+  contentTypeOf, decodeUtf8, Exchange, MAX_LATENCY_MS, normalizeSerial, RawBody, readBody, refuseClientCertificate, refuseHttpVersion,
   requestFault, type RequestFault, type Wire,
 } from './exchange';
 import { SimClock } from './ledger';
 import { FAULT_CODES, VipService, type CallContext, type Delivery } from './service';
-import { soapExchange } from './soapWire';
+import { looksLikeSoap, misroutedSoap, soapExchange } from './soapWire';
 import { checkState, demoState, loadStateFile, saveStateFile, type SimToken, type SimulatorState } from './state';
 
 export { FAULT_HEADER, LATENCY_HEADER, normalizeSerial } from './exchange';
@@ -142,10 +142,14 @@ function createRuntime(options: SimulatorOptions): Runtime {
   return { wire, now: () => clock.now(), fault: options.fault, latencyMs: options.latencyMs ?? 0, persist, control, controlAccess };
 }
 
+const NO_BODY = Buffer.alloc(0);
+
 /** One request: transport checks, then the control API or a VIP operation on its wire. */
 function handler(runtime: Runtime): http.RequestListener {
   return (req, res) => {
     const ex = new Exchange(req, res, runtime.wire);
+    // A SOAP client gets SOAP back whatever the path, even a refusal before the body is read.
+    if (looksLikeSoap(contentTypeOf(req), NO_BODY)) ex.answerAsSoap();
     if (refuseHttpVersion(ex) || refuseClientCertificate(ex)) return;
     if (ex.path.startsWith(CONTROL_PREFIX)) {
       if (runtime.controlAccess) return answerControl(ex, runtime.control, runtime.controlAccess);
@@ -162,8 +166,9 @@ function callContext(call: RequestFault, runtime: Runtime): CallContext {
 }
 
 function answerRest(ex: Exchange, body: Buffer, call: RequestFault, runtime: Runtime): void {
+  if (looksLikeSoap(contentTypeOf(ex.req), body)) return answerMisroutedSoap(ex, body, runtime);
   if (!ex.op) return ex.vipError('4e10', `No VIP operation is served at ${ex.path}. Operations are served at /<operation-in-kebab-case>, e.g. /deactivate-token, or as SOAP at /mgmt/soap, /val/soap and /prov/soap.`);
-  const type = String(ex.req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
+  const type = contentTypeOf(ex.req, 'application/json');
   if (type !== 'application/json' && !type.endsWith('+json')) return ex.vipError('4e00', `Content-Type must be application/json, not ${type}.`);
   const text = decodeUtf8(ex, body);
   if (text === undefined) return;
@@ -176,6 +181,15 @@ function answerRest(ex: Exchange, body: Buffer, call: RequestFault, runtime: Run
   const result = runtime.wire.service.handle(ex.op.name, document, callContext(call, runtime));
   if (result.changed) runtime.persist();
   ex.send(200, result.response, { operation: result.operation, tokenId: result.tokenId, code: result.reasonCode }, {}, call.delayMs);
+}
+
+/** SOAP on a path that serves none: a SOAP answer all the same, never JSON. */
+function answerMisroutedSoap(ex: Exchange, body: Buffer, runtime: Runtime): void {
+  ex.answerAsSoap();
+  const text = decodeUtf8(ex, body);
+  if (text === undefined) return;
+  const answer = misroutedSoap(runtime.wire.service, ex.path, text, runtime.wire.strict);
+  ex.send(answer.status, new RawBody(answer.xml, 'text/xml; charset=utf-8'), { operation: answer.operation, code: answer.code });
 }
 
 function answerSoap(ex: Exchange, body: Buffer, call: RequestFault, runtime: Runtime): void {

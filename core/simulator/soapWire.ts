@@ -12,6 +12,13 @@ import { bodyProblem, envelopeFault, upperCaseReasonCode } from './soapStrictnes
 export const SOAP_ROUTE = /^\/(mgmt|val|prov)\/soap$/;
 
 const XML_TYPES = new Set(['text/xml', 'application/soap+xml', 'application/xml']);
+/** The start of a SOAP envelope (any prefix or none), after an optional XML declaration. */
+const ENVELOPE_START = /^\uFEFF?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:[A-Za-z_][\w.-]*:)?Envelope[\s>/]/;
+
+/** A request that looks like SOAP: an XML media type, or a body that starts like an envelope. */
+export function looksLikeSoap(contentType: string, body: Buffer): boolean {
+  return XML_TYPES.has(contentType) || contentType.endsWith('+xml') || ENVELOPE_START.test(body.subarray(0, 1024).toString('latin1'));
+}
 
 export interface SoapAnswer {
   status: number;
@@ -68,6 +75,25 @@ export function soapExchange(service: VipService, soapPath: string, contentType:
   const problem = doc && bodyProblem(doc, op);
   if (problem) return reply('4e00', problem);
   return answer(service.handle(op.name, { [documentKey(op.name, 'request')]: request.body }, ctx));
+}
+
+/**
+ * A SOAP request on a path that serves no SOAP (`/prov/soap/`, `/soap`, a REST path): 4e10 that names
+ * the operation's SOAP path, or a Client fault when the envelope names no VIP operation.
+ */
+export function misroutedSoap(service: VipService, path: string, text: string, strict: boolean): SoapAnswer {
+  const paths = '/mgmt/soap, /val/soap and /prov/soap';
+  let request: { operation: string; body: Record<string, unknown> };
+  try {
+    request = parseRequestEnvelope(text);
+  } catch (e) {
+    if (e instanceof SoapError) return fault('soapenv:Client', `No SOAP service is at ${path}; VIP SOAP is served at ${paths}. ${e.message}`);
+    throw e;
+  }
+  const op = getOperation(request.operation)!;
+  const detail = `No SOAP service is at ${path}: ${op.name} is served at /${op.soapPath}/soap.`;
+  const body = service.reply(op.name, request.body as never, '4e10', {}, detail)[documentKey(op.name, 'response')] as Record<string, unknown>;
+  return { status: 200, xml: buildResponseEnvelope(op.name, strict ? upperCaseReasonCode(body) : body), operation: op.name, code: '4e10', changed: false };
 }
 
 /**

@@ -113,13 +113,18 @@ describe('bodies and content', () => {
   });
 
   test('wrong content types: 4e00 naming the type; a missing one is read as JSON', async () => {
-    for (const type of ['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded']) {
+    for (const type of ['text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded']) {
       const r = await raw(port, [Buffer.from(`POST /get-server-time HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: ${type}\r\nContent-Length: ${TIME.length}\r\n\r\n${TIME}`)]);
       const inner = assertVip(r, '4e00');
       assert.match(String((inner.Status as { ErrorDetail: string }).ErrorDetail), /Content-Type must be application\/json/);
     }
     const none = await raw(port, [Buffer.from(`POST /get-server-time HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: ${TIME.length}\r\n\r\n${TIME}`)]);
     assertVip(none, '0000');
+    // An XML type is a SOAP client on the wrong path: a SOAP Fault that names the SOAP paths.
+    const xml = await raw(port, [Buffer.from(`POST /get-server-time HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/xml\r\nContent-Length: ${TIME.length}\r\n\r\n${TIME}`)]);
+    assert.equal(xml.status, 500);
+    assert.match(xml.headers['content-type'], /^text\/xml/);
+    assert.match(xml.body, /<faultcode>soapenv:Client<\/faultcode>.*served at \/mgmt\/soap, \/val\/soap and \/prov\/soap/s);
   });
 
   test('not JSON, JSON of the wrong shape, an unknown path: VIP answers (4e00 / 4e10)', async () => {

@@ -55,8 +55,10 @@ function oneCase(r: Rand): Case {
   const payload = Buffer.from(text, 'utf8');
   const type = soap ? pick(r, ['text/xml; charset=utf-8', 'text/xml', 'application/json']) : pick(r, TYPES);
   const head = `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${type ? `Content-Type: ${type}\r\n` : ''}Content-Length: ${payload.length}\r\n\r\n`;
-  // A NUL in a header breaks HTTP itself (400 from the parser); the SOAP paths answer in XML.
-  const expect = type.includes('\u0000') ? 'any-vip-4xx' : method !== 'POST' ? (soap ? 'soap-405' : '405') : soap ? 'soap' : 'vip';
+  // A NUL in a header breaks HTTP itself (400 from the parser).
+  // A request that looks like SOAP (a SOAP path, an XML type) is answered in XML on any path.
+  const soapShaped = soap || type.split(';')[0] === 'text/xml';
+  const expect = type.includes('\u0000') ? 'any-vip-4xx' : method !== 'POST' ? (soapShaped ? 'soap-405' : '405') : soapShaped ? 'soap' : 'vip';
   return { bytes: Buffer.concat([Buffer.from(head, 'latin1'), payload]), expect, label: `${method} ${path.slice(0, 40)} ${type.slice(0, 30)}` };
 }
 
