@@ -9,6 +9,7 @@ import { runSimulator } from '../../cli/simulator';
 import { ControlAccess, parseDuration } from '../../core/simulator/control';
 import { demoState, startSimulator, type RunningSimulator, type SimulatorState } from '../../core/simulator';
 import { makePki } from '../helpers/pki';
+import { runCli, startSimulatorProcess } from '../security/helpers';
 import { NOW, code, request, vip } from './helpers';
 
 const control = (sim: RunningSimulator | string, what: string, body?: unknown, method = body === undefined ? 'GET' : 'POST') =>
@@ -216,6 +217,25 @@ describe('from the CLI', () => {
     const bad = await cli('clock', '--advance', 'soon', '--url', sim.url);
     assert.equal(bad.exit, 1);
     assert.match(bad.err, /HTTP 400: advance takes an ISO 8601 duration/);
+  });
+
+  test('as processes: `vip-api simulator` serves it, `vip-api simulator control` drives it, --no-control turns it off', async () => {
+    const on = await startSimulatorProcess(['--now', NOW]);
+    const off = await startSimulatorProcess(['--no-control']);
+    try {
+      assert.equal(code(await vip(on.url, 'DisableToken', { TokenId: 'SYMC10000001' })), '0000');
+      const reset = await runCli(['simulator', 'control', 'reset', '--url', on.url]);
+      assert.equal(reset.code, 0, reset.stderr);
+      assert.equal(JSON.parse(reset.stdout).reset, true);
+      const state = await runCli(['simulator', 'control', 'state', '--url', on.url]);
+      assert.equal(JSON.parse(state.stdout).tokens.find((t: { id: string }) => t.id === 'SYMC10000001').state, 'ENABLED');
+      const refused = await runCli(['simulator', 'control', 'state', '--url', off.url]);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /HTTP 404: .*control API is off/);
+    } finally {
+      assert.equal(await on.stop(), 0);
+      assert.equal(await off.stop(), 0);
+    }
   });
 
   test('--no-control and --control-from on the command line', async () => {
