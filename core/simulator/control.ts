@@ -136,7 +136,12 @@ const ROUTES: Record<string, Route> = {
 };
 
 function otpRoute(ex: Exchange, control: SimulatorControl): unknown {
-  const tokenId = decodeURIComponent(ex.path.slice(`${CONTROL_PREFIX}otp/`.length));
+  let tokenId: string;
+  try {
+    tokenId = decodeURIComponent(ex.path.slice(`${CONTROL_PREFIX}otp/`.length));
+  } catch {
+    throw new ControlError(400, 'The TokenId in the path is not valid percent-encoding.');
+  }
   const offset = ex.url.searchParams.get('offset');
   if (offset !== null && !/^-?\d{1,6}$/.test(offset)) throw new ControlError(400, `offset takes a whole number, not ${JSON.stringify(offset)}`);
   const code = tokenId ? control.otp(tokenId, offset === null ? undefined : Number(offset)) : undefined;

@@ -83,6 +83,8 @@ describe('over HTTP', () => {
     assert.deepEqual((await control(sim, 'otp/SYMC10000001')).json, { TokenId: 'SYMC10000001', OTP: sim.otp('SYMC10000001'), time: NOW });
     assert.equal((await control(sim, 'otp/NOPE')).status, 404);
     assert.equal((await control(sim, 'otp/SYMC10000001?offset=x')).status, 400);
+    assert.equal((await control(sim, 'otp/%E0%A4%A')).status, 400, 'bad percent-encoding is a 400, not a crash');
+    assert.equal((await control(sim, 'deliveries')).status, 200, 'still serving');
     assert.equal((await control(sim, 'teleport')).status, 404);
     const wrong = await control(sim, 'reset');
     assert.equal(wrong.status, 405);
