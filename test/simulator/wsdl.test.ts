@@ -3,8 +3,9 @@
 // the served XSD declares exactly the elements of our JSON Schemas, with the same types and cardinality.
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import { DOMParser, XMLSerializer, type Element } from '@xmldom/xmldom';
 import * as soapLib from 'soap';
+import { validateXML } from 'xmllint-wasm';
 import { documentKey, getSchema, operations, soap, type JsonSchema, type OperationInfo } from '../../core/data/catalog';
 import { propertiesOf, requiredOf, resolve, schemaAt } from '../../core/engine/schemaWalk';
 import { startSimulator, type RunningSimulator } from '../../core/simulator';
@@ -19,6 +20,8 @@ type SoapClient = soapLib.Client & Record<string, (args: unknown) => Promise<[An
 
 let sim: RunningSimulator;
 const clients = new Map<string, SoapClient>();
+/** The raw XML answers of the every-operation session, validated against the served XSD below. */
+const answers: { operation: string; soapPath: string; xml: string }[] = [];
 
 before(async () => {
   sim = await startSimulator({ now: NOW });
@@ -78,8 +81,9 @@ describe('a client generated from the served WSDL by the npm soap package', () =
       for (const [operation, args] of SOAP_CLIENT_CALLS) {
         const op = operations.find((o) => o.name === operation)!;
         const client = (await soapLib.createClientAsync(`${fresh.url}/${op.soapPath}/soap?wsdl`)) as SoapClient;
-        const [answer] = await client[`${operation}Async`]({ attributes: { Version: '3.1', Id: `all${operation}` }, ...args(fresh) });
+        const [answer, raw] = await client[`${operation}Async`]({ attributes: { Version: '3.1', Id: `all${operation}` }, ...args(fresh) });
         assert.equal(answer.Status.ReasonCode, '0000', `${operation}: ${JSON.stringify(answer.Status)}`);
+        answers.push({ operation, soapPath: op.soapPath, xml: raw });
         covered.add(operation);
       }
       assert.deepEqual([...covered].sort(), operations.map((o) => o.name).sort());
@@ -87,6 +91,19 @@ describe('a client generated from the served WSDL by the npm soap package', () =
       await fresh.close();
     }
   });
+});
+
+test('the served XSD validates every answer above (libxml2 as WebAssembly, from npm xmllint-wasm)', async () => {
+  assert.equal(answers.length, SOAP_CLIENT_CALLS.length, 'the session above ran');
+  const schemas = new Map<string, string>();
+  for (const p of PATHS) schemas.set(p, (await request(sim.url, `/${p}/soap?xsd=vip`, undefined, { method: 'GET' })).text);
+  for (const { operation, soapPath, xml } of answers) {
+    const body = new DOMParser().parseFromString(xml, 'text/xml').getElementsByTagNameNS(soap.envelopeNamespace, 'Body')[0];
+    const element = [...Array.from({ length: body.childNodes.length }, (_, i) => body.childNodes[i])].find((n) => n.nodeType === 1) as Element;
+    assert.equal(element.localName, `${operation}Response`);
+    const result = await validateXML({ xml: [{ fileName: `${operation}Response.xml`, contents: new XMLSerializer().serializeToString(element) }], schema: [{ fileName: 'vip.xsd', contents: schemas.get(soapPath)! }] });
+    assert.ok(result.valid, `${operation}: ${result.errors.map((e) => e.message).join('; ')}`);
+  }
 });
 
 describe('serving the description', () => {
