@@ -5,6 +5,7 @@
 import { DOMImplementation, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
 import { documentKey, getSchema, operations, soap, type DocumentKind, type JsonSchema, type OperationInfo } from '../data/catalog';
 import { propertiesOf, requiredOf, resolve, schemaAt } from '../engine/schemaWalk';
+import { kindOf, objectBranch, xmlShape, type XmlShape } from './mapping';
 
 export type SoapPath = OperationInfo['soapPath'];
 
@@ -18,11 +19,6 @@ export const XSD_NAME = 'vip';
 const TNS = 'vip';
 const XMLNS = 'http://www.w3.org/2000/xmlns/';
 const COMMON_REF = /^(?:\.\.\/common\.json)?#\/definitions\/([A-Za-z0-9_]+)$/;
-
-interface XmlShape {
-  text?: string;
-  attributes?: string[];
-}
 
 /** The operations served on `soapPath`, in catalog order. */
 export function operationsAt(soapPath: SoapPath): OperationInfo[] {
@@ -41,12 +37,11 @@ function child(parent: Element, ns: string, name: string, attributes: Record<str
   return el;
 }
 
-/** The object form of a schema (TokenId: string or {value, type}) and its XML shape. */
+/** The object form of a schema (TokenId: string or {value, type}) and its XML shape, as the mapping reads them. */
 function objectForm(s: JsonSchema): { schema: JsonSchema; shape: XmlShape } | undefined {
-  const branch = s.else && typeof s.else === 'object' ? (s.else as JsonSchema) : s;
-  const types = ([] as unknown[]).concat(branch.type ?? s.type);
-  const shape = (branch['x-vip-xml'] as XmlShape | undefined) ?? {};
-  if (!types.includes('object') && !shape.text) return undefined;
+  const branch = objectBranch(s)!;
+  const shape = xmlShape(s) ?? {};
+  if (kindOf(branch) !== 'object' && !shape.text) return undefined;
   return { schema: branch, shape };
 }
 
@@ -93,7 +88,7 @@ class SchemaWriter {
   /** `<xsd:element>` for one property; arrays become repeated elements. */
   private element(sequence: Element, name: string, schema: JsonSchema, required: boolean): void {
     const s = resolve(schema)!;
-    const isArray = ([] as unknown[]).concat(s.type).includes('array');
+    const isArray = kindOf(s) === 'array';
     const item = isArray ? (s.items as JsonSchema) : schema;
     const minItems = typeof s.minItems === 'number' ? s.minItems : 0;
     const el = child(sequence, XSD, 'element', {
@@ -169,17 +164,17 @@ class SchemaWriter {
 
   /** The XSD built-in type of a schema without facets, else undefined. */
   private builtIn(s: JsonSchema): string | undefined {
-    const types = ([] as unknown[]).concat(s.type);
-    if (types.includes('boolean')) return 'xsd:boolean';
-    if (types.includes('integer')) return s.minimum === undefined && s.maximum === undefined ? 'xsd:integer' : undefined;
-    if (types.includes('object') || s.else) return undefined;
+    const kind = kindOf(s);
+    if (kind === 'boolean') return 'xsd:boolean';
+    if (kind === 'integer') return s.minimum === undefined && s.maximum === undefined ? 'xsd:integer' : undefined;
+    if (kind !== 'string' || s.else) return undefined;
     if (s.format === 'date-time') return 'xsd:dateTime';
     const facets = ['enum', 'pattern', 'minLength', 'maxLength'].some((k) => s[k] !== undefined);
     return facets ? undefined : 'xsd:string';
   }
 
   private simpleRestriction(type: Element, s: JsonSchema): void {
-    const isInteger = ([] as unknown[]).concat(s.type).includes('integer');
+    const isInteger = kindOf(s) === 'integer';
     const restriction = child(type, XSD, 'restriction', { base: isInteger ? 'xsd:integer' : 'xsd:string' });
     // TokenId keeps its string-form lengths under `then`.
     const lengths = (s.then as JsonSchema | undefined) ?? s;
