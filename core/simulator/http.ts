@@ -8,6 +8,7 @@ import { getOperationByRestName } from '../data/catalog';
 import { isLoopbackHost } from '../loopback';
 import { codeFor, nextCodeFor } from './codes';
 import { FAULT_CODES, VipService, type Delivery } from './service';
+import { describeService, isDescriptionRequest } from './serviceDescription';
 import { soapDocument, soapExchange, SOAP_ROUTE } from './soapWire';
 import { checkState, demoState, loadStateFile, saveStateFile, type SimToken, type SimulatorState } from './state';
 
@@ -160,6 +161,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       if (req.method !== 'GET' && req.method !== 'HEAD') return vipError('4e10', `${path} answers GET only.`, { Allow: 'GET, HEAD' }, 405);
       req.resume();
       return admin(path.slice(ADMIN_PREFIX.length), url.searchParams, send);
+    }
+    if (soapPath !== undefined && (req.method === 'GET' || req.method === 'HEAD') && isDescriptionRequest(url.searchParams)) {
+      req.resume();
+      const d = describeService(soapPath, url.searchParams, { https: !!options.tls, hostHeader: req.headers.host, localAddress: req.socket.localAddress, localPort: req.socket.localPort });
+      return send(d.status, { soapXml: d.text }, { operation: 'wsdl', code: String(d.status) }, { 'Content-Type': d.contentType });
     }
     if (req.method !== 'POST') {
       req.resume();

@@ -7,9 +7,11 @@ import {
 } from '../data/catalog';
 import { schemaIssues, validatorFor } from '../engine/schemaValidation';
 import { REDACTED } from '../redact';
+import { maxFailedAttemptsOf } from './adapterSettings';
 import { hashCode } from './codes';
 import { VipFault, fail } from './fault';
 import { DAY_MS, isObject, tokenIdOf, type Fields, type Req } from './fields';
+import { adapterConfigurationOperations } from './handlers/adapterConfiguration';
 import { lessCommonOperations } from './lessCommonOperations';
 import { commonOperations, type OperationHandler } from './operations';
 import { randomDigits } from './otp';
@@ -56,7 +58,7 @@ export class VipService {
   readonly deliveries: Delivery[] = [];
   /** Transaction verifications in progress (memory only). */
   readonly txns = new Map<string, { otp: string; to: string; expires: number }>();
-  private readonly handlers: Record<string, OperationHandler> = { ...commonOperations, ...lessCommonOperations };
+  private readonly handlers: Record<string, OperationHandler> = { ...commonOperations, ...lessCommonOperations, ...adapterConfigurationOperations };
 
   /**
    * `trackChanges` compares the whole state before and after each request (two serialisations):
@@ -187,7 +189,7 @@ export class VipService {
 
   recordFailure(token: SimToken, ctx: CallContext): void {
     token.failedAttempts = (token.failedAttempts ?? 0) + 1;
-    if (token.failedAttempts >= this.settings.maxFailedAttempts && token.state === 'ENABLED') {
+    if (token.failedAttempts >= maxFailedAttemptsOf(this.state, token.adapter, this.settings.maxFailedAttempts) && token.state === 'ENABLED') {
       token.state = 'LOCKED';
       this.touch(token, ctx);
     }
