@@ -197,6 +197,14 @@ export async function send(request: PreparedRequest, env: Environment, options: 
         req.destroy(err);
         finish(err);
       };
+      /** Runs a listener; whatever it throws settles the send instead of escaping as an uncaught exception. */
+      const guard = <A extends unknown[]>(step: string, listener: (...args: A) => void) => (...args: A): void => {
+        try {
+          listener(...args);
+        } catch (e) {
+          abort(e instanceof TransportError ? e : unexpectedFailure(step, e, target));
+        }
+      };
       const onAbort = () => abort(new TransportError('cancelled', 'The request was cancelled; the connection was closed. The service may still have processed it if it had arrived.'));
       const timer = setTimeout(
         () => abort(new TransportError('timeout', `No complete response from ${target.host}:${target.port} within ${timeoutMs / 1000} s. The service may be slow or unreachable: check the URL, then retry or raise the timeout (environment "timeoutMs", CLI --timeout).`)),
@@ -225,7 +233,7 @@ export async function send(request: PreparedRequest, env: Environment, options: 
           finish(new StaleConnection(mapNetworkError(e, target, netContext)));
         } else finish(abortReason ?? mapNetworkError(e, target, netContext));
       });
-      req.on('response', (res) => {
+      req.on('response', guard('reading the response headers', (res) => {
         marks.response = performance.now();
         const socket = res.socket as tls.TLSSocket;
         // A kept-alive connection has the same peer for every response: read it once.
@@ -250,8 +258,8 @@ export async function send(request: PreparedRequest, env: Environment, options: 
         const status = res.statusCode ?? 0;
         const contentType = String(res.headers['content-type'] ?? '');
         const declared = Number(res.headers['content-length']);
-        const tooLarge = (received: string, savedTo?: string) => new TransportError('too-large',
-          `The response (HTTP ${status}, ${contentType || 'no content type'}) is larger than the ${Math.round(cap / 1024)} KB cap (${received}). ${savedTo ? `It was saved to ${savedTo}.` : 'Raise the cap (vipApi.maxResponseBytes) to see it.'}`,
+        const tooLarge = (received: string, savedTo?: string, notSaved?: string) => new TransportError('too-large',
+          `The response (HTTP ${status}, ${contentType || 'no content type'}) is larger than the ${Math.round(cap / 1024)} KB cap (${received}). ${savedTo ? `It was saved to ${savedTo}.` : notSaved ? `It could not be kept: ${notSaved}.` : 'Raise the cap (vipApi.maxResponseBytes) to see it.'}`,
           { status, contentType, savedTo });
         if (!options.spillDir && Number.isFinite(declared) && declared > cap) {
           abort(tooLarge(`${declared} bytes announced`));
@@ -259,7 +267,8 @@ export async function send(request: PreparedRequest, env: Environment, options: 
         }
         const chunks: Buffer[] = [];
         let size = 0;
-        res.on('data', (chunk: Buffer) => {
+        const spillFailed = (e: unknown) => tooLarge(`${size} bytes`, undefined, `saving it to ${options.spillDir} failed (${describeError(e)})`);
+        res.on('data', guard('receiving the response', (chunk: Buffer) => {
           size += chunk.length;
           if (spill) {
             if (size > HARD_SPILL_LIMIT) abort(tooLarge(`over ${HARD_SPILL_LIMIT} bytes; stopped`));
@@ -272,21 +281,28 @@ export async function send(request: PreparedRequest, env: Environment, options: 
               abort(tooLarge(`more than ${cap} bytes`));
               return;
             }
-            fs.mkdirSync(options.spillDir, { recursive: true });
+            try {
+              fs.mkdirSync(options.spillDir, { recursive: true });
+            } catch (e) {
+              abort(spillFailed(e));
+              return;
+            }
             const file = path.join(options.spillDir, `vip-response-${Date.now()}.txt`);
             spill = { file, stream: fs.createWriteStream(file) };
+            spill.stream.on('error', (e) => abort(spillFailed(e)));
             for (const c of chunks) spill.stream.write(c);
             chunks.length = 0;
           }
-        });
+        }));
         res.on('error', (e) => finish(abortReason ?? new TransportError('network',
           `The connection to ${target.host}:${target.port} closed before the whole response arrived (HTTP ${status}; ${(e as NodeJS.ErrnoException).code ?? e.message}). Retry; if it keeps happening, check a proxy or load balancer in between.`,
           { code: (e as NodeJS.ErrnoException).code, status, contentType })));
-        res.on('end', () => {
+        res.on('end', guard('reading the response body', () => {
           if (settled) return;
           if (spill) {
             const s = spill;
-            s.stream.end(() => finish(tooLarge(`${size} bytes`, s.file)));
+            // end()'s callback also gets a write error: then nothing was saved.
+            s.stream.end((e?: Error | null) => finish(e ? spillFailed(e) : tooLarge(`${size} bytes`, s.file)));
             return;
           }
           const end = performance.now();
@@ -296,7 +312,11 @@ export async function send(request: PreparedRequest, env: Environment, options: 
             try {
               json = parseResponseEnvelope(text, request.operation.name).document;
             } catch (e) {
-              if (!(e instanceof SoapError)) throw e;
+              if (!(e instanceof SoapError)) {
+                // Not a SOAP problem the parser knows (e.g. nesting too deep for it): still the answer's fault.
+                finish(new TransportError('not-vip', `The server answered HTTP ${status} with ${contentType || 'no content type'} that could not be read as a VIP SOAP response (${describeError(e)}), first bytes: ${firstBytes(text)}. Check the environment URL.`, { status, contentType }));
+                return;
+              }
               finish(e.kind === 'fault'
                 ? new TransportError('soap-fault', `The SOAP service answered HTTP ${status} with a Fault: ${redactText(e.fault?.faultcode ?? '')}: ${redactText(e.fault?.faultstring ?? '')}${e.fault?.detail ? ` (${redactText(e.fault.detail)})` : ''}. A Fault means the service could not process the envelope at all; show the envelope (VIP: Show SOAP envelope) and check the URL's path (${request.operation.soapPath}).`, { status, contentType, faultcode: e.fault?.faultcode, faultstring: e.fault?.faultstring })
                 : new TransportError('not-vip', `The server answered HTTP ${status} with ${contentType || 'no content type'} that is not a VIP SOAP response (${e.message}), first bytes: ${firstBytes(text)}. Check the environment URL.`, { status, contentType }));
@@ -353,11 +373,22 @@ export async function send(request: PreparedRequest, env: Environment, options: 
             (result.reusedConnection ? ' · reused connection' : '') +
             (opMatch && opMatch.operation.name !== request.operation.name ? ` · ⚠ response key ${vip.key} for ${request.operation.name}` : ''));
           finish(undefined, result);
-        });
-      });
+        }));
+      }));
       req.end(request.body);
     });
   }
+}
+
+function describeError(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${(e as NodeJS.ErrnoException).code ? `${(e as NodeJS.ErrnoException).code} ` : ''}${e.message}` : String(e);
+}
+
+/** A failure no step expected (a bug here, or in a library): said plainly instead of lost. */
+function unexpectedFailure(step: string, e: unknown, target: { host: string; port: string }): TransportError {
+  return new TransportError('internal',
+    `Sending to ${target.host}:${target.port} failed unexpectedly while ${step} (${describeError(e)}). The service may have processed the request. This is a bug in VIP API Workbench: please report it with this message.`,
+    { code: (e as NodeJS.ErrnoException | undefined)?.code });
 }
 
 /** Internal: a reused keep-alive connection failed before any response. */
