@@ -13,11 +13,11 @@ import {
   type SendResult,
 } from '../core/transport';
 import { soapUrlTemplate, withTransport } from '../core/transport/soapPreview';
-import { parseRequestArgs, UsageError } from './args';
+import { helpText, parseRequestArgs, usageText, UsageError } from './args';
 
 export const SEND_HELP = `  vip-api send <file> [--env NAME [--config FILE] | --url URL] [--cert F --key F | --pfx F]
                 [--passphrase-env VAR] [--ca F] [--timeout MS] [--insecure] [--verbose] [--force]
-                [--transport soap|rest]
+                [--transport soap|rest] [--no-request-id]
       Send a request file. --url is a template: {operation} becomes the kebab-case operation
       (e.g. https://vip.example.com/rest/{operation}); --env reads "vipApi.environments" from
       --config (default .vscode/settings.json). The passphrase of an encrypted key or PKCS#12 file
@@ -25,7 +25,7 @@ export const SEND_HELP = `  vip-api send <file> [--env NAME [--config FILE] | --
       built-in simulator answers. The response JSON goes to stdout, a summary to stderr.
       --transport soap (overrides the environment's "transport") posts the SOAP envelope to
       <url>/<mgmt|val|prov>/soap (e.g. --url https://services-auth.vip.symantec.com) and maps the
-      XML answer back to the same JSON.
+      XML answer back to the same JSON. A missing RequestId is generated (--no-request-id: not).
       Exit 0 for reason code 0000, 2 for another VIP reason code, 1 for transport or usage errors.
 `;
 
@@ -39,8 +39,6 @@ export interface SendDeps {
   vars?: NodeJS.ProcessEnv;
   cwd?: string;
 }
-
-/** Wrong arguments or configuration (the message says what to change). */
 
 /** The built-in simulator on 127.0.0.1 (an ephemeral port), for one request. */
 export const startBuiltInSimulator: SimulatorStarter = () => startSimulator({ host: '127.0.0.1' });
@@ -106,6 +104,10 @@ export async function runSend(args: string[], deps: SendDeps = {}): Promise<numb
       'no-request-id': { type: 'boolean' },
       transport: { type: 'string' },
     }, 'send');
+    if (parsed.help) {
+      out(helpText(SEND_HELP));
+      return 0;
+    }
     const o = parsed.values;
     const file = path.resolve(cwd, parsed.file);
     let text: string;
@@ -184,7 +186,7 @@ export async function runSend(args: string[], deps: SendDeps = {}): Promise<numb
     err(summary(result) + '\n');
     return result.success ? 0 : 2;
   } catch (e) {
-    if (e instanceof UsageError) err(`vip-api send: ${e.message}\n`);
+    if (e instanceof UsageError) err(usageText('send', e.message, SEND_HELP));
     else if (e instanceof TransportError) err(`vip-api send: ${e.message}\n`);
     else throw e;
     return 1;
