@@ -1,5 +1,6 @@
 // `vip-api`: the command-line adapter over the engine (check, explain), the transport (send, soap)
 // and the simulator.
+import { productVersion } from '../core/version';
 import { CHECK_HELP, runCheck } from './check';
 import { EXPLAIN_HELP, runExplain } from './explain';
 import { SEND_HELP, runSend } from './send';
@@ -32,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(HELP);
       return command === undefined ? 2 : 0;
     case '--version':
-      process.stdout.write('0.1.0\n');
+      process.stdout.write(`${productVersion()}\n`);
       return 0;
     default:
       process.stderr.write(`vip-api: unknown command "${command}". Run vip-api --help.\n`);
