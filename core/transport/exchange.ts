@@ -42,11 +42,12 @@ class Attempt {
     private readonly reject: (e: Outcome) => void,
   ) {
     const { target, timeoutMs } = plan;
+    // First: a request Node refuses to build throws here, before any timer or listener exists.
+    this.req = openRequest(plan);
     this.timer = setTimeout(
       () => this.abort(new TransportError('timeout', `No complete response from ${target.host}:${target.port} within ${timeoutMs / 1000} s. The service may be slow or unreachable: check the URL, then retry or raise the timeout (environment "timeoutMs", CLI --timeout).`)),
       Math.max(0, deadline - performance.now()),
     );
-    this.req = openRequest(plan);
     plan.options.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
@@ -102,7 +103,13 @@ function openRequest(plan: SendPlan): http.ClientRequest {
     // The certificate, key and CA stay on the options (a proxy agent may build its own connection).
     ...(isHttps ? { ...material.options, ...(secureContext ? { secureContext } : {}) } : {}),
   };
-  return (isHttps ? https : http).request(request.url, reqOptions);
+  try {
+    return (isHttps ? https : http).request(request.url, reqOptions);
+  } catch (e) {
+    // Node checks the headers synchronously: an environment's "headers" may break its rules.
+    throw new TransportError('usage', `The request could not be sent: ${describeError(e)}. Check the environment's "headers": names are HTTP tokens (letters, digits, -), values have no line breaks.`,
+      { code: (e as NodeJS.ErrnoException).code });
+  }
 }
 
 /** Marks DNS, connect and TLS of a new connection (a reused one has none). */

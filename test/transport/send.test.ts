@@ -298,7 +298,7 @@ describe('send: network failures, timeout, cancel, size, content', () => {
   });
 });
 
-describe('send: failures while handling the response settle the send (none escapes as an uncaught exception)', () => {
+describe('send: a failure in any step of a send settles it with a TransportError (none escapes as an uncaught exception)', () => {
   // Each case would otherwise throw inside a socket listener: an uncaught exception, and the send
   // settling only at its timeout (which is long here, so a timeout fails the test by its kind).
   const timeoutMs = 20_000;
@@ -339,6 +339,12 @@ describe('send: failures while handling the response settle the send (none escap
     // /proc/self exists, yet no file can be created in it (even as root): the write stream fails.
     await rejects(sendText(REQ, pem(s.url()), { timeoutMs, maxResponseBytes: 100_000, spillDir: '/proc/self' }), 'too-large',
       /It could not be kept: saving it to \/proc\/self failed \(Error: ENOENT /);
+  });
+
+  test('a header Node refuses (an environment\'s "headers" with a line break) fails the send as a usage error, before any timer', async () => {
+    // Before: a raw TypeError, and the timeout timer left running to throw when it fired.
+    await rejects(sendText(REQ, pem(mtls.url(), { headers: { 'X-Note': 'one\ntwo' } }), { timeoutMs }), 'usage',
+      /could not be sent: TypeError: ERR_INVALID_CHAR Invalid character in header content \["X-Note"\].*Check the environment's "headers"/);
   });
 
   test('a log receiver that throws on the response line', async () => {
