@@ -155,9 +155,9 @@ function onResponse(attempt: Attempt, res: http.IncomingMessage): void {
   const body = new BodyCollector(head, plan.cap, plan.options.spillDir, (e) => attempt.abort(e));
   attempt.onFailure(() => body.discard());
   res.on('data', attempt.guard('receiving the response', (chunk: Buffer) => body.add(chunk)));
-  res.on('error', (e) => attempt.finish(attempt.abortReason ?? closedEarly(plan, head, e)));
-  // The body is complete: a failure from here on needs no abort (the connection stays usable).
+  // After an error or a complete body a failure needs no abort (the connection is gone, or stays usable).
   const settle = (e: TransportError) => attempt.finish(e);
+  res.on('error', attempt.guard('handling a broken response', (e: Error) => attempt.finish(attempt.abortReason ?? closedEarly(plan, head, e)), settle));
   res.on('end', attempt.guard('reading the response body', () => {
     if (attempt.done) return;
     const end = performance.now();
@@ -182,8 +182,9 @@ export function sendOnce(plan: SendPlan, deadline: number): Promise<SendResult> 
   return new Promise<SendResult>((resolve, reject) => {
     const attempt = new Attempt(plan, deadline, resolve, reject);
     const { req } = attempt;
-    req.on('socket', (socket) => markPhases(attempt, socket));
-    req.on('error', (e) => attempt.finish(requestFailure(attempt, e)));
+    const settle = (e: TransportError) => attempt.finish(e);
+    req.on('socket', attempt.guard('opening the connection', (socket: net.Socket) => markPhases(attempt, socket)));
+    req.on('error', attempt.guard('handling a connection error', (e: Error) => attempt.finish(requestFailure(attempt, e)), settle));
     req.on('response', attempt.guard('reading the response headers', (res: http.IncomingMessage) => onResponse(attempt, res)));
     req.end(plan.request.body);
   });
