@@ -9,6 +9,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { productVersion } from '../../core/version';
 import { AnalysisWorker } from './analysisWorker';
 import { DocumentCache } from './documentCache';
 import { DiagnosticsScheduler } from './handlers/diagnostics';
@@ -62,7 +63,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         ...editingCapabilities,
         ...(pullDiagnostics ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
       },
-      serverInfo: { name: SERVER_NAME, version: '0.1.0' },
+      serverInfo: { name: SERVER_NAME, version: productVersion() },
     };
   });
 
