@@ -3,16 +3,18 @@
 import * as fs from 'node:fs';
 import { codeFor, demoState, loadStateFile, nextCodeFor, startSimulator, type SimulatorOptions } from '../core/simulator';
 import { helpText, parseCommandArgs, usageText, UsageError } from './args';
+import { CONTROL_HELP, runControl } from './simulatorControl';
 
 export const SIMULATOR_HELP = `  vip-api simulator [--host 127.0.0.1] [--port 0] [--state FILE] [--persist]
                     [--tls --cert FILE --key FILE [--client-ca FILE] [--revoked-serials 2002,1A2B]]
                     [--now ISO] [--fault 4879|4e01] [--latency MS] [--max-body BYTES]
+                    [--no-control | --control-from 10.0.0.0/8,192.168.1.20]
       Run a local VIP service (REST: POST /<operation-in-kebab-case>) on the built-in demo state or a
       state file, until Ctrl-C. Prints "VIP simulator listening on <url>" first, then one line per
       request (secrets never shown). See docs/simulator.md.
   vip-api simulator otp <TokenId> [--state FILE] [--now ISO] [--offset N]
       Print the code a TOTP/HOTP credential of the state shows now (or N steps/counters away).
-`;
+${CONTROL_HELP}`;
 
 interface Io {
   out: (text: string) => void;
@@ -34,6 +36,8 @@ const SERVE_OPTIONS = {
   fault: { type: 'string' },
   latency: { type: 'string' },
   'max-body': { type: 'string' },
+  'control-from': { type: 'string' },
+  'no-control': { type: 'boolean' },
 } as const;
 
 const OTP_OPTIONS = { state: { type: 'string' }, now: { type: 'string' }, offset: { type: 'string' } } as const;
@@ -103,6 +107,9 @@ function optionsFrom(opts: ServeValues, positional: string[]): SimulatorOptions 
   } else if (opts['revoked-serials'] !== undefined) {
     return '--revoked-serials needs --tls with --client-ca';
   }
+  if (opts['no-control'] && opts['control-from'] !== undefined) return '--no-control and --control-from exclude each other';
+  if (opts['no-control']) options.control = false;
+  if (opts['control-from'] !== undefined) options.controlFrom = opts['control-from'].split(',').map((s) => s.trim()).filter(Boolean);
   options.now = checkNow(opts.now);
   const fault = opts.fault?.toLowerCase();
   if (fault !== undefined && fault !== '4879' && fault !== '4e01') return `--fault takes 4879 or 4e01, not ${fault}`;
@@ -119,6 +126,7 @@ function optionsFrom(opts: ServeValues, positional: string[]): SimulatorOptions 
 /** Runs until SIGINT or SIGTERM; resolves with the exit code. */
 export async function runSimulator(args: string[], io: Io = stdio): Promise<number> {
   if (args[0] === 'otp') return runOtp(args.slice(1), io);
+  if (args[0] === 'control') return runControl(args.slice(1), io);
   let options: SimulatorOptions | string;
   try {
     const parsed = parseSimulatorArgs(args, SERVE_OPTIONS);
