@@ -10,16 +10,21 @@ import {
   ExitNotification,
   InitializedNotification,
   InitializeRequest,
+  LogMessageNotification,
+  MessageType,
   PublishDiagnosticsNotification,
   RegistrationRequest,
+  ShowMessageNotification,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
   type ClientCapabilities,
   type Diagnostic,
   type InitializeResult,
+  type LogMessageParams,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  type ShowMessageParams,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
 
@@ -36,11 +41,20 @@ export interface TestClientOptions {
   env?: Record<string, string>;
 }
 
+/** `p`, or a rejection naming `what` when it does not settle within `ms`. */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([p.finally(() => clearTimeout(timer)), new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} not answered within ${ms} ms`)), ms)))]);
+}
+
 export class TestLspClient {
   readonly connection: ProtocolConnection;
   readonly process: ChildProcess;
   readonly stderr: string[] = [];
   readonly logs: string[] = [];
+  /** Every window/logMessage and window/showMessage, with its type. */
+  readonly logMessages: LogMessageParams[] = [];
+  readonly shownMessages: ShowMessageParams[] = [];
   settings: Record<string, unknown>;
   private readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   /** Every publishDiagnostics notification, in arrival order. */
@@ -66,8 +80,12 @@ export class TestLspClient {
         }
       }
     });
-    this.connection.onNotification('window/logMessage', (p: { message: string }) => {
+    this.connection.onNotification(LogMessageNotification.type, (p) => {
       this.logs.push(p.message);
+      this.logMessages.push(p);
+    });
+    this.connection.onNotification(ShowMessageNotification.type, (p) => {
+      this.shownMessages.push(p);
     });
     this.connection.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section === 'vipApi' ? this.settings : null)));
     this.connection.onRequest(RegistrationRequest.type, () => undefined);
@@ -121,6 +139,13 @@ export class TestLspClient {
     await exited;
     clearTimeout(timer);
     this.connection.dispose();
+  }
+
+  /** What the server reported as an error: window/logMessage of type Error, and anything on stderr. */
+  get serverErrors(): string[] {
+    const logged = this.logMessages.filter((m) => m.type === MessageType.Error).map((m) => `logged: ${m.message}`);
+    const stderr = this.stderr.join('');
+    return stderr ? [...logged, `stderr: ${stderr}`] : logged;
   }
 
   get hasExited(): boolean {
