@@ -27,12 +27,13 @@ import {
   type ShowMessageParams,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
+import { assertBuilt } from './dist';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const BUNDLED_SERVER = path.join(ROOT, 'dist', 'server.js');
 
 export interface TestClientOptions {
-  /** Server entry; defaults to the bundled dist/server.js. */
+  /** Server entry; defaults to the bundled dist/server.js (which must be newer than its sources). */
   serverModule?: string;
   capabilities?: ClientCapabilities;
   /** What workspace/configuration answers for section `vipApi`. */
@@ -61,9 +62,11 @@ export class TestLspClient {
   readonly published: PublishDiagnosticsParams[] = [];
   private readonly waiters: { uri: string; predicate: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   private exited = false;
+  private configurationHeld?: Promise<void>;
 
   constructor(options: TestClientOptions = {}) {
     const module = options.serverModule ?? BUNDLED_SERVER;
+    if (module === BUNDLED_SERVER) assertBuilt(module);
     const execArgv = module.endsWith('.ts') ? ['--import', 'tsx'] : [];
     this.process = spawn(process.execPath, [...execArgv, module, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT, env: { ...process.env, ...options.env } });
     this.process.stderr!.on('data', (d: Buffer) => this.stderr.push(d.toString()));
@@ -87,7 +90,10 @@ export class TestLspClient {
     this.connection.onNotification(ShowMessageNotification.type, (p) => {
       this.shownMessages.push(p);
     });
-    this.connection.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section === 'vipApi' ? this.settings : null)));
+    this.connection.onRequest(ConfigurationRequest.type, async (p) => {
+      await this.configurationHeld;
+      return p.items.map((i) => (i.section === 'vipApi' ? this.settings : null));
+    });
     this.connection.onRequest(RegistrationRequest.type, () => undefined);
     this.connection.onRequest('workspace/diagnostic/refresh', () => undefined);
     this.connection.listen();
@@ -109,6 +115,19 @@ export class TestLspClient {
 
   async close(uri: string): Promise<void> {
     await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  /**
+   * Holds the answers to workspace/configuration until the returned function is called. The server
+   * schedules validation once it has its settings, so this lets a test put edits in before it does.
+   */
+  holdConfiguration(): () => void {
+    let release!: () => void;
+    this.configurationHeld = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.configurationHeld = undefined;
+      release();
+    };
   }
 
   /** Resolves with the next (or current) published diagnostics for `uri` that satisfy `predicate`. */
