@@ -63,13 +63,17 @@ export class TestLspClient {
   private readonly waiters: { uri: string; predicate: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   private exited = false;
   private configurationHeld?: Promise<void>;
+  private readonly stderrWaiters: (() => void)[] = [];
 
   constructor(options: TestClientOptions = {}) {
     const module = options.serverModule ?? BUNDLED_SERVER;
     if (module === BUNDLED_SERVER) assertBuilt(module);
     const execArgv = module.endsWith('.ts') ? ['--import', 'tsx'] : [];
     this.process = spawn(process.execPath, [...execArgv, module, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT, env: { ...process.env, ...options.env } });
-    this.process.stderr!.on('data', (d: Buffer) => this.stderr.push(d.toString()));
+    this.process.stderr!.on('data', (d: Buffer) => {
+      this.stderr.push(d.toString());
+      for (const w of [...this.stderrWaiters]) w();
+    });
     this.process.on('exit', () => (this.exited = true));
     this.settings = options.settings ?? {};
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
@@ -137,6 +141,27 @@ export class TestLspClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(this.diagnostics.get(uri))}; stderr: ${this.stderr.join('')}`)), timeoutMs);
       this.waiters.push({ uri, predicate, resolve: (p) => { clearTimeout(timer); resolve(p); } });
+    });
+  }
+
+  /** Resolves with the first match of `pattern` in what the server wrote to stderr, now or later. */
+  waitForStderr(pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const match = pattern.exec(this.stderr.join(''));
+        if (!match) return false;
+        this.stderrWaiters.splice(this.stderrWaiters.indexOf(waiter), 1);
+        clearTimeout(timer);
+        resolve(match);
+        return true;
+      };
+      const waiter = (): void => void check();
+      const timer = setTimeout(() => {
+        this.stderrWaiters.splice(this.stderrWaiters.indexOf(waiter), 1);
+        reject(new Error(`nothing matching ${pattern} on stderr within ${timeoutMs} ms; stderr: ${this.stderr.join('')}`));
+      }, timeoutMs);
+      this.stderrWaiters.push(waiter);
+      check();
     });
   }
 
