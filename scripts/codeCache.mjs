@@ -14,7 +14,9 @@
 //   directory created 0700; a directory or file owned by another user is not used; caches of
 //   other builds are removed when a day old;
 // - any error (unreadable, unwritable, corrupt, rejected by V8) means: compile without it;
-// - VIP_API_CODE_CACHE=off disables it.
+// - VIP_API_CODE_CACHE=off disables it;
+// - VIP_API_CODE_CACHE_TRACE=1 writes one line per decision to stderr (for tests): off, not used,
+//   none, corrupt, accepted, rejected, written, not written.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 
@@ -30,8 +32,10 @@ const LOADER = String.raw`"use strict";
     for (let i = words.length << 2; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
     return h >>> 0;
   };
+  const trace = process.env.VIP_API_CODE_CACHE_TRACE === "1" ? (line) => process.stderr.write("vip-api code cache: " + line + "\n") : () => {};
   let dir, file, data;
-  if (process.env.VIP_API_CODE_CACHE !== "off") {
+  if (process.env.VIP_API_CODE_CACHE === "off") trace("off");
+  else {
     try {
       const base = process.env.VIP_API_CODE_CACHE_DIR
         || (process.platform === "win32" ? path.join(process.env.LOCALAPPDATA || path.join(os.homedir(), "AppData", "Local"), "vip-api-workbench", "Cache")
@@ -43,19 +47,23 @@ const LOADER = String.raw`"use strict";
       if (own(base) && own(candidate)) {
         dir = base;
         file = candidate;
-      }
+      } else trace("not used: " + base + " or its file belongs to another user or others can write it");
       if (file && fs.existsSync(file)) {
         const raw = fs.readFileSync(file);
         const body = raw.subarray(8); // after the length and checksum of the body
         if (raw.length > 8 && raw.readUInt32LE(0) === body.length && raw.readUInt32LE(4) === checksum(body)) data = body;
-      }
-    } catch {
+        else trace("corrupt " + file);
+      } else if (file) trace("none " + file);
+    } catch (e) {
+      trace("not used: " + e.message);
       data = undefined;
     }
   }
   // lineOffset: the bundle's own lines and columns, as in its source map (the wrapper takes line 0).
   const script = new vm.Script(__BUNDLE_TEXT__, { filename: __filename, lineOffset: -1, cachedData: data });
   script.runInThisContext()(exports, require, module, __filename, __dirname);
+  // V8's own answer: false only when it was given the cache and used it.
+  if (data) trace((script.cachedDataRejected === false ? "accepted " : "rejected ") + file);
   if (file && (!data || script.cachedDataRejected)) {
     setTimeout(() => {
       try {
@@ -67,13 +75,14 @@ const LOADER = String.raw`"use strict";
         const tmp = file + "." + process.pid + ".tmp";
         fs.writeFileSync(tmp, Buffer.concat([header, body]), { mode: 0o600 });
         fs.renameSync(tmp, file);
+        trace("written " + file);
         // Caches of other builds (and writes that never finished) go after a day unused.
         for (const name of fs.readdirSync(dir)) {
           const other = path.join(dir, name);
           if (name.startsWith("server-") && other !== file && Date.now() - fs.statSync(other).mtimeMs > 86400000) fs.rmSync(other, { force: true });
         }
-      } catch {
-        // no cache this time
+      } catch (e) {
+        trace("not written: " + e.message); // no cache this time
       }
     }, 3000).unref();
   }
