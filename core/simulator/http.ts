@@ -13,6 +13,7 @@ import {
 } from './exchange';
 import { SimClock } from './ledger';
 import { FAULT_CODES, VipService, type CallContext, type Delivery } from './service';
+import { describeService, isDescriptionRequest } from './serviceDescription';
 import { looksLikeSoap, misroutedSoap, soapExchange } from './soapWire';
 import { checkState, demoState, loadStateFile, saveStateFile, type SimToken, type SimulatorState } from './state';
 
@@ -87,6 +88,8 @@ interface Runtime {
   control: SimulatorControl;
   /** Who may use the control API; undefined when it is off. */
   controlAccess?: ControlAccess;
+  /** Served over TLS: the served WSDL's address is https. */
+  https: boolean;
 }
 
 function clockOf(now: SimulatorOptions['now']): () => Date {
@@ -139,7 +142,7 @@ function createRuntime(options: SimulatorOptions): Runtime {
   };
   const control = new SimulatorControl(service.ledger, clock, persist);
   const controlAccess = options.control === false ? undefined : new ControlAccess(options.controlFrom);
-  return { wire, now: () => clock.now(), fault: options.fault, latencyMs: options.latencyMs ?? 0, persist, control, controlAccess };
+  return { wire, now: () => clock.now(), fault: options.fault, latencyMs: options.latencyMs ?? 0, persist, control, controlAccess, https: !!options.tls };
 }
 
 const NO_BODY = Buffer.alloc(0);
@@ -155,10 +158,23 @@ function handler(runtime: Runtime): http.RequestListener {
       if (runtime.controlAccess) return answerControl(ex, runtime.control, runtime.controlAccess);
       return ex.refuse('4e10', `No VIP operation is served at ${ex.path}: the simulator's control API is off (--no-control).`, {}, 404);
     }
+    if (answerServiceDescription(ex, runtime.https)) return;
     if (req.method !== 'POST') return ex.refuse('4e10', `Use POST${ex.op ? ` to call ${ex.op.name}` : ''}.`, { Allow: 'POST' }, 405);
     const call = requestFault(req, runtime.latencyMs);
     readBody(ex, (body) => (ex.soapPath !== undefined ? answerSoap : answerRest)(ex, body, call, runtime));
   };
+}
+
+/** `GET <soap path>?wsdl` or `?xsd=…`: the WSDL and XSD of what this path serves. True when answered. */
+function answerServiceDescription(ex: Exchange, https: boolean): boolean {
+  const { req } = ex;
+  if (ex.soapPath === undefined || (req.method !== 'GET' && req.method !== 'HEAD') || !isDescriptionRequest(ex.url.searchParams)) return false;
+  req.resume();
+  const d = describeService(ex.soapPath, ex.url.searchParams, {
+    https, hostHeader: req.headers.host, localAddress: req.socket.localAddress, localPort: req.socket.localPort,
+  });
+  ex.send(d.status, new RawBody(d.text, d.contentType), { operation: 'wsdl', code: String(d.status) });
+  return true;
 }
 
 function callContext(call: RequestFault, runtime: Runtime): CallContext {

@@ -2,6 +2,7 @@
 // passwords), the deliveries and transactions in memory, the clock, and the checks every
 // operation shares (account, credential, adapter and state).
 import { reasonCodeForState, type OperationInfo } from '../data/catalog';
+import { maxFailedAttemptsOf } from './adapterSettings';
 import { hashCode } from './codes';
 import { fail } from './fault';
 import { DAY_MS, tokenIdOf, type Fields, type Req } from './fields';
@@ -97,7 +98,7 @@ export class TokenLedger implements Ledger {
 
   recordFailure(token: SimToken, ctx: CallContext): void {
     token.failedAttempts = (token.failedAttempts ?? 0) + 1;
-    if (token.failedAttempts >= this.settings.maxFailedAttempts && token.state === 'ENABLED') {
+    if (token.failedAttempts >= maxFailedAttemptsOf(this.state, token.adapter, this.settings.maxFailedAttempts) && token.state === 'ENABLED') {
       token.state = 'LOCKED';
       this.touch(token, ctx);
     }

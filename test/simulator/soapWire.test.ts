@@ -42,6 +42,9 @@ const STEPS: Step[] = [
   ['GetActivationCode', () => ({ ACProfile: 'MOBILEPHONE' })],
   ['GetAdminCode', () => ({ TokenId: 'VSMT10000002', RequestCode: 'A1B2C3' })],
   ['ValidateCR', () => ({ TokenIds: ['VSOC10000007'], NumericChallenge: '11111111', Response: ocra(SECRET, '11111111'), CheckOnly: false })],
+  ['GetAdapterConfiguration', () => ({ Adapter: 'SMS_OTP' })],
+  ['SetAdapterConfiguration', () => ({ Adapter: 'SMS_OTP', AdapterInfoSMSOTP: { ValidityPeriod: 120, GatewayId: 'TELESIGN', Message: [{ type: 'SERVICE', value: 'Code <_OTP_> & more' }] } })],
+  ['GetAdapterConfiguration', () => ({ Adapter: 'SMS_OTP' })],
   ['SetTokenAttributes', () => ({ TokenId: 'SYMC10000001', ProofOfPossession: { algorithm: 'HMAC-SHA256', value: proofOfPossession(SECRET, 'SYMC10000001', 'HMAC-SHA256') }, Attribute: [{ name: 'device', value: 'laptop' }] })],
   ['SubmitTxnVerification', () => ({ PhoneNumber: '15555550102', VoiceTemplateName: 'payment' })],
   ['PollTxnVerification', (_s, prev) => ({ TxnId: prev.TxnId })],
@@ -53,6 +56,7 @@ const STEPS: Step[] = [
   ['SetTemporaryPassword', () => ({ TokenId: 'SYMC10000003', TemporaryPassword: '12345' })],
   ['DisableToken', () => ({ Version: '5.0', TokenId: 'SYMC10000001' })],
   ['GetActivationCode', () => ({ ACProfile: 'BREW' })],
+  ['SetAdapterConfiguration', () => ({ Adapter: 'OCRA', AdapterInfoEventBased: { MaxFailedAttempts: 3 } })],
 ];
 
 /** The same value, where random fields only need the same shape. */

@@ -1,5 +1,6 @@
 // Every operation the simulator implements, by topic: one line per handler module.
 import type { OperationHandler } from '../handlerTypes';
+import { adapterConfiguration } from './adapterConfiguration';
 import { credentialLifecycle } from './credentialLifecycle';
 import { otpValidation } from './otpValidation';
 import { phonesAndDelivery } from './phonesAndDelivery';
@@ -12,4 +13,5 @@ export const HANDLERS: Readonly<Record<string, OperationHandler>> = {
   ...temporaryPasswords,
   ...phonesAndDelivery,
   ...transactions,
+  ...adapterConfiguration,
 };
