@@ -3,13 +3,14 @@
 import { strict as assert } from 'node:assert';
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { HistoryStore } from '../../client/src/send/history';
 import { tokenInformationRequest } from '../../client/src/send/present';
-import { SimulatorHost } from '../../client/src/send/simulatorHost';
+import { SimulatorHost, startOnFirstFreePort } from '../../client/src/send/simulatorHost';
 import { startSimulator, type RunningSimulator } from '../../core/simulator';
 import { AgentPool, TransportError, sendText, type Environment } from '../../core/transport';
 import { makePki, type Pki } from '../helpers/pki';
@@ -155,6 +156,33 @@ describe('the Simulator environment and the CLI default', () => {
     const host = new SimulatorHost(path.resolve(__dirname, '../../no-such-cli.js'), () => {});
     await assert.rejects(host.url(), /simulator (exited before it was ready|could not be started)/);
     await assert.rejects(host.url(), /simulator/);
+  });
+
+  test('SimulatorHost on a fixed port: a port in use is the next free one above it (startOnFirstFreePort); other failures stop at once', async () => {
+    const server = path.resolve(__dirname, '../../dist/server.js');
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const taken = (busy.address() as net.AddressInfo).port;
+    try {
+      const alone = new SimulatorHost(server, () => {}, { port: taken });
+      await assert.rejects(alone.url(), /port is in use/);
+      await assert.rejects(startOnFirstFreePort(taken, 1, (port) => new SimulatorHost(server, () => {}, { port })), new RegExp(`ports ${taken} to ${taken} are all in use`));
+
+      const started = await startOnFirstFreePort(taken, 5, (port) => new SimulatorHost(server, () => {}, { port }));
+      try {
+        assert.ok(started.port > taken && started.port < taken + 5, `${started.port} follows ${taken}`);
+        assert.equal(started.url, `http://127.0.0.1:${started.port}`);
+        assert.equal((await sendText(info('SYMC10000001'), { name: 'Simulator', url: `${started.url}/{operation}` })).reasonCode, '0000');
+      } finally {
+        await started.host.close();
+      }
+      await assert.rejects(
+        startOnFirstFreePort(taken, 5, () => new SimulatorHost(path.resolve(__dirname, '../../no-such-cli.js'), () => {})),
+        /exited before it was ready|could not be started/,
+      );
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
   });
 
   test('vip-api send without an endpoint uses the built-in simulator and says so; exit 2 for a state error', async () => {
