@@ -1,7 +1,8 @@
 // Against the real built-in simulator over real mutual TLS (certificates from openssl at test time),
 // on 127.0.0.1 and 127.0.0.2; the Simulator environment's host; the CLI's default endpoint.
 import { strict as assert } from 'node:assert';
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, fork, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -149,6 +150,26 @@ describe('the Simulator environment and the CLI default', () => {
       assert.equal(r.stderr.trim(), `vip-api simulator: state file ${bad}: not a valid simulator state: /tokens/0/adapter must be equal to one of the allowed values`);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the bundled simulator forked with an IPC channel stops when its parent goes away (the channel closes), freeing its port', async () => {
+    const child = fork(path.resolve(__dirname, '../../dist/server.js'), ['simulator', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const exited = once(child, 'exit', { signal: AbortSignal.timeout(15_000) });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+          const m = /^VIP simulator listening on (\S+)/.exec(line);
+          if (m) resolve(m[1]!.replace(/\/+$/, ''));
+        });
+        child.once('exit', (code) => reject(new Error(`the simulator exited (${code})`)));
+      });
+      child.disconnect(); // what the extension host's death does to the channel
+      const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+      assert.deepEqual({ code, signal }, { code: 0, signal: null }, 'a clean stop');
+      await assert.rejects(sendText(info('SYMC10000001'), { name: 'Simulator', url: `${url}/{operation}` }), (e: unknown) => e instanceof TransportError && e.kind === 'refused');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
   });
 
