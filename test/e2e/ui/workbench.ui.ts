@@ -106,6 +106,9 @@ export const uiTests: UiTest[] = [
     name: 'VIP: Start simulator for my app shows its URLs and a status bar item that stops it',
     screenshot: 'simulator-for-app',
     async run(page, snap) {
+      // The palette lists the extension's commands once the extension host has it: wait for its CodeLens first.
+      const editor = await openFromExplorer(page, 'requests', 'deactivate-lost-phone.vip.json');
+      await editor.locator('.codelens-decoration a', { hasText: 'Send request' }).first().waitFor();
       await runCommand(page, 'VIP: Start simulator for my app');
       const item = page.locator('.statusbar-item', { hasText: 'VIP simulator :' });
       await item.waitFor();
