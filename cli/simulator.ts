@@ -145,12 +145,17 @@ export async function runSimulator(args: string[], io: Io = stdio): Promise<numb
   let stopWith: ((signal: NodeJS.Signals) => void) | undefined;
   let early: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => (stopWith ? stopWith(signal) : (early ??= signal));
+  // Forked with an IPC channel (the VS Code extension's SimulatorHost): when the parent goes away,
+  // even killed outright, the channel closes, and the simulator stops rather than keep its port.
+  const onParentGone = () => onSignal('SIGTERM');
   const detach = () => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('disconnect', onParentGone);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  if (process.connected) process.once('disconnect', onParentGone);
   let sim: Awaited<ReturnType<typeof startSimulator>>;
   try {
     sim = await startSimulator({ ...options, log: (line) => io.out(line + '\n') });

@@ -7,6 +7,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { languageBundle } from './bundles';
 import type { LanguageFeatures } from './language';
 import { registerSendFeatures } from './send';
+import { registerSimulatorForApp } from './simulatorForApp';
 import { LANGUAGE_ID } from './vipDocuments';
 
 export { LANGUAGE_ID } from './vipDocuments';
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = vscode.window.createOutputChannel('VIP API Workbench', { log: true });
   context.subscriptions.push(log);
   registerSendFeatures(context, log);
+  registerSimulatorForApp(context, log);
 
   // Off the activation path: the event that activated us (often the workbench opening a JSON
   // file at start-up) is not held up by loading the language client. A macrotask, so VS Code

@@ -1,15 +1,17 @@
 // Against the real built-in simulator over real mutual TLS (certificates from openssl at test time),
 // on 127.0.0.1 and 127.0.0.2; the Simulator environment's host; the CLI's default endpoint.
 import { strict as assert } from 'node:assert';
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, fork, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { HistoryStore } from '../../client/src/send/history';
 import { tokenInformationRequest } from '../../client/src/send/present';
-import { SimulatorHost } from '../../client/src/send/simulatorHost';
+import { SimulatorHost, startOnFirstFreePort } from '../../client/src/send/simulatorHost';
 import { startSimulator, type RunningSimulator } from '../../core/simulator';
 import { AgentPool, TransportError, sendText, type Environment } from '../../core/transport';
 import { makePki, type Pki } from '../helpers/pki';
@@ -151,10 +153,57 @@ describe('the Simulator environment and the CLI default', () => {
     }
   });
 
+  test('the bundled simulator forked with an IPC channel stops when its parent goes away (the channel closes), freeing its port', async () => {
+    const child = fork(path.resolve(__dirname, '../../dist/server.js'), ['simulator', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const exited = once(child, 'exit', { signal: AbortSignal.timeout(15_000) });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+          const m = /^VIP simulator listening on (\S+)/.exec(line);
+          if (m) resolve(m[1]!.replace(/\/+$/, ''));
+        });
+        child.once('exit', (code) => reject(new Error(`the simulator exited (${code})`)));
+      });
+      child.disconnect(); // what the extension host's death does to the channel
+      const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+      assert.deepEqual({ code, signal }, { code: 0, signal: null }, 'a clean stop');
+      await assert.rejects(sendText(info('SYMC10000001'), { name: 'Simulator', url: `${url}/{operation}` }), (e: unknown) => e instanceof TransportError && e.kind === 'refused');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
+
   test('SimulatorHost: a simulator that cannot start is a clear error, and the next use tries again', async () => {
     const host = new SimulatorHost(path.resolve(__dirname, '../../no-such-cli.js'), () => {});
     await assert.rejects(host.url(), /simulator (exited before it was ready|could not be started)/);
     await assert.rejects(host.url(), /simulator/);
+  });
+
+  test('SimulatorHost on a fixed port: a port in use is the next free one above it (startOnFirstFreePort); other failures stop at once', async () => {
+    const server = path.resolve(__dirname, '../../dist/server.js');
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const taken = (busy.address() as net.AddressInfo).port;
+    try {
+      const alone = new SimulatorHost(server, () => {}, { port: taken });
+      await assert.rejects(alone.url(), /port is in use/);
+      await assert.rejects(startOnFirstFreePort(taken, 1, (port) => new SimulatorHost(server, () => {}, { port })), new RegExp(`ports ${taken} to ${taken} are all in use`));
+
+      const started = await startOnFirstFreePort(taken, 5, (port) => new SimulatorHost(server, () => {}, { port }));
+      try {
+        assert.ok(started.port > taken && started.port < taken + 5, `${started.port} follows ${taken}`);
+        assert.equal(started.url, `http://127.0.0.1:${started.port}`);
+        assert.equal((await sendText(info('SYMC10000001'), { name: 'Simulator', url: `${started.url}/{operation}` })).reasonCode, '0000');
+      } finally {
+        await started.host.close();
+      }
+      await assert.rejects(
+        startOnFirstFreePort(taken, 5, () => new SimulatorHost(path.resolve(__dirname, '../../no-such-cli.js'), () => {})),
+        /exited before it was ready|could not be started/,
+      );
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
   });
 
   test('vip-api send without an endpoint uses the built-in simulator and says so; exit 2 for a state error', async () => {

@@ -1,11 +1,20 @@
-// The built-in simulator for the default "Simulator" environment: `vip-api simulator`, run from the
-// bundled language server (`dist/server.js simulator …`) as a child process on 127.0.0.1 on first
-// use and stopped with the extension. A separate process keeps the simulator's code out of the
-// extension host and its crashes away from it.
+// The built-in simulator for the default "Simulator" environment (and, on a fixed port, for
+// `VIP: Start simulator for my app`): `vip-api simulator`, run from the bundled language server
+// (`dist/server.js simulator …`) as a child process on 127.0.0.1 on first use and stopped with the
+// extension. A separate process keeps the simulator's code out of the extension host and its
+// crashes away from it.
 import { fork, type ChildProcess } from 'node:child_process';
 import * as readline from 'node:readline';
 
 const READY = /^VIP simulator listening on (\S+)/;
+
+export interface SimulatorHostOptions {
+  /** The port on 127.0.0.1; 0 (the default) picks a free one. */
+  port?: number;
+  startTimeoutMs?: number;
+  /** Called when the simulator stops by itself (it crashed or was killed), not on close(). */
+  onExit?: (why: string) => void;
+}
 
 export class SimulatorHost {
   private running?: Promise<{ url: string; child: ChildProcess }>;
@@ -15,8 +24,12 @@ export class SimulatorHost {
     /** dist/server.js of the extension (or dist/cli.js: both take the `simulator` arguments). */
     private readonly cliPath: string,
     private readonly log: (line: string) => void,
-    private readonly startTimeoutMs = 15_000,
+    private readonly options: SimulatorHostOptions = {},
   ) {}
+
+  private get startTimeoutMs(): number {
+    return this.options.startTimeoutMs ?? 15_000;
+  }
 
   /** The simulator's base URL (no trailing slash), starting it if needed. */
   async url(): Promise<string> {
@@ -31,9 +44,10 @@ export class SimulatorHost {
 
   private start(): Promise<{ url: string; child: ChildProcess }> {
     return new Promise((resolve, reject) => {
-      const child = fork(this.cliPath, ['simulator', '--host', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+      const child = fork(this.cliPath, ['simulator', '--host', '127.0.0.1', '--port', String(this.options.port ?? 0)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
       const stderr: string[] = [];
-      let ready = false;
+      let ready = false; // settled: listening, or failed
+      let listening = false;
       const fail = (why: string) => {
         if (ready) return;
         ready = true;
@@ -45,7 +59,7 @@ export class SimulatorHost {
       readline.createInterface({ input: child.stdout! }).on('line', (line) => {
         const m = READY.exec(line);
         if (!ready && m) {
-          ready = true;
+          ready = listening = true;
           clearTimeout(timer);
           resolve({ url: m[1], child });
         } else {
@@ -57,12 +71,17 @@ export class SimulatorHost {
         if (ready) this.log(d.toString().trimEnd());
       });
       child.once('error', (e) => fail(`the simulator could not be started (${e.message})`));
-      child.once('exit', (code, signal) => {
+      // 'close' comes after stderr has been read to its end, so the failure can quote it (e.g. "the port is in use").
+      child.once('close', (code, signal) => {
         if (!ready) fail(`the simulator exited before it was ready (${signal ?? `exit code ${code}`})`);
-        else if (this.running) {
-          this.log(`the simulator stopped (${signal ?? `exit code ${code}`}); it restarts on the next send`);
+      });
+      child.once('exit', (code, signal) => {
+        if (listening && this.running) {
+          const why = signal ?? `exit code ${code}`;
+          this.log(`the simulator stopped (${why}); it restarts on the next use`);
           this.running = undefined;
           this.currentUrl = undefined;
+          this.options.onExit?.(why);
         }
       });
     });
@@ -81,4 +100,24 @@ export class SimulatorHost {
     await exited;
     clearTimeout(timer);
   }
+}
+
+/** The simulator on `port`, or on the next free port above it (at most `tries` ports): the host and its URL. */
+export async function startOnFirstFreePort(
+  port: number,
+  tries: number,
+  makeHost: (port: number) => SimulatorHost,
+): Promise<{ host: SimulatorHost; url: string; port: number }> {
+  let lastError: unknown;
+  for (let p = port; p < port + tries && p <= 65_535; p++) {
+    const host = makeHost(p);
+    try {
+      return { host, url: await host.url(), port: p };
+    } catch (e) {
+      // Only a port in use moves on; any other failure would fail on every port alike.
+      if (!(e instanceof Error && /port is in use/.test(e.message))) throw e;
+      lastError = e;
+    }
+  }
+  throw new Error(`ports ${port} to ${Math.min(port + tries - 1, 65_535)} are all in use on 127.0.0.1 (${lastError instanceof Error ? lastError.message : String(lastError)})`);
 }

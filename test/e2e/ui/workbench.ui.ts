@@ -103,6 +103,34 @@ export const uiTests: UiTest[] = [
     },
   },
   {
+    name: 'VIP: Start simulator for my app shows its URLs and a status bar item that stops it',
+    screenshot: 'simulator-for-app',
+    async run(page, snap) {
+      // The palette lists the extension's commands once the extension host has it: wait for its CodeLens first.
+      const editor = await openFromExplorer(page, 'requests', 'deactivate-lost-phone.vip.json');
+      await editor.locator('.codelens-decoration a', { hasText: 'Send request' }).first().waitFor();
+      await runCommand(page, 'VIP: Start simulator for my app');
+      const item = page.locator('.statusbar-item', { hasText: 'VIP simulator :' });
+      await item.waitFor();
+      const port = /VIP simulator :(\d+)/.exec((await item.textContent()) ?? '')?.[1];
+      assert.ok(port, `the status bar item names the port: ${await item.textContent()}`);
+      const base = `http://127.0.0.1:${port}`;
+      const notice = await openNotification(page, 'VIP simulator for your app is running');
+      const text = await notice.textContent();
+      for (const url of [base, `${base}/mgmt/soap`, `${base}/val/soap`, `${base}/prov/soap`, `${base}/mgmt/soap?wsdl`]) {
+        assert.ok(text?.includes(url), `the notification shows ${url}: ${text}`);
+      }
+      await snap('simulator-for-app-notification');
+      await notice.getByRole('button', { name: 'Copy URL…' }).click();
+      for (const what of ['REST base URL', 'SOAP, validation', 'WSDL, provisioning']) {
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: what }).waitFor();
+      }
+      await page.keyboard.press('Escape');
+      await item.click();
+      await item.waitFor({ state: 'detached' });
+    },
+  },
+  {
     name: 'A token-state error (4996) offers Explain and Check token state in its notification',
     screenshot: 'token-state-error',
     async run(page, snap) {

@@ -1,0 +1,132 @@
+// `VIP: Start simulator for my app` and `VIP: Stop simulator for my app`: the built-in simulator on
+// a fixed port (setting `vipApi.simulator.port`) for the user's own application and its tests to
+// call, over REST and SOAP. The same child process as the Simulator environment's (SimulatorHost),
+// on 127.0.0.1 only; a status bar item says it runs and stops it; the extension stopping stops it.
+//
+// Allowed in Restricted Mode: it serves the demo state on loopback and reads no workspace file.
+// The port then comes from the user's settings only (the setting is restricted, like
+// vipApi.environments), so an untrusted repository cannot choose it.
+import * as vscode from 'vscode';
+import { SimulatorHost, startOnFirstFreePort } from './send/simulatorHost';
+
+const DEFAULT_PORT = 8080;
+/** How many ports from the configured one are tried before giving up. */
+const PORT_TRIES = 20;
+const SOAP_PATHS = ['/mgmt/soap', '/val/soap', '/prov/soap'] as const;
+
+/** What the start command shows (and returns, for scripts and tests). */
+export interface SimulatorForAppInfo {
+  /** The configured port, and the one it runs on (the next free one when the configured one was taken). */
+  requestedPort: number;
+  port: number;
+  /** REST: POST <restUrl>/<operation-in-kebab-case>. */
+  restUrl: string;
+  /** SOAP 1.1: …/mgmt/soap, …/val/soap, …/prov/soap, in that order. */
+  soapUrls: string[];
+  /** The WSDL each SOAP path serves (`?wsdl`), in the same order. */
+  wsdlUrls: string[];
+  /** The sentence shown in the notification. */
+  message: string;
+}
+
+export function simulatorForAppInfo(baseUrl: string, requestedPort: number, port: number): SimulatorForAppInfo {
+  const soapUrls = SOAP_PATHS.map((p) => `${baseUrl}${p}`);
+  const wsdlUrls = soapUrls.map((u) => `${u}?wsdl`);
+  const taken = port === requestedPort ? '' : ` Port ${requestedPort} was taken, so it runs on port ${port}.`;
+  const message =
+    `VIP simulator for your app is running.${taken} REST: ${baseUrl}/<operation> · ` +
+    `SOAP: ${soapUrls.join(', ')} · WSDL: ${wsdlUrls[0]} (and the other two paths).`;
+  return { requestedPort, port, restUrl: baseUrl, soapUrls, wsdlUrls, message };
+}
+
+export function registerSimulatorForApp(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+  const status = vscode.window.createStatusBarItem('vipApi.simulatorForApp', vscode.StatusBarAlignment.Left, 49);
+  status.name = 'VIP simulator for your app';
+  status.command = 'vipApi.stopSimulatorForApp';
+  let running: Promise<{ host: SimulatorHost; info: SimulatorForAppInfo }> | undefined;
+
+  function configuredPort(): number {
+    const config = vscode.workspace.getConfiguration('vipApi');
+    const value = vscode.workspace.isTrusted ? config.get<unknown>('simulator.port') : config.inspect<unknown>('simulator.port')?.globalValue;
+    if (value === undefined) return DEFAULT_PORT;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65_535) return value;
+    log.warn(`The setting vipApi.simulator.port is ${JSON.stringify(value)}, not a port from 1 to 65535: using ${DEFAULT_PORT}.`);
+    return DEFAULT_PORT;
+  }
+
+  async function launch(): Promise<{ host: SimulatorHost; info: SimulatorForAppInfo }> {
+    const requestedPort = configuredPort();
+    const onExit = (why: string) => {
+      running = undefined;
+      status.hide();
+      void vscode.window.showWarningMessage(`The VIP simulator for your app stopped (${why}).`);
+    };
+    const makeHost = (port: number) =>
+      new SimulatorHost(context.asAbsolutePath('dist/server.js'), (line) => log.debug(`simulator for your app: ${line}`), { port, onExit });
+    const { host, url, port } = await startOnFirstFreePort(requestedPort, PORT_TRIES, makeHost);
+    const info = simulatorForAppInfo(url, requestedPort, port);
+    log.info(`${info.message} WSDLs: ${info.wsdlUrls.join(', ')}.`);
+    status.text = `$(radio-tower) VIP simulator :${port}`;
+    status.tooltip = `The VIP simulator for your app is running on ${url} (REST) and ${SOAP_PATHS.join(', ')} (SOAP).\nClick to stop it.`;
+    status.show();
+    return { host, info };
+  }
+
+  /** `VIP: Start simulator for my app`: starts it (or shows the one running) and resolves to its URLs. */
+  async function start(): Promise<SimulatorForAppInfo | undefined> {
+    running ??= launch().catch((e: unknown) => {
+      running = undefined;
+      throw e;
+    });
+    try {
+      const { info } = await running;
+      void offerCopy(info);
+      return info;
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      log.error(`The VIP simulator for your app did not start: ${why}`);
+      void vscode.window.showErrorMessage(`The VIP simulator for your app did not start: ${why}`);
+      return undefined;
+    }
+  }
+
+  /** `VIP: Stop simulator for my app` (and the status bar item): resolves to whether one was running. */
+  async function stop(quiet = false): Promise<boolean> {
+    const was = running;
+    running = undefined;
+    status.hide();
+    const started = await was?.catch(() => undefined);
+    if (!started) {
+      if (!quiet) void vscode.window.showInformationMessage('The VIP simulator for your app is not running.');
+      return false;
+    }
+    await started.host.close();
+    log.info(`The VIP simulator for your app on port ${started.info.port} stopped.`);
+    return true;
+  }
+
+  context.subscriptions.push(
+    status,
+    vscode.commands.registerCommand('vipApi.startSimulatorForApp', start),
+    vscode.commands.registerCommand('vipApi.stopSimulatorForApp', () => stop()),
+    { dispose: () => void stop(true) },
+  );
+}
+
+/** The notification with the URLs; Copy URL… offers each of them for the clipboard. */
+async function offerCopy(info: SimulatorForAppInfo): Promise<void> {
+  const choice = await vscode.window.showInformationMessage(info.message, 'Copy URL…', 'Stop');
+  if (choice === 'Stop') await vscode.commands.executeCommand('vipApi.stopSimulatorForApp');
+  if (choice !== 'Copy URL…') return;
+  const names = ['management', 'validation', 'provisioning'];
+  const items: (vscode.QuickPickItem & { text: string })[] = [
+    { label: info.restUrl, description: 'REST base URL', text: info.restUrl },
+    ...info.soapUrls.map((u, i) => ({ label: u, description: `SOAP, ${names[i]}`, text: u })),
+    ...info.wsdlUrls.map((u, i) => ({ label: u, description: `WSDL, ${names[i]}`, text: u })),
+    { label: 'All of them', description: 'one per line', text: [info.restUrl, ...info.soapUrls, ...info.wsdlUrls].join('\n') },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: 'Copy which URL of the VIP simulator?' });
+  if (!pick) return;
+  await vscode.env.clipboard.writeText(pick.text);
+  vscode.window.setStatusBarMessage(`Copied: ${pick.label}`, 3000);
+}
