@@ -35,8 +35,8 @@ function parseArgs(args: string[]): CheckOptions | string {
   return opts;
 }
 
-/** Files to check: named files as they are, folders searched for *.vip.json (symlink loops skipped). */
-export function collectFiles(targets: string[], problems: string[]): string[] {
+/** Files to check: named files as they are, folders searched for *.vip.json, or `suffix` (symlink loops skipped). */
+export function collectFiles(targets: string[], problems: string[], suffix = '.vip.json'): string[] {
   const files: string[] = [];
   const seenDirs = new Set<string>();
   const walk = (dir: string) => {
@@ -71,7 +71,7 @@ export function collectFiles(targets: string[], problems: string[]): string[] {
         }
       }
       if (isDir) walk(full);
-      else if (isFile && entry.name.endsWith('.vip.json')) files.push(full);
+      else if (isFile && entry.name.endsWith(suffix)) files.push(full);
     }
   };
   for (const t of targets) {

@@ -4,6 +4,7 @@ import { runExplain } from './explain';
 import { SEND_HELP, runSend } from './send';
 import { SOAP_HELP, runSoap } from './soap';
 import { SIMULATOR_HELP, runSimulator } from './simulator';
+import { TEST_HELP, runTest } from './test';
 
 const HELP = `vip-api — check, explain and send VIP Credential Management API requests
 
@@ -13,7 +14,7 @@ Usage:
       Exit 1 when any error is found, 0 otherwise, 2 on usage errors.
   vip-api explain <reason code>
       Print what a VIP reason code means and what to do (e.g. vip-api explain 4e04).
-${SEND_HELP}${SOAP_HELP}${SIMULATOR_HELP}  vip-api --help | --version
+${SEND_HELP}${SOAP_HELP}${SIMULATOR_HELP}${TEST_HELP}  vip-api --help | --version
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -29,6 +30,8 @@ export async function main(argv: string[]): Promise<number> {
       return runSoap(rest);
     case 'simulator':
       return runSimulator(rest);
+    case 'test':
+      return runTest(rest);
     case undefined:
     case '-h':
     case '--help':
