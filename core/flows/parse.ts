@@ -29,7 +29,8 @@ export function parseFlow(file: string, text: string): ParsedFlow {
   if (errors.length) return { positionAt, diagnostics: errors.slice(0, 20).map((e) => diag(e.offset, `Not valid JSON: ${printParseErrorCode(e.error)}.`, 'syntax')), root };
   if (!root) return { positionAt, diagnostics: [diag(0, 'The file is empty: a flow is a JSON object with "name" and "steps".', 'syntax')] };
   const value = getNodeValue(root) as unknown;
-  const schemaDiagnostics = flowSchemaErrors(value).flatMap((e) => {
+  // A name's pattern error repeats its propertyNames error.
+  const schemaDiagnostics = flowSchemaErrors(value).filter((e) => !e.schemaPath.includes('/propertyNames/')).flatMap((e) => {
     const where = nodeFor(root, e);
     return where ? [diag(where.offset, schemaMessage(e), `schema.${e.keyword}`)] : [];
   });
@@ -68,14 +69,15 @@ function pointerSegments(root: Node, pointer: string): Segment[] {
 function schemaMessage(e: ErrorObject): string {
   const at = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : 'the flow';
   const p = e.params as Record<string, unknown>;
-  if (e.keyword === 'oneOf' && /\/step\/oneOf$/.test(e.schemaPath)) return `Step ${at}: give exactly one of "request", "send" or "simulator" (a simulator step takes no "with" or "retry").`;
-  if (e.keyword === 'oneOf' && /\/simulator\/oneOf$/.test(e.schemaPath)) return `${at}: a simulator step does exactly one of "otp", "advanceClock" or "deliveries".`;
-  if (e.keyword === 'anyOf' && /reasonCode/.test(e.schemaPath)) return `${at}: a reason code is four hex digits (e.g. "49b5"), or a list of them.`;
+  // ajv inlines the definitions: the instance path tells which rule it is.
+  if (e.keyword === 'oneOf' && /^\/steps\/\d+$/.test(e.instancePath)) return `Step ${at}: give exactly one of "request", "send" or "simulator" (a simulator step takes no "with" or "retry").`;
+  if (e.keyword === 'oneOf' && e.instancePath.endsWith('/simulator')) return `${at}: a simulator step does exactly one of "otp", "advanceClock" or "deliveries".`;
+  if (e.keyword === 'anyOf' && /\/reasonCode$/.test(e.instancePath)) return `${at}: a reason code is four hex digits (e.g. "49b5"), or a list of them.`;
   if (e.keyword === 'anyOf') return `${at}: a variable is a string, number, boolean or null, or {"value": …, "secret": true}.`;
   if (e.keyword === 'additionalProperties') return `"${String(p.additionalProperty)}" is not allowed in ${at}.`;
   if (e.keyword === 'required') return `${at} needs "${String(p.missingProperty)}".`;
   if (e.keyword === 'propertyNames') return `${at}: "${String(p.propertyName)}" is not a valid name here (variables: letters, digits and _; send: "<Operation>Request").`;
-  if (e.keyword === 'pattern' && /advanceClock/.test(e.schemaPath)) return `${at} must be an ISO 8601 duration such as PT30S, PT5M or P1D.`;
+  if (e.keyword === 'pattern' && e.instancePath.endsWith('/advanceClock')) return `${at} must be an ISO 8601 duration such as PT30S, PT5M or P1D.`;
   if (e.keyword === 'format') return `${at} must be an ISO 8601 date-time with a time zone, e.g. 2026-06-01T12:00:00Z.`;
   return `${at} ${e.message ?? 'is invalid'}.`;
 }
