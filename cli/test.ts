@@ -3,7 +3,6 @@
 // 0 all passed, 1 an expectation failed, 2 usage error or invalid flow file, 3 a transport error.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadFlowFile, type LoadedFlow } from '../core/flows/check';
 import { formatDiagnostic, formatFlow, formatSummary, summarize } from '../core/flows/reporters/console';
 import { toJson } from '../core/flows/reporters/json';
@@ -12,7 +11,7 @@ import { toTap } from '../core/flows/reporters/tap';
 import { runCase, skippedFlow, type FlowTarget } from '../core/flows/runner';
 import type { CaseSpec, FlowDiagnostic, FlowResult, FlowSpec } from '../core/flows/types';
 import { TransportError } from '../core/transport';
-import { UsageError } from './args';
+import { helpText, parseCommandArgs, usageText, UsageError } from './args';
 import { collectFiles } from './check';
 import { loadNamedEnvironment } from './send';
 
@@ -45,19 +44,10 @@ interface TestOptions {
 }
 
 function testOptions(args: string[]): TestOptions | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        env: { type: 'string' }, config: { type: 'string' }, 'passphrase-env': { type: 'string' }, jobs: { type: 'string' },
-        bail: { type: 'boolean' }, var: { type: 'string', multiple: true }, reporter: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseCommandArgs(args, {
+    env: { type: 'string' }, config: { type: 'string' }, 'passphrase-env': { type: 'string' }, jobs: { type: 'string' },
+    bail: { type: 'boolean' }, var: { type: 'string', multiple: true }, reporter: { type: 'string', multiple: true },
+  });
   const o = parsed.values;
   if (o.help) return undefined;
   if (o.config && !o.env) throw new UsageError('--config needs --env NAME.');
@@ -87,7 +77,7 @@ export async function runTest(args: string[], deps: TestDeps = {}): Promise<numb
   try {
     const opts = testOptions(args);
     if (!opts) {
-      stdout(`Usage:\n${TEST_HELP}`);
+      stdout(helpText(TEST_HELP));
       return 0;
     }
     const loaded = loadFlows(opts.targets, cwd);
@@ -107,7 +97,7 @@ export async function runTest(args: string[], deps: TestDeps = {}): Promise<numb
     return exitCode(results);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TransportError && e.kind === 'usage')) {
-      stderr(`vip-api test: ${e.message}\n`);
+      stderr(usageText('test', e.message, TEST_HELP));
       return 2;
     }
     throw e;

@@ -1,6 +1,7 @@
 // The language server: thin LSP wiring over the engine (core/engine).
 import {
   DidChangeConfigurationNotification,
+  ErrorCodes,
   ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
@@ -9,6 +10,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { productVersion } from '../../core/version';
 import { AnalysisWorker } from './analysisWorker';
 import { DocumentCache } from './documentCache';
 import { DiagnosticsScheduler } from './handlers/diagnostics';
@@ -33,10 +35,22 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const settings = new SettingsStore(connection, () => canPullConfiguration);
   const worker = options.workerEntry ? new AnalysisWorker(options.workerEntry, (m) => connection.console.error(m)) : undefined;
   const diagnostics = new DiagnosticsScheduler(connection, documents, cache, settings, () => !pullDiagnostics, worker);
-  connection.onShutdown(() => worker?.dispose());
+  let shutDown = false;
+  connection.onShutdown(() => {
+    shutDown = true;
+    worker?.dispose();
+  });
 
-  /** Every handler goes through here: an exception is logged, never fatal. */
+  /** Every request handler goes through here: refused after shutdown (as LSP says); an exception is logged, never fatal. */
   function safe<P extends unknown[], R>(name: string, fallback: R, fn: (...args: P) => R | Promise<R>): (...args: P) => Promise<R> {
+    return async (...args: P) => {
+      if (shutDown) throw new ResponseError(ErrorCodes.InvalidRequest, `The server is shutting down: ${name} is not answered.`);
+      return guarded(name, fallback, fn)(...args);
+    };
+  }
+
+  /** Notification handlers go through here directly: an exception is logged, never fatal. */
+  function guarded<P extends unknown[], R>(name: string, fallback: R, fn: (...args: P) => R | Promise<R>): (...args: P) => Promise<R> {
     return async (...args: P) => {
       try {
         return await fn(...args);
@@ -62,7 +76,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         ...editingCapabilities,
         ...(pullDiagnostics ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
       },
-      serverInfo: { name: SERVER_NAME, version: '0.1.0' },
+      serverInfo: { name: SERVER_NAME, version: productVersion() },
     };
   });
 
@@ -73,16 +87,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   connection.onDidChangeConfiguration(
-    safe('didChangeConfiguration', undefined, (params) => {
+    guarded('didChangeConfiguration', undefined, (params) => {
       settings.invalidate(params.settings);
       diagnostics.revalidateAll();
     }),
   );
 
-  documents.onDidOpen(safe('didOpen', undefined, (e) => diagnostics.schedule(e.document.uri, true)));
-  documents.onDidChangeContent(safe('didChange', undefined, (e) => diagnostics.schedule(e.document.uri)));
+  documents.onDidOpen(guarded('didOpen', undefined, (e) => diagnostics.schedule(e.document.uri, true)));
+  documents.onDidChangeContent(guarded('didChange', undefined, (e) => diagnostics.schedule(e.document.uri)));
   documents.onDidClose(
-    safe('didClose', undefined, (e) => {
+    guarded('didClose', undefined, (e) => {
       cache.delete(e.document.uri);
       diagnostics.close(e.document.uri);
     }),

@@ -29,8 +29,9 @@ function exercise(text: string, r: () => number): void {
   }
   if (text.length < 200_000) {
     documentSymbols(doc);
-    formatEdits(text, { tabSize: 2, insertSpaces: true });
   }
+  const formatted = formatEdits(text, { tabSize: 2, insertSpaces: true });
+  assert.ok(formatted.refused === undefined || formatted.edits.length === 0, 'a refused format has no edits');
 }
 
 describe(`engine fuzz (${CASES} cases, seed ${SEED})`, () => {

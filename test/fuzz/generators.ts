@@ -101,3 +101,27 @@ export function extremes(): [string, string][] {
     ['binary', Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 2654435761) % 256)).toString('latin1')],
   ];
 }
+
+/** A ~1.2 MB request (over the server's worker threshold): the fields plus a long list the schema does not know. */
+export function hugeRequest(r: Rand): string {
+  const filler = Array.from({ length: 16_000 }, (_, i) => ({ TokenId: `VSST${String(i).padStart(8, '0')}`, TokenStatus: pick(r, ['ENABLED', 'DISABLED']), LastUpdate: '2026-11-01T10:00:00Z' }));
+  return JSON.stringify({ DeactivateTokenRequest: { Version: pick(r, ['3.1', '5.0']), TokenId: 'VSST12345678', Filler: filler } }, null, pick(r, [0, 1]));
+}
+
+/** Documents no person writes, as a mutated file may be: deep nesting (closed or not), or a huge one. */
+export function hostileDocument(r: Rand): string {
+  const depth = pick(r, [129, 2_000, 20_000, 100_000]);
+  switch (int(r, 5)) {
+    case 0:
+      return '{"EnableTokenRequest": {"Version": ' + '{"a":'.repeat(depth) + '1' + '}'.repeat(depth) + ', "TokenId": "V"}}';
+    case 1:
+      return '{"EnableTokenRequest": {"Version": "3.1", "TokenId": "V", "X": ' + '[ '.repeat(depth) + '}}';
+    case 2:
+      return '['.repeat(depth) + ']'.repeat(depth);
+    case 3:
+      // Shallow enough, but every empty array would get a line indented 100 levels.
+      return '{"A": ' + '['.repeat(100) + '[],'.repeat(50_000) + '[]' + ']'.repeat(100) + '}';
+    default:
+      return hugeRequest(r);
+  }
+}

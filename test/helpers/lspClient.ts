@@ -10,24 +10,30 @@ import {
   ExitNotification,
   InitializedNotification,
   InitializeRequest,
+  LogMessageNotification,
+  MessageType,
   PublishDiagnosticsNotification,
   RegistrationRequest,
+  ShowMessageNotification,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
   type ClientCapabilities,
   type Diagnostic,
   type InitializeResult,
+  type LogMessageParams,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  type ShowMessageParams,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
+import { assertBuilt } from './dist';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const BUNDLED_SERVER = path.join(ROOT, 'dist', 'server.js');
 
 export interface TestClientOptions {
-  /** Server entry; defaults to the bundled dist/server.js. */
+  /** Server entry; defaults to the bundled dist/server.js (which must be newer than its sources). */
   serverModule?: string;
   capabilities?: ClientCapabilities;
   /** What workspace/configuration answers for section `vipApi`. */
@@ -36,23 +42,38 @@ export interface TestClientOptions {
   env?: Record<string, string>;
 }
 
+/** `p`, or a rejection naming `what` when it does not settle within `ms`. */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([p.finally(() => clearTimeout(timer)), new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} not answered within ${ms} ms`)), ms)))]);
+}
+
 export class TestLspClient {
   readonly connection: ProtocolConnection;
   readonly process: ChildProcess;
   readonly stderr: string[] = [];
   readonly logs: string[] = [];
+  /** Every window/logMessage and window/showMessage, with its type. */
+  readonly logMessages: LogMessageParams[] = [];
+  readonly shownMessages: ShowMessageParams[] = [];
   settings: Record<string, unknown>;
   private readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   /** Every publishDiagnostics notification, in arrival order. */
   readonly published: PublishDiagnosticsParams[] = [];
   private readonly waiters: { uri: string; predicate: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   private exited = false;
+  private configurationHeld?: Promise<void>;
+  private readonly stderrWaiters: (() => void)[] = [];
 
   constructor(options: TestClientOptions = {}) {
     const module = options.serverModule ?? BUNDLED_SERVER;
+    if (module === BUNDLED_SERVER) assertBuilt(module);
     const execArgv = module.endsWith('.ts') ? ['--import', 'tsx'] : [];
     this.process = spawn(process.execPath, [...execArgv, module, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT, env: { ...process.env, ...options.env } });
-    this.process.stderr!.on('data', (d: Buffer) => this.stderr.push(d.toString()));
+    this.process.stderr!.on('data', (d: Buffer) => {
+      this.stderr.push(d.toString());
+      for (const w of [...this.stderrWaiters]) w();
+    });
     this.process.on('exit', () => (this.exited = true));
     this.settings = options.settings ?? {};
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
@@ -66,10 +87,17 @@ export class TestLspClient {
         }
       }
     });
-    this.connection.onNotification('window/logMessage', (p: { message: string }) => {
+    this.connection.onNotification(LogMessageNotification.type, (p) => {
       this.logs.push(p.message);
+      this.logMessages.push(p);
     });
-    this.connection.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section === 'vipApi' ? this.settings : null)));
+    this.connection.onNotification(ShowMessageNotification.type, (p) => {
+      this.shownMessages.push(p);
+    });
+    this.connection.onRequest(ConfigurationRequest.type, async (p) => {
+      await this.configurationHeld;
+      return p.items.map((i) => (i.section === 'vipApi' ? this.settings : null));
+    });
     this.connection.onRequest(RegistrationRequest.type, () => undefined);
     this.connection.onRequest('workspace/diagnostic/refresh', () => undefined);
     this.connection.listen();
@@ -93,6 +121,19 @@ export class TestLspClient {
     await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
   }
 
+  /**
+   * Holds the answers to workspace/configuration until the returned function is called. The server
+   * schedules validation once it has its settings, so this lets a test put edits in before it does.
+   */
+  holdConfiguration(): () => void {
+    let release!: () => void;
+    this.configurationHeld = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.configurationHeld = undefined;
+      release();
+    };
+  }
+
   /** Resolves with the next (or current) published diagnostics for `uri` that satisfy `predicate`. */
   waitForDiagnostics(uri: string, predicate: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
     const current = this.diagnostics.get(uri);
@@ -100,6 +141,27 @@ export class TestLspClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(this.diagnostics.get(uri))}; stderr: ${this.stderr.join('')}`)), timeoutMs);
       this.waiters.push({ uri, predicate, resolve: (p) => { clearTimeout(timer); resolve(p); } });
+    });
+  }
+
+  /** Resolves with the first match of `pattern` in what the server wrote to stderr, now or later. */
+  waitForStderr(pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const match = pattern.exec(this.stderr.join(''));
+        if (!match) return false;
+        this.stderrWaiters.splice(this.stderrWaiters.indexOf(waiter), 1);
+        clearTimeout(timer);
+        resolve(match);
+        return true;
+      };
+      const waiter = (): void => void check();
+      const timer = setTimeout(() => {
+        this.stderrWaiters.splice(this.stderrWaiters.indexOf(waiter), 1);
+        reject(new Error(`nothing matching ${pattern} on stderr within ${timeoutMs} ms; stderr: ${this.stderr.join('')}`));
+      }, timeoutMs);
+      this.stderrWaiters.push(waiter);
+      check();
     });
   }
 
@@ -121,6 +183,13 @@ export class TestLspClient {
     await exited;
     clearTimeout(timer);
     this.connection.dispose();
+  }
+
+  /** What the server reported as an error: window/logMessage of type Error, and anything on stderr. */
+  get serverErrors(): string[] {
+    const logged = this.logMessages.filter((m) => m.type === MessageType.Error).map((m) => `logged: ${m.message}`);
+    const stderr = this.stderr.join('');
+    return stderr ? [...logged, `stderr: ${stderr}`] : logged;
   }
 
   get hasExited(): boolean {

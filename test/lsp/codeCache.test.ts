@@ -20,25 +20,11 @@ function cacheDir(mode = 0o700): string {
 
 const cacheFiles = (dir: string): string[] => fs.readdirSync(dir).filter((f) => /^server-.+\.cache$/.test(f));
 
-/** Resolves when `dir` holds a complete cache file (renamed into place, so never half-written). */
-function cacheWritten(dir: string, timeoutMs = 15_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const check = (): boolean => {
-      const [name] = cacheFiles(dir);
-      if (!name) return false;
-      watcher.close();
-      clearTimeout(timer);
-      resolve(path.join(dir, name));
-      return true;
-    };
-    const watcher = fs.watch(dir, () => void check());
-    const timer = setTimeout(() => { watcher.close(); reject(new Error(`no cache file in ${dir} within ${timeoutMs} ms`)); }, timeoutMs);
-    check();
-  });
-}
+/** The loader says what it decided on stderr (VIP_API_CODE_CACHE_TRACE=1): wait for that line. */
+const traced = (client: TestLspClient, decision: string): Promise<string> => client.waitForStderr(new RegExp(`vip-api code cache: ${decision}(?: (.*))?\\n`)).then((m) => m[1] ?? '');
 
 async function startServer(env: Record<string, string>): Promise<TestLspClient> {
-  const client = new TestLspClient({ env });
+  const client = new TestLspClient({ env: { VIP_API_CODE_CACHE_TRACE: '1', ...env } });
   const init = await client.initialize();
   assert.ok(init.capabilities.hoverProvider, 'the server answered initialize');
   return client;
@@ -61,11 +47,17 @@ test('a first start writes the cache; the next start uses it; off, or a director
     startServer({ VIP_API_CODE_CACHE_DIR: off, VIP_API_CODE_CACHE: 'off' }),
     startServer({ VIP_API_CODE_CACHE_DIR: shared }),
   ]);
+  let file: string;
   try {
     await Promise.all(servers.map(works));
-    const file = await cacheWritten(on);
+    const expected = await traced(servers[0], 'none');
+    file = await traced(servers[0], 'written');
+    assert.equal(file, expected);
+    assert.deepEqual(cacheFiles(on), [path.basename(file)]);
     assert.equal(fs.statSync(file).mode & 0o777, 0o600, 'the cache file is private');
-    // The three started together and the cache is written on a timer: the other two had theirs by now.
+    // Neither of the others looks for a cache file, so neither schedules writing one.
+    await traced(servers[1], 'off');
+    assert.match(await traced(servers[2], 'not used:'), /others can write it/);
     assert.deepEqual(cacheFiles(off), [], 'VIP_API_CODE_CACHE=off writes nothing');
     assert.deepEqual(cacheFiles(shared), [], 'a directory others can write is not used');
   } finally {
@@ -73,32 +65,29 @@ test('a first start writes the cache; the next start uses it; off, or a director
   }
   const second = await startServer({ VIP_API_CODE_CACHE_DIR: on });
   try {
+    assert.equal(await traced(second, 'accepted'), file, 'V8 accepted the cache the first start wrote');
     await works(second);
   } finally {
     await second.shutdown();
   }
+  assert.doesNotMatch(second.stderr.join(''), /written/, 'an accepted cache is not written again');
 });
 
 test('a corrupt cache file is ignored: the server starts, and writes a good one in its place', async () => {
   const dir = cacheDir();
   const first = await startServer({ VIP_API_CODE_CACHE_DIR: dir });
-  const file = await cacheWritten(dir).finally(() => first.shutdown());
+  const file = await traced(first, 'written').finally(() => first.shutdown());
   const good = fs.readFileSync(file);
   fs.writeFileSync(file, Buffer.concat([good.subarray(0, 8), Buffer.alloc(good.length - 8, 0xab)]), { mode: 0o600 });
-  const corrupt = fs.readFileSync(file);
 
   const server = await startServer({ VIP_API_CODE_CACHE_DIR: dir });
   try {
+    assert.equal(await traced(server, 'corrupt'), file);
     await works(server);
-    // Rewritten (renamed into place) a few seconds in: wait for the file to differ from the corrupt bytes.
-    await new Promise<void>((resolve, reject) => {
-      const changed = (): boolean => { try { return !fs.readFileSync(file).equals(corrupt); } catch { return false; } };
-      if (changed()) return resolve();
-      const watcher = fs.watch(dir, () => { if (changed()) { watcher.close(); clearTimeout(timer); resolve(); } });
-      const timer = setTimeout(() => { watcher.close(); reject(new Error('the corrupt cache was not replaced')); }, 15_000);
-    });
+    assert.equal(await traced(server, 'written'), file, 'replaced a few seconds in');
     const replaced = fs.readFileSync(file);
     assert.equal(replaced.readUInt32LE(0), replaced.length - 8, 'the new file is complete');
+    assert.ok(!replaced.subarray(8).equals(Buffer.alloc(good.length - 8, 0xab)), 'not the corrupt bytes');
   } finally {
     await server.shutdown();
   }

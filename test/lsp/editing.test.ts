@@ -102,10 +102,16 @@ describe('completion', () => {
     assert.equal((lost.textEdit as TextEdit).newText, '"Lost"');
   });
 
-  test('a position past the end of the document is answered, not fatal', async () => {
-    const { uri } = await open('past-end', '{ "DeactivateTokenRequest": {');
-    const list = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 40, character: 99 } });
-    assert.ok(list);
+  test('a position past the end of the document is answered as the end: the fields the open operation takes', async () => {
+    const text = '{ "DeactivateTokenRequest": {';
+    const { uri } = await open('past-end', text);
+    const list = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 40, character: 99 } })) as CompletionList;
+    // The schema's fields in order, without the XML alias `Id`; each inserted at the end of the text.
+    assert.deepEqual(list.items.map((i) => i.label), ['Version', 'RequestId', 'AuthorizerAccountId', 'TokenId', 'Reason']);
+    const end = { line: 0, character: text.length };
+    assert.ok(list.items.every((i) => JSON.stringify((i.textEdit as TextEdit).range) === JSON.stringify({ start: end, end })), JSON.stringify(list.items.map((i) => i.textEdit)));
+    assert.equal((list.items[0].textEdit as TextEdit).newText, '"Version": "${1|3.1,2.0,3.0|}"', 'a choice of the supported versions, preferred first');
+    assert.deepEqual(client.serverErrors, []);
     assert.ok(!client.hasExited);
   });
 });

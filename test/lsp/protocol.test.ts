@@ -36,17 +36,30 @@ describe('push diagnostics (client without pull support)', () => {
     const uri = 'file:///w/typing.vip.json';
     await client.open(uri, REQUEST.replace('5.0', '3.1'));
     await client.diagnosticsForVersion(uri, 1);
-    // Type "5.0" over "3.1" one character at a time, then a few more edits, without waiting.
+    // Validation is scheduled once the settings are in: held back (re-read after a configuration
+    // change), every keystroke is in before the first timer is set, whatever the debounce.
+    const release = client.holdConfiguration();
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    // Type "5.0" over "3.1" one character at a time, without waiting.
     let version = 1;
     const edits = ['5', '.', '0'];
     for (let i = 0; i < edits.length; i++) {
       await client.change(uri, ++version, [{ range: { start: { line: 2, character: 16 + i }, end: { line: 2, character: 17 + i } }, text: edits[i] }]);
     }
+    // A request sent after the edits is answered after the server has taken them in (one message at a time).
+    await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
+    const publishedBefore = client.published.length;
+    release();
     const last = await client.diagnosticsForVersion(uri, version);
     assert.deepEqual(last.map((d) => d.code), ['4e04']);
-    const published = client.published.filter((p) => p.uri === uri).map((p) => p.version);
-    assert.ok(published.every((v, i) => i === 0 || v! > published[i - 1]!), `versions went backwards: ${published}`);
-    assert.ok(!published.includes(2) || !published.includes(3), `debounce published every keystroke: ${published}`);
+    // Two more edits, each validated before the next is made: a validation still due for the
+    // keystrokes would show up as an extra publication in between.
+    for (const text of ['3.1', '3.0']) {
+      await client.change(uri, ++version, [{ range: { start: { line: 2, character: 16 }, end: { line: 2, character: 19 } }, text }]);
+      assert.deepEqual(await client.diagnosticsForVersion(uri, version), []);
+    }
+    const published = client.published.slice(publishedBefore).filter((p) => p.uri === uri).map((p) => p.version);
+    assert.deepEqual(published, [version - 2, version - 1, version], 'one validation for the three keystrokes, of the last one');
   });
 
   test('hover over the connection after edits', async () => {

@@ -42,5 +42,5 @@ export const SOAP_CLIENT_CALLS: [operation: string, args: (sim: RunningSimulator
 
 /** The transaction the simulator created last (the service keeps them in insertion order). */
 function lastTxnId(sim: RunningSimulator): string | undefined {
-  return [...sim.service.txns.keys()].at(-1);
+  return [...sim.service.ledger.txns.keys()].at(-1);
 }

@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { VipDocument } from '../../core/engine';
 import { foldingRegions } from '../../core/engine/folding';
 import { documentLinks } from '../../core/engine/links';
+import { MAX_NESTING } from '../../core/engine/limits';
 import { selectionSpans } from '../../core/engine/selectionRanges';
 import { documentSymbols } from '../../core/engine/symbols';
 
@@ -72,5 +73,15 @@ describe('document links', () => {
     assert.equal(link.schemaFile, 'requests/SetTemporaryPassword.json');
     assert.ok(fs.existsSync(path.join(__dirname, '..', '..', 'schemas', link.schemaFile)));
     assert.deepEqual(documentLinks(new VipDocument('{ "Nope": {} }')), []);
+  });
+});
+
+describe('selection ranges on deep documents', () => {
+  test('at most MAX_NESTING spans around a position, then the document', () => {
+    const text = '{"A": ' + '['.repeat(1000) + '1' + ']'.repeat(1000) + '}';
+    const spans = selectionSpans(new VipDocument(text), text.indexOf('1'));
+    assert.equal(spans.length, MAX_NESTING + 1);
+    assert.deepEqual(spans[spans.length - 1], { offset: 0, length: text.length });
+    assert.ok(spans.every((s, i) => i === 0 || (s.offset <= spans[i - 1].offset && s.offset + s.length >= spans[i - 1].offset + spans[i - 1].length)), 'each contains the previous');
   });
 });

@@ -5,8 +5,7 @@ import { adapterSettingsBlocks, type OperationInfo } from '../../data/catalog';
 import { adapterSettingsOf, settingsBlockOf, type AdapterSettings } from '../adapterSettings';
 import { fail } from '../fault';
 import { bool, flag, isObject, type Fields, type Req } from '../fields';
-import type { OperationHandler } from '../operations';
-import type { VipService } from '../service';
+import type { Ledger, OperationHandler } from '../handlerTypes';
 
 const BLOCKS = [...new Set(Object.values(adapterSettingsBlocks))];
 
@@ -20,26 +19,26 @@ function stored(fields: Req): AdapterSettings {
   return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, bool(v) ?? v]));
 }
 
-function getAdapterConfiguration(svc: VipService, req: Req): Fields {
-  svc.authorize(req);
+function getAdapterConfiguration(ledger: Ledger, req: Req): Fields {
+  ledger.authorize(req);
   const adapter = req.Adapter as string;
-  return { [settingsBlockOf(adapter)]: answered(adapterSettingsOf(svc.state, adapter, svc.settings.maxFailedAttempts)) };
+  return { [settingsBlockOf(adapter)]: answered(adapterSettingsOf(ledger.state, adapter, ledger.settings.maxFailedAttempts)) };
 }
 
 /** Only the settings sent change (none sent: none change); a Message list replaces the whole list. */
-function setAdapterConfiguration(svc: VipService, req: Req, _op: OperationInfo): Fields {
-  svc.authorize(req);
+function setAdapterConfiguration(ledger: Ledger, req: Req, _op: OperationInfo): Fields {
+  ledger.authorize(req);
   const adapter = req.Adapter as string;
   const block = settingsBlockOf(adapter);
   const others = BLOCKS.filter((b) => b !== block && b in req);
   if (others.length) fail('4e00', `${others.join(', ')} ${others.length === 1 ? 'does' : 'do'} not configure ${adapter}: send its settings in ${block}.`);
   const given = isObject(req[block]) ? (req[block] as Req) : {};
-  const current = adapterSettingsOf(svc.state, adapter, svc.settings.maxFailedAttempts);
-  svc.state.adapterSettings = { ...svc.state.adapterSettings, [adapter]: { ...current, ...stored(given) } };
+  const current = adapterSettingsOf(ledger.state, adapter, ledger.settings.maxFailedAttempts);
+  ledger.state.adapterSettings = { ...ledger.state.adapterSettings, [adapter]: { ...current, ...stored(given) } };
   return {};
 }
 
-export const adapterConfigurationOperations: Record<string, OperationHandler> = {
+export const adapterConfiguration: Record<string, OperationHandler> = {
   GetAdapterConfiguration: getAdapterConfiguration,
   SetAdapterConfiguration: setAdapterConfiguration,
 };

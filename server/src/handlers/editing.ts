@@ -39,8 +39,8 @@ export function registerEditingHandlers(
   connection.onDocumentSymbol(safe('documentSymbol', [], (params) => symbols(params, documents, cache)));
   connection.onFoldingRanges(safe('foldingRange', [], (params) => folding(params, documents, cache)));
   connection.onSelectionRanges(safe('selectionRange', [], (params) => selectionRanges(params, documents, cache)));
-  connection.onDocumentFormatting(safe('formatting', [], (params) => formatting(params, documents)));
-  connection.onDocumentRangeFormatting(safe('rangeFormatting', [], (params) => formatting(params, documents)));
+  connection.onDocumentFormatting(safe('formatting', [], (params) => formatting(params, documents, connection)));
+  connection.onDocumentRangeFormatting(safe('rangeFormatting', [], (params) => formatting(params, documents, connection)));
   connection.onDocumentLinks(safe('documentLink', [], (params) => links(params, documents, cache)));
   connection.onRequest(OperationsRequest.type, safe('operations', [], () => operationList()));
   connection.onRequest(SkeletonRequest.type, safe('skeleton', null, (params) => skeleton(params, settings)));

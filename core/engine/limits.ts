@@ -1,0 +1,6 @@
+// Bounds every feature keeps on documents that are not what a person writes (deep nesting,
+// megabytes on one line), so that no request can exhaust the server. VIP documents are a handful of
+// levels deep.
+
+/** Deepest nesting formatted, and most selection ranges answered for one position. */
+export const MAX_NESTING = 128;
