@@ -128,6 +128,37 @@ describe('isolation', () => {
   });
 });
 
+describe('simulator clock', () => {
+  const key = secretFromHex('3132333435363738393031323334353637383930');
+
+  test('advanceClock moves the frozen clock: codes, ${$now} and expirations follow it', async () => {
+    const r = await run([
+      { name: 'move', simulator: { advanceClock: 'PT30S' }, expect: { fields: { now: '2026-06-01T12:00:30.000Z' } } },
+      { name: 'code', simulator: { otp: 'SYMC10000001' }, expect: { fields: { OTP: totp(key, Date.parse(CLOCK) + 30_000), time: '2026-06-01T12:00:30.000Z' } } },
+      { name: 'set', send: send('GenerateTemporaryPassword', { TokenId: 'SYMC10000003', ExpirationDate: '${$now+P1D}' }), expect: { reasonCode: '0000' } },
+      { name: 'read', send: send('GetTemporaryPwdExpiration', { TokenId: 'SYMC10000003' }), expect: { fields: { ExpirationDate: '2026-06-02T12:00:30.000Z' } } },
+    ]);
+    assert.equal(r.status, 'passed', JSON.stringify(r.steps.map((s) => s.problem)));
+  });
+
+  test('a code taken before the clock moves past the validation window no longer validates', async () => {
+    const steps = (advance: string) => [
+      { name: 'code', simulator: { otp: 'SYMC10000001' }, capture: { code: 'OTP' } },
+      { name: 'wait', simulator: { advanceClock: advance } },
+      { name: 'validate', send: send('Validate', { TokenId: 'SYMC10000001', OTP: '${code}' }), expect: { reasonCode: '0000' } },
+    ];
+    assert.equal((await run(steps('PT1M'))).status, 'passed', 'inside the window (±5 minutes)');
+    const late = await run(steps('PT10M'));
+    assert.equal(late.status, 'failed');
+    assert.match(late.steps[2].problem!.actual!, /^4923 /);
+  });
+
+  test('a duration the simulator does not take is refused by the schema', () => {
+    const loaded = loadFlowFile(file(flow([{ name: 'wait', simulator: { advanceClock: 'P1M' } }])));
+    assert.match(loaded.diagnostics[0]?.message ?? '', /ISO 8601 duration/);
+  });
+});
+
 describe('retry', () => {
   test('polls until the condition holds, or fails after the attempts', async () => {
     const ok = await run([{ name: 'p', send: info('SYMC10000001'), retry: { until: { fields: { 'TokenInformation.TokenStatus': 'ENABLED' } }, attempts: 3, intervalMs: 0 } }]);
