@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { operationForKey, type OperationInfo } from '../data/catalog';
-import { redactValue, secretValues } from '../redact';
+import { secretValues } from '../redact';
 import { buildRequest, send, TransportError, type AgentPool, type Environment } from '../transport';
 import { FlowError } from './errors';
 import type { StepOutcome } from './expect';
@@ -75,11 +75,12 @@ export async function sendRequest(request: RequestDocument, ctx: RequestContext)
     if (e instanceof TransportError && e.kind === 'usage') throw new FlowError(scope.redact(e.message));
     throw e;
   }
-  ctx.transcript.push(scope.redact(`→ POST ${prepared.url.href} ${JSON.stringify(redactValue(prepared.value))}`));
+  // The bodies as they went over the wire (JSON, or the SOAP envelope), secret members redacted.
+  ctx.transcript.push(scope.redact(`→ POST ${prepared.url.href} ${prepared.body}`));
   const result = await send(prepared, ctx.env, { agents: ctx.agents, passphrase: ctx.passphrase, signal: ctx.signal });
   // Codes the service hands out (temporary passwords, activation codes) are secrets too.
   for (const v of secretValues(result.json)) scope.addSecret(v);
-  ctx.transcript.push(scope.redact(`← HTTP ${result.status} ${JSON.stringify(redactValue(result.json))}`));
+  ctx.transcript.push(scope.redact(`← HTTP ${result.status} ${result.text}`));
   const body = (result.json as Record<string, unknown>)[result.responseKey];
   return { reasonCode: result.reasonCode, body };
 }
