@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
 import { startSimulator, type RunningSimulator } from '../../core/simulator';
+import { assertBuilt } from '../helpers/dist';
 import { CLOCK, ROOT, cli, flow, send, tempDir, writeFlow } from './helpers';
 
 const dir = tempDir();
@@ -28,7 +29,7 @@ const envOnly = writeFlow(dir, 'env/env.vipflow.json', flow([{ name: 'info', sen
 for (const dist of [false, true]) {
   describe(`exit codes (${dist ? 'dist/cli.js' : 'sources'})`, () => {
     before(() => {
-      if (dist) assert.ok(fs.existsSync(path.join(ROOT, 'dist', 'cli.js')), 'run npm run build first');
+      if (dist) assertBuilt(path.join(ROOT, 'dist', 'cli.js'));
     });
 
     test('0 when every flow passed, with one line per step', async () => {
