@@ -130,4 +130,28 @@ describe('reports', () => {
     assert.ok('skipped' in failSuite.testcase[2]);
     assert.equal(xml.testsuites.failures, '2');
   });
+
+  test('TAP 14 on stdout (step lines then on stderr) and the JSON report: steps, problems with positions, summary', async () => {
+    const out = path.join(dir, 'reports', 'r.json');
+    const r = await cli(['test', failing, '--reporter', 'tap', '--reporter', `json=${out}`]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^ {2}✖ wrong · 49f2/m);
+    const tap = r.stdout.split('\n');
+    assert.deepEqual(tap.slice(0, 4), ['TAP version 14', '1..1', '# Subtest: fails', '    1..3']);
+    assert.ok(tap.includes('    ok 1 - info'));
+    assert.ok(tap.includes('    not ok 2 - wrong'));
+    assert.ok(tap.includes('      message: "expected 0000 (Success), got 49f2 (Token ID not found)"'));
+    assert.ok(tap.includes('    ok 3 - after # SKIP step "wrong" did not pass'));
+    assert.ok(tap.includes('not ok 1 - fails'));
+    const json = JSON.parse(fs.readFileSync(out, 'utf8')) as { summary: { steps: Record<string, number> }; flows: { status: string; steps: { status: string; problem?: { at: { line: number } } }[] }[] };
+    assert.deepEqual(json.summary.steps, { passed: 1, failed: 1, error: 0, skipped: 1 });
+    assert.equal(json.flows[0].status, 'failed');
+    assert.equal(typeof json.flows[0].steps[1].problem?.at.line, 'number');
+  });
+
+  test('--help prints the command\'s help', async () => {
+    const r = await cli(['test', '--help']);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /^Usage:\n {2}vip-api test \[files or folders…\]/);
+  });
 });
