@@ -2,8 +2,9 @@
 // diagnostics at the offending node: syntax, then the flow schema (schemas/flow.schema.json).
 import * as path from 'node:path';
 import type { ErrorObject } from 'ajv';
-import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { createScanner, findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, SyntaxKind, type Node, type ParseError } from 'jsonc-parser';
 import { lineAt, lineStarts } from '../engine/lines';
+import { MAX_NESTING } from '../engine/limits';
 import { flowSchemaErrors } from './schema';
 import type { CaseSpec, ExpectSpec, FlowDiagnostic, FlowSpec, Position, StepSpec, VarSpec } from './types';
 
@@ -24,6 +25,9 @@ export function parseFlow(file: string, text: string): ParsedFlow {
     return { line: line + 1, column: offset - starts[line] + 1 };
   };
   const diag = (offset: number, message: string, rule: string): FlowDiagnostic => ({ file, ...positionAt(offset), severity: 'error', message, rule });
+  // The parser recurses: a file nested deeper than any flow is refused before it is parsed.
+  const tooDeep = nestedBeyond(text, MAX_NESTING);
+  if (tooDeep !== undefined) return { positionAt, diagnostics: [diag(tooDeep, `The file is nested more than ${MAX_NESTING} levels deep: not a flow.`, 'syntax.depth')] };
   const errors: ParseError[] = [];
   const root = parseTree(text.replace(/^\uFEFF/, ' '), errors, { allowTrailingComma: true });
   if (errors.length) return { positionAt, diagnostics: errors.slice(0, 20).map((e) => diag(e.offset, `Not valid JSON: ${printParseErrorCode(e.error)}.`, 'syntax')), root };
@@ -37,6 +41,18 @@ export function parseFlow(file: string, text: string): ParsedFlow {
   const diagnostics = dedupe(schemaDiagnostics);
   if (diagnostics.length) return { positionAt, diagnostics, root };
   return { positionAt, diagnostics, root, flow: toSpec(file, value as RawFlow, root, positionAt) };
+}
+
+/** The offset where `text` first nests deeper than `limit` brackets and braces, if it does. */
+export function nestedBeyond(text: string, limit: number): number | undefined {
+  const scanner = createScanner(text, true);
+  let depth = 0;
+  for (let token = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
+    if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) {
+      if (++depth > limit) return scanner.getTokenOffset();
+    } else if ((token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) && depth > 0) depth--;
+  }
+  return undefined;
 }
 
 /** The node an ajv error is about: the extra property's key, else the value at the instance path. */

@@ -5,8 +5,10 @@ import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { operationForKey, type OperationInfo } from '../data/catalog';
 import { secretValues } from '../redact';
 import { buildRequest, send, TransportError, type AgentPool, type Environment } from '../transport';
+import { MAX_NESTING } from '../engine/limits';
 import { FlowError } from './errors';
 import type { StepOutcome } from './expect';
+import { nestedBeyond } from './parse';
 import { setPath } from './paths';
 import { retryRefusal } from './retry';
 import type { StepSpec } from './types';
@@ -37,6 +39,7 @@ export function readRequestFile(file: string): unknown {
     if (e instanceof FlowError) throw e;
     throw new FlowError(`cannot read the request file ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)}).`);
   }
+  if (nestedBeyond(text, MAX_NESTING) !== undefined) throw new FlowError(`the request file ${file} is nested more than ${MAX_NESTING} levels deep: not a VIP request.`);
   const errors: ParseError[] = [];
   const value = parseJsonc(text, errors, { allowTrailingComma: true }) as unknown;
   if (errors.length) throw new FlowError(`the request file ${file} is not valid JSON: run vip-api check on it.`);

@@ -40,3 +40,23 @@ test('syntax errors, schema errors and semantic problems are reported where they
     ['error', 'step.request'],
   ]);
 });
+
+test('a flow or request file nested 100 000 levels deep is refused with a diagnostic, not a stack overflow', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { loadFlowFile } = await import('../../core/flows/check');
+  const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+  const d = parse(`{"name": "n", "steps": [{"name": "a", "send": {"GetServerTimeRequest": {"Version": "3.1", "x": ${deep}}}}]}`).diagnostics;
+  assert.deepEqual(d.map((x) => x.rule), ['syntax.depth']);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vip-flows-deep-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'deep.vip.json'), `{"GetServerTimeRequest": {"Version": "3.1", "x": ${deep}}}`);
+    fs.writeFileSync(path.join(dir, 'f.vipflow.json'), '{"name": "n", "steps": [{"name": "a", "request": "deep.vip.json"}]}');
+    const loaded = loadFlowFile(path.join(dir, 'f.vipflow.json'));
+    assert.deepEqual(loaded.diagnostics.map((x) => x.rule), ['step.request']);
+    assert.match(loaded.diagnostics[0].message, /nested more than 128 levels deep/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
