@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { coldStart, keystrokeLatency, memoryAfter100Files, requestLatency, type LatencyRow } from './lsp';
 import { BULK_UNKNOWN, MANY_ERRORS } from './docs';
+import { flowsSection, measureFlows } from './flows';
 import { measureSend } from './send';
 import { fmtBytes, fmtMs, fmtRatio, median } from './stats';
 import { measureValidation, type ValidationRow } from './validation';
@@ -197,6 +198,10 @@ async function main(): Promise<void> {
 
   sections.push('## 7. Size (production build)\n\n' + sizeSection());
   sections.push('## 8. Scaling\n\nExponent b in time ∝ size^b for our validation (1.0 = linear; below 1 at small sizes, fixed costs dominate).\n\n' + scalingSection(validation));
+
+  const flows = await measureFlows(log);
+  check('A 20-step flow vs the same 20 requests sent directly', '≤ 1.2×', fmtRatio(flows.pairRatio.median), flows.pairRatio.median <= 1.2);
+  sections.push(flowsSection(flows));
 
   const met = targets.filter((t) => t.met).length;
   const summary = ['| Target | Wanted | Measured | Met |', '|---|---|---|---|', ...targets.map((t) => `| ${t.what} | ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`)].join('\n');

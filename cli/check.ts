@@ -30,8 +30,8 @@ function checkOptions(args: string[]): CheckOptions | undefined {
   return { format, supportedVersions: versions?.split(',').map((x) => x.trim()).filter(Boolean), targets: positionals };
 }
 
-/** Files to check: named files as they are, folders searched for *.vip.json (symlink loops skipped). */
-export function collectFiles(targets: string[], problems: string[]): string[] {
+/** Files to check: named files as they are, folders searched for *.vip.json, or `suffix` (symlink loops skipped). */
+export function collectFiles(targets: string[], problems: string[], suffix = '.vip.json'): string[] {
   const files: string[] = [];
   const seenDirs = new Set<string>();
   const walk = (dir: string) => {
@@ -66,7 +66,7 @@ export function collectFiles(targets: string[], problems: string[]): string[] {
         }
       }
       if (isDir) walk(full);
-      else if (isFile && entry.name.endsWith('.vip.json')) files.push(full);
+      else if (isFile && entry.name.endsWith(suffix)) files.push(full);
     }
   };
   for (const t of targets) {

@@ -6,11 +6,12 @@ import { EXPLAIN_HELP, runExplain } from './explain';
 import { SEND_HELP, runSend } from './send';
 import { SOAP_HELP, runSoap } from './soap';
 import { SIMULATOR_HELP, runSimulator } from './simulator';
+import { TEST_HELP, runTest } from './test';
 
 const HELP = `vip-api — check, explain and send VIP Credential Management API requests
 
 Usage:
-${CHECK_HELP}${EXPLAIN_HELP}${SEND_HELP}${SOAP_HELP}${SIMULATOR_HELP}  vip-api <command> --help | vip-api --help | --version
+${CHECK_HELP}${EXPLAIN_HELP}${SEND_HELP}${SOAP_HELP}${SIMULATOR_HELP}${TEST_HELP}  vip-api <command> --help | vip-api --help | --version
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -26,6 +27,8 @@ export async function main(argv: string[]): Promise<number> {
       return runSoap(rest);
     case 'simulator':
       return runSimulator(rest);
+    case 'test':
+      return runTest(rest);
     case undefined:
     case '-h':
     case '--help':

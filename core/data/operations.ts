@@ -27,6 +27,12 @@ export interface OperationInfo {
   common: boolean;
   /** Where the operation is documented, when it is not in the public WSDL. */
   source?: string;
+  /**
+   * Request fields that carry security codes the service checks, and what a check costs: the code
+   * is used up (`consumesCode`), a wrong one counts towards lockout (`countsTowardsLockout`).
+   * Flows refuse to retry such a request (core/flows/retry.ts).
+   */
+  codeCheck?: { fields: string[]; consumesCode: boolean; countsTowardsLockout: boolean };
 }
 
 export const versions: { supported: string[]; default: string; pattern: string } = operationsFile.versions;

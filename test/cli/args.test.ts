@@ -10,6 +10,7 @@ import { EXPLAIN_HELP } from '../../cli/explain';
 import { SEND_HELP } from '../../cli/send';
 import { runSimulator, SIMULATOR_HELP } from '../../cli/simulator';
 import { SOAP_HELP } from '../../cli/soap';
+import { TEST_HELP } from '../../cli/test';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -29,6 +30,7 @@ const COMMANDS: { args: string[]; help: string; usageExit: number }[] = [
   { args: ['soap'], help: SOAP_HELP, usageExit: 2 },
   { args: ['simulator'], help: SIMULATOR_HELP, usageExit: 2 },
   { args: ['simulator', 'otp'], help: SIMULATOR_HELP, usageExit: 2 },
+  { args: ['test'], help: TEST_HELP, usageExit: 2 },
 ];
 
 describe('vip-api: one argument parser, one help format', () => {
