@@ -8,6 +8,7 @@ import { languageBundle } from './bundles';
 import type { LanguageFeatures } from './language';
 import { registerSendFeatures } from './send';
 import { LANGUAGE_ID } from './vipDocuments';
+import { registerWalkthrough } from './walkthrough';
 
 export { LANGUAGE_ID } from './vipDocuments';
 let language: Promise<LanguageFeatures> | undefined;
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = vscode.window.createOutputChannel('VIP API Workbench', { log: true });
   context.subscriptions.push(log);
   registerSendFeatures(context, log);
+  registerWalkthrough(context);
 
   // Off the activation path: the event that activated us (often the workbench opening a JSON
   // file at start-up) is not held up by loading the language client. A macrotask, so VS Code
