@@ -6,6 +6,7 @@ import { reasonCodesInText } from './reasonCodeInText';
 import { LANGUAGE_ID } from './vipDocuments';
 
 const SAMPLE_FILE = 'media/walkthrough/sample-request.vip.json';
+const SAMPLE_NAME = 'get-started.vip.json';
 const ENVIRONMENTS = 'vipApi.environments';
 
 export function registerWalkthrough(context: vscode.ExtensionContext): void {
@@ -14,7 +15,13 @@ export function registerWalkthrough(context: vscode.ExtensionContext): void {
   async function showSample(): Promise<vscode.TextEditor> {
     if (!sample || sample.isClosed) {
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, SAMPLE_FILE)));
-      sample = await vscode.workspace.openTextDocument({ language: LANGUAGE_ID, content: text });
+      // Untitled, but named: the tab, Save As and the response file say what it is.
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'untitled', path: SAMPLE_NAME }));
+      const edit = new vscode.WorkspaceEdit();
+      // The whole text: VS Code may hand back a just-closed untitled document with its old text.
+      edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
+      await vscode.workspace.applyEdit(edit);
+      sample = doc.languageId === LANGUAGE_ID ? doc : await vscode.languages.setTextDocumentLanguage(doc, LANGUAGE_ID);
     }
     // Beside the walkthrough, which stays open for the next steps.
     return vscode.window.showTextDocument(sample, { viewColumn: vscode.ViewColumn.Beside, preview: false });
