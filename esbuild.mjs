@@ -3,11 +3,14 @@
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { codeCacheLoader } from './scripts/codeCache.mjs';
 import { lazyBuiltins } from './scripts/lazyBuiltins.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+// Where the bundles go: dist/, or $VIP_BUILD_OUTDIR (test/unit/devSetup.test.ts watches into a temp folder).
+const outDir = process.env.VIP_BUILD_OUTDIR ?? 'dist';
 
 const common = {
   bundle: true,
@@ -55,11 +58,41 @@ const builds = [
   { entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, ...withValidators },
 ];
 
+/**
+ * `--watch` (the F5 build task in .vscode/tasks.json): one line when a round of rebuilds starts and
+ * one when all of them have finished, which the task's problem matcher waits for, and each error as
+ * `[watch] file:line:col: error: text`, which it turns into a problem.
+ */
+function watchReporter() {
+  let running = 0;
+  return (b) => ({
+    ...b,
+    // Last, so that "finished" comes after the other plugins' onEnd (the code-cache wrapper).
+    plugins: [...(b.plugins ?? []), {
+      name: 'watch-reporter',
+      setup(build) {
+        build.onStart(() => {
+          if (running++ === 0) console.log('[watch] build started');
+        });
+        build.onEnd((result) => {
+          for (const e of result.errors) {
+            const at = e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ` : '';
+            console.log(`[watch] ${at}error: ${e.text}`);
+          }
+          if (--running === 0) console.log('[watch] build finished');
+        });
+      },
+    }],
+  });
+}
+
+const options = builds.map((b) => ({ ...common, ...b, outfile: path.join(outDir, path.basename(b.outfile)), define: { ...version, ...b.define } }));
 if (watch) {
-  for (const b of builds) {
-    const ctx = await esbuild.context({ ...common, ...b, define: { ...version, ...b.define } });
-    await ctx.watch();
-  }
+  // All contexts first, then all watches at once: their first builds overlap, so the first round
+  // is one "started" … "finished" pair.
+  const report = watchReporter();
+  const contexts = await Promise.all(options.map((o) => esbuild.context(report(o))));
+  await Promise.all(contexts.map((c) => c.watch()));
 } else {
-  await Promise.all(builds.map((b) => esbuild.build({ ...common, ...b, define: { ...version, ...b.define } })));
+  await Promise.all(options.map((o) => esbuild.build(o)));
 }

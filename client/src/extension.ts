@@ -9,6 +9,7 @@ import type { LanguageFeatures } from './language';
 import { registerSendFeatures } from './send';
 import { registerSimulatorForApp } from './simulatorForApp';
 import { LANGUAGE_ID } from './vipDocuments';
+import { registerWalkthrough } from './walkthrough';
 
 export { LANGUAGE_ID } from './vipDocuments';
 let language: Promise<LanguageFeatures> | undefined;
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(log);
   registerSendFeatures(context, log);
   registerSimulatorForApp(context, log);
+  registerWalkthrough(context);
 
   // Off the activation path: the event that activated us (often the workbench opening a JSON
   // file at start-up) is not held up by loading the language client. A macrotask, so VS Code

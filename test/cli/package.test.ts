@@ -1,6 +1,7 @@
 // What the .vsix would contain (`vsce ls`): only what runs. The package itself is built in .ci/run.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { ROOT } from '../helpers/lspClient';
@@ -13,7 +14,12 @@ test('the extension package holds the bundles, schemas, grammar and docs, and no
   for (const needed of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'language-configuration.json', 'dist/client.js', 'dist/language.js', 'dist/send.js', 'dist/server.js', 'dist/validators.js', 'syntaxes/vip-json.tmLanguage.json', 'schemas/reason-codes.json', 'schemas/operations.json', 'schemas/common.json', 'schemas/requests/DeactivateToken.json']) {
     assert.ok(files.includes(needed), `${needed} missing from the package`);
   }
-  const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|language-configuration\.json|dist\/[a-z]+\.js|syntaxes\/[^/]+\.json|schemas\/.+\.json)$/.test(f));
+  // The Get Started walkthrough's media and the sample request its first step opens.
+  const steps: { media: { markdown?: string; image?: string } }[] = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).contributes.walkthroughs.flatMap((w: { steps: unknown[] }) => w.steps);
+  for (const needed of [...steps.map((s) => s.media.markdown ?? s.media.image), 'media/walkthrough/sample-request.vip.json']) {
+    assert.ok(files.includes(needed!), `${needed} missing from the package`);
+  }
+  const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|language-configuration\.json|dist\/[a-z]+\.js|syntaxes\/[^/]+\.json|schemas\/.+\.json|media\/walkthrough\/[^/]+\.(md|png|vip\.json))$/.test(f));
   assert.deepEqual(unexpected, [], 'only what runs goes into the .vsix');
   assert.ok(!files.includes('dist/cli.js'), 'the extension runs the simulator from dist/server.js; the CLI ships through npm');
 });

@@ -178,4 +178,55 @@ export const uiTests: UiTest[] = [
       await reopened.waitFor();
     },
   },
+  {
+    name: 'Get Started walkthrough: opens from Welcome: Open Walkthrough; its buttons open the sample, show its 4e04 quick fix, send it, ask where an environment goes, explain a logged reason code',
+    screenshot: 'walkthrough-explain',
+    async run(page, snap) {
+      await runCommand(page, 'Welcome: Open Walkthrough...');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with VIP API Workbench' }).click();
+      const walkthrough = page.locator('.gettingStartedContainer');
+      const step = (title: string) => walkthrough.locator('.getting-started-step', { hasText: title });
+      const button = (name: string) => walkthrough.getByRole('button', { name, exact: true });
+      await step('Add your own environment and its certificate').waitFor();
+      await snap('walkthrough');
+      // Step 1 is expanded when the walkthrough opens: its button opens the sample in an untitled editor.
+      await button('Open the sample').click();
+      const sample = page.locator('.monaco-editor', { has: page.locator('.view-lines', { hasText: 'DeactivateTokenRequest' }) }).first();
+      await sample.locator('.view-line', { hasText: '"Version": "5.0"' }).waitFor();
+      await step('See the reason code VIP would answer').click();
+      await button('Show the quick fix').click();
+      const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Set Version to "3.1"' });
+      await fix.waitFor();
+      await sample.locator('.squiggly-error').first().waitFor();
+      await snap('walkthrough-quick-fix');
+      await fix.click();
+      await sample.locator('.view-line', { hasText: '"Version": "3.1"' }).waitFor();
+      await step('Send it to the built-in simulator').click();
+      await button('Send the sample').click();
+      // SYMC10000001 is ENABLED in the simulator's demo state: deactivating it succeeds (again, if another test did).
+      const response = page.locator('.monaco-editor .view-lines', { hasText: 'DeactivateTokenResponse' });
+      await response.locator('.view-line', { hasText: '"ReasonCode": "0000"' }).waitFor();
+      const text = await response.textContent();
+      assert.ok(text?.includes('get-started-1'), `the response should echo the sample's RequestId: ${text}`);
+      await snap('walkthrough-sent');
+      // Step 4 asks before it writes anything: where the setting goes (Escape: nothing is written).
+      await step('Add your own environment and its certificate').click();
+      await button('Add an environment').click();
+      const where = page.locator('.quick-input-widget', { hasText: 'where should the setting go?' });
+      await where.locator('.monaco-list-row', { hasText: 'User settings' }).waitFor();
+      await page.keyboard.press('Escape');
+      await where.waitFor({ state: 'hidden' });
+      // Step 5: a pasted log line → the explanation of its reason code.
+      await step('Explain a reason code from a log').click();
+      await button('Explain a reason code').click();
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor();
+      await input.fill('2026-01-05T10:12:03Z WARN vip DeactivateToken ReasonCode=4e04 RequestId=abc123');
+      await page.keyboard.press('Enter');
+      const dialog = page.locator('.monaco-dialog-box', { hasText: 'VIP reason code 4e04' });
+      await dialog.waitFor();
+      const explanation = await dialog.textContent();
+      assert.ok(explanation?.includes(message4e04), `dialog: ${explanation}`);
+    },
+  },
 ];
