@@ -6,7 +6,7 @@ import type { VipDocument } from './document';
 import { propertiesOf, resolve, schemaAt } from './schemaWalk';
 import { operationSkeleton, requiredFieldsInOrder } from './skeleton';
 import { closest, editDistance } from './suggest';
-import type { Finding, JsonPath } from './types';
+import type { JsonPath, RuleId } from './types';
 import { analyze } from './validate';
 import { expirationChoices, newRequestId, placeholderValue, preferredVersion, type ValueContext } from './values';
 
@@ -23,8 +23,17 @@ export interface FixContext {
   formatting?: FormattingOptions;
 }
 
-/** The part of a finding a quick fix needs (an LSP diagnostic carries the same in `data`). */
-export type FixableFinding = Pick<Finding, 'rule' | 'path' | 'data' | 'code'> & { offset?: number };
+/**
+ * The part of a finding a quick fix needs. It comes back from the client (an LSP diagnostic's
+ * `data`), so its payload is read defensively, not trusted to match its rule.
+ */
+export interface FixableFinding {
+  rule: RuleId;
+  path?: JsonPath;
+  code?: string;
+  data?: unknown;
+  offset?: number;
+}
 
 /** Fixes whose outcome depends on the value are checked by re-analysing; skipped for huge documents. */
 const VERIFY_LIMIT = 200_000;
@@ -39,6 +48,15 @@ export function quickFixes(doc: VipDocument, finding: FixableFinding, ctx: FixCo
   }
 }
 
+/** A finding about a node that is still in the text, with what the fixes read of it. */
+interface Target {
+  finding: FixableFinding;
+  path: JsonPath;
+  field: string | number;
+  value: unknown;
+  data: Record<string, unknown>;
+}
+
 function candidateFixes(doc: VipDocument, finding: FixableFinding, ctx: FixContext): QuickFix[] {
   if (finding.rule === 'syntax') return typeof finding.offset === 'number' ? syntaxFixes(doc.text, finding.offset) : [];
   const f = new Fixer(doc, ctx);
@@ -46,11 +64,10 @@ function candidateFixes(doc: VipDocument, finding: FixableFinding, ctx: FixConte
   const path = finding.path;
   // A stale finding (the text changed since) names a node that is gone: no fix rather than a wrong one.
   // (For a missing field the path is that of its object, which exists.)
-  if (!path || !doc.nodeAt(path)) return [];
-  const data = finding.data ?? {};
-  const field = path[path.length - 1];
-  const value = doc.nodeAt(path)?.value;
-
+  const node = path && doc.nodeAt(path);
+  if (!path || !node) return [];
+  const data = typeof finding.data === 'object' && finding.data !== null ? (finding.data as Record<string, unknown>) : {};
+  const t: Target = { finding, path, field: path[path.length - 1], value: node.value, data };
   switch (finding.rule) {
     case 'version.unsupported': {
       const supported = stringList(data.supported) ?? [...ctx.supportedVersions];
@@ -61,65 +78,98 @@ function candidateFixes(doc: VipDocument, finding: FixableFinding, ctx: FixConte
     case 'expiration.tooFar':
       return f.expirationFixes(path, finding.rule === 'expiration.past' ? 0 : 1);
     case 'schema.required':
-    case 'schema.dependency': {
-      const missing = String(data.missing);
-      const objectPath = finding.rule === 'schema.required' ? path : path.slice(0, -1);
-      const fixes = [{ title: `Add ${finding.rule === 'schema.required' ? 'required field' : 'field'} "${missing}"`, edits: f.addFields(objectPath, [missing]), isPreferred: true }];
-      const allMissing = finding.rule === 'schema.required' ? f.missingRequired(objectPath) : [];
-      if (allMissing.length > 1) fixes.push({ title: `Add all missing required fields (${allMissing.join(', ')})`, edits: f.addFields(objectPath, allMissing), isPreferred: false });
-      return fixes;
-    }
-    case 'schema.unknownField': {
-      const name = String(data.field ?? field);
-      const present = f.keysOf(path.slice(0, -1));
-      const suggestions = (stringList(data.suggestions) ?? []).filter((s) => !present.has(s));
-      const distances = suggestions.map((s) => editDistance(name, s));
-      const clearWinner = suggestions.length === 1 || (suggestions.length > 1 && distances[0] < distances[1]);
-      return [
-        ...suggestions.map((s, i) => ({ title: `Rename "${name}" to "${s}"`, edits: f.renameKey(path, s), isPreferred: i === 0 && clearWinner })),
-        { title: `Remove "${name}" (not a field of this operation)`, edits: f.remove(path) },
-      ];
-    }
-    case 'document.unknownOperation': {
-      // Best first: the operation under which the body has the fewest errors, then the closest name.
-      const ranked = (stringList(data.suggestions) ?? [])
-        .map((s) => ({ s, edits: f.renameKey(path, s), distance: editDistance(String(field), s) }))
-        .map((r) => ({ ...r, errors: f.errorsAfter(r.edits) }))
-        .sort((a, b) => a.errors - b.errors || a.distance - b.distance);
-      const [best, next] = ranked;
-      const clearWinner = !!best && (!next || best.errors < next.errors || best.distance < next.distance);
-      return ranked.map((r) => ({ title: `Rename "${String(field)}" to "${r.s}"`, edits: r.edits, isPreferred: clearWinner && r === best }));
-    }
+    case 'schema.dependency':
+      return missingFieldFixes(f, t, finding.rule);
+    case 'schema.unknownField':
+      return unknownFieldFixes(f, t);
+    case 'document.unknownOperation':
+      return operationKeyFixes(f, t);
     case 'requestId.alias':
       return [{ title: 'Rename "Id" to "RequestId"', edits: f.renameKey(path, 'RequestId'), isPreferred: true }];
     case 'requestId.both':
       return [{ title: 'Remove "Id" (keep "RequestId")', edits: f.remove(path), isPreferred: true }];
     case 'schema.enum': {
       const allowed = stringList(data.allowed) ?? [];
-      const best = typeof value === 'string' ? closest(value, allowed)[0] : undefined;
-      return allowed.map((a) => ({ title: `Set ${String(field)} to "${a}"`, edits: f.set(path, a), isPreferred: allowed.length === 1 || a === best }));
+      const best = typeof t.value === 'string' ? closest(t.value, allowed)[0] : undefined;
+      return allowed.map((a) => ({ title: `Set ${String(t.field)} to "${a}"`, edits: f.set(path, a), isPreferred: allowed.length === 1 || a === best }));
     }
+    case 'schema.type':
+    case 'schema.pattern':
+    case 'schema.minLength':
+    case 'schema.maxLength':
+    case 'schema.format':
+    case 'schema.minItems':
+    case 'schema.maxItems':
+    case 'schema.other':
+      return valueFixes(f, t);
+    case 'document.tooLarge':
+    case 'document.notObject':
+    case 'document.manyKeys':
+    case 'otp.notSixDigits':
+    case 'otp.sameTwice':
+    case 'reasonCode.unknown':
+      return [];
+    default:
+      return unhandled(finding.rule);
   }
+}
 
+/** The compiler proves every rule id has its case above. */
+function unhandled(rule: never): never {
+  throw new Error(`No quick fixes defined for rule ${String(rule)}`);
+}
+
+function missingFieldFixes(f: Fixer, t: Target, rule: 'schema.required' | 'schema.dependency'): QuickFix[] {
+  const missing = String(t.data.missing);
+  const objectPath = rule === 'schema.required' ? t.path : t.path.slice(0, -1);
+  const fixes = [{ title: `Add ${rule === 'schema.required' ? 'required field' : 'field'} "${missing}"`, edits: f.addFields(objectPath, [missing]), isPreferred: true }];
+  const allMissing = rule === 'schema.required' ? f.missingRequired(objectPath) : [];
+  if (allMissing.length > 1) fixes.push({ title: `Add all missing required fields (${allMissing.join(', ')})`, edits: f.addFields(objectPath, allMissing), isPreferred: false });
+  return fixes;
+}
+
+function unknownFieldFixes(f: Fixer, t: Target): QuickFix[] {
+  const name = String(t.data.field ?? t.field);
+  const present = f.keysOf(t.path.slice(0, -1));
+  const suggestions = (stringList(t.data.suggestions) ?? []).filter((s) => !present.has(s));
+  const distances = suggestions.map((s) => editDistance(name, s));
+  const clearWinner = suggestions.length === 1 || (suggestions.length > 1 && distances[0] < distances[1]);
+  return [
+    ...suggestions.map((s, i) => ({ title: `Rename "${name}" to "${s}"`, edits: f.renameKey(t.path, s), isPreferred: i === 0 && clearWinner })),
+    { title: `Remove "${name}" (not a field of this operation)`, edits: f.remove(t.path) },
+  ];
+}
+
+/** Best first: the operation under which the body has the fewest errors, then the closest name. */
+function operationKeyFixes(f: Fixer, t: Target): QuickFix[] {
+  const ranked = (stringList(t.data.suggestions) ?? [])
+    .map((s) => ({ s, edits: f.renameKey(t.path, s), distance: editDistance(String(t.field), s) }))
+    .map((r) => ({ ...r, errors: f.errorsAfter(r.edits) }))
+    .sort((a, b) => a.errors - b.errors || a.distance - b.distance);
+  const [best, next] = ranked;
+  const clearWinner = !!best && (!next || best.errors < next.errors || best.distance < next.distance);
+  return ranked.map((r) => ({ title: `Rename "${String(t.field)}" to "${r.s}"`, edits: r.edits, isPreferred: clearWinner && r === best }));
+}
+
+/** Value fixes for schema findings, kept only if the result validates (checked by re-analysis). */
+function valueFixes(f: Fixer, t: Target): QuickFix[] {
+  const { path, field, value, finding } = t;
   const fixes: QuickFix[] = [];
-  if (finding.rule.startsWith('schema.')) {
-    // Value fixes that only help if the result validates: checked by re-analysis.
-    if (typeof value === 'number' || typeof value === 'boolean') {
-      fixes.push({ title: `Write ${String(field)} as the string "${String(value)}"`, edits: f.set(path, String(value)), isPreferred: true });
-    } else if (typeof value === 'string' && value.trim() !== value) {
-      fixes.push({ title: `Remove the spaces around ${String(field)}`, edits: f.set(path, value.trim()), isPreferred: true });
-    }
-    const fieldSchema = f.schemaAt(path);
-    const max = resolve(fieldSchema)?.maxLength;
-    // Cutting a secret (an OTP, a password) would only make another wrong secret.
-    if (finding.rule === 'schema.maxLength' && typeof value === 'string' && typeof max === 'number' && !secretFields.includes(String(field))) {
-      fixes.push({ title: `Shorten ${String(field)} to ${max} characters`, edits: f.set(path, [...value].slice(0, max).join('')) });
-    }
-    if (finding.rule === 'schema.format' && resolve(fieldSchema)?.format === 'date-time') {
-      fixes.push(...f.expirationFixes(path, -1));
-    }
-    if (field === 'RequestId' || field === 'Id') fixes.push({ title: 'Replace with a new request id', edits: f.set(path, newRequestId()) });
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    fixes.push({ title: `Write ${String(field)} as the string "${String(value)}"`, edits: f.set(path, String(value)), isPreferred: true });
+  } else if (typeof value === 'string' && value.trim() !== value) {
+    fixes.push({ title: `Remove the spaces around ${String(field)}`, edits: f.set(path, value.trim()), isPreferred: true });
   }
+  const fieldSchema = f.schemaAt(path);
+  const max = resolve(fieldSchema)?.maxLength;
+  // Cutting a secret (an OTP, a password) would only make another wrong secret.
+  if (finding.rule === 'schema.maxLength' && typeof value === 'string' && typeof max === 'number' && !secretFields.includes(String(field))) {
+    fixes.push({ title: `Shorten ${String(field)} to ${max} characters`, edits: f.set(path, [...value].slice(0, max).join('')) });
+  }
+  if (finding.rule === 'schema.format' && resolve(fieldSchema)?.format === 'date-time') {
+    fixes.push(...f.expirationFixes(path, -1));
+  }
+  if (field === 'RequestId' || field === 'Id') fixes.push({ title: 'Replace with a new request id', edits: f.set(path, newRequestId()) });
   const verified = fixes.filter((fix) => f.clears(fix, finding));
   // 4952: the temporary password can always be cleared (an empty value is valid); never invent one.
   if (finding.code === '4952') verified.push({ title: `Clear the temporary password (set ${String(field)} to "")`, edits: f.set(path, '') });

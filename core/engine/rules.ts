@@ -2,17 +2,7 @@
 // (supported versions, the clock) and hints about field usage. Each names its reason code.
 import { getReasonCode, type OperationInfo, versions } from '../data/catalog';
 import { isPlainObject } from './document';
-import type { EngineSettings, JsonPath, Severity } from './types';
-
-export interface RuleIssue {
-  path: JsonPath;
-  onKey?: boolean;
-  severity: Severity;
-  message: string;
-  code?: string;
-  rule: string;
-  data?: Record<string, unknown>;
-}
+import type { EngineSettings, Issue, JsonPath } from './types';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const VERSION_PATTERN = new RegExp(versions.pattern);
@@ -20,9 +10,9 @@ const OTP_FIELDS = ['OTP', 'OTP1', 'OTP2'];
 // Same shape as the ajv date-time format: the rule only runs on values the schema accepts.
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$/;
 
-export function requestRules(op: OperationInfo, key: string, body: unknown, settings: EngineSettings): RuleIssue[] {
+export function requestRules(op: OperationInfo, key: string, body: unknown, settings: EngineSettings): Issue[] {
   if (!isPlainObject(body)) return [];
-  const issues: RuleIssue[] = [];
+  const issues: Issue[] = [];
   const at = (field: string): JsonPath => [key, field];
 
   const version = body.Version;
@@ -73,7 +63,7 @@ export function requestRules(op: OperationInfo, key: string, body: unknown, sett
   return issues;
 }
 
-export function responseRules(key: string, body: unknown): RuleIssue[] {
+export function responseRules(key: string, body: unknown): Issue[] {
   if (!isPlainObject(body) || !isPlainObject(body.Status)) return [];
   const code = body.Status.ReasonCode;
   if (typeof code === 'string' && /^[0-9a-fA-F]{4}$/.test(code) && !getReasonCode(code)) {

@@ -5,7 +5,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { common, documentKey, getReasonCode, getSchema, schemaFile, type DocumentKind, type JsonSchema } from '../data/catalog';
 import { closest } from './suggest';
 import { propertiesOf, schemaAt, shortDescription } from './schemaWalk';
-import type { JsonPath, Severity } from './types';
+import type { Issue, JsonPath, RuleId, Severity } from './types';
 
 /** `$id` base of the compiled schemas (relative `$ref`s such as `../common.json#…` resolve against it). */
 export const SCHEMA_BASE = 'https://vip-api-workbench.invalid/schemas/';
@@ -130,25 +130,14 @@ function compile(operation: string, kind: DocumentKind): ValidateFunction {
   }
 }
 
-export interface SchemaIssue {
-  path: JsonPath;
-  /** Point at the property key at `path` rather than its value. */
-  onKey: boolean;
-  severity: Severity;
-  message: string;
-  code?: string;
-  rule: string;
-  data?: Record<string, unknown>;
-}
-
 /** Validates `value` (the whole document) against its operation's schema. */
-export function schemaIssues(value: unknown, operation: string, kind: DocumentKind): SchemaIssue[] {
+export function schemaIssues(value: unknown, operation: string, kind: DocumentKind): Issue[] {
   const validate = validatorFor(operation, kind);
   if (validate(value)) return [];
   const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
   // A wrong type makes every other complaint about the same value noise.
   const typed = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
-  const issues: SchemaIssue[] = [];
+  const issues: Issue[] = [];
   const seen = new Set<string>();
   for (const err of errors) {
     if (err.keyword !== 'type' && typed.has(err.instancePath) && !['required', 'additionalProperties', 'dependencies'].includes(err.keyword)) continue;
@@ -163,7 +152,16 @@ export function schemaIssues(value: unknown, operation: string, kind: DocumentKi
   return issues;
 }
 
-function toIssue(err: ErrorObject, doc: unknown, operation: string, kind: DocumentKind): SchemaIssue | undefined {
+/** Rules of the keywords that share a message. */
+const LENGTH_RULES: Record<string, Extract<RuleId, 'schema.pattern' | 'schema.minLength' | 'schema.maxLength' | 'schema.minItems' | 'schema.maxItems'>> = {
+  pattern: 'schema.pattern',
+  minLength: 'schema.minLength',
+  maxLength: 'schema.maxLength',
+  minItems: 'schema.minItems',
+  maxItems: 'schema.maxItems',
+};
+
+function toIssue(err: ErrorObject, doc: unknown, operation: string, kind: DocumentKind): Issue | undefined {
   const path = pointerToPath(err.instancePath, doc);
   const field = fieldName(path, operation, kind);
   const isRequest = kind === 'request';
@@ -171,7 +169,7 @@ function toIssue(err: ErrorObject, doc: unknown, operation: string, kind: Docume
   const reasonCode = typeof parent?.['x-vip-reasonCode'] === 'string' ? (parent['x-vip-reasonCode'] as string) : undefined;
   // The service rejects a request that breaks its schema as a whole: 4e00 Malformed request.
   const code = reasonCode ?? (isRequest ? '4e00' : undefined);
-  const base = { path, onKey: false, severity: 'error' as Severity, code, rule: `schema.${err.keyword}` };
+  const base = { path, onKey: false, severity: 'error' as Severity, code };
   const root = schemaFor(operation, kind);
   const p = err.params as Record<string, unknown>;
   switch (err.keyword) {
@@ -180,7 +178,7 @@ function toIssue(err: ErrorObject, doc: unknown, operation: string, kind: Docume
       if (path.length === 0) return undefined; // the root is checked by the document rules
       const where = path.length === 1 ? String(path[0]) : field;
       const desc = shortDescription(schemaAt(root, [...path, missing]));
-      return { ...base, onKey: true, message: `Missing required field \`${missing}\` in ${where}.${desc ? ' ' + desc : ''}`, data: { missing } };
+      return { ...base, onKey: true, rule: 'schema.required', message: `Missing required field \`${missing}\` in ${where}.${desc ? ' ' + desc : ''}`, data: { missing } };
     }
     case 'additionalProperties': {
       const extra = String(p.additionalProperty);
@@ -201,7 +199,7 @@ function toIssue(err: ErrorObject, doc: unknown, operation: string, kind: Docume
     }
     case 'type': {
       const types = Array.isArray(p.type) ? (p.type as string[]) : String(p.type).split(',');
-      return { ...base, message: `\`${field}\` must be ${types.map(article).join(' or ')}, not ${describeValue(err.data)}.` };
+      return { ...base, rule: 'schema.type', message: `\`${field}\` must be ${types.map(article).join(' or ')}, not ${describeValue(err.data)}.` };
     }
     case 'pattern':
     case 'minLength':
@@ -210,24 +208,24 @@ function toIssue(err: ErrorObject, doc: unknown, operation: string, kind: Docume
       const v = typeof err.data === 'string' ? err.data : '';
       const len = err.keyword === 'pattern' ? '' : ` (${[...v].length} characters)`;
       const service = reasonCode ? ` The service would answer ${reasonCode}: ${getReasonCode(reasonCode)?.message ?? ''}.` : '';
-      return { ...base, message: `Invalid \`${field}\` ${JSON.stringify(truncate(v))}${len}. ${desc ?? `It must match ${String(p.pattern ?? p.limit)}.`}${service}` };
+      return { ...base, rule: LENGTH_RULES[err.keyword], message: `Invalid \`${field}\` ${JSON.stringify(truncate(v))}${len}. ${desc ?? `It must match ${String(p.pattern ?? p.limit)}.`}${service}` };
     }
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]).filter((x) => typeof x === 'string');
       const suggestion = typeof err.data === 'string' ? closest(err.data, allowed as string[])[0] : undefined;
       const service = reasonCode ? ` The service would answer ${reasonCode}: ${getReasonCode(reasonCode)?.message ?? ''}.` : '';
-      return { ...base, message: `\`${field}\` must be one of ${allowed.join(', ')}${suggestion && suggestion !== err.data ? ` (did you mean ${suggestion}?)` : ''}.${service}`, data: { allowed } };
+      return { ...base, rule: 'schema.enum', message: `\`${field}\` must be one of ${allowed.join(', ')}${suggestion && suggestion !== err.data ? ` (did you mean ${suggestion}?)` : ''}.${service}`, data: { allowed } };
     }
     case 'format':
-      return { ...base, message: `\`${field}\` must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T12:00:00Z; got ${JSON.stringify(truncate(String(err.data)))}.` };
+      return { ...base, rule: 'schema.format', message: `\`${field}\` must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T12:00:00Z; got ${JSON.stringify(truncate(String(err.data)))}.` };
     case 'minItems':
     case 'maxItems': {
       const n = Array.isArray(err.data) ? err.data.length : 0;
       const s = parent as JsonSchema;
-      return { ...base, message: `\`${field}\` has ${n} item${n === 1 ? '' : 's'}; ${operation} takes ${s.minItems ?? 0} to ${s.maxItems ?? 'any number of'}.` };
+      return { ...base, rule: LENGTH_RULES[err.keyword], message: `\`${field}\` has ${n} item${n === 1 ? '' : 's'}; ${operation} takes ${s.minItems ?? 0} to ${s.maxItems ?? 'any number of'}.` };
     }
     default:
-      return { ...base, message: `\`${field}\` ${err.message ?? 'is invalid'}.` };
+      return { ...base, rule: 'schema.other', message: `\`${field}\` ${err.message ?? 'is invalid'}.` };
   }
 }
 

@@ -2,11 +2,11 @@
 // the rules that predict the VIP service's reason code.
 import { allDocumentKeys, getOperation, operationForKey, versions } from '../data/catalog';
 import { isPlainObject, VipDocument } from './document';
-import { requestRules, responseRules, type RuleIssue } from './rules';
+import { requestRules, responseRules } from './rules';
 import { schemaIssues } from './schemaValidation';
 import { closest } from './suggest';
 import { pathKey } from './locate';
-import type { EngineSettings, Finding } from './types';
+import type { EngineSettings, Finding, Issue } from './types';
 
 export const defaultSettings: EngineSettings = {
   supportedVersions: versions.supported,
@@ -33,7 +33,7 @@ export function analyze(input: string | VipDocument, settings: Partial<EngineSet
   }
   if (doc.value === undefined) return findings; // empty or unreadable: syntax findings say why
 
-  const issues: RuleIssue[] = shapeIssues(doc);
+  const issues: Issue[] = shapeIssues(doc);
   const { operation, kind, key, body } = doc.root;
   if (operation && kind && key) {
     issues.push(...schemaIssues(doc.value, operation.name, kind));
@@ -43,7 +43,7 @@ export function analyze(input: string | VipDocument, settings: Partial<EngineSet
 }
 
 /** Positions for every issue, found in one pass over the text. */
-function locateIssues(doc: VipDocument, issues: RuleIssue[]): Finding[] {
+function locateIssues(doc: VipDocument, issues: Issue[]): Finding[] {
   // The root itself is never the span: it would cover the whole document.
   const located = doc.locateAll(issues.filter((i) => i.path.length > 0).map((i) => i.path));
   return issues.map((issue) => {
@@ -51,16 +51,17 @@ function locateIssues(doc: VipDocument, issues: RuleIssue[]): Finding[] {
     const at = path.length > 0 ? located.get(pathKey(path)) : undefined;
     const span = (issue.onKey ? at?.key : undefined) ?? at?.value ?? doc.startSpan();
     // Built field by field (an object spread of issues of varying shapes is slow on a hot path);
-    // optional fields only when the issue has them, as a spread would.
-    const finding: Finding = { offset: span.offset, length: span.length, severity: issue.severity, message: issue.message, rule: issue.rule, path };
+    // optional fields only when the issue has them, as a spread would. The rule and its payload
+    // come from the same issue, so they match.
+    const finding = { offset: span.offset, length: span.length, severity: issue.severity, message: issue.message, rule: issue.rule, path } as Finding;
     if ('code' in issue) finding.code = issue.code;
-    if ('data' in issue) finding.data = issue.data;
+    if ('data' in issue) finding.data = issue.data as NonNullable<Finding['data']>;
     return finding;
   });
 }
 
 /** The document must be one object with exactly one known `<Operation>Request|Response` key. */
-function shapeIssues(doc: VipDocument): RuleIssue[] {
+function shapeIssues(doc: VipDocument): Issue[] {
   const value = doc.value;
   if (!isPlainObject(value)) {
     return [{ path: [], severity: 'error', rule: 'document.notObject', message: 'A VIP document is one JSON object with one key such as "DeactivateTokenRequest" or "DeactivateTokenResponse".' }];
@@ -69,7 +70,7 @@ function shapeIssues(doc: VipDocument): RuleIssue[] {
   if (keys.length === 0) {
     return [{ path: [], severity: 'error', rule: 'document.empty', message: 'Empty document: add one operation key such as "DeactivateTokenRequest".' }];
   }
-  const out: RuleIssue[] = [];
+  const out: Issue[] = [];
   if (keys.length > 1) {
     for (const extra of keys.slice(1)) {
       out.push({ path: [extra], onKey: true, severity: 'error', rule: 'document.manyKeys', message: `A VIP document has exactly one top-level key; this one has ${keys.length} (${keys.join(', ')}). Put each operation in its own file.` });
