@@ -2,25 +2,18 @@
 // formatted and commas kept right), with `isPreferred` when one fix is the obvious one.
 import { applyEdits, createScanner, modify, parse, ParseErrorCode, SyntaxKind, type Edit, type FormattingOptions, type ParseError } from 'jsonc-parser';
 import { getSchema, operationForKey, operations, secretFields } from '../data/catalog';
-import type { VipDocument } from './document';
-import { propertiesOf, resolve, schemaAt } from './schemaWalk';
+import type { VipDocument } from '../schema/document';
+import { propertiesOf, resolve, schemaAt } from '../schema/schemaWalk';
 import { operationSkeleton, requiredFieldsInOrder } from './skeleton';
-import { closest, editDistance } from './suggest';
-import type { JsonPath, RuleId } from './types';
+import { closest, editDistance } from '../schema/suggest';
+import type { EngineContext, JsonPath, RuleId } from './types';
 import { analyze } from './validate';
-import { expirationChoices, newRequestId, placeholderValue, preferredVersion, type ValueContext } from './values';
+import { expirationChoices, newRequestId, placeholderValue, preferredVersion } from './values';
 
 export interface QuickFix {
   title: string;
   edits: Edit[];
   isPreferred?: boolean;
-}
-
-export interface FixContext {
-  now: Date;
-  supportedVersions: readonly string[];
-  /** Indentation for inserted fields; guessed from the document when absent. */
-  formatting?: FormattingOptions;
 }
 
 /**
@@ -38,7 +31,7 @@ export interface FixableFinding {
 /** Fixes whose outcome depends on the value are checked by re-analysing; skipped for huge documents. */
 const VERIFY_LIMIT = 200_000;
 
-export function quickFixes(doc: VipDocument, finding: FixableFinding, ctx: FixContext): QuickFix[] {
+export function quickFixes(doc: VipDocument, finding: FixableFinding, ctx: EngineContext): QuickFix[] {
   try {
     return candidateFixes(doc, finding, ctx).filter((fix) => fix.edits.length > 0);
   } catch {
@@ -57,7 +50,7 @@ interface Target {
   data: Record<string, unknown>;
 }
 
-function candidateFixes(doc: VipDocument, finding: FixableFinding, ctx: FixContext): QuickFix[] {
+function candidateFixes(doc: VipDocument, finding: FixableFinding, ctx: EngineContext): QuickFix[] {
   if (finding.rule === 'syntax') return typeof finding.offset === 'number' ? syntaxFixes(doc.text, finding.offset) : [];
   const f = new Fixer(doc, ctx);
   if (finding.rule === 'document.empty') return f.skeletonFixes();
@@ -179,7 +172,7 @@ function valueFixes(f: Fixer, t: Target): QuickFix[] {
 class Fixer {
   private readonly formatting: FormattingOptions;
 
-  constructor(private readonly doc: VipDocument, private readonly ctx: FixContext) {
+  constructor(private readonly doc: VipDocument, private readonly ctx: EngineContext) {
     this.formatting = ctx.formatting ?? guessFormatting(doc.text);
   }
 
@@ -187,9 +180,9 @@ class Fixer {
     return this.formatting.insertSpaces ? ' '.repeat(this.formatting.tabSize ?? 2) : '\t';
   }
 
-  private get values(): ValueContext {
+  private get values(): EngineContext {
     const key = this.doc.root.key;
-    return { now: this.ctx.now, supportedVersions: this.ctx.supportedVersions, operation: key ? operationForKey(key)?.operation : undefined };
+    return { ...this.ctx, operation: key ? operationForKey(key)?.operation : undefined };
   }
 
   schemaAt(path: JsonPath) {
@@ -261,20 +254,17 @@ class Fixer {
     }));
   }
 
-  private get settings() {
-    return { now: () => this.ctx.now, supportedVersions: [...this.ctx.supportedVersions] };
-  }
 
   errorsAfter(edits: Edit[]): number {
     if (this.doc.text.length > VERIFY_LIMIT) return 0;
-    return analyze(applyEdits(this.doc.text, edits), this.settings).filter((x) => x.severity === 'error').length;
+    return analyze(applyEdits(this.doc.text, edits), this.ctx).filter((x) => x.severity === 'error').length;
   }
 
   /** True when applying `fix` removes `finding` and adds no error. */
   clears(fix: QuickFix, finding: FixableFinding): boolean {
     if (this.doc.text.length > VERIFY_LIMIT) return true;
-    const before = analyze(this.doc, this.settings).filter((x) => x.severity === 'error').length;
-    const after = analyze(applyEdits(this.doc.text, fix.edits), this.settings);
+    const before = analyze(this.doc, this.ctx).filter((x) => x.severity === 'error').length;
+    const after = analyze(applyEdits(this.doc.text, fix.edits), this.ctx);
     const same = after.some((x) => x.rule === finding.rule && JSON.stringify(x.path) === JSON.stringify(finding.path));
     return !same && after.filter((x) => x.severity === 'error').length < before;
   }

@@ -2,8 +2,8 @@
 // type, allowed values) and operation keys (what it does, which token states it accepts).
 import { getNodePath, type Node } from 'jsonc-parser';
 import { getReasonCode, getSchema, operationForKey, reasonCodeFamilies, schemaFile, type DocumentKind, type OperationInfo, type ReasonCodeInfo } from '../data/catalog';
-import type { VipDocument } from './document';
-import { constraintsOf, descriptionOf, enumOf, requiredOf, schemaAt, typeLabel } from './schemaWalk';
+import type { VipDocument } from '../schema/document';
+import { constraintsOf, descriptionOf, enumOf, requiredOf, schemaAt, typeLabel } from '../schema/schemaWalk';
 import type { JsonPath, Span } from './types';
 
 export interface HoverResult extends Span {

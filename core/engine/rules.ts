@@ -1,8 +1,8 @@
 // Rules the JSON Schemas cannot express: what the VIP service checks against its own state
 // (supported versions, the clock) and hints about field usage. Each names its reason code.
 import { getReasonCode, type OperationInfo, versions } from '../data/catalog';
-import { isPlainObject } from './document';
-import type { EngineSettings, Issue, JsonPath } from './types';
+import { isPlainObject } from '../schema/document';
+import type { EngineContext, Issue, JsonPath } from './types';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const VERSION_PATTERN = new RegExp(versions.pattern);
@@ -10,7 +10,7 @@ const OTP_FIELDS = ['OTP', 'OTP1', 'OTP2'];
 // Same shape as the ajv date-time format: the rule only runs on values the schema accepts.
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$/;
 
-export function requestRules(op: OperationInfo, key: string, body: unknown, settings: EngineSettings): Issue[] {
+export function requestRules(op: OperationInfo, key: string, body: unknown, settings: EngineContext): Issue[] {
   if (!isPlainObject(body)) return [];
   const issues: Issue[] = [];
   const at = (field: string): JsonPath => [key, field];
@@ -21,13 +21,13 @@ export function requestRules(op: OperationInfo, key: string, body: unknown, sett
     issues.push({
       path: at('Version'), severity: 'error', code: '4e04', rule: 'version.unsupported',
       message: `Version ${JSON.stringify(version)} is not supported: the service would answer 4e04 (${rc?.message}). Supported: ${settings.supportedVersions.join(', ')}.`,
-      data: { supported: settings.supportedVersions },
+      data: { supported: [...settings.supportedVersions] },
     });
   }
 
   if (op.expirationMaxDays && typeof body.ExpirationDate === 'string' && DATE_TIME.test(body.ExpirationDate)) {
     const when = Date.parse(body.ExpirationDate);
-    const now = settings.now().getTime();
+    const now = settings.now.getTime();
     const max = op.expirationMaxDays;
     if (!Number.isNaN(when)) {
       if (when <= now) {

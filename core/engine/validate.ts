@@ -1,23 +1,21 @@
 // Analysis of one document: syntax, the document's shape (one operation key), its schema, then
 // the rules that predict the VIP service's reason code.
 import { allDocumentKeys, getOperation, operationForKey, versions } from '../data/catalog';
-import { isPlainObject, VipDocument } from './document';
+import { isPlainObject, VipDocument } from '../schema/document';
 import { requestRules, responseRules } from './rules';
-import { schemaIssues } from './schemaValidation';
-import { closest } from './suggest';
-import { pathKey } from './locate';
-import type { EngineSettings, Finding, Issue } from './types';
+import { schemaIssues } from '../schema/schemaIssues';
+import { closest } from '../schema/suggest';
+import { pathKey } from '../schema/locate';
+import type { EngineContext, Finding, Issue } from './types';
 
-export const defaultSettings: EngineSettings = {
-  supportedVersions: versions.supported,
-  now: () => new Date(),
-  maxDocumentLength: 50_000_000,
-};
+/** Documents over this many characters are not analysed beyond syntax. */
+const MAX_DOCUMENT_LENGTH = 50_000_000;
 
 const MAX_SYNTAX_FINDINGS = 100;
 
-export function analyze(input: string | VipDocument, settings: Partial<EngineSettings> = {}): Finding[] {
-  const s: EngineSettings = { ...defaultSettings, ...settings };
+/** Findings for a document; the context defaults to the catalog's supported versions and the current time. */
+export function analyze(input: string | VipDocument, context: Partial<EngineContext> = {}): Finding[] {
+  const ctx: EngineContext = { supportedVersions: versions.supported, ...context, now: context.now ?? new Date() };
   const doc = typeof input === 'string' ? new VipDocument(input) : input;
   const findings: Finding[] = [];
 
@@ -27,8 +25,8 @@ export function analyze(input: string | VipDocument, settings: Partial<EngineSet
   if (doc.syntaxErrors.length > MAX_SYNTAX_FINDINGS) {
     findings.push({ ...doc.startSpan(), severity: 'error', rule: 'syntax', message: `${doc.syntaxErrors.length - MAX_SYNTAX_FINDINGS} more syntax errors not shown: is this a JSON file?` });
   }
-  if (doc.text.length > s.maxDocumentLength) {
-    findings.push({ ...doc.startSpan(), severity: 'information', rule: 'document.tooLarge', message: `The document is larger than ${s.maxDocumentLength} characters: only its syntax was checked.` });
+  if (doc.text.length > MAX_DOCUMENT_LENGTH) {
+    findings.push({ ...doc.startSpan(), severity: 'information', rule: 'document.tooLarge', message: `The document is larger than ${MAX_DOCUMENT_LENGTH} characters: only its syntax was checked.` });
     return findings;
   }
   if (doc.value === undefined) return findings; // empty or unreadable: syntax findings say why
@@ -37,7 +35,7 @@ export function analyze(input: string | VipDocument, settings: Partial<EngineSet
   const { operation, kind, key, body } = doc.root;
   if (operation && kind && key) {
     issues.push(...schemaIssues(doc.value, operation.name, kind));
-    issues.push(...(kind === 'request' ? requestRules(operation, key, body, s) : responseRules(key, body)));
+    issues.push(...(kind === 'request' ? requestRules(operation, key, body, ctx) : responseRules(key, body)));
   }
   return findings.concat(locateIssues(doc, issues));
 }

@@ -5,7 +5,8 @@ import {
   documentKey, getOperation, getReasonCode, operationForKey, reasonCodeForState, secretFields, versions,
   type OperationInfo,
 } from '../data/catalog';
-import { schemaIssues, validatorFor } from '../engine/schemaValidation';
+import { schemaIssues } from '../schema/schemaIssues';
+import { validatorFor } from '../schema/validators';
 import { REDACTED } from '../redact';
 import { hashCode } from './codes';
 import { VipFault, fail } from './fault';

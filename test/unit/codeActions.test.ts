@@ -11,7 +11,7 @@ import type { Finding } from '../../core/engine/types';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
 const VERSIONS = ['2.0', '3.0', '3.1'];
-const settings = { now: () => NOW, supportedVersions: VERSIONS };
+const settings = { now: NOW, supportedVersions: VERSIONS };
 const ctx = { now: NOW, supportedVersions: VERSIONS };
 
 const pretty = (value: unknown) => JSON.stringify(value, null, 2) + '\n';

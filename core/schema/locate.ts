@@ -1,7 +1,7 @@
 // Finds the text spans of a few JSON paths in one pass over strict JSON, descending only where a
 // wanted path leads and skipping every other value at character speed. Validation of a clean
 // document needs no positions at all; a document with errors needs only these.
-import type { JsonPath, Span } from './types';
+import type { JsonPath, Span } from './findings';
 
 export interface Located {
   value: Span;

@@ -1,134 +1,11 @@
-// JSON Schema validation of a whole document with ajv (compiled once per schema),
-// mapped to findings that name the field, say what is allowed, and carry the VIP reason code.
-import type AjvClass from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { common, documentKey, getReasonCode, getSchema, schemaFile, type DocumentKind, type JsonSchema } from '../data/catalog';
-import { closest } from './suggest';
+// Schema findings: a document validated against its operation's schema, and ajv's errors turned
+// into issues that name the field, say what is allowed, and carry the VIP reason code.
+import type { ErrorObject } from 'ajv';
+import { documentKey, getReasonCode, getSchema, type DocumentKind, type JsonSchema } from '../data/catalog';
+import type { Issue, JsonPath, RuleId, Severity } from './findings';
 import { propertiesOf, schemaAt, shortDescription } from './schemaWalk';
-import type { Issue, JsonPath, RuleId, Severity } from './types';
-
-/** `$id` base of the compiled schemas (relative `$ref`s such as `../common.json#…` resolve against it). */
-export const SCHEMA_BASE = 'https://vip-api-workbench.invalid/schemas/';
-/** Annotation keywords our schemas use besides standard JSON Schema. */
-const ANNOTATIONS = ['markdownDescription', 'markdownEnumDescriptions', 'enumDescriptions', 'deprecationMessage', 'x-vip-reasonCode', 'x-vip-xml', 'defaultSnippets'];
-
-/** Set to true by esbuild (esbuild.mjs) in the server and CLI bundles, built together with their validators. */
-declare const __VIP_VALIDATORS_BUILT_WITH_BUNDLE__: boolean | undefined;
-
-/**
- * The one ajv configuration, used both at build time (scripts/generateValidators.ts writes the
- * standalone validators with `source: true`) and by the run-time fallback below.
- */
-export function createAjv(options: { source?: boolean } = {}): AjvClass {
-  // Written out so that esbuild drops ajv from the bundles (they hold the validators precompiled).
-  if (typeof __VIP_VALIDATORS_BUILT_WITH_BUNDLE__ !== 'undefined' && __VIP_VALIDATORS_BUILT_WITH_BUNDLE__) {
-    throw new Error('No schema compiler in this bundle: it validates with the precompiled validators.');
-  } else {
-    const Ajv = (require('ajv') as { default: typeof AjvClass }).default;
-    const addFormats = (require('ajv-formats') as { default: (a: AjvClass, f: string[]) => void }).default;
-    const ajv = new Ajv({
-      allErrors: true, verbose: true, strict: true, strictTypes: false, allowUnionTypes: true, logger: false,
-      ...(options.source ? { code: { source: true } } : {}),
-    });
-    addFormats(ajv, ['date-time']);
-    for (const keyword of ANNOTATIONS) ajv.addKeyword({ keyword, schemaType: ['string', 'array', 'object'] });
-    ajv.addSchema({ ...common, $id: SCHEMA_BASE + 'common.json' });
-    return ajv;
-  }
-}
-
-/** The schema of `operation`/`kind` as it is compiled: with its `$id`. */
-export function compilableSchema(operation: string, kind: DocumentKind): JsonSchema {
-  return { ...getSchema(operation, kind), $id: SCHEMA_BASE + schemaFile(operation, kind) };
-}
-
-/** Identifies what a validator was compiled from: the schema, common.json and the ajv version. */
-export function schemaFingerprint(operation: string, kind: DocumentKind): string {
-  if (typeof __VIP_VALIDATORS_BUILT_WITH_BUNDLE__ !== 'undefined' && __VIP_VALIDATORS_BUILT_WITH_BUNDLE__) {
-    throw new Error('Not in the bundles: they were built with their validators.');
-  } else {
-    const ajvVersion = (require('ajv/package.json') as { version: string }).version;
-    const text = JSON.stringify([ajvVersion, ANNOTATIONS, common, compilableSchema(operation, kind)]);
-    return (require('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(text).digest('hex');
-  }
-}
-
-interface GeneratedValidators {
-  load(file: string): ValidateFunction | undefined;
-}
-
-let generated: GeneratedValidators | null | undefined;
-let ajv: AjvClass | undefined;
-const validators = new Map<string, ValidateFunction>();
-
-/**
- * The validators precompiled at build time (ajv standalone code, core/engine/validators.generated.js,
- * written by `npm run build`; the bundles require it as dist/validators.js): no schema compiler to
- * load or run. Absent when running from the sources without a build.
- */
-function generatedValidators(): GeneratedValidators | null {
-  if (generated === undefined) {
-    try {
-      generated = require('./validators.generated') as GeneratedValidators;
-    } catch {
-      generated = null;
-    }
-  }
-  return generated;
-}
-
-/** What each generated validator was compiled from (see schemaFingerprint); {} without a build. */
-function generatedFingerprints(): Record<string, string | undefined> {
-  try {
-    return require('./validators.generated.json') as Record<string, string | undefined>;
-  } catch {
-    return {};
-  }
-}
-
-/**
- * A validator precompiled under `key` by scripts/generateValidators.ts besides the schemas/ files
- * (e.g. the simulator's state file), for bundles built with their validators; undefined otherwise.
- */
-export function precompiledValidator(key: string): ValidateFunction | undefined {
-  return generatedValidators()?.load(key);
-}
-
-export function validatorFor(operation: string, kind: DocumentKind): ValidateFunction {
-  const file = schemaFile(operation, kind);
-  let validate = validators.get(file);
-  if (!validate) {
-    // Written out (not a constant) so that esbuild drops the other branch, and ajv with it, from the bundles.
-    if (typeof __VIP_VALIDATORS_BUILT_WITH_BUNDLE__ !== 'undefined' && __VIP_VALIDATORS_BUILT_WITH_BUNDLE__) {
-      // The bundle holds a validator for every schema, generated from the same files: no compiler.
-      validate = generatedValidators()?.load(file);
-      if (!validate) {
-        getSchema(operation, kind); // throws for an unknown operation, as the compiler would
-        throw new Error(`No precompiled validator for ${file}`);
-      }
-    } else {
-      // From the sources: the generated validators only while they match the schemas (one may have
-      // been edited since the last build), else ajv compiles the schema here.
-      const mod = generatedValidators();
-      if (mod && generatedFingerprints()[file] === schemaFingerprint(operation, kind)) validate = mod.load(file);
-      validate ??= compile(operation, kind);
-    }
-    validators.set(file, validate);
-  }
-  return validate;
-}
-
-/** Run-time fallback: compiles with ajv (loaded on first use, not at start-up). */
-function compile(operation: string, kind: DocumentKind): ValidateFunction {
-  ajv ??= createAjv();
-  const schema = compilableSchema(operation, kind);
-  try {
-    return ajv.compile(schema);
-  } catch (e) {
-    ajv.removeSchema(schema.$id as string); // a failed compile must not block the next attempt
-    throw e;
-  }
-}
+import { closest } from './suggest';
+import { validatorFor } from './validators';
 
 /** Validates `value` (the whole document) against its operation's schema. */
 export function schemaIssues(value: unknown, operation: string, kind: DocumentKind): Issue[] {
@@ -170,7 +47,7 @@ function toIssue(err: ErrorObject, doc: unknown, operation: string, kind: Docume
   // The service rejects a request that breaks its schema as a whole: 4e00 Malformed request.
   const code = reasonCode ?? (isRequest ? '4e00' : undefined);
   const base = { path, onKey: false, severity: 'error' as Severity, code };
-  const root = schemaFor(operation, kind);
+  const root = getSchema(operation, kind);
   const p = err.params as Record<string, unknown>;
   switch (err.keyword) {
     case 'required': {
@@ -227,10 +104,6 @@ function toIssue(err: ErrorObject, doc: unknown, operation: string, kind: Docume
     default:
       return { ...base, rule: 'schema.other', message: `\`${field}\` ${err.message ?? 'is invalid'}.` };
   }
-}
-
-function schemaFor(operation: string, kind: DocumentKind): JsonSchema {
-  return getSchema(operation, kind);
 }
 
 function pointerToPath(pointer: string, doc: unknown): JsonPath {
