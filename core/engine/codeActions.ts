@@ -301,7 +301,7 @@ function openBrackets(text: string): string {
 }
 
 /** One edit that turns `before` into `after` (common prefix and suffix left alone). */
-export function diffEdit(before: string, after: string): Edit {
+function diffEdit(before: string, after: string): Edit {
   let start = 0;
   while (start < before.length && start < after.length && before[start] === after[start]) start++;
   let end = 0;
@@ -310,7 +310,7 @@ export function diffEdit(before: string, after: string): Edit {
 }
 
 /** Indentation of the document's first indented line; two spaces when there is none. */
-export function guessFormatting(text: string): FormattingOptions {
+function guessFormatting(text: string): FormattingOptions {
   const m = /\n([ \t]+)\S/.exec(text);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   if (m?.[1].startsWith('\t')) return { insertSpaces: false, tabSize: 4, eol };

@@ -96,7 +96,7 @@ export function operationHover(op: OperationInfo, kind: DocumentKind): string {
   return lines.join('\n');
 }
 
-export function reasonCodeMarkdown(rc: ReasonCodeInfo): string {
+function reasonCodeMarkdown(rc: ReasonCodeInfo): string {
   const lines = [`**VIP reason code ${rc.code}** — ${rc.message}`, ''];
   lines.push(`**Cause / solution:** ${rc.solution.replace(/\n/g, '\n\n')}`);
   if (rc.note) lines.push('', rc.note);
@@ -110,7 +110,7 @@ export function reasonCodeMarkdown(rc: ReasonCodeInfo): string {
   return lines.join('\n');
 }
 
-export function reasonCodeHover(code: string): string {
+function reasonCodeHover(code: string): string {
   const rc = getReasonCode(code);
   if (!rc) return `**Reason code ${code}** is not in the VIP reason-code catalog. Check the \`StatusMessage\` and Broadcom's documentation.`;
   return reasonCodeMarkdown(rc);

@@ -21,6 +21,13 @@ for (const c of ' \t\n\r') WS[c.charCodeAt(0)] = 1;
 
 /** Spans of `paths` in `text`, which must be valid JSON (JSON.parse accepted it). */
 export function locatePaths(text: string, paths: JsonPath[]): Map<string, Located> {
+  const scanner = new PathScanner(text);
+  scanner.walk(pathTrie(paths), []);
+  return scanner.found;
+}
+
+/** The wanted paths as a trie: the walk descends only along its branches. */
+function pathTrie(paths: JsonPath[]): Trie {
   const root: Trie = { end: false, children: new Map() };
   for (const p of paths) {
     let t = root;
@@ -31,107 +38,130 @@ export function locatePaths(text: string, paths: JsonPath[]): Map<string, Locate
     }
     t.end = true;
   }
-  const found = new Map<string, Located>();
-  const n = text.length;
-  let i = 0;
+  return root;
+}
 
-  const ws = () => {
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c < 128 && WS[c]) i++;
+/** One pass over the text, `i` the position; each method leaves `i` after what it read. */
+class PathScanner {
+  readonly found = new Map<string, Located>();
+  private i = 0;
+  private readonly n: number;
+
+  constructor(private readonly text: string) {
+    this.n = text.length;
+  }
+
+  /** Records the span of the value at `i` if `trie` ends here, descending into it where `trie` leads. */
+  walk(trie: Trie, path: JsonPath, key?: Span): void {
+    this.ws();
+    const start = this.i;
+    const c = this.text.charCodeAt(this.i);
+    if (c === 123 && trie.children.size) this.walkObject(trie, path);
+    else if (c === 91 && trie.children.size) this.walkArray(trie, path);
+    else this.skipValue();
+    if (trie.end) this.found.set(pathKey(path), { value: { offset: start, length: this.i - start }, key });
+  }
+
+  private walkObject(trie: Trie, path: JsonPath): void {
+    const text = this.text;
+    this.i++;
+    this.ws();
+    while (this.i < this.n && text.charCodeAt(this.i) !== 125) {
+      const k = this.readKey();
+      this.ws();
+      this.i++; // colon
+      const child = trie.children.get(k.name);
+      if (child) this.walk(child, [...path, k.name], k.span);
+      else {
+        this.ws();
+        this.skipValue();
+      }
+      this.afterMember();
+    }
+    this.i++;
+  }
+
+  private walkArray(trie: Trie, path: JsonPath): void {
+    this.i++;
+    this.ws();
+    for (let index = 0; this.i < this.n && this.text.charCodeAt(this.i) !== 93; index++) {
+      const child = trie.children.get(index);
+      if (child) this.walk(child, [...path, index]);
+      else this.skipValue();
+      this.afterMember();
+    }
+    this.i++;
+  }
+
+  /** Past the white space and the comma after a member or an item. */
+  private afterMember(): void {
+    this.ws();
+    if (this.text.charCodeAt(this.i) === 44) this.i++;
+    this.ws();
+  }
+
+  private ws(): void {
+    while (this.i < this.n) {
+      const c = this.text.charCodeAt(this.i);
+      if (c < 128 && WS[c]) this.i++;
       else break;
     }
-  };
+  }
+
   /** i at an opening quote → i after the closing quote. */
-  const skipString = () => {
-    i++;
+  private skipString(): void {
+    const text = this.text;
+    this.i++;
     for (;;) {
-      const q = text.indexOf('"', i);
+      const q = text.indexOf('"', this.i);
       if (q < 0) {
-        i = n;
+        this.i = this.n;
         return;
       }
       let backslashes = 0;
       for (let k = q - 1; text.charCodeAt(k) === 92; k--) backslashes++;
-      i = q + 1;
+      this.i = q + 1;
       if (backslashes % 2 === 0) return;
     }
-  };
+  }
+
   /** Skips one value of any kind, iteratively (no recursion, whatever the nesting). */
-  const skipValue = () => {
-    const c = text.charCodeAt(i);
-    if (c === 34) return skipString();
-    if (c !== 123 && c !== 91) {
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === 44 || d === 125 || d === 93 || (d < 128 && WS[d])) break;
-        i++;
-      }
-      return;
-    }
+  private skipValue(): void {
+    const c = this.text.charCodeAt(this.i);
+    if (c === 34) return this.skipString();
+    if (c !== 123 && c !== 91) return this.skipScalar();
     let depth = 0;
-    while (i < n) {
-      const d = text.charCodeAt(i);
+    while (this.i < this.n) {
+      const d = this.text.charCodeAt(this.i);
       if (d === 34) {
-        skipString();
+        this.skipString();
         continue;
       }
       if (d === 123 || d === 91) depth++;
       else if (d === 125 || d === 93) {
         depth--;
         if (depth === 0) {
-          i++;
+          this.i++;
           return;
         }
       }
-      i++;
+      this.i++;
     }
-  };
-  const readKey = (): { name: string; span: Span } => {
-    const start = i;
-    skipString();
-    const raw = text.slice(start + 1, i - 1);
-    return { name: raw.includes('\\') ? (JSON.parse(text.slice(start, i)) as string) : raw, span: { offset: start, length: i - start } };
-  };
-  const walk = (trie: Trie, path: JsonPath, key?: Span) => {
-    ws();
-    const start = i;
-    const c = text.charCodeAt(i);
-    if (c === 123 && trie.children.size) {
-      i++;
-      ws();
-      while (i < n && text.charCodeAt(i) !== 125) {
-        const k = readKey();
-        ws();
-        i++; // colon
-        const child = trie.children.get(k.name);
-        if (child) walk(child, [...path, k.name], k.span);
-        else {
-          ws();
-          skipValue();
-        }
-        ws();
-        if (text.charCodeAt(i) === 44) i++;
-        ws();
-      }
-      i++;
-    } else if (c === 91 && trie.children.size) {
-      i++;
-      ws();
-      for (let index = 0; i < n && text.charCodeAt(i) !== 93; index++) {
-        const child = trie.children.get(index);
-        if (child) walk(child, [...path, index]);
-        else skipValue();
-        ws();
-        if (text.charCodeAt(i) === 44) i++;
-        ws();
-      }
-      i++;
-    } else {
-      skipValue();
+  }
+
+  /** A number, true, false or null: up to the next comma, closing bracket or white space. */
+  private skipScalar(): void {
+    while (this.i < this.n) {
+      const d = this.text.charCodeAt(this.i);
+      if (d === 44 || d === 125 || d === 93 || (d < 128 && WS[d])) break;
+      this.i++;
     }
-    if (trie.end) found.set(pathKey(path), { value: { offset: start, length: i - start }, key });
-  };
-  walk(root, []);
-  return found;
+  }
+
+  private readKey(): { name: string; span: Span } {
+    const start = this.i;
+    this.skipString();
+    const raw = this.text.slice(start + 1, this.i - 1);
+    return { name: raw.includes('\\') ? (JSON.parse(this.text.slice(start, this.i)) as string) : raw, span: { offset: start, length: this.i - start } };
+  }
 }

@@ -38,72 +38,99 @@ const LENGTH_RULES: Record<string, Extract<RuleId, 'schema.pattern' | 'schema.mi
   maxItems: 'schema.maxItems',
 };
 
+/** What every message about one ajv error needs. */
+interface ErrorContext {
+  err: ErrorObject;
+  params: Record<string, unknown>;
+  path: JsonPath;
+  /** The path inside the operation object, for messages (`TokenInformation.TokenStatus`). */
+  field: string;
+  operation: string;
+  kind: DocumentKind;
+  /** The reason code the schema names for this field, if any. */
+  reasonCode?: string;
+  /** The fields every issue starts from: on the value, an error, with the reason code. */
+  base: { path: JsonPath; onKey: boolean; severity: Severity; code?: string };
+}
+
 function toIssue(err: ErrorObject, doc: unknown, operation: string, kind: DocumentKind): Issue | undefined {
   const path = pointerToPath(err.instancePath, doc);
-  const field = fieldName(path, operation, kind);
-  const isRequest = kind === 'request';
   const parent = err.parentSchema as JsonSchema | undefined;
   const reasonCode = typeof parent?.['x-vip-reasonCode'] === 'string' ? (parent['x-vip-reasonCode'] as string) : undefined;
   // The service rejects a request that breaks its schema as a whole: 4e00 Malformed request.
-  const code = reasonCode ?? (isRequest ? '4e00' : undefined);
-  const base = { path, onKey: false, severity: 'error' as Severity, code };
-  const root = getSchema(operation, kind);
-  const p = err.params as Record<string, unknown>;
+  const code = reasonCode ?? (kind === 'request' ? '4e00' : undefined);
+  const c: ErrorContext = { err, params: err.params as Record<string, unknown>, path, field: fieldName(path, operation, kind), operation, kind, reasonCode, base: { path, onKey: false, severity: 'error', code } };
   switch (err.keyword) {
-    case 'required': {
-      const missing = String(p.missingProperty);
-      if (path.length === 0) return undefined; // the root is checked by the document rules
-      const where = path.length === 1 ? String(path[0]) : field;
-      const desc = shortDescription(schemaAt(root, [...path, missing]));
-      return { ...base, onKey: true, rule: 'schema.required', message: `Missing required field \`${missing}\` in ${where}.${desc ? ' ' + desc : ''}`, data: { missing } };
-    }
-    case 'additionalProperties': {
-      const extra = String(p.additionalProperty);
-      if (path.length === 0) return undefined;
-      const known = Object.keys(propertiesOf(schemaAt(root, path)));
-      const suggestions = closest(extra, known);
-      const hint = suggestions.length ? ` Did you mean \`${suggestions[0]}\`?` : ` Known fields: ${known.join(', ')}.`;
-      return {
-        ...base, path: [...path, extra], onKey: true, severity: isRequest ? 'warning' : 'information', code: undefined, rule: 'schema.unknownField',
-        message: `\`${extra}\` is not a field of ${path.length === 1 ? path[0] : field}; the service may reject the request.${hint}`,
-        data: { field: extra, suggestions },
-      };
-    }
+    case 'required':
+      return requiredIssue(c);
+    case 'additionalProperties':
+      return unknownFieldIssue(c);
     case 'dependencies': {
-      const property = String(p.property);
-      const missing = String(p.missingProperty);
-      return { ...base, path: [...path, property], onKey: true, rule: 'schema.dependency', message: `\`${property}\` needs \`${missing}\`: send the first code in \`${missing}\` and the next consecutive one in \`${property}\`.`, data: { missing } };
+      const property = String(c.params.property);
+      const missing = String(c.params.missingProperty);
+      return { ...c.base, path: [...path, property], onKey: true, rule: 'schema.dependency', message: `\`${property}\` needs \`${missing}\`: send the first code in \`${missing}\` and the next consecutive one in \`${property}\`.`, data: { missing } };
     }
     case 'type': {
-      const types = Array.isArray(p.type) ? (p.type as string[]) : String(p.type).split(',');
-      return { ...base, rule: 'schema.type', message: `\`${field}\` must be ${types.map(article).join(' or ')}, not ${describeValue(err.data)}.` };
+      const types = Array.isArray(c.params.type) ? (c.params.type as string[]) : String(c.params.type).split(',');
+      return { ...c.base, rule: 'schema.type', message: `\`${c.field}\` must be ${types.map(article).join(' or ')}, not ${describeValue(err.data)}.` };
     }
     case 'pattern':
     case 'minLength':
-    case 'maxLength': {
-      const desc = shortDescription(parent);
-      const v = typeof err.data === 'string' ? err.data : '';
-      const len = err.keyword === 'pattern' ? '' : ` (${[...v].length} characters)`;
-      const service = reasonCode ? ` The service would answer ${reasonCode}: ${getReasonCode(reasonCode)?.message ?? ''}.` : '';
-      return { ...base, rule: LENGTH_RULES[err.keyword], message: `Invalid \`${field}\` ${JSON.stringify(truncate(v))}${len}. ${desc ?? `It must match ${String(p.pattern ?? p.limit)}.`}${service}` };
-    }
-    case 'enum': {
-      const allowed = (p.allowedValues as unknown[]).filter((x) => typeof x === 'string');
-      const suggestion = typeof err.data === 'string' ? closest(err.data, allowed as string[])[0] : undefined;
-      const service = reasonCode ? ` The service would answer ${reasonCode}: ${getReasonCode(reasonCode)?.message ?? ''}.` : '';
-      return { ...base, rule: 'schema.enum', message: `\`${field}\` must be one of ${allowed.join(', ')}${suggestion && suggestion !== err.data ? ` (did you mean ${suggestion}?)` : ''}.${service}`, data: { allowed } };
-    }
+    case 'maxLength':
+      return stringIssue(c, parent);
+    case 'enum':
+      return enumIssue(c);
     case 'format':
-      return { ...base, rule: 'schema.format', message: `\`${field}\` must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T12:00:00Z; got ${JSON.stringify(truncate(String(err.data)))}.` };
+      return { ...c.base, rule: 'schema.format', message: `\`${c.field}\` must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T12:00:00Z; got ${JSON.stringify(truncate(String(err.data)))}.` };
     case 'minItems':
     case 'maxItems': {
       const n = Array.isArray(err.data) ? err.data.length : 0;
       const s = parent as JsonSchema;
-      return { ...base, rule: LENGTH_RULES[err.keyword], message: `\`${field}\` has ${n} item${n === 1 ? '' : 's'}; ${operation} takes ${s.minItems ?? 0} to ${s.maxItems ?? 'any number of'}.` };
+      return { ...c.base, rule: LENGTH_RULES[err.keyword], message: `\`${c.field}\` has ${n} item${n === 1 ? '' : 's'}; ${operation} takes ${s.minItems ?? 0} to ${s.maxItems ?? 'any number of'}.` };
     }
     default:
-      return { ...base, rule: 'schema.other', message: `\`${field}\` ${err.message ?? 'is invalid'}.` };
+      return { ...c.base, rule: 'schema.other', message: `\`${c.field}\` ${err.message ?? 'is invalid'}.` };
   }
+}
+
+function requiredIssue(c: ErrorContext): Issue | undefined {
+  const missing = String(c.params.missingProperty);
+  if (c.path.length === 0) return undefined; // the root is checked by the document rules
+  const where = c.path.length === 1 ? String(c.path[0]) : c.field;
+  const desc = shortDescription(schemaAt(getSchema(c.operation, c.kind), [...c.path, missing]));
+  return { ...c.base, onKey: true, rule: 'schema.required', message: `Missing required field \`${missing}\` in ${where}.${desc ? ' ' + desc : ''}`, data: { missing } };
+}
+
+function unknownFieldIssue(c: ErrorContext): Issue | undefined {
+  const extra = String(c.params.additionalProperty);
+  if (c.path.length === 0) return undefined;
+  const known = Object.keys(propertiesOf(schemaAt(getSchema(c.operation, c.kind), c.path)));
+  const suggestions = closest(extra, known);
+  const hint = suggestions.length ? ` Did you mean \`${suggestions[0]}\`?` : ` Known fields: ${known.join(', ')}.`;
+  return {
+    ...c.base, path: [...c.path, extra], onKey: true, severity: c.kind === 'request' ? 'warning' : 'information', code: undefined, rule: 'schema.unknownField',
+    message: `\`${extra}\` is not a field of ${c.path.length === 1 ? c.path[0] : c.field}; the service may reject the request.${hint}`,
+    data: { field: extra, suggestions },
+  };
+}
+
+/** pattern, minLength, maxLength: the value, what the field is, and what the service would answer. */
+function stringIssue(c: ErrorContext, parent: JsonSchema | undefined): Issue {
+  const desc = shortDescription(parent);
+  const v = typeof c.err.data === 'string' ? c.err.data : '';
+  const len = c.err.keyword === 'pattern' ? '' : ` (${[...v].length} characters)`;
+  return { ...c.base, rule: LENGTH_RULES[c.err.keyword], message: `Invalid \`${c.field}\` ${JSON.stringify(truncate(v))}${len}. ${desc ?? `It must match ${String(c.params.pattern ?? c.params.limit)}.`}${serviceAnswer(c.reasonCode)}` };
+}
+
+function enumIssue(c: ErrorContext): Issue {
+  const allowed = (c.params.allowedValues as unknown[]).filter((x): x is string => typeof x === 'string');
+  const suggestion = typeof c.err.data === 'string' ? closest(c.err.data, allowed)[0] : undefined;
+  const hint = suggestion && suggestion !== c.err.data ? ` (did you mean ${suggestion}?)` : '';
+  return { ...c.base, rule: 'schema.enum', message: `\`${c.field}\` must be one of ${allowed.join(', ')}${hint}.${serviceAnswer(c.reasonCode)}`, data: { allowed } };
+}
+
+function serviceAnswer(reasonCode: string | undefined): string {
+  return reasonCode ? ` The service would answer ${reasonCode}: ${getReasonCode(reasonCode)?.message ?? ''}.` : '';
 }
 
 function pointerToPath(pointer: string, doc: unknown): JsonPath {
