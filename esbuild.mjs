@@ -2,6 +2,7 @@
 // jsonc-parser ships a UMD build under "main" that esbuild cannot follow: prefer "module".
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { codeCacheLoader } from './scripts/codeCache.mjs';
 import { lazyBuiltins } from './scripts/lazyBuiltins.mjs';
 
@@ -34,6 +35,8 @@ const sharedValidators = {
     build.onResolve({ filter: /validators\.generated$/ }, () => ({ path: './validators.js', external: true }));
   },
 };
+// The version in every bundle comes from package.json (core/version.ts).
+const version = { __VIP_VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) };
 const withValidators = { define: { __VIP_VALIDATORS_BUILT_WITH_BUNDLE__: 'true' }, plugins: [sharedValidators] };
 
 const builds = [
@@ -54,9 +57,9 @@ const builds = [
 
 if (watch) {
   for (const b of builds) {
-    const ctx = await esbuild.context({ ...common, ...b });
+    const ctx = await esbuild.context({ ...common, ...b, define: { ...version, ...b.define } });
     await ctx.watch();
   }
 } else {
-  await Promise.all(builds.map((b) => esbuild.build({ ...common, ...b })));
+  await Promise.all(builds.map((b) => esbuild.build({ ...common, ...b, define: { ...version, ...b.define } })));
 }

@@ -9,7 +9,7 @@ import { CompletionRequest, DidOpenTextDocumentNotification, HoverRequest, Initi
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { BUNDLED_SERVER, TestLspClient } from '../test/helpers/lspClient';
-import { tokenInformationResponse } from './docs';
+import { tokenInformationResponse, typicalResponse } from './docs';
 import { median, percentile } from './stats';
 
 export interface LatencyRow {
@@ -28,38 +28,49 @@ async function startClient(): Promise<{ client: TestLspClient; completion: boole
   return { client, completion: !!init.capabilities.completionProvider };
 }
 
-/** didChange → publishDiagnostics for that version, on a 10 KB document (debounce set to 0). */
-export async function keystrokeLatency(edits = 200): Promise<LatencyRow> {
+/** The documents of the latency measures: the size users edit, then larger ones. */
+function latencyDocuments(sizes: readonly (readonly [string, number])[]): { label: string; text: string }[] {
+  const typical = typicalResponse();
+  return [
+    { label: `${(Buffer.byteLength(typical.text) / 1024).toFixed(1)} KB, valid, every field known`, text: typical.text },
+    ...sizes.map(([label, size]) => ({ label: `${label}, valid; bulk in an unknown field`, text: tokenInformationResponse(size, false).text })),
+  ];
+}
+
+/** didChange → publishDiagnostics for that version, on a 1–3 KB and a 10 KB document (debounce set to 0). */
+export async function keystrokeLatency(edits = 200): Promise<LatencyRow[]> {
   const { client } = await startClient();
+  const rows: LatencyRow[] = [];
   try {
-    const uri = 'file:///bench/keystroke.vip.json';
-    const text = tokenInformationResponse(10_240, false).text;
-    const at = TextDocument.create(uri, 'vip-json', 1, text).positionAt(text.indexOf('"0000"') + 1);
-    await client.open(uri, text);
-    await client.diagnosticsForVersion(uri, 1);
-    const times: number[] = [];
-    for (let v = 2; v < edits + 2; v++) {
-      // Alternate a valid and an unknown reason code so every edit changes the result.
-      const code = v % 2 ? '0000' : '4abc';
-      const t = performance.now();
-      await client.change(uri, v, [{ range: { start: at, end: { line: at.line, character: at.character + 4 } }, text: code }]);
-      await client.diagnosticsForVersion(uri, v);
-      times.push(performance.now() - t);
+    for (const { label, text } of latencyDocuments([['10 KB', 10_240]])) {
+      const uri = `file:///bench/keystroke-${rows.length}.vip.json`;
+      const at = TextDocument.create(uri, 'vip-json', 1, text).positionAt(text.indexOf('"0000"') + 1);
+      await client.open(uri, text);
+      await client.diagnosticsForVersion(uri, 1);
+      const times: number[] = [];
+      for (let v = 2; v < edits + 2; v++) {
+        // Alternate a valid and an unknown reason code so every edit changes the result.
+        const code = v % 2 ? '0000' : '4abc';
+        const t = performance.now();
+        await client.change(uri, v, [{ range: { start: at, end: { line: at.line, character: at.character + 4 } }, text: code }]);
+        await client.diagnosticsForVersion(uri, v);
+        times.push(performance.now() - t);
+      }
+      rows.push(latency(`didChange → publishDiagnostics, ${label}, debounce 0`, times));
     }
-    return latency('didChange → publishDiagnostics, 10 KB, debounce 0', times);
+    return rows;
   } finally {
     await client.shutdown();
   }
 }
 
-/** Hover and completion on 10 KB and 1 MB documents, at positions spread over the document. */
+/** Hover and completion on 1–3 KB, 10 KB and 1 MB documents, at positions spread over the document. */
 export async function requestLatency(requests = 200): Promise<LatencyRow[]> {
   const { client, completion } = await startClient();
   const rows: LatencyRow[] = [];
   try {
-    for (const [label, size] of [['10 KB', 10_240], ['1 MB', 1 << 20]] as const) {
-      const uri = `file:///bench/latency-${size}.vip.json`;
-      const text = tokenInformationResponse(size, false).text;
+    for (const [n, { label, text }] of latencyDocuments([['10 KB', 10_240], ['1 MB', 1 << 20]]).entries()) {
+      const uri = `file:///bench/latency-${n}.vip.json`;
       const doc = TextDocument.create(uri, 'vip-json', 1, text);
       await client.open(uri, text);
       await client.diagnosticsForVersion(uri, 1);

@@ -8,7 +8,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { documentKey, schemaFile } from '../core/data/catalog';
 import { analyze } from '../core/engine';
 import { operationForKey } from '../core/data/catalog';
-import { type BenchDoc, request, tokenInformationResponse } from './docs';
+import { BULK_UNKNOWN, MANY_ERRORS, type BenchDoc, request, tokenInformationResponse, typicalResponse } from './docs';
 import { median, paired, timeRuns } from './stats';
 
 const SCHEMAS = path.resolve(__dirname, '..', 'schemas');
@@ -47,15 +47,24 @@ async function referenceValidate(ls: LanguageService, doc: TextDocument) {
 }
 
 export function documents(): BenchDoc[] {
-  const out: BenchDoc[] = [request(false), request(true)];
+  const out: BenchDoc[] = [request(false), request(true), typicalResponse()];
   for (const [label, size] of [['10 KB', 10_240], ['1 MB', 1 << 20], ['10 MB', 10 << 20]] as const) {
     for (const withErrors of [false, true]) {
       const d = tokenInformationResponse(size, withErrors);
-      d.name = `${label} GetTokenInformation response ${withErrors ? '(many errors)' : '(clean)'}`;
+      d.name = `${label} GetTokenInformation response ${withErrors ? MANY_ERRORS : BULK_UNKNOWN}`;
       out.push(d);
     }
   }
   return out;
+}
+
+/** A row's name states its number of errors: the document must have exactly that many. */
+function checkErrorCount(d: BenchDoc, findings: ReturnType<typeof analyze>): void {
+  if (d.expectedErrors === undefined) return;
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (errors.length !== d.expectedErrors) {
+    throw new Error(`${d.name}: ${errors.length} errors, not ${d.expectedErrors}: ${errors.map((f) => f.code ?? f.rule).join(', ')}`);
+  }
 }
 
 export async function measureValidation(docs: BenchDoc[] = documents(), log: (s: string) => void = () => undefined): Promise<ValidationRow[]> {
@@ -70,6 +79,7 @@ export async function measureValidation(docs: BenchDoc[] = documents(), log: (s:
     const t = await paired(() => analyze(d.text), () => referenceValidate(ls, textDoc), { minRuns: big ? 3 : 7, maxRuns: big ? 5 : 40, budgetMs: big ? 2000 : 3000 });
     const parse = median(await timeRuns(() => JSON.parse(d.text), big ? 5 : 15));
     const ours = analyze(d.text);
+    checkErrorCount(d, ours);
     const theirs = await referenceValidate(ls, textDoc);
     const starts = new Set(ours.map((f) => f.offset));
     const row: ValidationRow = {

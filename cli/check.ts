@@ -2,6 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, type Finding } from '../core/engine';
 import { lineAt, lineStarts } from '../core/engine/lines';
+import { helpText, parseCommandArgs, usageText, UsageError } from './args';
+
+export const CHECK_HELP = `  vip-api check [--format text|json] [--supported-versions 3.1,3.0] <files or folders…>
+      Check request/response files (folders are searched for *.vip.json).
+      Exit 1 when any error is found, 0 otherwise, 2 on usage errors.
+`;
 
 interface CheckOptions {
   format: 'text' | 'json';
@@ -9,30 +15,19 @@ interface CheckOptions {
   targets: string[];
 }
 
-function parseArgs(args: string[]): CheckOptions | string {
-  const opts: CheckOptions = { format: 'text', targets: [] };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--format') {
-      const f = args[++i];
-      if (f !== 'text' && f !== 'json') return `--format takes text or json, not ${f ?? 'nothing'}`;
-      opts.format = f;
-    } else if (a.startsWith('--format=')) {
-      const f = a.slice(9);
-      if (f !== 'text' && f !== 'json') return `--format takes text or json, not ${f}`;
-      opts.format = f;
-    } else if (a === '--supported-versions') {
-      const v = args[++i];
-      if (!v) return '--supported-versions takes a comma-separated list, e.g. 3.1,3.0';
-      opts.supportedVersions = v.split(',').map((x) => x.trim()).filter(Boolean);
-    } else if (a.startsWith('-') && a !== '-') {
-      return `unknown option ${a}`;
-    } else {
-      opts.targets.push(a);
-    }
-  }
-  if (opts.targets.length === 0) return 'name at least one file or folder';
-  return opts;
+/** The options of `check`, or undefined for --help; a problem is a UsageError. */
+function checkOptions(args: string[]): CheckOptions | undefined {
+  const { values, positionals } = parseCommandArgs(args, {
+    format: { type: 'string', default: 'text' },
+    'supported-versions': { type: 'string' },
+  });
+  if (values.help) return undefined;
+  const format = values.format;
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format takes text or json, not ${format}`);
+  const versions = values['supported-versions'];
+  if (versions === '') throw new UsageError('--supported-versions takes a comma-separated list, e.g. 3.1,3.0');
+  if (positionals.length === 0) throw new UsageError('name at least one file or folder');
+  return { format, supportedVersions: versions?.split(',').map((x) => x.trim()).filter(Boolean), targets: positionals };
 }
 
 /** Files to check: named files as they are, folders searched for *.vip.json (symlink loops skipped). */
@@ -100,10 +95,17 @@ export function lineIndex(text: string): (offset: number) => { line: number; col
 }
 
 export function runCheck(args: string[]): number {
-  const opts = parseArgs(args);
-  if (typeof opts === 'string') {
-    process.stderr.write(`vip-api check: ${opts}\nUsage: vip-api check [--format text|json] <files or folders…>\n`);
+  let opts: CheckOptions | undefined;
+  try {
+    opts = checkOptions(args);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(usageText('check', e.message, CHECK_HELP));
     return 2;
+  }
+  if (!opts) {
+    process.stdout.write(helpText(CHECK_HELP));
+    return 0;
   }
   const problems: string[] = [];
   const files = collectFiles(opts.targets, problems);

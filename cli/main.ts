@@ -1,6 +1,8 @@
-// `vip-api`: the command-line adapter over the same engine (and, later, transport and simulator).
-import { runCheck } from './check';
-import { runExplain } from './explain';
+// `vip-api`: the command-line adapter over the engine (check, explain), the transport (send, soap)
+// and the simulator.
+import { productVersion } from '../core/version';
+import { CHECK_HELP, runCheck } from './check';
+import { EXPLAIN_HELP, runExplain } from './explain';
 import { SEND_HELP, runSend } from './send';
 import { SOAP_HELP, runSoap } from './soap';
 import { SIMULATOR_HELP, runSimulator } from './simulator';
@@ -8,12 +10,7 @@ import { SIMULATOR_HELP, runSimulator } from './simulator';
 const HELP = `vip-api — check, explain and send VIP Credential Management API requests
 
 Usage:
-  vip-api check [--format text|json] [--supported-versions 3.1,3.0] <files or folders…>
-      Check request/response files (folders are searched for *.vip.json).
-      Exit 1 when any error is found, 0 otherwise, 2 on usage errors.
-  vip-api explain <reason code>
-      Print what a VIP reason code means and what to do (e.g. vip-api explain 4e04).
-${SEND_HELP}${SOAP_HELP}${SIMULATOR_HELP}  vip-api --help | --version
+${CHECK_HELP}${EXPLAIN_HELP}${SEND_HELP}${SOAP_HELP}${SIMULATOR_HELP}  vip-api <command> --help | vip-api --help | --version
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -36,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(HELP);
       return command === undefined ? 2 : 0;
     case '--version':
-      process.stdout.write('0.1.0\n');
+      process.stdout.write(`${productVersion()}\n`);
       return 0;
     default:
       process.stderr.write(`vip-api: unknown command "${command}". Run vip-api --help.\n`);

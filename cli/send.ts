@@ -10,14 +10,16 @@ import {
   send,
   validateEnvironment,
   type Environment,
+  type PreparedRequest,
+  type SendOptions,
   type SendResult,
 } from '../core/transport';
 import { soapUrlTemplate, withTransport } from '../core/transport/soapPreview';
-import { parseRequestArgs, UsageError } from './args';
+import { helpText, parseRequestArgs, usageText, UsageError } from './args';
 
 export const SEND_HELP = `  vip-api send <file> [--env NAME [--config FILE] | --url URL] [--cert F --key F | --pfx F]
                 [--passphrase-env VAR] [--ca F] [--timeout MS] [--insecure] [--verbose] [--force]
-                [--transport soap|rest]
+                [--transport soap|rest] [--no-request-id]
       Send a request file. --url is a template: {operation} becomes the kebab-case operation
       (e.g. https://vip.example.com/rest/{operation}); --env reads "vipApi.environments" from
       --config (default .vscode/settings.json). The passphrase of an encrypted key or PKCS#12 file
@@ -25,7 +27,7 @@ export const SEND_HELP = `  vip-api send <file> [--env NAME [--config FILE] | --
       built-in simulator answers. The response JSON goes to stdout, a summary to stderr.
       --transport soap (overrides the environment's "transport") posts the SOAP envelope to
       <url>/<mgmt|val|prov>/soap (e.g. --url https://services-auth.vip.symantec.com) and maps the
-      XML answer back to the same JSON.
+      XML answer back to the same JSON. A missing RequestId is generated (--no-request-id: not).
       Exit 0 for reason code 0000, 2 for another VIP reason code, 1 for transport or usage errors.
 `;
 
@@ -39,8 +41,6 @@ export interface SendDeps {
   vars?: NodeJS.ProcessEnv;
   cwd?: string;
 }
-
-/** Wrong arguments or configuration (the message says what to change). */
 
 /** The built-in simulator on 127.0.0.1 (an ephemeral port), for one request. */
 export const startBuiltInSimulator: SimulatorStarter = () => startSimulator({ host: '127.0.0.1' });
@@ -86,105 +86,140 @@ function summary(r: SendResult): string {
   return `${r.reasonCode} ${text}${fix} · ${Math.round(r.timings.total)} ms (HTTP ${r.status}${tls}, ${r.environment})`;
 }
 
+const SEND_OPTIONS = {
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  pfx: { type: 'string' },
+  'passphrase-env': { type: 'string' },
+  ca: { type: 'string' },
+  timeout: { type: 'string' },
+  insecure: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  force: { type: 'boolean' },
+  'no-request-id': { type: 'boolean' },
+  transport: { type: 'string' },
+} as const;
+
+type SendValues = ReturnType<typeof parseRequestArgs<typeof SEND_OPTIONS>>['values'];
+type Simulator = { url: string; close(): Promise<void> };
+
+interface SendContext {
+  err: (s: string) => void;
+  vars: NodeJS.ProcessEnv;
+  cwd: string;
+  startSimulator: SimulatorStarter;
+}
+
+function readRequestFile(cwd: string, name: string): string {
+  let text: string;
+  try {
+    // A FIFO would wait for a writer forever, a device may never end: regular files only.
+    const st = fs.statSync(path.resolve(cwd, name));
+    if (!st.isFile() && !st.isDirectory()) throw new UsageError(`${name} is not a regular file (a FIFO, socket or device).`);
+    text = fs.readFileSync(path.resolve(cwd, name), 'utf8');
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read ${name} (${(e as NodeJS.ErrnoException).code ?? String(e)}).`);
+  }
+  // Else the NULs end up in the error message (and the terminal).
+  if (text.includes('\u0000')) throw new UsageError(`${name} is not UTF-8 text: it contains NUL bytes (a binary file, or UTF-16). Save it as UTF-8.`);
+  return text;
+}
+
+function transportFlag(o: SendValues): 'soap' | 'rest' | undefined {
+  const transport = o.transport;
+  if (transport !== undefined && transport !== 'soap' && transport !== 'rest') throw new UsageError(`--transport takes soap or rest, not "${transport}".`);
+  if (transport === 'soap' && o.url?.includes('{operation}')) {
+    throw new UsageError('with --transport soap, --url is the base URL (/mgmt|val|prov/soap is appended, e.g. https://services-auth.vip.symantec.com) or has {soapPath}; it cannot contain {operation}.');
+  }
+  return transport;
+}
+
+/** The environment of --env or --url; with neither, the built-in simulator, started for this request. */
+async function endpoint(o: SendValues, transport: 'soap' | 'rest' | undefined, ctx: SendContext): Promise<{ env: Environment; simulator?: Simulator }> {
+  if (o.env) return { env: loadNamedEnvironment(o.env, o.config, ctx.cwd, ctx.vars) };
+  if (o.url) return { env: resolveEnvironment(validateEnvironment({ name: 'command line', url: o.url, transport }), { baseDir: ctx.cwd, vars: ctx.vars }) };
+  const simulator = await ctx.startSimulator();
+  if (!simulator) throw new UsageError('no endpoint: give --url URL or --env NAME.');
+  ctx.err(`vip-api: no --url or --env given: sending to the built-in simulator at ${simulator.url} (started for this request).\n`);
+  return { env: { name: 'Simulator', url: simulator.url.replace(/\/+$/, '') + '/{operation}' }, simulator };
+}
+
+/** Flags override the environment: certificate files, CA, transport, timeout, verification. */
+function withFlags(env: Environment, o: SendValues, transport: 'soap' | 'rest' | undefined, ctx: SendContext): { env: Environment; urlDerived: boolean } {
+  const flagPath = (p: string | undefined) => (p === undefined ? undefined : path.resolve(ctx.cwd, p));
+  if (o.pfx && (o.cert || o.key)) throw new UsageError('give either --pfx or --cert and --key, not both.');
+  if (Boolean(o.cert) !== Boolean(o.key)) throw new UsageError('--cert and --key go together (PEM certificate and its private key); for a .p12/.pfx use --pfx.');
+  if (o.pfx) env = { ...env, pfx: flagPath(o.pfx), cert: undefined, key: undefined };
+  if (o.cert) env = { ...env, cert: flagPath(o.cert), key: flagPath(o.key), pfx: undefined };
+  if (o.ca) env = { ...env, ca: flagPath(o.ca) };
+  // --transport overrides the environment's; a REST environment sent as SOAP uses its base URL.
+  const urlDerived = Boolean(o.env) && transport === 'soap' && soapUrlTemplate(env).derived;
+  if (transport) env = withTransport(env, transport);
+  if (o.timeout !== undefined) {
+    const t = Number(o.timeout);
+    if (!Number.isFinite(t) || t <= 0) throw new UsageError(`--timeout takes a positive number of milliseconds, not "${o.timeout}".`);
+    env = { ...env, timeoutMs: t };
+  }
+  if (o.insecure) {
+    env = { ...env, rejectUnauthorized: false };
+    ctx.err('vip-api: warning: --insecure: the server certificate is NOT verified.\n');
+  } else if (env.rejectUnauthorized === false) {
+    ctx.err(`vip-api: warning: environment "${env.name}" has "rejectUnauthorized": false: the server certificate is NOT verified.\n`);
+  }
+  return { env, urlDerived };
+}
+
+function passphraseFrom(o: SendValues, vars: NodeJS.ProcessEnv): string | undefined {
+  const name = o['passphrase-env'];
+  if (!name) return undefined;
+  const passphrase = vars[name];
+  if (passphrase === undefined) throw new UsageError(`--passphrase-env ${name}: that environment variable is not set.`);
+  return passphrase;
+}
+
+/** Sends; Ctrl-C cancels the request. */
+async function sendCancellable(request: PreparedRequest, env: Environment, options: Omit<SendOptions, 'signal'>): Promise<SendResult> {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await send(request, env, { ...options, signal: controller.signal });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** The pipeline: arguments → request file → endpoint → flags → passphrase → request → send → output. */
 export async function runSend(args: string[], deps: SendDeps = {}): Promise<number> {
   const out = deps.stdout ?? ((s: string) => void process.stdout.write(s));
   const err = deps.stderr ?? ((s: string) => void process.stderr.write(s));
-  const vars = deps.vars ?? process.env;
-  const cwd = deps.cwd ?? process.cwd();
-  let simulator: { url: string; close(): Promise<void> } | undefined;
+  const ctx: SendContext = { err, vars: deps.vars ?? process.env, cwd: deps.cwd ?? process.cwd(), startSimulator: deps.startSimulator ?? startBuiltInSimulator };
+  let simulator: Simulator | undefined;
   try {
-    const parsed = parseRequestArgs(args, {
-      cert: { type: 'string' },
-      key: { type: 'string' },
-      pfx: { type: 'string' },
-      'passphrase-env': { type: 'string' },
-      ca: { type: 'string' },
-      timeout: { type: 'string' },
-      insecure: { type: 'boolean' },
-      verbose: { type: 'boolean' },
-      force: { type: 'boolean' },
-      'no-request-id': { type: 'boolean' },
-      transport: { type: 'string' },
-    }, 'send');
+    const parsed = parseRequestArgs(args, SEND_OPTIONS, 'send');
+    if (parsed.help) {
+      out(helpText(SEND_HELP));
+      return 0;
+    }
     const o = parsed.values;
-    const file = path.resolve(cwd, parsed.file);
-    let text: string;
-    try {
-      // A FIFO would wait for a writer forever, a device may never end: regular files only.
-      const st = fs.statSync(file);
-      if (!st.isFile() && !st.isDirectory()) throw new UsageError(`${parsed.file} is not a regular file (a FIFO, socket or device).`);
-      text = fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-      throw new UsageError(`cannot read ${parsed.file} (${(e as NodeJS.ErrnoException).code ?? String(e)}).`);
-    }
-    // Else the NULs end up in the error message (and the terminal).
-    if (text.includes('\u0000')) throw new UsageError(`${parsed.file} is not UTF-8 text: it contains NUL bytes (a binary file, or UTF-16). Save it as UTF-8.`);
-
-    const transport = o.transport;
-    if (transport !== undefined && transport !== 'soap' && transport !== 'rest') throw new UsageError(`--transport takes soap or rest, not "${transport}".`);
-    if (transport === 'soap' && o.url?.includes('{operation}')) {
-      throw new UsageError('with --transport soap, --url is the base URL (/mgmt|val|prov/soap is appended, e.g. https://services-auth.vip.symantec.com) or has {soapPath}; it cannot contain {operation}.');
-    }
-
-    let env: Environment;
-    if (o.env) {
-      env = loadNamedEnvironment(o.env, o.config, cwd, vars);
-    } else if (o.url) {
-      env = resolveEnvironment(validateEnvironment({ name: 'command line', url: o.url, transport }), { baseDir: cwd, vars });
-    } else {
-      const sim = await (deps.startSimulator ?? startBuiltInSimulator)();
-      if (!sim) throw new UsageError('no endpoint: give --url URL or --env NAME.');
-      simulator = sim;
-      err(`vip-api: no --url or --env given: sending to the built-in simulator at ${sim.url} (started for this request).\n`);
-      env = { name: 'Simulator', url: sim.url.replace(/\/+$/, '') + '/{operation}' };
-    }
-    // Flags override the environment's files.
-    const flagPath = (p: string | undefined) => (p === undefined ? undefined : path.resolve(cwd, p));
-    if (o.pfx && (o.cert || o.key)) throw new UsageError('give either --pfx or --cert and --key, not both.');
-    if (Boolean(o.cert) !== Boolean(o.key)) throw new UsageError('--cert and --key go together (PEM certificate and its private key); for a .p12/.pfx use --pfx.');
-    if (o.pfx) env = { ...env, pfx: flagPath(o.pfx), cert: undefined, key: undefined };
-    if (o.cert) env = { ...env, cert: flagPath(o.cert), key: flagPath(o.key), pfx: undefined };
-    if (o.ca) env = { ...env, ca: flagPath(o.ca) };
-    // --transport overrides the environment's; a REST environment sent as SOAP uses its base URL.
-    const urlDerived = Boolean(o.env) && transport === 'soap' && soapUrlTemplate(env).derived;
-    if (transport) env = withTransport(env, transport);
-    if (o.timeout !== undefined) {
-      const t = Number(o.timeout);
-      if (!Number.isFinite(t) || t <= 0) throw new UsageError(`--timeout takes a positive number of milliseconds, not "${o.timeout}".`);
-      env = { ...env, timeoutMs: t };
-    }
-    if (o.insecure) {
-      env = { ...env, rejectUnauthorized: false };
-      err('vip-api: warning: --insecure: the server certificate is NOT verified.\n');
-    } else if (env.rejectUnauthorized === false) {
-      err(`vip-api: warning: environment "${env.name}" has "rejectUnauthorized": false: the server certificate is NOT verified.\n`);
-    }
-    let passphrase: string | undefined;
-    if (o['passphrase-env']) {
-      passphrase = vars[o['passphrase-env']];
-      if (passphrase === undefined) throw new UsageError(`--passphrase-env ${o['passphrase-env']}: that environment variable is not set.`);
-    }
-
+    const text = readRequestFile(ctx.cwd, parsed.file);
+    const transport = transportFlag(o);
+    const target = await endpoint(o, transport, ctx);
+    simulator = target.simulator;
+    const { env, urlDerived } = withFlags(target.env, o, transport, ctx);
+    const passphrase = passphraseFrom(o, ctx.vars);
     const request = buildRequest(text, env, { autoRequestId: !o['no-request-id'] });
     if (request.syntaxErrors > 0 && !o.force) {
       throw new UsageError(`${parsed.file} has ${request.syntaxErrors} syntax error(s); run vip-api check on it, or add --force to send what could be recovered.`);
     }
     if (urlDerived) err(`vip-api send: "${env.name}" is a REST environment; as SOAP the request goes to ${request.url.href}.\n`);
-    const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    process.once('SIGINT', onSigint);
-    let result: SendResult;
-    try {
-      result = await send(request, env, { passphrase, signal: controller.signal, log: o.verbose ? (l) => err(`vip-api: ${l}\n`) : undefined });
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+    const result = await sendCancellable(request, env, { passphrase, log: o.verbose ? (l) => err(`vip-api: ${l}\n`) : undefined });
     out(JSON.stringify(result.json, null, 2) + '\n');
     err(summary(result) + '\n');
     return result.success ? 0 : 2;
   } catch (e) {
-    if (e instanceof UsageError) err(`vip-api send: ${e.message}\n`);
+    if (e instanceof UsageError) err(usageText('send', e.message, SEND_HELP));
     else if (e instanceof TransportError) err(`vip-api send: ${e.message}\n`);
     else throw e;
     return 1;

@@ -2,16 +2,19 @@
 // the code a demo (or state-file) credential shows, so no oathtool is needed.
 import * as fs from 'node:fs';
 import { codeFor, demoState, loadStateFile, nextCodeFor, startSimulator, type SimulatorOptions } from '../core/simulator';
+import { helpText, parseCommandArgs, usageText, UsageError } from './args';
+import { CONTROL_HELP, runControl } from './simulatorControl';
 
 export const SIMULATOR_HELP = `  vip-api simulator [--host 127.0.0.1] [--port 0] [--state FILE] [--persist]
                     [--tls --cert FILE --key FILE [--client-ca FILE] [--revoked-serials 2002,1A2B]]
-                    [--now ISO] [--fault 4879|4e01] [--latency MS]
+                    [--now ISO] [--fault 4879|4e01] [--latency MS] [--max-body BYTES]
+                    [--no-control | --control-from 10.0.0.0/8,192.168.1.20]
       Run a local VIP service (REST: POST /<operation-in-kebab-case>) on the built-in demo state or a
       state file, until Ctrl-C. Prints "VIP simulator listening on <url>" first, then one line per
       request (secrets never shown). See docs/simulator.md.
   vip-api simulator otp <TokenId> [--state FILE] [--now ISO] [--offset N]
       Print the code a TOTP/HOTP credential of the state shows now (or N steps/counters away).
-`;
+${CONTROL_HELP}`;
 
 interface Io {
   out: (text: string) => void;
@@ -19,30 +22,31 @@ interface Io {
 }
 const stdio: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
-/** `--name value` and `--name=value`; flags without a value are listed in `booleans`. */
-function parse(args: string[], valued: string[], booleans: string[]): { opts: Map<string, string>; positional: string[] } | string {
-  const opts = new Map<string, string>();
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (!a.startsWith('--')) {
-      positional.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-    if (booleans.includes(name)) {
-      if (eq > 0) return `--${name} takes no value`;
-      opts.set(name, 'true');
-    } else if (valued.includes(name)) {
-      const value = eq > 0 ? a.slice(eq + 1) : args[++i];
-      if (value === undefined || value === '') return `--${name} needs a value`;
-      opts.set(name, value);
-    } else {
-      return `unknown option ${a}`;
-    }
-  }
-  return { opts, positional };
+const SERVE_OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  state: { type: 'string' },
+  persist: { type: 'boolean' },
+  tls: { type: 'boolean' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  'client-ca': { type: 'string' },
+  'revoked-serials': { type: 'string' },
+  now: { type: 'string' },
+  fault: { type: 'string' },
+  latency: { type: 'string' },
+  'max-body': { type: 'string' },
+  'control-from': { type: 'string' },
+  'no-control': { type: 'boolean' },
+} as const;
+
+const OTP_OPTIONS = { state: { type: 'string' }, now: { type: 'string' }, offset: { type: 'string' } } as const;
+
+/** The parsed command line; an option given an empty value is a usage error, as a missing one is. */
+function parseSimulatorArgs<O extends typeof SERVE_OPTIONS | typeof OTP_OPTIONS>(args: string[], options: O) {
+  const parsed = parseCommandArgs(args, options);
+  for (const [name, value] of Object.entries(parsed.values)) if (value === '') throw new UsageError(`--${name} needs a value`);
+  return parsed;
 }
 
 function readPem(option: string, file: string): Buffer {
@@ -61,45 +65,57 @@ function checkNow(value: string | undefined): string | undefined {
 }
 
 function usage(io: Io, message: string): number {
-  io.err(`vip-api simulator: ${message}\nUsage:\n${SIMULATOR_HELP}`);
+  io.err(usageText('simulator', message, SIMULATOR_HELP));
   return 2;
 }
 
+type ServeValues = ReturnType<typeof parseSimulatorArgs<typeof SERVE_OPTIONS>>['values'];
+
 /** Options for startSimulator from the command line, or a usage message. */
 export function simulatorOptions(args: string[]): SimulatorOptions | string {
-  const parsed = parse(args, ['host', 'port', 'state', 'cert', 'key', 'client-ca', 'revoked-serials', 'now', 'fault', 'latency', 'max-body'], ['persist', 'tls']);
-  if (typeof parsed === 'string') return parsed;
-  const { opts, positional } = parsed;
+  let parsed;
+  try {
+    parsed = parseSimulatorArgs(args, SERVE_OPTIONS);
+  } catch (e) {
+    if (e instanceof UsageError) return e.message;
+    throw e;
+  }
+  return optionsFrom(parsed.values, parsed.positionals);
+}
+
+function optionsFrom(opts: ServeValues, positional: string[]): SimulatorOptions | string {
   if (positional.length) return `unexpected argument ${positional[0]}`;
-  const options: SimulatorOptions = { host: opts.get('host') };
-  const port = opts.get('port');
+  const options: SimulatorOptions = { host: opts.host };
+  const port = opts.port;
   if (port !== undefined) {
     if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) return `--port takes 0 to 65535, not ${port}`;
     options.port = Number(port);
   }
-  options.state = opts.get('state');
-  options.persist = opts.has('persist');
+  options.state = opts.state;
+  options.persist = opts.persist === true;
   if (options.persist && !options.state) return '--persist needs --state FILE';
-  const tls = opts.has('tls') || opts.has('cert') || opts.has('key') || opts.has('client-ca');
+  const tls = opts.tls || opts.cert !== undefined || opts.key !== undefined || opts['client-ca'] !== undefined;
   if (tls) {
-    const cert = opts.get('cert');
-    const key = opts.get('key');
+    const { cert, key } = opts;
     if (!cert || !key) return '--tls needs --cert FILE and --key FILE (PEM)';
     options.tls = {
       cert: readPem('cert', cert),
       key: readPem('key', key),
-      ...(opts.has('client-ca') ? { clientCa: readPem('client-ca', opts.get('client-ca')!) } : {}),
-      revokedSerials: (opts.get('revoked-serials') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      ...(opts['client-ca'] !== undefined ? { clientCa: readPem('client-ca', opts['client-ca']) } : {}),
+      revokedSerials: (opts['revoked-serials'] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     };
-  } else if (opts.has('revoked-serials')) {
+  } else if (opts['revoked-serials'] !== undefined) {
     return '--revoked-serials needs --tls with --client-ca';
   }
-  options.now = checkNow(opts.get('now'));
-  const fault = opts.get('fault')?.toLowerCase();
+  if (opts['no-control'] && opts['control-from'] !== undefined) return '--no-control and --control-from exclude each other';
+  if (opts['no-control']) options.control = false;
+  if (opts['control-from'] !== undefined) options.controlFrom = opts['control-from'].split(',').map((s) => s.trim()).filter(Boolean);
+  options.now = checkNow(opts.now);
+  const fault = opts.fault?.toLowerCase();
   if (fault !== undefined && fault !== '4879' && fault !== '4e01') return `--fault takes 4879 or 4e01, not ${fault}`;
   options.fault = fault as SimulatorOptions['fault'];
   for (const [name, key, max] of [['latency', 'latencyMs', 60_000], ['max-body', 'maxBodyBytes', 1 << 30]] as const) {
-    const v = opts.get(name);
+    const v = opts[name];
     if (v === undefined) continue;
     if (!/^\d+$/.test(v) || Number(v) > max) return `--${name} takes a whole number up to ${max}, not ${v}`;
     options[key] = Number(v);
@@ -110,13 +126,15 @@ export function simulatorOptions(args: string[]): SimulatorOptions | string {
 /** Runs until SIGINT or SIGTERM; resolves with the exit code. */
 export async function runSimulator(args: string[], io: Io = stdio): Promise<number> {
   if (args[0] === 'otp') return runOtp(args.slice(1), io);
-  if (args.includes('--help') || args.includes('-h')) {
-    io.out(`Usage:\n${SIMULATOR_HELP}`);
-    return 0;
-  }
+  if (args[0] === 'control') return runControl(args.slice(1), io);
   let options: SimulatorOptions | string;
   try {
-    options = simulatorOptions(args);
+    const parsed = parseSimulatorArgs(args, SERVE_OPTIONS);
+    if (parsed.values.help) {
+      io.out(helpText(SIMULATOR_HELP));
+      return 0;
+    }
+    options = optionsFrom(parsed.values, parsed.positionals);
   } catch (e) {
     return usage(io, (e as Error).message);
   }
@@ -151,19 +169,28 @@ export async function runSimulator(args: string[], io: Io = stdio): Promise<numb
 }
 
 function runOtp(args: string[], io: Io): number {
-  const parsed = parse(args, ['state', 'now', 'offset'], []);
-  if (typeof parsed === 'string') return usage(io, parsed);
-  const { opts, positional } = parsed;
+  let parsed;
+  try {
+    parsed = parseSimulatorArgs(args, OTP_OPTIONS);
+  } catch (e) {
+    if (e instanceof UsageError) return usage(io, e.message);
+    throw e;
+  }
+  const { values: opts, positionals: positional } = parsed;
+  if (opts.help) {
+    io.out(helpText(SIMULATOR_HELP));
+    return 0;
+  }
   if (positional.length !== 1) return usage(io, 'otp takes one TokenId, e.g. vip-api simulator otp SYMC10000001');
-  const offset = opts.get('offset');
+  const offset = opts.offset;
   if (offset !== undefined && !/^-?\d{1,6}$/.test(offset)) return usage(io, `--offset takes a whole number, not ${offset}`);
   let now: Date;
   try {
-    now = new Date(checkNow(opts.get('now')) ?? Date.now());
+    now = new Date(checkNow(opts.now) ?? Date.now());
   } catch (e) {
     return usage(io, (e as Error).message);
   }
-  const stateFile = opts.get('state');
+  const stateFile = opts.state;
   const state = stateFile ? loadStateFile(stateFile) : demoState();
   const tokenId = positional[0];
   const code = offset === undefined ? nextCodeFor(state, tokenId, now) : codeFor(state, tokenId, now, Number(offset));

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { operations, soap } from '../core/data/catalog';
 import { TransportError, operationUrl, resolveEnvironment, validateEnvironment, type Environment } from '../core/transport';
 import { soapPreview, soapUrlTemplate } from '../core/transport/soapPreview';
-import { parseRequestArgs, UsageError } from './args';
+import { helpText, parseRequestArgs, usageText, UsageError } from './args';
 import { loadNamedEnvironment } from './send';
 
 export const SOAP_HELP = `  vip-api soap <file> [--env NAME [--config FILE] | --url URL] [--no-request-id] [--force]
@@ -50,6 +50,10 @@ export function runSoap(args: string[], deps: SoapDeps = {}): number {
   let o: { env?: string; config?: string; url?: string; 'no-request-id'?: boolean; force?: boolean };
   try {
     const parsed = parseRequestArgs(args, { 'no-request-id': { type: 'boolean' }, force: { type: 'boolean' } }, 'soap');
+    if (parsed.help) {
+      out(helpText(SOAP_HELP));
+      return 0;
+    }
     o = parsed.values;
     fileArg = parsed.file;
     env = targetEnvironment(o, cwd, vars);
@@ -57,7 +61,7 @@ export function runSoap(args: string[], deps: SoapDeps = {}): number {
     operationUrl(soapUrlTemplate(env).template, operations[0], 'soap');
   } catch (e) {
     if (!(e instanceof UsageError || e instanceof TransportError)) throw e;
-    err(`vip-api soap: ${e.message}\nUsage:\n${SOAP_HELP}`);
+    err(usageText('soap', e.message, SOAP_HELP));
     return 2;
   }
 

@@ -1,5 +1,5 @@
 // esbuild plugin for dist/server.js (esbuild.mjs): after the build, the bundle is wrapped in a small
-// loader that compiles it with a V8 code cache, so that a server start after the first one skips
+// loader (scripts/codeCacheLoader.ts, a real file the linter and type checker see) that compiles it with a V8 code cache, so that a server start after the first one skips
 // most of the parsing and compiling of its ~630 KB (bench coldStart, spawn → initialize result vs
 // `node -e 0`: 1.62× without the cache, 1.36× with it; see bench/NOTES.md).
 // Node 20 has no module.enableCompileCache(); this is the same thing for one file.
@@ -19,75 +19,18 @@
 //   none, corrupt, accepted, rejected, written, not written.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildSync } from 'esbuild';
 
-const LOADER = String.raw`"use strict";
-(() => {
-  const fs = require("fs"), path = require("path"), os = require("os"), vm = require("vm");
-  // FNV-1a over 32-bit words (node:crypto would cost more to load than the cache saves on a check).
-  const checksum = (bytes) => {
-    if (bytes.byteOffset & 3) bytes = new Uint8Array(bytes); // a copy, aligned
-    let h = 0x811c9dc5;
-    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
-    for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
-    for (let i = words.length << 2; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-    return h >>> 0;
-  };
-  const trace = process.env.VIP_API_CODE_CACHE_TRACE === "1" ? (line) => process.stderr.write("vip-api code cache: " + line + "\n") : () => {};
-  let dir, file, data;
-  if (process.env.VIP_API_CODE_CACHE === "off") trace("off");
-  else {
-    try {
-      const base = process.env.VIP_API_CODE_CACHE_DIR
-        || (process.platform === "win32" ? path.join(process.env.LOCALAPPDATA || path.join(os.homedir(), "AppData", "Local"), "vip-api-workbench", "Cache")
-        : path.join(process.platform === "darwin" ? path.join(os.homedir(), "Library", "Caches") : process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "vip-api-workbench"));
-      const key = __BUNDLE_HASH__.slice(0, 24) + "-" + checksum(Buffer.from([process.version, process.versions.v8, process.arch, process.execArgv.join(" ")].join("\n"))).toString(16);
-      // Only a directory and file of this user that no one else can write.
-      const own = (p) => { const s = fs.statSync(p, { throwIfNoEntry: false }); return !s || process.platform === "win32" || (s.uid === process.getuid() && (s.mode & 0o022) === 0); };
-      const candidate = path.join(base, "server-" + key + ".cache");
-      if (own(base) && own(candidate)) {
-        dir = base;
-        file = candidate;
-      } else trace("not used: " + base + " or its file belongs to another user or others can write it");
-      if (file && fs.existsSync(file)) {
-        const raw = fs.readFileSync(file);
-        const body = raw.subarray(8); // after the length and checksum of the body
-        if (raw.length > 8 && raw.readUInt32LE(0) === body.length && raw.readUInt32LE(4) === checksum(body)) data = body;
-        else trace("corrupt " + file);
-      } else if (file) trace("none " + file);
-    } catch (e) {
-      trace("not used: " + e.message);
-      data = undefined;
-    }
-  }
-  // lineOffset: the bundle's own lines and columns, as in its source map (the wrapper takes line 0).
-  const script = new vm.Script(__BUNDLE_TEXT__, { filename: __filename, lineOffset: -1, cachedData: data });
-  script.runInThisContext()(exports, require, module, __filename, __dirname);
-  // V8's own answer: false only when it was given the cache and used it.
-  if (data) trace((script.cachedDataRejected === false ? "accepted " : "rejected ") + file);
-  if (file && (!data || script.cachedDataRejected)) {
-    setTimeout(() => {
-      try {
-        const body = script.createCachedData();
-        const header = Buffer.alloc(8);
-        header.writeUInt32LE(body.length, 0);
-        header.writeUInt32LE(checksum(body), 4);
-        fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-        const tmp = file + "." + process.pid + ".tmp";
-        fs.writeFileSync(tmp, Buffer.concat([header, body]), { mode: 0o600 });
-        fs.renameSync(tmp, file);
-        trace("written " + file);
-        // Caches of other builds (and writes that never finished) go after a day unused.
-        for (const name of fs.readdirSync(dir)) {
-          const other = path.join(dir, name);
-          if (name.startsWith("server-") && other !== file && Date.now() - fs.statSync(other).mtimeMs > 86400000) fs.rmSync(other, { force: true });
-        }
-      } catch (e) {
-        trace("not written: " + e.message); // no cache this time
-      }
-    }, 3000).unref();
-  }
-})();
-`;
+/** scripts/codeCacheLoader.ts as one CommonJS script, with the bundle's hash and text filled in. */
+function loaderText(hash, wrapped) {
+  const result = buildSync({
+    entryPoints: [path.join(import.meta.dirname, 'codeCacheLoader.ts')],
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, minifySyntax: true,
+    define: { __BUNDLE_HASH__: JSON.stringify(hash), __BUNDLE_TEXT__: JSON.stringify(wrapped) },
+  });
+  return result.outputFiles[0].text;
+}
 
 export function codeCacheLoader() {
   return {
@@ -100,8 +43,7 @@ export function codeCacheLoader() {
         // The bundle as one function (exports, require, module, __filename, __dirname), like Node's own wrapper.
         const wrapped = `(function (exports, require, module, __filename, __dirname) {\n${bundle}\n})`;
         const hash = crypto.createHash('sha256').update(wrapped).digest('hex');
-        const text = LOADER.replace('__BUNDLE_HASH__', JSON.stringify(hash)).replace('__BUNDLE_TEXT__', () => JSON.stringify(wrapped));
-        fs.writeFileSync(outfile, text);
+        fs.writeFileSync(outfile, loaderText(hash, wrapped));
       });
     },
   };

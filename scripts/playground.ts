@@ -2,7 +2,8 @@
 // code-server (VS Code in the browser) on 127.0.0.1, opens a copy of the sample workspace
 // (scripts/playground/workspace/) and prints the URL. Ctrl+C stops everything.
 //   VIP_PLAYGROUND_PORT=8765   port to use (default 8765, or a free one when it is taken)
-// First run: installs Node 24 and code-server from the npm registry into .tools/e2e (minutes).
+// First run: installs Node 24, code-server and Chromium from the npm registry into the per-user
+// tool cache (~/.cache/vip-api-workbench/e2e-tools; minutes), shared with the e2e tests.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';

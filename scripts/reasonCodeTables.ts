@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { reasonCodes } from '../core/data/catalog';
 import { analyze } from '../core/engine';
+import { updateSimulatorTable } from './simulatorReasonCodeRequests';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const PREDICTED_DIR = path.join(ROOT, 'test', 'fixtures', 'predicted');
@@ -54,7 +55,7 @@ export function updateReadme(readme: string): string {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
   if (start < 0 || end < start) throw new Error('README.md has no reason-code markers');
-  return readme.slice(0, start) + generatedSection() + readme.slice(end + END.length);
+  return updateSimulatorTable(readme.slice(0, start) + generatedSection() + readme.slice(end + END.length));
 }
 
 if (require.main === module) {

@@ -25,6 +25,8 @@ export interface OperationInfo {
   adapters?: string[];
   /** Shown first in pickers and completion. */
   common: boolean;
+  /** Where the operation is documented, when it is not in the public WSDL. */
+  source?: string;
 }
 
 export const versions: { supported: string[]; default: string; pattern: string } = operationsFile.versions;
@@ -78,3 +80,6 @@ export function allDocumentKeys(): string[] {
 
 /** Fields whose values are secrets (OTPs, temporary passwords…): never logged or stored in clear. */
 export const secretFields: readonly string[] = operationsFile.secretFields;
+
+/** Adapter (e.g. `OATH_TIME`) → the settings block of Get/SetAdapterConfiguration that configures it. */
+export const adapterSettingsBlocks: Readonly<Record<string, string>> = operationsFile.adapterSettingsBlocks;

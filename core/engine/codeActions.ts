@@ -101,6 +101,7 @@ function candidateFixes(doc: VipDocument, finding: FixableFinding, ctx: EngineCo
     case 'otp.notSixDigits':
     case 'otp.sameTwice':
     case 'reasonCode.unknown':
+    case 'adapter.wrongSettingsBlock':
       return [];
     default:
       return unhandled(finding.rule);

@@ -1,6 +1,6 @@
 // Rules the JSON Schemas cannot express: what the VIP service checks against its own state
 // (supported versions, the clock) and hints about field usage. Each names its reason code.
-import { getReasonCode, type OperationInfo, versions } from '../data/catalog';
+import { adapterSettingsBlocks, getReasonCode, type OperationInfo, versions } from '../data/catalog';
 import { isPlainObject } from '../schema/document';
 import type { EngineContext, Issue, JsonPath } from './types';
 
@@ -53,6 +53,8 @@ export function requestRules(op: OperationInfo, key: string, body: unknown, sett
     issues.push({ path: at('OTP2'), severity: 'error', rule: 'otp.sameTwice', message: 'OTP2 must be the next consecutive code after OTP1, not the same code.' });
   }
 
+  issues.push(...adapterSettingsIssues(op, key, body));
+
   if ('Id' in body) {
     if ('RequestId' in body) {
       issues.push({ path: at('Id'), onKey: true, severity: 'warning', rule: 'requestId.both', message: 'Both `Id` and `RequestId` are set: they are the same field (XML attribute `Id`). Keep `RequestId`.' });
@@ -70,4 +72,24 @@ export function responseRules(key: string, body: unknown): Issue[] {
     return [{ path: [key, 'Status', 'ReasonCode'], severity: 'warning', rule: 'reasonCode.unknown', message: `Reason code ${code} is not in the VIP reason-code catalog; check the StatusMessage and Broadcom's documentation.` }];
   }
   return [];
+}
+
+// Get/SetAdapterConfiguration: each adapter is configured by one settings block (schemas/operations.json
+// `adapterSettingsBlocks`); the simulator refuses a block of another adapter with 4e00 (our assumption).
+const ADAPTER_SETTINGS_BLOCKS = new Set(Object.values(adapterSettingsBlocks));
+
+function adapterSettingsIssues(op: OperationInfo, key: string, body: Record<string, unknown>): Issue[] {
+  if (op.name !== 'SetAdapterConfiguration' || typeof body.Adapter !== 'string') return [];
+  const expected = adapterSettingsBlocks[body.Adapter];
+  if (!expected) return [];
+  const issues: Issue[] = [];
+  for (const field of Object.keys(body)) {
+    if (!ADAPTER_SETTINGS_BLOCKS.has(field) || field === expected) continue;
+    issues.push({
+      path: [key, field], onKey: true, severity: 'error', code: '4e00', rule: 'adapter.wrongSettingsBlock',
+      message: `${field} does not configure ${body.Adapter}: send its settings in ${expected}.`,
+      data: { expected },
+    });
+  }
+  return issues;
 }

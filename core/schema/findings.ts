@@ -28,6 +28,7 @@ export const RULE_IDS = [
   'requestId.both',
   'requestId.alias',
   'reasonCode.unknown',
+  'adapter.wrongSettingsBlock',
   'schema.required',
   'schema.unknownField',
   'schema.dependency',
@@ -59,6 +60,7 @@ export interface FindingPayloads {
   'schema.dependency': { missing: string };
   'schema.unknownField': { field: string; suggestions: string[] };
   'schema.enum': { allowed: string[] };
+  'adapter.wrongSettingsBlock': { expected: string };
 }
 
 export type FindingData = FindingPayloads[keyof FindingPayloads];

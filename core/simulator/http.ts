@@ -1,15 +1,23 @@
-// The REST wire: `POST /<operation-in-kebab-case>` with `{"<Op>Request": {…}}`, answered with a VIP
-// response document whatever the input. Optional TLS with client-certificate checks (4e02, 4e0b).
+// The simulator's HTTP server: the REST wire (`POST /<operation-in-kebab-case>` with
+// `{"<Op>Request": {…}}`, answered with a VIP response document whatever the input), the SOAP wire
+// (/mgmt/soap, /val/soap, /prov/soap) and the control API (/_simulator/). Optional TLS with
+// client-certificate checks (4e02, 4e0b). Each request goes through the named steps of `handler`.
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
-import type { TLSSocket } from 'node:tls';
-import { getOperationByRestName } from '../data/catalog';
 import { isLoopbackHost } from '../loopback';
-import { codeFor, nextCodeFor } from './codes';
-import { FAULT_CODES, VipService, type Delivery } from './service';
-import { soapDocument, soapExchange, SOAP_ROUTE } from './soapWire';
+import { answerControl, ControlAccess, CONTROL_PREFIX, SimulatorControl, type ClockReading } from './control';
+import {
+  decodeUtf8, Exchange, MAX_LATENCY_MS, normalizeSerial, RawBody, readBody, refuseClientCertificate, refuseHttpVersion,
+  requestFault, type RequestFault, type Wire,
+} from './exchange';
+import { SimClock } from './ledger';
+import { FAULT_CODES, VipService, type CallContext, type Delivery } from './service';
+import { describeService, isDescriptionRequest } from './serviceDescription';
+import { soapExchange } from './soapWire';
 import { checkState, demoState, loadStateFile, saveStateFile, type SimToken, type SimulatorState } from './state';
+
+export { FAULT_HEADER, LATENCY_HEADER, normalizeSerial } from './exchange';
 
 export interface SimulatorOptions {
   /** Default 127.0.0.1. Plain HTTP is refused on a host that is not loopback. */
@@ -34,6 +42,12 @@ export interface SimulatorOptions {
   maxBodyBytes?: number;
   /** Time allowed to receive a whole request body (default 10 s); beyond: 4e00. */
   requestTimeoutMs?: number;
+  /** Serve the control API under /_simulator/ (default true); off: 404 there. */
+  control?: boolean;
+  /** Besides loopback, the IP addresses and CIDR subnets allowed to use the control API (others: 403). */
+  controlFrom?: string[];
+  /** Time allowed to receive the request headers (default 20 s); beyond: HTTP 400 with 4e00, and the connection is closed. */
+  headersTimeoutMs?: number;
 }
 
 export interface RunningSimulator {
@@ -48,6 +62,12 @@ export interface RunningSimulator {
   deliveries(): Delivery[];
   /** The code a TOTP/HOTP credential shows `offsetSteps` steps/counters from now (default: the next accepted one). */
   otp(tokenId: string, offsetSteps?: number): string | undefined;
+  /** Back to the state the simulator started with (deliveries and transactions forgotten, the clock as at start). */
+  reset(): void;
+  /** `{now: ISO}` or `{advance: 'PT30S'}`: the clock stops there until the next change or reset. */
+  setClock(change: { now: string } | { advance: string }): ClockReading;
+  /** Loads a state, checked like a state file (throws with the problems). */
+  loadState(state: SimulatorState): void;
   setFault(code: '4879' | '4e01' | undefined): void;
   setLatency(ms: number): void;
   /** The wire-independent service (for other wires such as SOAP). */
@@ -55,14 +75,20 @@ export interface RunningSimulator {
   now(): Date;
 }
 
-/** Request headers that trigger behaviour for one request. */
-export const FAULT_HEADER = 'x-vip-simulator-fault';
-export const LATENCY_HEADER = 'x-vip-simulator-latency';
-const ADMIN_PREFIX = '/_simulator/';
-const MAX_LATENCY_MS = 60_000;
-/** After a too-large body has been answered, how much more of it is read and dropped. */
-const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
-
+/** What the requests of one running simulator change or read besides the service. */
+interface Runtime {
+  wire: Wire;
+  now: () => Date;
+  fault?: '4879' | '4e01';
+  latencyMs: number;
+  /** Writes the state file after a change (with --persist). */
+  persist: () => void;
+  control: SimulatorControl;
+  /** Who may use the control API; undefined when it is off. */
+  controlAccess?: ControlAccess;
+  /** Served over TLS: the served WSDL's address is https. */
+  https: boolean;
+}
 
 function clockOf(now: SimulatorOptions['now']): () => Date {
   if (now === undefined) return () => new Date();
@@ -72,29 +98,29 @@ function clockOf(now: SimulatorOptions['now']): () => Date {
   return () => new Date(fixed);
 }
 
-/** Serial numbers compare as upper-case hex without leading zeros, colons or 0x. */
-export function normalizeSerial(serial: string): string {
-  return serial.trim().replace(/^0x/i, '').replace(/:/g, '').toUpperCase().replace(/^0+(?=.)/, '');
-}
-
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const host = options.host ?? '127.0.0.1';
   if (!options.tls && !isLoopbackHost(host)) throw new Error(`refusing plain HTTP on ${host}, which is not a loopback address: use TLS (--tls --cert --key) or 127.0.0.1`);
+  const runtime = createRuntime(options);
+  const server = createServer(options, handler(runtime), runtime.wire.service);
+  await listen(server, host, options.port ?? 0, runtime.wire.log);
+  const port = (server.address() as net.AddressInfo).port;
+  const url = `${options.tls ? 'https' : 'http'}://${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
+  return runningSimulator(url, host, port, server, runtime);
+}
+
+function initialState(options: SimulatorOptions): SimulatorState {
+  if (options.state === undefined) return demoState();
+  return typeof options.state === 'string' ? loadStateFile(options.state) : checkState(structuredClone(options.state), 'state option');
+}
+
+function createRuntime(options: SimulatorOptions): Runtime {
   const stateFile = typeof options.state === 'string' ? options.state : undefined;
   if (options.persist && !stateFile) throw new Error('persist needs a state file path (--state FILE)');
-  const initial = options.state === undefined ? demoState() : typeof options.state === 'string' ? loadStateFile(options.state) : checkState(structuredClone(options.state), 'state option');
-  const service = new VipService(initial, { trackChanges: !!options.persist });
-  const now = clockOf(options.now);
+  checkFault(options.fault);
+  const clock = new SimClock(clockOf(options.now));
+  const service = new VipService(initialState(options), { trackChanges: !!options.persist, clock });
   const log = options.log ?? (() => {});
-  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
-  const bodyTimeout = options.requestTimeoutMs ?? 10_000;
-  const revoked = new Set((options.tls?.revokedSerials ?? []).map(normalizeSerial));
-  const requireClientCert = !!options.tls?.clientCa;
-  let fault = options.fault;
-  let latency = options.latencyMs ?? 0;
-  checkFault(fault);
-  const timers = new Set<NodeJS.Timeout>();
-
   const persist = () => {
     if (!options.persist || !stateFile) return;
     try {
@@ -103,179 +129,92 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       log(`${new Date().toISOString()} cannot write state file ${stateFile}: ${(e as Error).message}`);
     }
   };
-
-  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const started = process.hrtime.bigint();
-    const url = new URL(req.url ?? '/', 'http://simulator.invalid');
-    const path = url.pathname;
-    // /mgmt/soap, /val/soap, /prov/soap: the same service over SOAP 1.1; answers are XML there.
-    const soapPath = SOAP_ROUTE.exec(path)?.[1];
-    let finished = false;
-
-    /** `body` is a VIP response document (written as JSON, or as SOAP on a SOAP route) or ready XML. */
-    const send = (status: number, body: unknown, meta: { operation?: string; tokenId?: string; code?: string }, headers: Record<string, string> = {}, delayMs = 0) => {
-      if (finished) return;
-      finished = true;
-      const write = () => {
-        if (res.destroyed) return;
-        const xml = soapPath !== undefined && !path.startsWith(ADMIN_PREFIX);
-        const text = typeof body === 'object' && body !== null && 'soapXml' in body ? String((body as { soapXml: string }).soapXml) : xml ? soapDocument(body) : JSON.stringify(body);
-        res.writeHead(status, { 'Content-Type': xml ? 'text/xml; charset=utf-8' : 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...headers });
-        res.end(req.method === 'HEAD' ? undefined : text);
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        log(`${new Date().toISOString()} ${req.method} ${printable(path)} ${meta.operation ?? '-'} token=${printable(meta.tokenId ?? '-')} ${meta.code ?? status} ${ms.toFixed(1)}ms`);
-      };
-      if (delayMs > 0) {
-        const t = setTimeout(() => {
-          timers.delete(t);
-          write();
-        }, delayMs);
-        timers.add(t);
-      } else write();
-    };
-    const vipError = (code: string, detail: string, extra: Record<string, string> = {}, status = 200, operation?: string) =>
-      send(status, service.reply(operation, undefined, code, {}, detail), { operation, code }, extra);
-
-    const op = getOperationByRestName(path.replace(/^\//, ''));
-    // Node reads a request line without a version as HTTP/0.9; VIP speaks HTTP/1.1.
-    if (req.httpVersionMajor !== 1) {
-      req.resume();
-      return vipError('4e00', `HTTP/${req.httpVersion} is not supported: send HTTP/1.1.`, { Connection: 'close' }, 400, op?.name);
-    }
-
-    // Transport checks first: in mTLS mode nothing is served to an unknown caller.
-    if (requireClientCert) {
-      const socket = req.socket as TLSSocket;
-      const cert = socket.getPeerCertificate?.();
-      const refuse = (code: string, detail: string) => {
-        req.resume();
-        vipError(code, detail, { Connection: 'close' }, 200, op?.name);
-      };
-      if (!cert || !cert.raw) return refuse('4e02', 'No client certificate: send your VIP certificate.');
-      if (!socket.authorized) return refuse('4e02', `The client certificate was not accepted (${String(socket.authorizationError)}).`);
-      if (revoked.has(normalizeSerial(cert.serialNumber))) return refuse('4e0b', `The client certificate (serial ${cert.serialNumber}) is revoked.`);
-    }
-
-    if (path.startsWith(ADMIN_PREFIX)) {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return vipError('4e10', `${path} answers GET only.`, { Allow: 'GET, HEAD' }, 405);
-      req.resume();
-      return admin(path.slice(ADMIN_PREFIX.length), url.searchParams, send);
-    }
-    if (req.method !== 'POST') {
-      req.resume();
-      return vipError('4e10', `Use POST${op ? ` to call ${op.name}` : ''}.`, { Allow: 'POST' }, 405, op?.name);
-    }
-
-    const requestFault = req.headers[FAULT_HEADER];
-    const requestLatency = Number(req.headers[LATENCY_HEADER] ?? 0);
-    const delay = Math.min(MAX_LATENCY_MS, latency + (Number.isFinite(requestLatency) && requestLatency > 0 ? requestLatency : 0));
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const timer = setTimeout(() => {
-      vipError('4e00', `The request body did not arrive within ${bodyTimeout} ms.`, { Connection: 'close' }, 200, op?.name);
-      res.once('finish', () => req.destroy());
-    }, bodyTimeout);
-    timers.add(timer);
-    const done = () => {
-      clearTimeout(timer);
-      timers.delete(timer);
-    };
-    let draining = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (draining) {
-        if (size > maxBody + MAX_DRAIN_BYTES) req.destroy();
-        return;
-      }
-      if (finished) return;
-      if (size > maxBody) {
-        done();
-        chunks.length = 0;
-        // Answer at once, then read and drop the rest of the body (within limits): closing now would
-        // reset the connection while the client is still sending, and it would lose the answer.
-        draining = true;
-        vipError('4e00', `The request body is larger than ${maxBody} bytes.`, {}, 200, op?.name);
-        const guard = setTimeout(() => req.destroy(), bodyTimeout);
-        timers.add(guard);
-        req.once('close', () => {
-          clearTimeout(guard);
-          timers.delete(guard);
-        });
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('error', done);
-    req.on('close', done);
-    req.on('end', () => {
-      done();
-      if (finished) return;
-      const reply = (code: string, detail: string) => vipError(code, detail, {}, 200, op?.name);
-      if (soapPath !== undefined) return soapEnd();
-      if (!op) return reply('4e10', `No VIP operation is served at ${path}. Operations are served at /<operation-in-kebab-case>, e.g. /deactivate-token, or as SOAP at /mgmt/soap, /val/soap and /prov/soap.`);
-      const type = String(req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
-      if (type !== 'application/json' && !type.endsWith('+json')) return reply('4e00', `Content-Type must be application/json, not ${type}.`);
-      let text: string;
-      try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-      } catch {
-        return reply('4e00', 'The request body is not valid UTF-8.');
-      }
-      let document: unknown;
-      try {
-        document = JSON.parse(text.replace(/^\uFEFF/, ''));
-      } catch (e) {
-        return reply('4e00', jsonProblem(e as Error));
-      }
-      const headerFault = typeof requestFault === 'string' ? requestFault.toLowerCase() : undefined;
-      if (headerFault !== undefined && !(FAULT_CODES as readonly string[]).includes(headerFault)) {
-        return reply('4e00', `${FAULT_HEADER} takes ${FAULT_CODES.join(' or ')}.`);
-      }
-      const result = service.handle(op.name, document, { now: now(), fault: headerFault ?? fault });
-      if (result.changed) persist();
-      send(200, result.response, { operation: result.operation, tokenId: result.tokenId, code: result.reasonCode }, {}, delay);
-    });
-
-    function soapEnd(): void {
-      let text: string;
-      try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-      } catch {
-        return vipError('4e00', 'The request body is not valid UTF-8.');
-      }
-      const headerFault = typeof requestFault === 'string' ? requestFault.toLowerCase() : undefined;
-      const answer = soapExchange(service, soapPath!, String(req.headers['content-type'] ?? ''), text, { now: now(), fault: (FAULT_CODES as readonly string[]).includes(headerFault ?? '') ? headerFault : fault });
-      if (answer.changed) persist();
-      send(answer.status, { soapXml: answer.xml }, { operation: answer.operation, tokenId: answer.tokenId, code: answer.code }, {}, delay);
-    }
+  const wire: Wire = {
+    service,
+    log,
+    timers: new Set(),
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    bodyTimeoutMs: options.requestTimeoutMs ?? 10_000,
+    clientCertificates: options.tls?.clientCa ? { revoked: new Set((options.tls.revokedSerials ?? []).map(normalizeSerial)) } : undefined,
   };
+  const control = new SimulatorControl(service.ledger, clock, persist);
+  const controlAccess = options.control === false ? undefined : new ControlAccess(options.controlFrom);
+  return { wire, now: () => clock.now(), fault: options.fault, latencyMs: options.latencyMs ?? 0, persist, control, controlAccess, https: !!options.tls };
+}
 
-  type Send = (status: number, body: unknown, meta: { operation?: string; code?: string }) => void;
-  const admin = (what: string, query: URLSearchParams, send: Send) => {
-    if (what === 'deliveries') return send(200, { deliveries: service.deliveries }, { operation: 'deliveries' });
-    const otpMatch = /^otp\/(.+)$/.exec(what);
-    if (otpMatch) {
-      const tokenId = decodeURIComponent(otpMatch[1]);
-      const offset = query.get('offset');
-      const clock = now();
-      const code = offset === null ? nextCodeFor(service.state, tokenId, clock) : /^-?\d{1,6}$/.test(offset) ? codeFor(service.state, tokenId, clock, Number(offset)) : undefined;
-      if (code === undefined) return send(404, { error: `No TOTP/HOTP code for ${tokenId}${offset !== null ? ` at offset ${offset}` : ''}: unknown token, no OATH secret, or every code in the validation window is used.` }, { operation: 'otp' });
-      return send(200, { TokenId: tokenId, OTP: code, time: clock.toISOString() }, { operation: 'otp' });
+/** One request: transport checks, then the control API or a VIP operation on its wire. */
+function handler(runtime: Runtime): http.RequestListener {
+  return (req, res) => {
+    const ex = new Exchange(req, res, runtime.wire);
+    if (refuseHttpVersion(ex) || refuseClientCertificate(ex)) return;
+    if (ex.path.startsWith(CONTROL_PREFIX)) {
+      if (runtime.controlAccess) return answerControl(ex, runtime.control, runtime.controlAccess);
+      return ex.refuse('4e10', `No VIP operation is served at ${ex.path}: the simulator's control API is off (--no-control).`, {}, 404);
     }
-    return send(404, { error: `Unknown simulator endpoint. Try ${ADMIN_PREFIX}deliveries or ${ADMIN_PREFIX}otp/<TokenId>.` }, {});
+    if (answerServiceDescription(ex, runtime.https)) return;
+    if (req.method !== 'POST') return ex.refuse('4e10', `Use POST${ex.op ? ` to call ${ex.op.name}` : ''}.`, { Allow: 'POST' }, 405);
+    const call = requestFault(req, runtime.latencyMs);
+    readBody(ex, (body) => (ex.soapPath !== undefined ? answerSoap : answerRest)(ex, body, call, runtime));
   };
+}
 
+/** `GET <soap path>?wsdl` or `?xsd=…`: the WSDL and XSD of what this path serves. True when answered. */
+function answerServiceDescription(ex: Exchange, https: boolean): boolean {
+  const { req } = ex;
+  if (ex.soapPath === undefined || (req.method !== 'GET' && req.method !== 'HEAD') || !isDescriptionRequest(ex.url.searchParams)) return false;
+  req.resume();
+  const d = describeService(ex.soapPath, ex.url.searchParams, {
+    https, hostHeader: req.headers.host, localAddress: req.socket.localAddress, localPort: req.socket.localPort,
+  });
+  ex.send(d.status, new RawBody(d.text, d.contentType), { operation: 'wsdl', code: String(d.status) });
+  return true;
+}
+
+function callContext(call: RequestFault, runtime: Runtime): CallContext {
+  return { now: runtime.now(), fault: call.fault ?? runtime.fault, refuse: call.refuse };
+}
+
+function answerRest(ex: Exchange, body: Buffer, call: RequestFault, runtime: Runtime): void {
+  if (!ex.op) return ex.vipError('4e10', `No VIP operation is served at ${ex.path}. Operations are served at /<operation-in-kebab-case>, e.g. /deactivate-token, or as SOAP at /mgmt/soap, /val/soap and /prov/soap.`);
+  const type = String(ex.req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json' && !type.endsWith('+json')) return ex.vipError('4e00', `Content-Type must be application/json, not ${type}.`);
+  const text = decodeUtf8(ex, body);
+  if (text === undefined) return;
+  let document: unknown;
+  try {
+    document = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    return ex.vipError('4e00', jsonProblem(e as Error));
+  }
+  const result = runtime.wire.service.handle(ex.op.name, document, callContext(call, runtime));
+  if (result.changed) runtime.persist();
+  ex.send(200, result.response, { operation: result.operation, tokenId: result.tokenId, code: result.reasonCode }, {}, call.delayMs);
+}
+
+function answerSoap(ex: Exchange, body: Buffer, call: RequestFault, runtime: Runtime): void {
+  const text = decodeUtf8(ex, body);
+  if (text === undefined) return;
+  const answer = soapExchange(runtime.wire.service, ex.soapPath!, String(ex.req.headers['content-type'] ?? ''), text, callContext(call, runtime));
+  if (answer.changed) runtime.persist();
+  ex.send(answer.status, new RawBody(answer.xml, 'text/xml; charset=utf-8'), { operation: answer.operation, tokenId: answer.tokenId, code: answer.code }, {}, call.delayMs);
+}
+
+function createServer(options: SimulatorOptions, listener: http.RequestListener, service: VipService): http.Server {
+  const headersTimeout = options.headersTimeoutMs ?? 20_000;
+  // Node checks the headers timeout only this often (its default is 30 s).
+  const timing = { connectionsCheckingInterval: Math.min(30_000, headersTimeout) };
   const server: http.Server = options.tls
     ? https.createServer({
+        ...timing,
         cert: options.tls.cert,
         key: options.tls.key,
         minVersion: 'TLSv1.2',
         ...(options.tls.clientCa ? { ca: options.tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
-      }, handler)
-    : http.createServer(handler);
+      }, listener)
+    : http.createServer(timing, listener);
   // Our own body timer answers slow clients with a VIP response; Node's timer would send a bare 408.
   server.requestTimeout = 0;
-  server.headersTimeout = 20_000;
+  server.headersTimeout = headersTimeout;
   server.keepAliveTimeout = 5_000;
   // Not even HTTP: still a VIP body, so that clients parsing the answer get 4e00.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
@@ -284,29 +223,33 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const text = JSON.stringify(service.reply(undefined, undefined, '4e00', {}, 'The request is not valid HTTP/1.1.'));
     socket.end(`HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
   });
+  return server;
+}
 
-  await new Promise<void>((resolve, reject) => {
+function listen(server: http.Server, host: string, port: number, log: (line: string) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
-      const where = `${host}:${options.port ?? 0}`;
+      const where = `${host}:${port}`;
       if (e.code === 'EADDRINUSE') reject(new Error(`cannot listen on ${where}: the port is in use; choose another port, or 0 for a free one`));
       else if (e.code === 'EADDRNOTAVAIL') reject(new Error(`cannot listen on ${where}: no network interface has that address`));
       else if (e.code === 'EACCES') reject(new Error(`cannot listen on ${where}: permission denied (ports below 1024 need privileges)`));
       else reject(e);
     });
-    server.listen(options.port ?? 0, host, () => {
+    server.listen(port, host, () => {
       server.removeAllListeners('error');
       server.on('error', (e) => log(`${new Date().toISOString()} server error: ${e.message}`));
       resolve();
     });
   });
-  const address = server.address() as net.AddressInfo;
-  const urlHost = net.isIPv6(host) ? `[${host}]` : host;
-  const url = `${options.tls ? 'https' : 'http'}://${urlHost}:${address.port}`;
+}
 
+function runningSimulator(url: string, host: string, port: number, server: http.Server, runtime: Runtime): RunningSimulator {
+  const { service, timers } = runtime.wire;
+  const now = () => runtime.now();
   return {
     url,
     host,
-    port: address.port,
+    port,
     service,
     now,
     close: () =>
@@ -316,17 +259,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         server.close(() => resolve());
         server.closeAllConnections();
       }),
-    state: () => structuredClone(service.state),
+    state: () => runtime.control.state(),
     token: (id) => structuredClone(service.state.tokens.find((t) => t.id === id)),
-    deliveries: () => structuredClone(service.deliveries),
-    otp: (tokenId, offsetSteps) => (offsetSteps === undefined ? nextCodeFor(service.state, tokenId, now()) : codeFor(service.state, tokenId, now(), offsetSteps)),
+    deliveries: () => runtime.control.deliveries(),
+    otp: (tokenId, offsetSteps) => runtime.control.otp(tokenId, offsetSteps),
+    reset: () => runtime.control.reset(),
+    setClock: (change) => runtime.control.setClock(change),
+    loadState: (state) => runtime.control.loadState(state),
     setFault: (code) => {
       checkFault(code);
-      fault = code;
+      runtime.fault = code;
     },
     setLatency: (ms) => {
       if (!(ms >= 0 && ms <= MAX_LATENCY_MS)) throw new Error(`latency must be 0 to ${MAX_LATENCY_MS} ms`);
-      latency = ms;
+      runtime.latencyMs = ms;
     },
   };
 }
@@ -336,12 +282,6 @@ function jsonProblem(e: Error): string {
   const at = /position (\d+)/.exec(e.message)?.[1];
   if (at !== undefined) return `The request body is not valid JSON (at character ${at}).`;
   return /end of JSON/i.test(e.message) ? 'The request body is not valid JSON: it ends too early.' : 'The request body is not valid JSON.';
-}
-
-/** Caller-chosen text in a log line: one line, printable, short. */
-function printable(text: string): string {
-  const clean = text.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 64 ? clean.slice(0, 64) + '…' : clean;
 }
 
 function checkFault(code: string | undefined): void {

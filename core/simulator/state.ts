@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
 import { precompiledValidator } from '../schema/validators';
+import { checkAdapterSettings } from './adapterSettings';
 import demoStateFile from '../../schemas/simulator-demo-state.json';
 
 export type SimTokenState = 'NEW' | 'ENABLED' | 'DISABLED' | 'LOCKED' | 'INACTIVE';
@@ -68,6 +69,8 @@ export interface SimulatorState {
   tokens: SimToken[];
   /** Credential IDs revoked by VIP: 4e11. */
   revokedTokenIds?: string[];
+  /** Get/SetAdapterConfiguration: per adapter, the fields of its settings block (./adapterSettings). */
+  adapterSettings?: Record<string, Record<string, unknown>>;
 }
 
 export const DEFAULT_SETTINGS: SimSettings = {
@@ -103,6 +106,7 @@ export const STATE_SCHEMA = {
     account: { type: 'string', pattern: '^[a-zA-Z0-9]{1,32}$' },
     memberAccounts: { type: 'array', items: { type: 'string', pattern: '^[a-zA-Z0-9]{1,32}$' } },
     revokedTokenIds: { type: 'array', items: { type: 'string' } },
+    adapterSettings: { type: 'object', propertyNames: { enum: ADAPTERS }, additionalProperties: { type: 'object' } },
     settings: {
       type: 'object',
       additionalProperties: false,
@@ -179,6 +183,7 @@ export function checkState(value: unknown, source: string): SimulatorState {
     seen.add(token.id);
     if (needsSecret(token.adapter) && !token.secret) throw new Error(`${source}: token ${token.id} (${token.adapter}) needs a hex "secret"`);
   }
+  checkAdapterSettings(state, source);
   return state;
 }
 

@@ -5,7 +5,7 @@ import type { Document, Element } from '@xmldom/xmldom';
 import type { JsonSchema } from '../data/catalog';
 import { propertiesOf, resolve } from '../schema/schemaWalk';
 
-interface XmlShape {
+export interface XmlShape {
   text?: string;
   attributes?: string[];
 }
@@ -16,18 +16,18 @@ const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\u
 export class MappingError extends Error {}
 
 /** The object-form branch of a schema such as TokenId (string or {value, type}). */
-function objectBranch(schema: JsonSchema | undefined): JsonSchema | undefined {
+export function objectBranch(schema: JsonSchema | undefined): JsonSchema | undefined {
   const s = resolve(schema);
   if (!s) return undefined;
   if (s.else && typeof s.else === 'object') return s.else as JsonSchema;
   return s;
 }
 
-function xmlShape(schema: JsonSchema | undefined): XmlShape | undefined {
+export function xmlShape(schema: JsonSchema | undefined): XmlShape | undefined {
   return objectBranch(schema)?.['x-vip-xml'] as XmlShape | undefined;
 }
 
-function kindOf(schema: JsonSchema | undefined): 'boolean' | 'integer' | 'array' | 'object' | 'string' | 'any' {
+export function kindOf(schema: JsonSchema | undefined): 'boolean' | 'integer' | 'array' | 'object' | 'string' | 'any' {
   const s = resolve(schema);
   if (!s) return 'any';
   const t = s.type;

@@ -13,7 +13,8 @@ export type TransportErrorKind =
   | 'network'
   | 'too-large'
   | 'not-vip' // the response is not JSON or not a VIP response
-  | 'soap-fault'; // the SOAP service answered with a Fault instead of a response
+  | 'soap-fault' // the SOAP service answered with a Fault instead of a response
+  | 'internal'; // an unexpected failure while handling the response (a bug; the message says where)
 
 export class TransportError extends Error {
   override readonly name = 'TransportError';

@@ -11,6 +11,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { productVersion } from '../../core/version';
 import { AnalysisWorker } from './analysisWorker';
 import { DocumentCache } from './documentCache';
 import { DiagnosticsScheduler } from './handlers/diagnostics';
@@ -96,7 +97,7 @@ function initializeResult(pullDiagnostics: boolean): InitializeResult {
       ...editingCapabilities,
       ...(pullDiagnostics ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
     },
-    serverInfo: { name: SERVER_NAME, version: '0.1.0' },
+    serverInfo: { name: SERVER_NAME, version: productVersion() },
   };
 }
 

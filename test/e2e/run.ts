@@ -1,5 +1,6 @@
-// Runner A: the e2e suite in a real VS Code (code-server) on 127.0.0.1, driven by Debian chromium.
+// Runner A: the e2e suite in a real VS Code (code-server) on 127.0.0.1, driven by Chromium from the tool cache.
 //   npm run test:e2e [-- --suite-only | --ui-only] [--grep TEXT]
+// The UI part ends with `npm start` itself: the playground URL opened and used in the browser.
 // Installs the pinned tools on first run, builds, starts code-server in its own process group,
 // runs the extension-host Mocha suite and the browser UI tests, always ends the process group,
 // and prints `N passed, N failed` last. Exit 0 only when everything passed.
@@ -10,6 +11,8 @@ import { launchBrowser } from './lib/browser';
 import { buildExtension, buildSuite } from './lib/build';
 import { startCodeServer, type CodeServer } from './lib/codeServer';
 import { LOG_MARK, runExtensionTests, type Counts } from './lib/extensionTests';
+import { checkPlayground } from './lib/playgroundCheck';
+import { ToolInstallError } from './lib/toolCache';
 import { ensureTools, repoRoot } from './lib/tools';
 import { runUiTests } from './lib/ui';
 import { uiTests } from './ui/workbench.ui';
@@ -72,7 +75,7 @@ async function main(): Promise<void> {
   if (grep) process.env['VIP_E2E_GREP'] = grep; // read by suite/index.ts in the extension host
   server = await startCodeServer({ tools, logFile: path.join(artifactsDir, 'code-server.log'), smokeTestDriver: true });
   log(`code-server ${tools.codeServerVersion} ready on ${server.origin} (${elapsed()})`);
-  browser = await launchBrowser();
+  browser = await launchBrowser(tools.chromium);
 
   const total: Counts = { passed: 0, failed: 0 };
   const add = (c: Counts): void => { total.passed += c.passed; total.failed += c.failed; };
@@ -92,6 +95,10 @@ async function main(): Promise<void> {
     add(await runUiTests({ browser, server, tests, extensionPath: repoRoot, folder: fixtureWorkspace,
       screenshotsDir: path.join(e2eDir, 'screenshots'), timeoutMs: 90_000, browserLog, log }));
   }
+  if (!suiteOnly && (!grep || 'npm start playground'.includes(grep))) {
+    log(`\nThe playground (npm start, as a user runs it):`);
+    add(await checkPlayground({ browser, screenshotsDir: path.join(e2eDir, 'screenshots'), browserLog, timeoutMs: 4 * 60_000, log }));
+  }
   await cleanup();
   finish(total);
 }
@@ -104,7 +111,7 @@ process.on('unhandledRejection', (err) => {
   void cleanup().then(() => finish({ passed: 0, failed: 1 }));
 });
 main().catch(async (err: unknown) => {
-  console.error(err);
+  console.error(err instanceof ToolInstallError ? `e2e: ${err.message}` : err);
   await cleanup();
   finish({ passed: 0, failed: 1 });
 });

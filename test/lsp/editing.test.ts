@@ -74,7 +74,7 @@ describe('completion', () => {
   test('at the root of an empty document: every operation, as snippets that build a request', async () => {
     const { uri } = await open('empty', '');
     const list = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } })) as CompletionList;
-    assert.equal(list.items.length, 54);
+    assert.equal(list.items.length, 58);
     const item = list.items.find((i) => i.label === 'UnlockTokenRequest')!;
     assert.equal(item.insertTextFormat, InsertTextFormat.Snippet);
     assert.ok(item.documentation && typeof item.documentation === 'object' && /LOCKED/.test(item.documentation.value));
@@ -262,7 +262,7 @@ describe('formatting', () => {
 describe('custom requests for the client', () => {
   test('vip/operations lists operations with summaries, common first', async () => {
     const ops = await client.connection.sendRequest<{ name: string; summary: string; common: boolean }[]>('vip/operations');
-    assert.equal(ops.length, 27);
+    assert.equal(ops.length, 29);
     assert.ok(ops[0].common && ops[0].summary.length > 10);
     assert.equal(ops.findIndex((o) => !o.common), ops.filter((o) => o.common).length);
   });

@@ -113,6 +113,37 @@ test('less common operations: GetAdminCode, ValidateCR, SetTokenAttributes, tran
   await ok('VerifyTxnOTP', { TxnId: delivered.TxnId, TxnOTP: txnCode });
 });
 
+test('adapter configuration: read, change, read back; the lockout follows MaxFailedAttempts', async () => {
+  const before = await ok('GetAdapterConfiguration', { Adapter: 'OATH_TIME' });
+  assert.deepEqual(Object.keys(before).filter((k) => k.startsWith('AdapterInfo')), ['AdapterInfoHOTPTimeBased'], 'only the block of the adapter asked for');
+  assert.deepEqual(before.AdapterInfoHOTPTimeBased, { MaxFailedAttempts: 5, ValidationRuntimeWindow: 10, RunTimeSyncWindow: 100, AutoSyncEnable: 'false', RunTimeAutoSyncWindow: 20, AutoSyncThreshold: 5, SuccessiveTimeStep: 1, InitialValidationWindow: 10 });
+  const sms = await ok('GetAdapterConfiguration', { Adapter: 'SMS_OTP' });
+  assert.equal((sms.AdapterInfoSMSOTP as { ValidityPeriod: number }).ValidityPeriod, 300);
+  assert.deepEqual(Object.keys((await ok('GetAdapterConfiguration', { Adapter: 'SECURID' })).AdapterInfoTimeBased as object), ['MaxFailedAttempts'], 'an adapter without stored settings: the lockout count of settings');
+
+  await ok('SetAdapterConfiguration', { Adapter: 'OATH_TIME', AdapterInfoHOTPTimeBased: { MaxFailedAttempts: 2, AutoSyncEnable: true } });
+  const after = (await ok('GetAdapterConfiguration', { Adapter: 'OATH_TIME' })).AdapterInfoHOTPTimeBased as Record<string, unknown>;
+  assert.equal(after.MaxFailedAttempts, 2);
+  assert.equal(after.AutoSyncEnable, 'true');
+  assert.equal(after.RunTimeSyncWindow, 100, 'settings not sent stay');
+  assert.equal(sim.state().adapterSettings?.OATH_TIME?.AutoSyncEnable, true, 'kept as a JSON boolean');
+
+  // Two failed codes now lock an OATH_TIME credential (the demo's settings say 5).
+  assert.equal(sim.token('SYMC10000001')?.failedAttempts ?? 0, 0);
+  assert.equal(code(await vip(sim, 'Validate', { TokenId: 'SYMC10000001', OTP: '000000' })), '49b5');
+  assert.equal(sim.token('SYMC10000001')?.state, 'ENABLED');
+  assert.equal(code(await vip(sim, 'Validate', { TokenId: 'SYMC10000001', OTP: '000000' })), '49b5');
+  assert.equal(sim.token('SYMC10000001')?.state, 'LOCKED');
+
+  const wrong = await vip(sim, 'SetAdapterConfiguration', { Adapter: 'OATH_TIME', AdapterInfoSMSOTP: { ValidityPeriod: 120 } });
+  assert.equal(code(wrong), '4e00');
+  assert.match(String(wrong.Status.ErrorDetail), /AdapterInfoSMSOTP does not configure OATH_TIME: send its settings in AdapterInfoHOTPTimeBased/);
+  await ok('SetAdapterConfiguration', { Adapter: 'OATH_TIME' });
+  assert.equal((sim.state().adapterSettings?.OATH_TIME as { MaxFailedAttempts: number }).MaxFailedAttempts, 2, 'nothing sent, nothing changed');
+  assert.equal(code(await vip(sim, 'SetAdapterConfiguration', { Adapter: 'OATH_TIME', AdapterInfoHOTPTimeBased: { MaxFailedAttempts: 65 } })), '4e00', 'out of range');
+  assert.equal(code(await vip(sim, 'GetAdapterConfiguration', { Adapter: 'OATH_TIME', AuthorizerAccountId: 'STRANGER' })), '4e03');
+});
+
 test('every operation of the catalog was exercised above', () => {
   assert.deepEqual([...covered].sort(), operations.map((op) => op.name).sort());
 });

@@ -53,18 +53,38 @@ test('each write replaces the file (temp file + rename) and leaves no temp file'
     // Many changes in parallel: the file always parses and ends with the last state.
     const watcher = fs.watch(dir);
     const seen: string[] = [];
-    watcher.on('change', (_type, name) => {
-      if (name === 'state.json' && fs.existsSync(file)) seen.push(fs.readFileSync(file, 'utf8'));
+    // The watcher's events arrive after the writes: wait for the first one before looking at `seen`.
+    const firstChange = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no change of state.json was seen within 5 s')), 5000);
+      watcher.on('change', (_type, name) => {
+        if (name !== 'state.json' || !fs.existsSync(file)) return;
+        seen.push(fs.readFileSync(file, 'utf8'));
+        clearTimeout(timer);
+        resolve();
+      });
     });
     const ops = Array.from({ length: 20 }, (_, i) => vip(sim, i % 2 ? 'EnableToken' : 'DisableToken', { TokenId: 'TOTP0001' }));
     await Promise.all(ops);
-    watcher.close();
+    await firstChange.finally(() => watcher.close());
+    assert.ok(seen.length > 0, 'the watcher saw the file change');
     assert.notEqual(fs.statSync(file).ino, inode, 'the file was replaced, not rewritten in place');
     assert.deepEqual(JSON.parse(fs.readFileSync(original, 'utf8')), initial, 'the old file was never modified');
     fs.closeSync(original);
     for (const text of seen) assert.doesNotThrow(() => JSON.parse(text), 'a reader never sees a half-written file');
     assert.deepEqual(onDisk(), sim.state());
     assert.deepEqual(fs.readdirSync(dir), ['state.json']);
+  } finally {
+    await sim.close();
+  }
+});
+
+test('the state file is written with mode 0600 (it holds OATH secrets)', async () => {
+  fs.chmodSync(file, 0o644);
+  const sim = await startSimulator({ state: file, persist: true, now: NOW });
+  try {
+    assert.equal(code(await vip(sim, 'DisableToken', { TokenId: 'TOTP0001' })), '0000');
+    assert.equal(onDisk().tokens[0].state, 'DISABLED', 'the change was written');
+    assert.equal((fs.statSync(file).mode & 0o777).toString(8), '600');
   } finally {
     await sim.close();
   }

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { documentKey, getOperation, operations, soap } from '../../core/data/catalog';
-import { ocra, proofOfPossession, secretFromHex, startSimulator, type RunningSimulator } from '../../core/simulator';
+import { FAULT_HEADER, ocra, proofOfPossession, secretFromHex, startSimulator, type RunningSimulator } from '../../core/simulator';
 import { buildRequestEnvelope, parseResponseEnvelope, SoapError } from '../../core/soap';
 import { sendText } from '../../core/transport';
 import { makePki } from '../helpers/pki';
@@ -42,6 +42,9 @@ const STEPS: Step[] = [
   ['GetActivationCode', () => ({ ACProfile: 'MOBILEPHONE' })],
   ['GetAdminCode', () => ({ TokenId: 'VSMT10000002', RequestCode: 'A1B2C3' })],
   ['ValidateCR', () => ({ TokenIds: ['VSOC10000007'], NumericChallenge: '11111111', Response: ocra(SECRET, '11111111'), CheckOnly: false })],
+  ['GetAdapterConfiguration', () => ({ Adapter: 'SMS_OTP' })],
+  ['SetAdapterConfiguration', () => ({ Adapter: 'SMS_OTP', AdapterInfoSMSOTP: { ValidityPeriod: 120, GatewayId: 'TELESIGN', Message: [{ type: 'SERVICE', value: 'Code <_OTP_> & more' }] } })],
+  ['GetAdapterConfiguration', () => ({ Adapter: 'SMS_OTP' })],
   ['SetTokenAttributes', () => ({ TokenId: 'SYMC10000001', ProofOfPossession: { algorithm: 'HMAC-SHA256', value: proofOfPossession(SECRET, 'SYMC10000001', 'HMAC-SHA256') }, Attribute: [{ name: 'device', value: 'laptop' }] })],
   ['SubmitTxnVerification', () => ({ PhoneNumber: '15555550102', VoiceTemplateName: 'payment' })],
   ['PollTxnVerification', (_s, prev) => ({ TxnId: prev.TxnId })],
@@ -53,6 +56,7 @@ const STEPS: Step[] = [
   ['SetTemporaryPassword', () => ({ TokenId: 'SYMC10000003', TemporaryPassword: '12345' })],
   ['DisableToken', () => ({ Version: '5.0', TokenId: 'SYMC10000001' })],
   ['GetActivationCode', () => ({ ACProfile: 'BREW' })],
+  ['SetAdapterConfiguration', () => ({ Adapter: 'OCRA', AdapterInfoEventBased: { MaxFailedAttempts: 3 } })],
 ];
 
 /** The same value, where random fields only need the same shape. */
@@ -127,6 +131,18 @@ describe('SOAP wire', () => {
   test('a wrong content type is a 4e00 for the operation', async () => {
     const s = await soapCall(soapSim, '/mgmt/soap', buildRequestEnvelope('GetTokenInformation', { Version: '3.1', TokenId: 'SYMC10000001' }), 'application/json');
     assert.equal((s.parsed().document.GetTokenInformationResponse as { Status: { ReasonCode: string } }).Status.ReasonCode, '4e00');
+  });
+  test('the fault header works as on REST: a fault code is answered, anything else is 4e00', async () => {
+    const call = (fault: string) => request(soapSim.url, '/prov/soap', buildRequestEnvelope('GetServerTime', { Version: '3.1', RequestId: 'f1' }), {
+      headers: { 'Content-Type': soap.contentType, SOAPAction: '""', [FAULT_HEADER]: fault },
+    });
+    const status = async (fault: string) => (parseResponseEnvelope((await call(fault)).text).document.GetServerTimeResponse as { Status: { ReasonCode: string; ErrorDetail?: string } }).Status;
+    assert.equal((await status('4E01')).ReasonCode.toLowerCase(), '4e01');
+    const refused = await status('boom');
+    assert.equal(refused.ReasonCode.toLowerCase(), '4e00');
+    assert.match(String(refused.ErrorDetail), /x-vip-simulator-fault takes 4879 or 4e01/);
+    const rest = await request(soapSim.url, '/get-server-time', { GetServerTimeRequest: { Version: '3.1' } }, { headers: { [FAULT_HEADER]: 'boom' } });
+    assert.equal((rest.json.GetServerTimeResponse as { Status: { ErrorDetail: string } }).Status.ErrorDetail, refused.ErrorDetail, 'the same answer on both wires');
   });
   test('the old VeriSign namespace is accepted in requests', async () => {
     const xml = buildRequestEnvelope('GetServerTime', { Version: '2.0' }).replace(soap.namespace, soap.legacyNamespaces[0]);

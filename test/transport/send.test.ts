@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { soap } from '../../core/data/catalog';
 import { AgentPool, sendText, type Environment, type SendOptions } from '../../core/transport';
 import { makePki, type Pki } from '../helpers/pki';
 import { startTestServer, vipOk, type TestServer } from './testServer';
@@ -294,6 +295,64 @@ describe('send: network failures, timeout, cancel, size, content', () => {
     } finally {
       srv.close();
     }
+  });
+});
+
+describe('send: a failure in any step of a send settles it with a TransportError (none escapes as an uncaught exception)', () => {
+  // Each case would otherwise throw inside a socket listener: an uncaught exception, and the send
+  // settling only at its timeout (which is long here, so a timeout fails the test by its kind).
+  const timeoutMs = 20_000;
+
+  test('a SOAP answer that makes the parser throw something other than a SoapError', async () => {
+    const s = await startTestServer({ cert: pki.server.cert, key: pki.server.key });
+    servers.push(s);
+    const depth = 20_000; // the mapping recurses per element: RangeError, not a SoapError
+    s.handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/xml' });
+      res.end(`<soapenv:Envelope xmlns:soapenv="${soap.envelopeNamespace}"><soapenv:Body><GetServerTimeResponse xmlns="${soap.namespace}">` +
+        '<a>'.repeat(depth) + '</a>'.repeat(depth) + '</GetServerTimeResponse></soapenv:Body></soapenv:Envelope>');
+    };
+    const env: Environment = { name: 'soap', url: `https://127.0.0.1:${s.port}`, transport: 'soap', cert: pki.client.cert, key: pki.client.key, ca: pki.ca.cert };
+    await rejects(sendText(REQ, env, { timeoutMs }), 'not-vip', /HTTP 200 with text\/xml that could not be read as a VIP SOAP response \(RangeError: Maximum call stack size exceeded\), first bytes: "<soapenv:Envelope/);
+  });
+
+  const oversize = async () => {
+    const s = await startTestServer({ cert: pki.server.cert, key: pki.server.key });
+    servers.push(s);
+    s.handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ GetServerTimeResponse: { Pad: 'x'.repeat(300_000), Status: { ReasonCode: '0000' } } }));
+    };
+    return s;
+  };
+
+  test('an oversize response whose spill folder cannot be made', async () => {
+    const s = await oversize();
+    const notAFolder = path.join(pki.dir, 'plain-file');
+    fs.writeFileSync(notAFolder, '');
+    await rejects(sendText(REQ, pem(s.url()), { timeoutMs, maxResponseBytes: 100_000, spillDir: path.join(notAFolder, 'spill') }), 'too-large',
+      /larger than the 98 KB cap .*It could not be kept: saving it to .*plain-file\/spill failed \(Error: ENOTDIR /);
+  });
+
+  test('an oversize response whose spill file cannot be written', { skip: process.platform !== 'linux' && 'needs /proc' }, async () => {
+    const s = await oversize();
+    // /proc/self exists, yet no file can be created in it (even as root): the write stream fails.
+    await rejects(sendText(REQ, pem(s.url()), { timeoutMs, maxResponseBytes: 100_000, spillDir: '/proc/self' }), 'too-large',
+      /It could not be kept: saving it to \/proc\/self failed \(Error: ENOENT /);
+  });
+
+  test('a header Node refuses (an environment\'s "headers" with a line break) fails the send as a usage error, before any timer', async () => {
+    // Before: a raw TypeError, and the timeout timer left running to throw when it fired.
+    await rejects(sendText(REQ, pem(mtls.url(), { headers: { 'X-Note': 'one\ntwo' } }), { timeoutMs }), 'usage',
+      /could not be sent: TypeError: ERR_INVALID_CHAR Invalid character in header content \["X-Note"\].*Check the environment's "headers"/);
+  });
+
+  test('a log receiver that throws on the response line', async () => {
+    const log = (line: string) => {
+      if (line.startsWith('←')) throw new Error('log receiver broke');
+    };
+    await rejects(sendText(REQ, pem(mtls.url()), { timeoutMs, log }), 'internal',
+      /failed unexpectedly while reading the response body \(Error: log receiver broke\)\. The service may have processed the request/);
   });
 });
 

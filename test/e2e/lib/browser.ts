@@ -1,19 +1,26 @@
-// Debian's chromium driven by playwright-core (Playwright's own browser download cannot run here).
-import { existsSync } from 'node:fs';
+// Chromium from the tool cache (@sparticuz/chromium, see tools.ts) driven by playwright-core:
+// Playwright's own browser download cannot run here, and no system browser is needed.
 import { chromium, type Browser } from 'playwright-core';
+import type { Tools } from './tools';
 
-export const chromiumPath = process.env['VIP_E2E_CHROMIUM'] ?? '/usr/bin/chromium';
+/** Keeps Chromium from trying to reach anything but loopback (the machine has no other network). */
+const loopbackOnlyArgs = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`${chromiumPath} not found: install Debian's chromium (apt-get install -y chromium; .ci/run does) or set VIP_E2E_CHROMIUM`);
-  }
+/**
+ * Flags the package recommends for AWS Lambda that do not fit here: `--single-process` ends the
+ * whole browser when the first browser context closes (every test has its own), and the two
+ * web-security flags would let the workbench do what a user's browser forbids.
+ */
+const lambdaOnlyArgs = new Set(['--single-process', '--disable-web-security', '--allow-running-insecure-content']);
+
+export async function launchBrowser(browser: Tools['chromium']): Promise<Browser> {
+  const executablePath = process.env['VIP_E2E_CHROMIUM'] ?? browser.executablePath;
   return chromium.launch({
-    executablePath: chromiumPath,
+    executablePath,
     headless: true,
-    // The machine has no network but loopback: keep Chromium from trying to reach anything else.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    // The flags the package recommends for its build (headless shell, no sandbox, SwiftShader), then ours.
+    args: [...browser.args.filter((a) => !lambdaOnlyArgs.has(a)), ...loopbackOnlyArgs],
   });
 }
 
