@@ -24,7 +24,7 @@ const common = {
   logLevel: 'warning',
 };
 
-// Pre-build (git-ignored outputs): the schema validators, precompiled (core/engine/validators.generated.js),
+// Pre-build (git-ignored outputs): the schema validators, precompiled (core/schema/validators.generated.js),
 // then the simulator, compressed into server/src/simulator.generated.js for dist/server.js.
 for (const script of ['scripts/generateValidators.ts', 'scripts/embedSimulator.ts']) {
   execFileSync(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit' });
@@ -54,7 +54,7 @@ const builds = [
     define: { ...withValidators.define, __VIP_SIMULATOR_EMBEDDED__: 'true' },
     plugins: [sharedValidators, lazyBuiltins(['crypto', 'child_process']), codeCacheLoader()],
   },
-  { entryPoints: ['core/engine/validators.generated.js'], outfile: 'dist/validators.js' },
+  { entryPoints: ['core/schema/validators.generated.js'], outfile: 'dist/validators.js' },
   { entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, ...withValidators },
 ];
 

@@ -17,7 +17,7 @@ const OUT = path.join(ROOT, 'server', 'src', 'simulator.generated.js');
  * requires them by these names and server/src/main.ts gives it
  * the server's own instances, instead of a second copy inside the compressed simulator.
  */
-const SHARED_DIRS = ['core/engine', 'core/data'];
+const SHARED_DIRS = ['core/engine', 'core/schema', 'core/data'];
 const SHARED_PREFIX = 'vip-api-workbench:';
 
 async function main(): Promise<void> {

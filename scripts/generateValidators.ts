@@ -1,6 +1,6 @@
 // Build step (run by esbuild.mjs before bundling): compiles the JSON Schemas of every operation's
 // request and response with ajv once, here, and writes them as plain JavaScript ("standalone"
-// code, https://ajv.js.org/standalone.html) to core/engine/validators.generated.js (git-ignored).
+// code, https://ajv.js.org/standalone.html) to core/schema/validators.generated.js (git-ignored).
 // esbuild bundles that into dist/validators.js, which the language server, the simulator and the
 // CLI require on their first validation: they validate without ajv's compiler, and a server start
 // does not parse the ~600 KB of validator code.
@@ -8,13 +8,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import standaloneCode from 'ajv/dist/standalone';
 import { operations, schemaFile, type DocumentKind } from '../core/data/catalog';
-import { compilableSchema, createAjv, SCHEMA_BASE, schemaFingerprint } from '../core/engine/schemaValidation';
+import { compilableSchema, createAjv, SCHEMA_BASE, schemaFingerprint } from '../core/schema/compiler';
 import { STATE_AJV_OPTIONS, STATE_SCHEMA, STATE_VALIDATOR_KEY } from '../core/simulator/state';
 import { FLOW_AJV_OPTIONS, FLOW_SCHEMA, FLOW_VALIDATOR_KEY } from '../core/flows/schema';
 
-const OUT = path.join(__dirname, '..', 'core', 'engine', 'validators.generated.js');
+const OUT = path.join(__dirname, '..', 'core', 'schema', 'validators.generated.js');
 /** What each validator was generated from (schemaFingerprint): read only when running from the sources. */
-const FINGERPRINTS = path.join(__dirname, '..', 'core', 'engine', 'validators.generated.json');
+const FINGERPRINTS = path.join(__dirname, '..', 'core', 'schema', 'validators.generated.json');
 const SCHEMAS = path.join(__dirname, '..', 'schemas');
 
 const ajv = createAjv({ source: true });

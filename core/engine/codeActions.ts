@@ -2,13 +2,13 @@
 // formatted and commas kept right), with `isPreferred` when one fix is the obvious one.
 import { applyEdits, createScanner, modify, parse, ParseErrorCode, SyntaxKind, type Edit, type FormattingOptions, type ParseError } from 'jsonc-parser';
 import { getSchema, operationForKey, operations, secretFields } from '../data/catalog';
-import type { VipDocument } from './document';
-import { propertiesOf, resolve, schemaAt } from './schemaWalk';
+import type { VipDocument } from '../schema/document';
+import { propertiesOf, resolve, schemaAt } from '../schema/schemaWalk';
 import { operationSkeleton, requiredFieldsInOrder } from './skeleton';
-import { closest, editDistance } from './suggest';
-import type { Finding, JsonPath } from './types';
+import { closest, editDistance } from '../schema/suggest';
+import type { EngineContext, JsonPath, RuleId } from './types';
 import { analyze } from './validate';
-import { expirationChoices, newRequestId, placeholderValue, preferredVersion, type ValueContext } from './values';
+import { expirationChoices, newRequestId, placeholderValue, preferredVersion } from './values';
 
 export interface QuickFix {
   title: string;
@@ -16,20 +16,22 @@ export interface QuickFix {
   isPreferred?: boolean;
 }
 
-export interface FixContext {
-  now: Date;
-  supportedVersions: readonly string[];
-  /** Indentation for inserted fields; guessed from the document when absent. */
-  formatting?: FormattingOptions;
+/**
+ * The part of a finding a quick fix needs. It comes back from the client (an LSP diagnostic's
+ * `data`), so its payload is read defensively, not trusted to match its rule.
+ */
+export interface FixableFinding {
+  rule: RuleId;
+  path?: JsonPath;
+  code?: string;
+  data?: unknown;
+  offset?: number;
 }
-
-/** The part of a finding a quick fix needs (an LSP diagnostic carries the same in `data`). */
-export type FixableFinding = Pick<Finding, 'rule' | 'path' | 'data' | 'code'> & { offset?: number };
 
 /** Fixes whose outcome depends on the value are checked by re-analysing; skipped for huge documents. */
 const VERIFY_LIMIT = 200_000;
 
-export function quickFixes(doc: VipDocument, finding: FixableFinding, ctx: FixContext): QuickFix[] {
+export function quickFixes(doc: VipDocument, finding: FixableFinding, ctx: EngineContext): QuickFix[] {
   try {
     return candidateFixes(doc, finding, ctx).filter((fix) => fix.edits.length > 0);
   } catch {
@@ -39,18 +41,26 @@ export function quickFixes(doc: VipDocument, finding: FixableFinding, ctx: FixCo
   }
 }
 
-function candidateFixes(doc: VipDocument, finding: FixableFinding, ctx: FixContext): QuickFix[] {
+/** A finding about a node that is still in the text, with what the fixes read of it. */
+interface Target {
+  finding: FixableFinding;
+  path: JsonPath;
+  field: string | number;
+  value: unknown;
+  data: Record<string, unknown>;
+}
+
+function candidateFixes(doc: VipDocument, finding: FixableFinding, ctx: EngineContext): QuickFix[] {
   if (finding.rule === 'syntax') return typeof finding.offset === 'number' ? syntaxFixes(doc.text, finding.offset) : [];
   const f = new Fixer(doc, ctx);
   if (finding.rule === 'document.empty') return f.skeletonFixes();
   const path = finding.path;
   // A stale finding (the text changed since) names a node that is gone: no fix rather than a wrong one.
   // (For a missing field the path is that of its object, which exists.)
-  if (!path || !doc.nodeAt(path)) return [];
-  const data = finding.data ?? {};
-  const field = path[path.length - 1];
-  const value = doc.nodeAt(path)?.value;
-
+  const node = path && doc.nodeAt(path);
+  if (!path || !node) return [];
+  const data = typeof finding.data === 'object' && finding.data !== null ? (finding.data as Record<string, unknown>) : {};
+  const t: Target = { finding, path, field: path[path.length - 1], value: node.value, data };
   switch (finding.rule) {
     case 'version.unsupported': {
       const supported = stringList(data.supported) ?? [...ctx.supportedVersions];
@@ -61,65 +71,99 @@ function candidateFixes(doc: VipDocument, finding: FixableFinding, ctx: FixConte
     case 'expiration.tooFar':
       return f.expirationFixes(path, finding.rule === 'expiration.past' ? 0 : 1);
     case 'schema.required':
-    case 'schema.dependency': {
-      const missing = String(data.missing);
-      const objectPath = finding.rule === 'schema.required' ? path : path.slice(0, -1);
-      const fixes = [{ title: `Add ${finding.rule === 'schema.required' ? 'required field' : 'field'} "${missing}"`, edits: f.addFields(objectPath, [missing]), isPreferred: true }];
-      const allMissing = finding.rule === 'schema.required' ? f.missingRequired(objectPath) : [];
-      if (allMissing.length > 1) fixes.push({ title: `Add all missing required fields (${allMissing.join(', ')})`, edits: f.addFields(objectPath, allMissing), isPreferred: false });
-      return fixes;
-    }
-    case 'schema.unknownField': {
-      const name = String(data.field ?? field);
-      const present = f.keysOf(path.slice(0, -1));
-      const suggestions = (stringList(data.suggestions) ?? []).filter((s) => !present.has(s));
-      const distances = suggestions.map((s) => editDistance(name, s));
-      const clearWinner = suggestions.length === 1 || (suggestions.length > 1 && distances[0] < distances[1]);
-      return [
-        ...suggestions.map((s, i) => ({ title: `Rename "${name}" to "${s}"`, edits: f.renameKey(path, s), isPreferred: i === 0 && clearWinner })),
-        { title: `Remove "${name}" (not a field of this operation)`, edits: f.remove(path) },
-      ];
-    }
-    case 'document.unknownOperation': {
-      // Best first: the operation under which the body has the fewest errors, then the closest name.
-      const ranked = (stringList(data.suggestions) ?? [])
-        .map((s) => ({ s, edits: f.renameKey(path, s), distance: editDistance(String(field), s) }))
-        .map((r) => ({ ...r, errors: f.errorsAfter(r.edits) }))
-        .sort((a, b) => a.errors - b.errors || a.distance - b.distance);
-      const [best, next] = ranked;
-      const clearWinner = !!best && (!next || best.errors < next.errors || best.distance < next.distance);
-      return ranked.map((r) => ({ title: `Rename "${String(field)}" to "${r.s}"`, edits: r.edits, isPreferred: clearWinner && r === best }));
-    }
+    case 'schema.dependency':
+      return missingFieldFixes(f, t, finding.rule);
+    case 'schema.unknownField':
+      return unknownFieldFixes(f, t);
+    case 'document.unknownOperation':
+      return operationKeyFixes(f, t);
     case 'requestId.alias':
       return [{ title: 'Rename "Id" to "RequestId"', edits: f.renameKey(path, 'RequestId'), isPreferred: true }];
     case 'requestId.both':
       return [{ title: 'Remove "Id" (keep "RequestId")', edits: f.remove(path), isPreferred: true }];
     case 'schema.enum': {
       const allowed = stringList(data.allowed) ?? [];
-      const best = typeof value === 'string' ? closest(value, allowed)[0] : undefined;
-      return allowed.map((a) => ({ title: `Set ${String(field)} to "${a}"`, edits: f.set(path, a), isPreferred: allowed.length === 1 || a === best }));
+      const best = typeof t.value === 'string' ? closest(t.value, allowed)[0] : undefined;
+      return allowed.map((a) => ({ title: `Set ${String(t.field)} to "${a}"`, edits: f.set(path, a), isPreferred: allowed.length === 1 || a === best }));
     }
+    case 'schema.type':
+    case 'schema.pattern':
+    case 'schema.minLength':
+    case 'schema.maxLength':
+    case 'schema.format':
+    case 'schema.minItems':
+    case 'schema.maxItems':
+    case 'schema.other':
+      return valueFixes(f, t);
+    case 'document.tooLarge':
+    case 'document.notObject':
+    case 'document.manyKeys':
+    case 'otp.notSixDigits':
+    case 'otp.sameTwice':
+    case 'reasonCode.unknown':
+    case 'adapter.wrongSettingsBlock':
+      return [];
+    default:
+      return unhandled(finding.rule);
   }
+}
 
+/** The compiler proves every rule id has its case above. */
+function unhandled(rule: never): never {
+  throw new Error(`No quick fixes defined for rule ${String(rule)}`);
+}
+
+function missingFieldFixes(f: Fixer, t: Target, rule: 'schema.required' | 'schema.dependency'): QuickFix[] {
+  const missing = String(t.data.missing);
+  const objectPath = rule === 'schema.required' ? t.path : t.path.slice(0, -1);
+  const fixes = [{ title: `Add ${rule === 'schema.required' ? 'required field' : 'field'} "${missing}"`, edits: f.addFields(objectPath, [missing]), isPreferred: true }];
+  const allMissing = rule === 'schema.required' ? f.missingRequired(objectPath) : [];
+  if (allMissing.length > 1) fixes.push({ title: `Add all missing required fields (${allMissing.join(', ')})`, edits: f.addFields(objectPath, allMissing), isPreferred: false });
+  return fixes;
+}
+
+function unknownFieldFixes(f: Fixer, t: Target): QuickFix[] {
+  const name = String(t.data.field ?? t.field);
+  const present = f.keysOf(t.path.slice(0, -1));
+  const suggestions = (stringList(t.data.suggestions) ?? []).filter((s) => !present.has(s));
+  const distances = suggestions.map((s) => editDistance(name, s));
+  const clearWinner = suggestions.length === 1 || (suggestions.length > 1 && distances[0] < distances[1]);
+  return [
+    ...suggestions.map((s, i) => ({ title: `Rename "${name}" to "${s}"`, edits: f.renameKey(t.path, s), isPreferred: i === 0 && clearWinner })),
+    { title: `Remove "${name}" (not a field of this operation)`, edits: f.remove(t.path) },
+  ];
+}
+
+/** Best first: the operation under which the body has the fewest errors, then the closest name. */
+function operationKeyFixes(f: Fixer, t: Target): QuickFix[] {
+  const ranked = (stringList(t.data.suggestions) ?? [])
+    .map((s) => ({ s, edits: f.renameKey(t.path, s), distance: editDistance(String(t.field), s) }))
+    .map((r) => ({ ...r, errors: f.errorsAfter(r.edits) }))
+    .sort((a, b) => a.errors - b.errors || a.distance - b.distance);
+  const [best, next] = ranked;
+  const clearWinner = !!best && (!next || best.errors < next.errors || best.distance < next.distance);
+  return ranked.map((r) => ({ title: `Rename "${String(t.field)}" to "${r.s}"`, edits: r.edits, isPreferred: clearWinner && r === best }));
+}
+
+/** Value fixes for schema findings, kept only if the result validates (checked by re-analysis). */
+function valueFixes(f: Fixer, t: Target): QuickFix[] {
+  const { path, field, value, finding } = t;
   const fixes: QuickFix[] = [];
-  if (finding.rule.startsWith('schema.')) {
-    // Value fixes that only help if the result validates: checked by re-analysis.
-    if (typeof value === 'number' || typeof value === 'boolean') {
-      fixes.push({ title: `Write ${String(field)} as the string "${String(value)}"`, edits: f.set(path, String(value)), isPreferred: true });
-    } else if (typeof value === 'string' && value.trim() !== value) {
-      fixes.push({ title: `Remove the spaces around ${String(field)}`, edits: f.set(path, value.trim()), isPreferred: true });
-    }
-    const fieldSchema = f.schemaAt(path);
-    const max = resolve(fieldSchema)?.maxLength;
-    // Cutting a secret (an OTP, a password) would only make another wrong secret.
-    if (finding.rule === 'schema.maxLength' && typeof value === 'string' && typeof max === 'number' && !secretFields.includes(String(field))) {
-      fixes.push({ title: `Shorten ${String(field)} to ${max} characters`, edits: f.set(path, [...value].slice(0, max).join('')) });
-    }
-    if (finding.rule === 'schema.format' && resolve(fieldSchema)?.format === 'date-time') {
-      fixes.push(...f.expirationFixes(path, -1));
-    }
-    if (field === 'RequestId' || field === 'Id') fixes.push({ title: 'Replace with a new request id', edits: f.set(path, newRequestId()) });
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    fixes.push({ title: `Write ${String(field)} as the string "${String(value)}"`, edits: f.set(path, String(value)), isPreferred: true });
+  } else if (typeof value === 'string' && value.trim() !== value) {
+    fixes.push({ title: `Remove the spaces around ${String(field)}`, edits: f.set(path, value.trim()), isPreferred: true });
   }
+  const fieldSchema = f.schemaAt(path);
+  const max = resolve(fieldSchema)?.maxLength;
+  // Cutting a secret (an OTP, a password) would only make another wrong secret.
+  if (finding.rule === 'schema.maxLength' && typeof value === 'string' && typeof max === 'number' && !secretFields.includes(String(field))) {
+    fixes.push({ title: `Shorten ${String(field)} to ${max} characters`, edits: f.set(path, [...value].slice(0, max).join('')) });
+  }
+  if (finding.rule === 'schema.format' && resolve(fieldSchema)?.format === 'date-time') {
+    fixes.push(...f.expirationFixes(path, -1));
+  }
+  if (field === 'RequestId' || field === 'Id') fixes.push({ title: 'Replace with a new request id', edits: f.set(path, newRequestId()) });
   const verified = fixes.filter((fix) => f.clears(fix, finding));
   // 4952: the temporary password can always be cleared (an empty value is valid); never invent one.
   if (finding.code === '4952') verified.push({ title: `Clear the temporary password (set ${String(field)} to "")`, edits: f.set(path, '') });
@@ -129,7 +173,7 @@ function candidateFixes(doc: VipDocument, finding: FixableFinding, ctx: FixConte
 class Fixer {
   private readonly formatting: FormattingOptions;
 
-  constructor(private readonly doc: VipDocument, private readonly ctx: FixContext) {
+  constructor(private readonly doc: VipDocument, private readonly ctx: EngineContext) {
     this.formatting = ctx.formatting ?? guessFormatting(doc.text);
   }
 
@@ -137,9 +181,9 @@ class Fixer {
     return this.formatting.insertSpaces ? ' '.repeat(this.formatting.tabSize ?? 2) : '\t';
   }
 
-  private get values(): ValueContext {
+  private get values(): EngineContext {
     const key = this.doc.root.key;
-    return { now: this.ctx.now, supportedVersions: this.ctx.supportedVersions, operation: key ? operationForKey(key)?.operation : undefined };
+    return { ...this.ctx, operation: key ? operationForKey(key)?.operation : undefined };
   }
 
   schemaAt(path: JsonPath) {
@@ -211,20 +255,17 @@ class Fixer {
     }));
   }
 
-  private get settings() {
-    return { now: () => this.ctx.now, supportedVersions: [...this.ctx.supportedVersions] };
-  }
 
   errorsAfter(edits: Edit[]): number {
     if (this.doc.text.length > VERIFY_LIMIT) return 0;
-    return analyze(applyEdits(this.doc.text, edits), this.settings).filter((x) => x.severity === 'error').length;
+    return analyze(applyEdits(this.doc.text, edits), this.ctx).filter((x) => x.severity === 'error').length;
   }
 
   /** True when applying `fix` removes `finding` and adds no error. */
   clears(fix: QuickFix, finding: FixableFinding): boolean {
     if (this.doc.text.length > VERIFY_LIMIT) return true;
-    const before = analyze(this.doc, this.settings).filter((x) => x.severity === 'error').length;
-    const after = analyze(applyEdits(this.doc.text, fix.edits), this.settings);
+    const before = analyze(this.doc, this.ctx).filter((x) => x.severity === 'error').length;
+    const after = analyze(applyEdits(this.doc.text, fix.edits), this.ctx);
     const same = after.some((x) => x.rule === finding.rule && JSON.stringify(x.path) === JSON.stringify(finding.path));
     return !same && after.filter((x) => x.severity === 'error').length < before;
   }
@@ -261,7 +302,7 @@ function openBrackets(text: string): string {
 }
 
 /** One edit that turns `before` into `after` (common prefix and suffix left alone). */
-export function diffEdit(before: string, after: string): Edit {
+function diffEdit(before: string, after: string): Edit {
   let start = 0;
   while (start < before.length && start < after.length && before[start] === after[start]) start++;
   let end = 0;
@@ -270,7 +311,7 @@ export function diffEdit(before: string, after: string): Edit {
 }
 
 /** Indentation of the document's first indented line; two spaces when there is none. */
-export function guessFormatting(text: string): FormattingOptions {
+function guessFormatting(text: string): FormattingOptions {
   const m = /\n([ \t]+)\S/.exec(text);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   if (m?.[1].startsWith('\t')) return { insertSpaces: false, tabSize: 4, eol };

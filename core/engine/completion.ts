@@ -3,12 +3,12 @@
 // jsonc-parser's getLocation reads the path even in incomplete text, so this works while typing.
 import { createScanner, findNodeAtOffset, getLocation, getNodePath, SyntaxKind, type Edit, type Location } from 'jsonc-parser';
 import { allDocumentKeys, getSchema, operationForKey, type JsonSchema } from '../data/catalog';
-import type { VipDocument } from './document';
+import type { VipDocument } from '../schema/document';
 import { operationHover } from './hover';
-import { descriptionOf, propertiesOf, requiredOf, resolve, schemaAt, typeLabel } from './schemaWalk';
+import { descriptionOf, propertiesOf, requiredOf, resolve, schemaAt, typeLabel } from '../schema/schemaWalk';
 import { escapeSnippet, fieldSnippet, operationSnippet, TabStops, valueSnippet } from './skeleton';
-import type { JsonPath, Span } from './types';
-import { valueChoices, type ValueContext } from './values';
+import type { EngineContext, JsonPath, Span } from './types';
+import { valueChoices } from './values';
 
 export type CompletionKind = 'operation' | 'field' | 'value' | 'reasonCode';
 
@@ -30,11 +30,6 @@ export interface CompletionProposal {
   additionalEdits?: Edit[];
 }
 
-export interface CompletionContext {
-  now: Date;
-  supportedVersions: readonly string[];
-}
-
 /** Characters of a bare word being typed outside quotes (e.g. `Reas` or `tru`). */
 const WORD = /[A-Za-z0-9_.-]/;
 /** The last character of a value after which a new property needs a comma. */
@@ -42,7 +37,7 @@ const VALUE_END = /["}\]0-9el]/;
 /** The `Id` alias of `RequestId` is accepted but never proposed. */
 const NOT_PROPOSED = new Set(['Id']);
 
-export function completionsAt(doc: VipDocument, offset: number, ctx: CompletionContext): CompletionProposal[] {
+export function completionsAt(doc: VipDocument, offset: number, ctx: EngineContext): CompletionProposal[] {
   const text = doc.text;
   const at = Math.max(0, Math.min(offset, text.length));
   // Strict JSON has no comments: no need to scan for one.
@@ -97,7 +92,7 @@ function locationAt(doc: VipDocument, at: number): Location {
   };
 }
 
-function propertyProposals(doc: VipDocument, objectPath: JsonPath, replace: Span, ctx: CompletionContext, wholeDocument = false): CompletionProposal[] {
+function propertyProposals(doc: VipDocument, objectPath: JsonPath, replace: Span, ctx: EngineContext, wholeDocument = false): CompletionProposal[] {
   const text = doc.text;
   const end = replace.offset + replace.length;
   const keyOnly = nextSignificant(text, end) === ':';
@@ -109,7 +104,7 @@ function propertyProposals(doc: VipDocument, objectPath: JsonPath, replace: Span
   if (objectPath.length === 0) {
     // A VIP document has one key: once it has one, a second would only be an error.
     if (presentKeys(doc, [], replace).size > 0) return [];
-    const ctxValues: ValueContext = { now: ctx.now, supportedVersions: ctx.supportedVersions };
+    const ctxValues: EngineContext = { now: ctx.now, supportedVersions: ctx.supportedVersions };
     return allDocumentKeys().map((key, i) => {
       const { operation, kind } = operationForKey(key)!;
       const insert = keyOnly ? `"${key}"` : operationSnippet(operation.name, kind, ctxValues, { wholeDocument }) + comma;
@@ -134,7 +129,7 @@ function propertyProposals(doc: VipDocument, objectPath: JsonPath, replace: Span
   const properties = propertiesOf(objectSchema);
   const required = requiredOf(objectSchema);
   const present = presentKeys(doc, objectPath, replace);
-  const ctxValues: ValueContext = { now: ctx.now, supportedVersions: ctx.supportedVersions, operation: found.operation };
+  const ctxValues: EngineContext = { ...ctx, operation: found.operation };
   return Object.entries(properties)
     .filter(([name]) => !present.has(name) && !NOT_PROPOSED.has(name))
     .map(([name, schema], i) => {
@@ -154,13 +149,13 @@ function propertyProposals(doc: VipDocument, objectPath: JsonPath, replace: Span
     });
 }
 
-function valueProposals(doc: VipDocument, path: JsonPath, replace: Span, ctx: CompletionContext): CompletionProposal[] {
+function valueProposals(doc: VipDocument, path: JsonPath, replace: Span, ctx: EngineContext): CompletionProposal[] {
   const found = typeof path[0] === 'string' ? operationForKey(path[0]) : undefined;
   if (!found) return [];
   const schema = schemaAt(getSchema(found.operation.name, found.kind), path);
   if (!schema) return [];
   const name = [...path].reverse().find((s) => typeof s === 'string');
-  const ctxValues: ValueContext = { now: ctx.now, supportedVersions: ctx.supportedVersions, operation: found.operation };
+  const ctxValues: EngineContext = { ...ctx, operation: found.operation };
   const comma = nextSignificant(doc.text, replace.offset + replace.length) === '"' ? ',' : '';
   const quoted = doc.text[replace.offset] === '"';
   // Right after the colon (the trigger character), keep the usual `"Key": value` spacing.

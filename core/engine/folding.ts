@@ -1,6 +1,6 @@
 // Folding ranges: multi-line objects, arrays and block comments, in lines.
 import { createScanner, SyntaxKind } from 'jsonc-parser';
-import type { VipDocument } from './document';
+import type { VipDocument } from '../schema/document';
 import { lineAt, lineStarts } from './lines';
 
 export interface FoldingRegion {

@@ -19,7 +19,7 @@ export interface FormatResult {
 }
 
 /** The formatted text may be at most this many times the formatted span, plus FORMAT_SLACK. */
-export const MAX_FORMAT_GROWTH = 16;
+const MAX_FORMAT_GROWTH = 16;
 const FORMAT_SLACK = 1024 * 1024;
 
 export function formatEdits(text: string, options: FormatOptions, range?: Span): FormatResult {

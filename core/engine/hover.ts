@@ -2,8 +2,8 @@
 // type, allowed values) and operation keys (what it does, which token states it accepts).
 import { getNodePath, type Node } from 'jsonc-parser';
 import { getReasonCode, getSchema, operationForKey, reasonCodeFamilies, schemaFile, type DocumentKind, type OperationInfo, type ReasonCodeInfo } from '../data/catalog';
-import type { VipDocument } from './document';
-import { constraintsOf, descriptionOf, enumOf, requiredOf, schemaAt, typeLabel } from './schemaWalk';
+import type { VipDocument } from '../schema/document';
+import { constraintsOf, descriptionOf, enumOf, requiredOf, schemaAt, typeLabel } from '../schema/schemaWalk';
 import type { JsonPath, Span } from './types';
 
 export interface HoverResult extends Span {
@@ -96,7 +96,7 @@ export function operationHover(op: OperationInfo, kind: DocumentKind): string {
   return lines.join('\n');
 }
 
-export function reasonCodeMarkdown(rc: ReasonCodeInfo): string {
+function reasonCodeMarkdown(rc: ReasonCodeInfo): string {
   const lines = [`**VIP reason code ${rc.code}** — ${rc.message}`, ''];
   lines.push(`**Cause / solution:** ${rc.solution.replace(/\n/g, '\n\n')}`);
   if (rc.note) lines.push('', rc.note);
@@ -110,7 +110,7 @@ export function reasonCodeMarkdown(rc: ReasonCodeInfo): string {
   return lines.join('\n');
 }
 
-export function reasonCodeHover(code: string): string {
+function reasonCodeHover(code: string): string {
   const rc = getReasonCode(code);
   if (!rc) return `**Reason code ${code}** is not in the VIP reason-code catalog. Check the \`StatusMessage\` and Broadcom's documentation.`;
   return reasonCodeMarkdown(rc);

@@ -1,6 +1,6 @@
 // Document links: the operation key opens the JSON Schema that validates the document.
 import { operationForKey, schemaFile } from '../data/catalog';
-import type { VipDocument } from './document';
+import type { VipDocument } from '../schema/document';
 import type { Span } from './types';
 
 export interface SchemaLink extends Span {

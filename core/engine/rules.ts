@@ -1,18 +1,8 @@
 // Rules the JSON Schemas cannot express: what the VIP service checks against its own state
 // (supported versions, the clock) and hints about field usage. Each names its reason code.
 import { adapterSettingsBlocks, getReasonCode, type OperationInfo, versions } from '../data/catalog';
-import { isPlainObject } from './document';
-import type { EngineSettings, JsonPath, Severity } from './types';
-
-export interface RuleIssue {
-  path: JsonPath;
-  onKey?: boolean;
-  severity: Severity;
-  message: string;
-  code?: string;
-  rule: string;
-  data?: Record<string, unknown>;
-}
+import { isPlainObject } from '../schema/document';
+import type { EngineContext, Issue, JsonPath } from './types';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const VERSION_PATTERN = new RegExp(versions.pattern);
@@ -20,9 +10,9 @@ const OTP_FIELDS = ['OTP', 'OTP1', 'OTP2'];
 // Same shape as the ajv date-time format: the rule only runs on values the schema accepts.
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$/;
 
-export function requestRules(op: OperationInfo, key: string, body: unknown, settings: EngineSettings): RuleIssue[] {
+export function requestRules(op: OperationInfo, key: string, body: unknown, settings: EngineContext): Issue[] {
   if (!isPlainObject(body)) return [];
-  const issues: RuleIssue[] = [];
+  const issues: Issue[] = [];
   const at = (field: string): JsonPath => [key, field];
 
   const version = body.Version;
@@ -31,13 +21,13 @@ export function requestRules(op: OperationInfo, key: string, body: unknown, sett
     issues.push({
       path: at('Version'), severity: 'error', code: '4e04', rule: 'version.unsupported',
       message: `Version ${JSON.stringify(version)} is not supported: the service would answer 4e04 (${rc?.message}). Supported: ${settings.supportedVersions.join(', ')}.`,
-      data: { supported: settings.supportedVersions },
+      data: { supported: [...settings.supportedVersions] },
     });
   }
 
   if (op.expirationMaxDays && typeof body.ExpirationDate === 'string' && DATE_TIME.test(body.ExpirationDate)) {
     const when = Date.parse(body.ExpirationDate);
-    const now = settings.now().getTime();
+    const now = settings.now.getTime();
     const max = op.expirationMaxDays;
     if (!Number.isNaN(when)) {
       if (when <= now) {
@@ -75,7 +65,7 @@ export function requestRules(op: OperationInfo, key: string, body: unknown, sett
   return issues;
 }
 
-export function responseRules(key: string, body: unknown): RuleIssue[] {
+export function responseRules(key: string, body: unknown): Issue[] {
   if (!isPlainObject(body) || !isPlainObject(body.Status)) return [];
   const code = body.Status.ReasonCode;
   if (typeof code === 'string' && /^[0-9a-fA-F]{4}$/.test(code) && !getReasonCode(code)) {
@@ -88,11 +78,11 @@ export function responseRules(key: string, body: unknown): RuleIssue[] {
 // `adapterSettingsBlocks`); the simulator refuses a block of another adapter with 4e00 (our assumption).
 const ADAPTER_SETTINGS_BLOCKS = new Set(Object.values(adapterSettingsBlocks));
 
-function adapterSettingsIssues(op: OperationInfo, key: string, body: Record<string, unknown>): RuleIssue[] {
+function adapterSettingsIssues(op: OperationInfo, key: string, body: Record<string, unknown>): Issue[] {
   if (op.name !== 'SetAdapterConfiguration' || typeof body.Adapter !== 'string') return [];
   const expected = adapterSettingsBlocks[body.Adapter];
   if (!expected) return [];
-  const issues: RuleIssue[] = [];
+  const issues: Issue[] = [];
   for (const field of Object.keys(body)) {
     if (!ADAPTER_SETTINGS_BLOCKS.has(field) || field === expected) continue;
     issues.push({

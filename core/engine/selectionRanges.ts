@@ -1,6 +1,6 @@
 // Smart selection: from the string contents outwards through value, property, object… to the document.
 import { findNodeAtOffset } from 'jsonc-parser';
-import type { VipDocument } from './document';
+import type { VipDocument } from '../schema/document';
 import { MAX_NESTING } from './limits';
 import type { Span } from './types';
 

@@ -1,8 +1,9 @@
 // Snippets (LSP/TextMate snippet syntax) for new documents and new fields, built from the
 // schemas so they follow every schema change. Tab stops cover the values the user must fill.
 import { documentKey, getSchema, getOperation, type DocumentKind, type JsonSchema } from '../data/catalog';
-import { propertiesOf, requiredOf, resolve, schemaAt } from './schemaWalk';
-import { placeholderValue, valueChoices, type ValueContext } from './values';
+import { propertiesOf, requiredOf, resolve, schemaAt } from '../schema/schemaWalk';
+import { placeholderValue, valueChoices } from './values';
+import type { EngineContext } from './types';
 
 /** Numbers the tab stops of one snippet. */
 export class TabStops {
@@ -28,7 +29,7 @@ export function requiredFieldsInOrder(schema: JsonSchema | undefined): string[] 
 }
 
 /** A snippet for the value of field `name`. `indent` is the indentation of the field's line. */
-export function valueSnippet(name: string | number | undefined, schema: JsonSchema | undefined, ctx: ValueContext, stops: TabStops, indent = '', depth = 0): string {
+export function valueSnippet(name: string | number | undefined, schema: JsonSchema | undefined, ctx: EngineContext, stops: TabStops, indent = '', depth = 0): string {
   const s = resolve(schema);
   if (!s) return `$${stops.take()}`;
   const types = (Array.isArray(s.type) ? s.type : [s.type]) as unknown[];
@@ -61,22 +62,22 @@ export function valueSnippet(name: string | number | undefined, schema: JsonSche
 }
 
 /** `"Name": <value snippet>` for a field about to be inserted. */
-export function fieldSnippet(name: string, schema: JsonSchema | undefined, ctx: ValueContext, stops = new TabStops(), indent = ''): string {
+export function fieldSnippet(name: string, schema: JsonSchema | undefined, ctx: EngineContext, stops = new TabStops(), indent = ''): string {
   return `"${escapeSnippet(name)}": ${valueSnippet(name, schema, ctx, stops, indent)}`;
 }
 
 /** The body of a new `<Operation>Request|Response` document with its required fields as tab stops. */
-export function operationSnippet(operation: string, kind: DocumentKind, ctx: ValueContext, options: { wholeDocument: boolean }): string {
+export function operationSnippet(operation: string, kind: DocumentKind, ctx: EngineContext, options: { wholeDocument: boolean }): string {
   const key = documentKey(operation, kind);
   const body = schemaAt(getSchema(operation, kind), [key]);
-  const c: ValueContext = { ...ctx, operation: getOperation(operation) };
+  const c: EngineContext = { ...ctx, operation: getOperation(operation) };
   const stops = new TabStops();
   if (!options.wholeDocument) return `"${key}": ${valueSnippet(key, body, c, stops, '')}`;
   return `{\n\t"${key}": ${valueSnippet(key, body, c, stops, '\t')}\n}\n`;
 }
 
 /** The same skeleton as plain JSON (placeholder values instead of tab stops). */
-export function operationSkeleton(operation: string, kind: DocumentKind, ctx: ValueContext, indent = '\t'): string {
+export function operationSkeleton(operation: string, kind: DocumentKind, ctx: EngineContext, indent = '\t'): string {
   const key = documentKey(operation, kind);
   const body = schemaAt(getSchema(operation, kind), [key]);
   const value = placeholderValue(key, body, { ...ctx, operation: getOperation(operation) });

@@ -1,7 +1,7 @@
 // Outline: the operation, then its fields (nested objects and arrays as children).
 import type { Node } from 'jsonc-parser';
 import { operationForKey, secretFields } from '../data/catalog';
-import type { VipDocument } from './document';
+import type { VipDocument } from '../schema/document';
 import type { Span } from './types';
 
 export type SymbolKindName = 'operation' | 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';

@@ -1,31 +1,16 @@
-export type Severity = 'error' | 'warning' | 'information' | 'hint';
+import type { FormattingOptions } from 'jsonc-parser';
+import type { OperationInfo } from '../data/catalog';
 
-/** A span of the document text, in UTF-16 offsets. */
-export interface Span {
-  offset: number;
-  length: number;
-}
+export type { Finding, FindingData, Issue, JsonPath, RuleId, Severity, Span } from '../schema/findings';
 
-export interface Finding extends Span {
-  severity: Severity;
-  message: string;
-  /** The VIP reason code (lower case) the service would answer, where one applies. */
-  code?: string;
-  /** Stable identifier of the rule that produced the finding (for quick fixes and tests). */
-  rule: string;
-  /** JSON path of the offending node, when the finding is about one. */
-  path?: (string | number)[];
-  /** Extra data for quick fixes (e.g. the closest known name). */
-  data?: Record<string, unknown>;
-}
-
-export interface EngineSettings {
+/** What the engine's features need to know besides the document: one context for all of them. */
+export interface EngineContext {
   /** Versions the service is expected to accept (`vipApi.supportedVersions`). */
-  supportedVersions: string[];
-  /** The clock used for ExpirationDate checks. */
-  now: () => Date;
-  /** Documents over this many characters are not analysed beyond syntax. */
-  maxDocumentLength: number;
+  supportedVersions: readonly string[];
+  /** The time ExpirationDate is checked against and proposed dates start from. */
+  now: Date;
+  /** The operation of the document, for operation-specific limits (ExpirationDate); the engine sets it. */
+  operation?: OperationInfo;
+  /** Indentation for inserted fields; guessed from the document when absent. */
+  formatting?: FormattingOptions;
 }
-
-export type JsonPath = (string | number)[];

@@ -1,18 +1,13 @@
 // Values the editor proposes for a field: completion choices, quick-fix replacements and the
 // placeholders of skeletons. Everything is derived from the field's schema and the catalog.
 import { randomUUID } from 'node:crypto';
-import { reasonCodes, versions, type OperationInfo } from '../data/catalog';
-import { enumOf, propertiesOf, requiredOf, resolve } from './schemaWalk';
+import { reasonCodes, versions } from '../data/catalog';
+import type { EngineContext } from './types';
+import { enumOf, propertiesOf, requiredOf, resolve } from '../schema/schemaWalk';
 import type { JsonSchema } from '../data/catalog';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export interface ValueContext {
-  now: Date;
-  supportedVersions: readonly string[];
-  /** The operation of the document, for operation-specific limits (ExpirationDate). */
-  operation?: OperationInfo;
-}
 
 export interface ValueChoice {
   value: unknown;
@@ -29,7 +24,7 @@ export function isoSeconds(time: number): string {
   return new Date(Math.floor(time / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-export function expirationChoices(ctx: ValueContext): ValueChoice[] {
+export function expirationChoices(ctx: EngineContext): ValueChoice[] {
   const now = ctx.now.getTime();
   const out: ValueChoice[] = [{ value: isoSeconds(now + DAY_MS), detail: 'now + 1 day', preferred: true }];
   const max = ctx.operation?.expirationMaxDays;
@@ -53,7 +48,7 @@ function isDateTime(schema: JsonSchema | undefined): boolean {
 }
 
 /** Every value worth proposing for the field `name` described by `schema`. */
-export function valueChoices(name: string | number | undefined, schema: JsonSchema | undefined, ctx: ValueContext): ValueChoice[] {
+export function valueChoices(name: string | number | undefined, schema: JsonSchema | undefined, ctx: EngineContext): ValueChoice[] {
   const s = resolve(schema);
   if (!s) return [];
   if (name === 'Version') {
@@ -84,7 +79,7 @@ const STRING_CANDIDATES = ['123456', '234567', 'value', '', '0'];
  * A value that satisfies `schema`, for fields a quick fix or skeleton has to add. Strings avoid
  * the values in `taken` (OTP2 must differ from OTP1).
  */
-export function placeholderValue(name: string | number | undefined, schema: JsonSchema | undefined, ctx: ValueContext, taken: readonly unknown[] = [], depth = 0): unknown {
+export function placeholderValue(name: string | number | undefined, schema: JsonSchema | undefined, ctx: EngineContext, taken: readonly unknown[] = [], depth = 0): unknown {
   const s = resolve(schema);
   if (!s || depth > 6) return '';
   const choice = valueChoices(name, s, ctx);

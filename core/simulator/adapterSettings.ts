@@ -2,7 +2,7 @@
 // `adapterSettings: {"<Adapter>": {<fields of its settings block>}}`. Which block configures which
 // adapter comes from schemas/operations.json, the fields and their ranges from schemas/common.json.
 import { adapterSettingsBlocks } from '../data/catalog';
-import { validatorFor } from '../engine/schemaValidation';
+import { validatorFor } from '../schema/validators';
 
 export type AdapterSettings = Record<string, unknown>;
 

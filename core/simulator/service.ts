@@ -3,7 +3,8 @@
 // share it. It checks the document and dispatches to the handlers (handlers/), which work on the
 // token ledger (ledger.ts). Reason codes, messages, states and adapters all come from the catalog.
 import { documentKey, getOperation, getReasonCode, operationForKey, secretFields, versions } from '../data/catalog';
-import { schemaIssues, validatorFor } from '../engine/schemaValidation';
+import { schemaIssues } from '../schema/schemaIssues';
+import { validatorFor } from '../schema/validators';
 import { REDACTED } from '../redact';
 import { VipFault } from './fault';
 import { isObject, type Fields, type Req } from './fields';

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
-import { precompiledValidator } from '../engine/schemaValidation';
+import { precompiledValidator } from '../schema/validators';
 import { checkAdapterSettings } from './adapterSettings';
 import demoStateFile from '../../schemas/simulator-demo-state.json';
 

@@ -2,8 +2,8 @@
 // Parsing is namespace-aware and refuses DTDs, so external entities (XXE) cannot be resolved.
 import { DOMImplementation, DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
 import { documentKey, getOperation, getSchema, soap, type DocumentKind, type JsonSchema, type OperationInfo } from '../data/catalog';
-import { isPlainObject } from '../engine/document';
-import { schemaAt } from '../engine/schemaWalk';
+import { isPlainObject } from '../schema/document';
+import { schemaAt } from '../schema/schemaWalk';
 import { elementValue, fillElement, MappingError } from './mapping';
 
 const VIP_NAMESPACES = new Set([soap.namespace, ...soap.legacyNamespaces]);

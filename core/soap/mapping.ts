@@ -3,7 +3,7 @@
 // which properties are XML attributes or text, and values are typed from the schema.
 import type { Document, Element } from '@xmldom/xmldom';
 import type { JsonSchema } from '../data/catalog';
-import { propertiesOf, resolve } from '../engine/schemaWalk';
+import { propertiesOf, resolve } from '../schema/schemaWalk';
 
 export interface XmlShape {
   text?: string;

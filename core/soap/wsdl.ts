@@ -4,7 +4,7 @@
 // the way the SOAP mapping (./mapping) reads them, so the description and the wire agree.
 import { DOMImplementation, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
 import { documentKey, getSchema, operations, soap, type DocumentKind, type JsonSchema, type OperationInfo } from '../data/catalog';
-import { propertiesOf, requiredOf, resolve, schemaAt } from '../engine/schemaWalk';
+import { propertiesOf, requiredOf, resolve, schemaAt } from '../schema/schemaWalk';
 import { kindOf, objectBranch, xmlShape, type XmlShape } from './mapping';
 
 export type SoapPath = OperationInfo['soapPath'];

@@ -1,6 +1,6 @@
 // Request file text → the HTTP request to send (comments stripped, RequestId filled on demand).
 import { randomBytes } from 'node:crypto';
-import { VipDocument } from '../engine/document';
+import { VipDocument } from '../schema/document';
 import { soap, type OperationInfo } from '../data/catalog';
 import { buildRequestEnvelope, SoapError } from '../soap';
 import type { Environment } from './environment';

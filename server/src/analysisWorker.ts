@@ -2,7 +2,7 @@
 // of other documents stay answered meanwhile. A newer version of the same document cancels the
 // run under way (the worker is ended and a fresh one started on demand).
 import type { Worker } from 'node:worker_threads';
-import { analyze, type EngineSettings, type Finding } from '../../core/engine';
+import { analyze, type EngineContext, type Finding } from '../../core/engine';
 
 /**
  * Marks the worker: the command-line argument its process.argv ends with. An argument rather than
@@ -14,7 +14,7 @@ const WORKER_ARG = '--vip-analysis-worker';
 interface Job {
   id: number;
   text: string;
-  settings: Pick<EngineSettings, 'supportedVersions'>;
+  settings: Pick<EngineContext, 'supportedVersions'>;
 }
 
 /** True in the worker thread started by AnalysisWorker: the entry point runs `serveAnalysis()`. */

@@ -1,7 +1,7 @@
 // Engine findings (offsets) → LSP types (positions).
 import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding, Severity, Span } from '../../core/engine';
+import type { Finding, JsonPath, RuleId, Severity, Span } from '../../core/engine';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -10,12 +10,21 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
+/** What a VIP diagnostic carries in `data`, for its quick fixes. */
+export interface DiagnosticData {
+  rule: RuleId;
+  path?: JsonPath;
+  data?: Finding['data'];
+}
+
 export function toRange(doc: TextDocument, span: Span): Range {
   return Range.create(doc.positionAt(span.offset), doc.positionAt(span.offset + span.length));
 }
 
 export function toDiagnostic(doc: TextDocument, f: Finding): Diagnostic {
   const d = Diagnostic.create(toRange(doc, f), f.message, SEVERITY[f.severity], f.code, 'vip');
-  d.data = { rule: f.rule, path: f.path, ...f.data };
+  // The rule's payload nested, so that its keys cannot collide with rule and path.
+  const data: DiagnosticData = { rule: f.rule, path: f.path, data: f.data };
+  d.data = data;
   return d;
 }

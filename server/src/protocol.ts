@@ -1,7 +1,6 @@
 // The custom requests between the extension and the language server, typed once for both sides.
 import { RequestType, RequestType0 } from 'vscode-languageserver-protocol';
-
-export type DocumentKind = 'request' | 'response';
+import type { DocumentKind } from '../../core/data/catalog';
 
 export interface OperationEntry {
   name: string;

@@ -8,13 +8,13 @@ export interface ServerSettings {
   debounceMs: number;
 }
 
-export const defaultServerSettings: ServerSettings = {
+const defaultServerSettings: ServerSettings = {
   supportedVersions: versions.supported,
   debounceMs: 150,
 };
 
 /** Reads and sanitises settings; anything malformed falls back to the default. */
-export function normalizeSettings(raw: unknown): ServerSettings {
+function normalizeSettings(raw: unknown): ServerSettings {
   const s = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const supported = Array.isArray(s.supportedVersions) && s.supportedVersions.every((v) => typeof v === 'string') && s.supportedVersions.length > 0
     ? (s.supportedVersions as string[])

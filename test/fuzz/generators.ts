@@ -1,6 +1,6 @@
 // Deterministic generators of VIP documents and of broken variants of them, for the fuzzers.
 import { documentKey, getSchema, operations, type JsonSchema } from '../../core/data/catalog';
-import { propertiesOf, resolve, schemaAt } from '../../core/engine/schemaWalk';
+import { propertiesOf, resolve, schemaAt } from '../../core/schema/schemaWalk';
 
 /** mulberry32: small, fast and deterministic for a given seed. */
 export function rng(seed: number): () => number {

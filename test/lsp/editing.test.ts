@@ -117,6 +117,12 @@ describe('completion', () => {
 });
 
 describe('quick fixes', () => {
+  test('a diagnostic carries its rule and path, and the rule\'s payload nested in data', async () => {
+    const { diagnostics } = await open('payload', '{ "DeactivateTokenRequest": { "Version": "3.1", "TokenId": "VSST1", "Reasn": "Lost" } }');
+    const unknown = diagnostics.find((d) => (d.data as { rule: string }).rule === 'schema.unknownField')!;
+    assert.deepEqual(unknown.data, { rule: 'schema.unknownField', path: ['DeactivateTokenRequest', 'Reasn'], data: { field: 'Reasn', suggestions: ['Reason'] } });
+  });
+
   /** Asks for the fixes of the diagnostic with `code`/`rule`, applies the preferred one, returns the new diagnostics. */
   async function fixAndRevalidate(name: string, text: string, pick: (d: Diagnostic) => boolean, title?: RegExp): Promise<{ actions: CodeAction[]; after: Diagnostic[]; fixed: string }> {
     const { uri, diagnostics } = await open(name, text);

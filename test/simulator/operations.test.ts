@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, test } from 'node:test';
 import { operations } from '../../core/data/catalog';
-import { validatorFor } from '../../core/engine/schemaValidation';
+import { validatorFor } from '../../core/schema/validators';
 import { ocra, proofOfPossession, secretFromHex, startSimulator, type RunningSimulator } from '../../core/simulator';
 import { NOW, code, vip, type Body } from './helpers';
 

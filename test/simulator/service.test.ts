@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { operations } from '../../core/data/catalog';
-import { validatorFor } from '../../core/engine/schemaValidation';
+import { validatorFor } from '../../core/schema/validators';
 import { VipService, demoState } from '../../core/simulator';
 
 const ctx = { now: new Date('2026-06-01T12:00:00Z') };

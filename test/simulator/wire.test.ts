@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import * as net from 'node:net';
 import { after, before, test } from 'node:test';
-import { validatorFor } from '../../core/engine/schemaValidation';
+import { validatorFor } from '../../core/schema/validators';
 import { FAULT_HEADER, LATENCY_HEADER, startSimulator, type RunningSimulator } from '../../core/simulator';
 import { NOW, code, request, vip, type Body } from './helpers';
 

@@ -7,7 +7,7 @@ import { DOMParser, XMLSerializer, type Element } from '@xmldom/xmldom';
 import * as soapLib from 'soap';
 import { validateXML } from 'xmllint-wasm';
 import { documentKey, getSchema, operations, soap, type JsonSchema, type OperationInfo } from '../../core/data/catalog';
-import { propertiesOf, requiredOf, resolve, schemaAt } from '../../core/engine/schemaWalk';
+import { propertiesOf, requiredOf, resolve, schemaAt } from '../../core/schema/schemaWalk';
 import { startSimulator, type RunningSimulator } from '../../core/simulator';
 import { NOW, request } from './helpers';
 import { SOAP_CLIENT_CALLS } from './soapClientCalls';

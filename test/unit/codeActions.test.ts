@@ -11,12 +11,12 @@ import type { Finding } from '../../core/engine/types';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
 const VERSIONS = ['2.0', '3.0', '3.1'];
-const settings = { now: () => NOW, supportedVersions: VERSIONS };
+const settings = { now: NOW, supportedVersions: VERSIONS };
 const ctx = { now: NOW, supportedVersions: VERSIONS };
 
 const pretty = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
 /** What a finding is about: its rule, where, and (for a missing field) which field. */
-const id = (f: Pick<Finding, 'rule' | 'path' | 'data'>) => `${f.rule} ${JSON.stringify(f.path)} ${String(f.data?.missing ?? '')}`;
+const id = (f: Pick<Finding, 'rule' | 'path' | 'data'>) => `${f.rule} ${JSON.stringify(f.path)} ${String(f.data && 'missing' in f.data ? f.data.missing : '')}`;
 
 /** The findings of `text` with `rule`, and the fixes offered for the first one. */
 function fixesFor(text: string, rule: string): { finding: Finding; fixes: QuickFix[] } {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { parseTree, findNodeAtLocation } from 'jsonc-parser';
-import { locatePaths, pathKey } from '../../core/engine/locate';
+import { locatePaths, pathKey } from '../../core/schema/locate';
 
 const text = JSON.stringify({ a: { 'k"e\\y': [1, { b: 'x"]}' }, [3, [4]]], c: null, 'é': true }, z: -1.5e3, d: { d: 1 } }, null, 2).replace('"z"', '"z" ');
 

@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { getSchema, operations, reasonCodes, versions } from '../../core/data/catalog';
-import { validatorFor } from '../../core/engine/schemaValidation';
-import { descriptionOf, propertiesOf, schemaAt } from '../../core/engine/schemaWalk';
+import { validatorFor } from '../../core/schema/validators';
+import { descriptionOf, propertiesOf, schemaAt } from '../../core/schema/schemaWalk';
 
 const SCHEMAS = path.resolve(__dirname, '..', '..', 'schemas');
 

@@ -16,7 +16,7 @@ describe('skeletons', () => {
         const snippet = operationSnippet(op.name, kind, ctx, { wholeDocument: true });
         assert.doesNotThrow(() => JSON.parse(snippetToText(snippet)), `${op.name} ${kind}`);
         const text = operationSkeleton(op.name, kind, ctx);
-        const errors = analyze(text, { now: () => NOW }).filter((f) => f.severity === 'error');
+        const errors = analyze(text, { now: NOW }).filter((f) => f.severity === 'error');
         assert.deepEqual(errors.map((e) => e.message), [], `${op.name} ${kind}: ${text}`);
       }
     }

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { documentKey, getSchema, operations, soap, type JsonSchema } from '../../core/data/catalog';
-import { propertiesOf, resolve, schemaAt } from '../../core/engine/schemaWalk';
+import { propertiesOf, resolve, schemaAt } from '../../core/schema/schemaWalk';
 import { buildErrorResponseEnvelope, buildFaultEnvelope, buildRequestEnvelope, buildResponseEnvelope, parseRequestEnvelope, parseResponseEnvelope, SoapError } from '../../core/soap';
 
 const ATTRIBUTE_FIELDS = new Set(Object.keys(soap.requestAttributes));

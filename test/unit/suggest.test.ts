@@ -1,7 +1,7 @@
 // Closest-name suggestions: the bounded, allocation-free edit distance must equal the textbook one.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { closest, editDistance } from '../../core/engine/suggest';
+import { closest, editDistance } from '../../core/schema/suggest';
 
 /** The textbook dynamic programme, case-insensitive, kept here as the reference. */
 function reference(a: string, b: string): number {

@@ -1,8 +1,8 @@
 // textDocument/codeAction: quick fixes for the VIP diagnostics in the request, linked to them.
-import { CodeActionKind, TextEdit, type CodeAction, type CodeActionParams, type TextDocuments } from 'vscode-languageserver';
+import { CodeActionKind, TextEdit, type CodeAction, type CodeActionParams, type Diagnostic, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { quickFixes } from '../../../core/engine/codeActions';
-import { toRange } from '../convert';
+import { isRuleId, quickFixes, type FixableFinding, type JsonPath } from '../../../core/engine';
+import { toRange, type DiagnosticData } from '../convert';
 import type { DocumentCache } from '../documentCache';
 import type { SettingsStore } from '../settings';
 
@@ -15,11 +15,8 @@ export async function codeActions(params: CodeActionParams, documents: TextDocum
   const vip = cache.get(doc);
   const actions: CodeAction[] = [];
   for (const diagnostic of params.context.diagnostics) {
-    const data = diagnostic.data as { rule?: unknown; path?: unknown } | undefined;
-    if (diagnostic.source !== 'vip' || typeof data?.rule !== 'string' || (data.path !== undefined && !Array.isArray(data.path))) continue;
-    const { rule, path, ...rest } = data as { rule: string; path?: (string | number)[] };
-    const code = typeof diagnostic.code === 'string' ? diagnostic.code : undefined;
-    const finding = { rule, path, code, data: rest, offset: doc.offsetAt(diagnostic.range.start) };
+    const finding = fixableFinding(diagnostic, doc);
+    if (!finding) continue;
     for (const fix of quickFixes(vip, finding, { now: new Date(), supportedVersions })) {
       actions.push({
         title: fix.title,
@@ -31,4 +28,12 @@ export async function codeActions(params: CodeActionParams, documents: TextDocum
     }
   }
   return actions;
+}
+
+/** The finding a diagnostic of ours stands for; undefined for other sources and malformed data (it comes from the client). */
+function fixableFinding(diagnostic: Diagnostic, doc: TextDocument): FixableFinding | undefined {
+  const data = diagnostic.data as Partial<Record<keyof DiagnosticData, unknown>> | undefined;
+  if (diagnostic.source !== 'vip' || !isRuleId(data?.rule) || (data.path !== undefined && !Array.isArray(data.path))) return undefined;
+  const code = typeof diagnostic.code === 'string' ? diagnostic.code : undefined;
+  return { rule: data.rule, path: data.path as JsonPath | undefined, code, data: data.data, offset: doc.offsetAt(diagnostic.range.start) };
 }

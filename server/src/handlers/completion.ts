@@ -1,8 +1,7 @@
 // textDocument/completion over the engine's completionsAt.
 import { CompletionItemKind, CompletionItemTag, InsertTextFormat, MarkupKind, TextEdit, type CompletionItem, type CompletionList, type CompletionParams, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { completionsAt, type CompletionKind } from '../../../core/engine/completion';
-import { snippetToText } from '../../../core/engine/skeleton';
+import { completionsAt, snippetToText, type CompletionKind } from '../../../core/engine';
 import { toRange } from '../convert';
 import type { DocumentCache } from '../documentCache';
 import type { SettingsStore } from '../settings';

@@ -10,7 +10,7 @@ import type { SettingsStore } from '../settings';
 import type { DocumentCache } from '../documentCache';
 
 /** Documents larger than this are analysed on the worker thread. */
-export const WORKER_THRESHOLD = 1024 * 1024;
+const WORKER_THRESHOLD = 1024 * 1024;
 
 export class DiagnosticsScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();

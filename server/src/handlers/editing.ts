@@ -23,14 +23,15 @@ export const editingCapabilities: ServerCapabilities = {
   documentLinkProvider: { resolveProvider: false },
 };
 
-type Safe = <P extends unknown[], R>(name: string, fallback: R, fn: (...args: P) => R | Promise<R>) => (...args: P) => Promise<R>;
+/** Wraps a handler so that an exception is logged, not fatal (server.ts). */
+export type Guard = <P extends unknown[], R>(name: string, fallback: R, fn: (...args: P) => R | Promise<R>) => (...args: P) => Promise<R>;
 
 export function registerEditingHandlers(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
   cache: DocumentCache,
   settings: SettingsStore,
-  safe: Safe,
+  safe: Guard,
   clientCapabilities: () => ClientCapabilities | undefined,
 ): void {
   const snippetSupport = () => clientCapabilities()?.textDocument?.completion?.completionItem?.snippetSupport === true;

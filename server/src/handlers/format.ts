@@ -2,7 +2,7 @@
 // budget: a document too deep or too large to format gets no edits, one log line and one message.
 import { MessageType, ShowMessageNotification, TextEdit, type Connection, type DocumentFormattingParams, type DocumentRangeFormattingParams, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { formatEdits } from '../../../core/engine/format';
+import { formatEdits } from '../../../core/engine';
 import { toRange } from '../convert';
 
 export function formatting(params: DocumentFormattingParams | DocumentRangeFormattingParams, documents: TextDocuments<TextDocument>, connection: Connection): TextEdit[] {

@@ -1,7 +1,7 @@
 // textDocument/documentLink: the operation key links to its JSON Schema file.
 import type { DocumentLink, DocumentLinkParams, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { documentLinks } from '../../../core/engine/links';
+import { documentLinks } from '../../../core/engine';
 import { toRange } from '../convert';
 import type { DocumentCache } from '../documentCache';
 import { schemaUri } from './schemaFiles';

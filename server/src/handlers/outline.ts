@@ -11,9 +11,7 @@ import {
   type TextDocuments,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { foldingRegions } from '../../../core/engine/folding';
-import { selectionSpans } from '../../../core/engine/selectionRanges';
-import { documentSymbols, type OutlineSymbol, type SymbolKindName } from '../../../core/engine/symbols';
+import { documentSymbols, foldingRegions, selectionSpans, type OutlineSymbol, type SymbolKindName } from '../../../core/engine';
 import { toRange } from '../convert';
 import type { DocumentCache } from '../documentCache';
 

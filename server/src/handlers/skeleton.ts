@@ -3,7 +3,7 @@
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { getOperation, operations, schemaFile, type DocumentKind } from '../../../core/data/catalog';
-import { operationSkeleton, operationSnippet } from '../../../core/engine/skeleton';
+import { operationSkeleton, operationSnippet } from '../../../core/engine';
 import type { DocumentCache } from '../documentCache';
 import type { SettingsStore } from '../settings';
 import { schemaUri } from './schemaFiles';

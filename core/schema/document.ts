@@ -3,7 +3,7 @@ import { findNodeAtLocation, findNodeAtOffset, parse as parseTolerant, parseTree
 import type { Node, ParseError } from 'jsonc-parser';
 import { operationForKey, type DocumentKind, type OperationInfo } from '../data/catalog';
 import { locatePaths, pathKey, type Located } from './locate';
-import type { JsonPath, Span } from './types';
+import type { JsonPath, Span } from './findings';
 
 const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true };
 

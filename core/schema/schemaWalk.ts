@@ -1,7 +1,7 @@
 // Walks the VIP JSON Schemas by JSON path, for hover text, messages and completion.
 // (Validation itself is ajv's job; this only reads annotations.)
 import { common, type JsonSchema } from '../data/catalog';
-import type { JsonPath } from './types';
+import type { JsonPath } from './findings';
 
 const COMMON_REF = /^(?:\.\.\/common\.json)?#\/definitions\/([A-Za-z0-9_]+)$/;
 
