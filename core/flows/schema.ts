@@ -1,7 +1,7 @@
 // The JSON Schema of *.vipflow.json files (schemas/flow.schema.json) and its validator: precompiled
 // at build time in the bundles (scripts/generateValidators.ts), compiled with ajv from the sources.
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { precompiledValidator } from '../engine/schemaValidation';
+import { precompiledValidator } from '../schema/validators';
 import flowSchemaFile from '../../schemas/flow.schema.json';
 
 /** Key of the flow validator among the precompiled ones. */

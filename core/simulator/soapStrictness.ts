@@ -4,7 +4,7 @@
 // requests in that order too).
 import type { Document, Element } from '@xmldom/xmldom';
 import { documentKey, getSchema, soap, type JsonSchema, type OperationInfo } from '../data/catalog';
-import { propertiesOf, resolve, schemaAt } from '../engine/schemaWalk';
+import { propertiesOf, resolve, schemaAt } from '../schema/schemaWalk';
 
 /** The SOAP 1.2 envelope namespace: a SOAP 1.1 service answers it with VersionMismatch. */
 export const SOAP12_ENVELOPE_NAMESPACE = 'http://www.w3.org/2003/05/soap-envelope';
