@@ -39,77 +39,87 @@ export function simulatorForAppInfo(baseUrl: string, requestedPort: number, port
   return { requestedPort, port, restUrl: baseUrl, soapUrls, wsdlUrls, message };
 }
 
-export function registerSimulatorForApp(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
-  const status = vscode.window.createStatusBarItem('vipApi.simulatorForApp', vscode.StatusBarAlignment.Left, 49);
-  status.name = 'VIP simulator for your app';
-  status.command = 'vipApi.stopSimulatorForApp';
-  let running: Promise<{ host: SimulatorHost; info: SimulatorForAppInfo }> | undefined;
+type Running = { host: SimulatorHost; info: SimulatorForAppInfo };
 
-  function configuredPort(): number {
+/** The simulator for the user's app: at most one, with its status bar item. */
+class SimulatorForApp {
+  readonly status = vscode.window.createStatusBarItem('vipApi.simulatorForApp', vscode.StatusBarAlignment.Left, 49);
+  private running: Promise<Running> | undefined;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
+    this.status.name = 'VIP simulator for your app';
+    this.status.command = 'vipApi.stopSimulatorForApp';
+  }
+
+  /** The port setting; in an untrusted workspace only the user's own value counts. */
+  private configuredPort(): number {
     const config = vscode.workspace.getConfiguration('vipApi');
     const value = vscode.workspace.isTrusted ? config.get<unknown>('simulator.port') : config.inspect<unknown>('simulator.port')?.globalValue;
     if (value === undefined) return DEFAULT_PORT;
     if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65_535) return value;
-    log.warn(`The setting vipApi.simulator.port is ${JSON.stringify(value)}, not a port from 1 to 65535: using ${DEFAULT_PORT}.`);
+    this.log.warn(`The setting vipApi.simulator.port is ${JSON.stringify(value)}, not a port from 1 to 65535: using ${DEFAULT_PORT}.`);
     return DEFAULT_PORT;
   }
 
-  async function launch(): Promise<{ host: SimulatorHost; info: SimulatorForAppInfo }> {
-    const requestedPort = configuredPort();
+  private async launch(): Promise<Running> {
+    const requestedPort = this.configuredPort();
     const onExit = (why: string) => {
-      running = undefined;
-      status.hide();
+      this.running = undefined;
+      this.status.hide();
       void vscode.window.showWarningMessage(`The VIP simulator for your app stopped (${why}).`);
     };
     const makeHost = (port: number) =>
-      new SimulatorHost(context.asAbsolutePath('dist/server.js'), (line) => log.debug(`simulator for your app: ${line}`), { port, onExit });
+      new SimulatorHost(this.context.asAbsolutePath('dist/server.js'), (line) => this.log.debug(`simulator for your app: ${line}`), { port, onExit });
     const { host, url, port } = await startOnFirstFreePort(requestedPort, PORT_TRIES, makeHost);
     const info = simulatorForAppInfo(url, requestedPort, port);
-    log.info(`${info.message} WSDLs: ${info.wsdlUrls.join(', ')}.`);
-    status.text = `$(radio-tower) VIP simulator :${port}`;
-    status.tooltip = `The VIP simulator for your app is running on ${url} (REST) and ${SOAP_PATHS.join(', ')} (SOAP).\nClick to stop it.`;
-    status.show();
+    this.log.info(`${info.message} WSDLs: ${info.wsdlUrls.join(', ')}.`);
+    this.status.text = `$(radio-tower) VIP simulator :${port}`;
+    this.status.tooltip = `The VIP simulator for your app is running on ${url} (REST) and ${SOAP_PATHS.join(', ')} (SOAP).\nClick to stop it.`;
+    this.status.show();
     return { host, info };
   }
 
   /** `VIP: Start simulator for my app`: starts it (or shows the one running) and resolves to its URLs. */
-  async function start(): Promise<SimulatorForAppInfo | undefined> {
-    running ??= launch().catch((e: unknown) => {
-      running = undefined;
+  async start(): Promise<SimulatorForAppInfo | undefined> {
+    this.running ??= this.launch().catch((e: unknown) => {
+      this.running = undefined;
       throw e;
     });
     try {
-      const { info } = await running;
+      const { info } = await this.running;
       void offerCopy(info);
       return info;
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      log.error(`The VIP simulator for your app did not start: ${why}`);
+      this.log.error(`The VIP simulator for your app did not start: ${why}`);
       void vscode.window.showErrorMessage(`The VIP simulator for your app did not start: ${why}`);
       return undefined;
     }
   }
 
   /** `VIP: Stop simulator for my app` (and the status bar item): resolves to whether one was running. */
-  async function stop(quiet = false): Promise<boolean> {
-    const was = running;
-    running = undefined;
-    status.hide();
+  async stop(quiet = false): Promise<boolean> {
+    const was = this.running;
+    this.running = undefined;
+    this.status.hide();
     const started = await was?.catch(() => undefined);
     if (!started) {
       if (!quiet) void vscode.window.showInformationMessage('The VIP simulator for your app is not running.');
       return false;
     }
     await started.host.close();
-    log.info(`The VIP simulator for your app on port ${started.info.port} stopped.`);
+    this.log.info(`The VIP simulator for your app on port ${started.info.port} stopped.`);
     return true;
   }
+}
 
+export function registerSimulatorForApp(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+  const simulator = new SimulatorForApp(context, log);
   context.subscriptions.push(
-    status,
-    vscode.commands.registerCommand('vipApi.startSimulatorForApp', start),
-    vscode.commands.registerCommand('vipApi.stopSimulatorForApp', () => stop()),
-    { dispose: () => void stop(true) },
+    simulator.status,
+    vscode.commands.registerCommand('vipApi.startSimulatorForApp', () => simulator.start()),
+    vscode.commands.registerCommand('vipApi.stopSimulatorForApp', () => simulator.stop()),
+    { dispose: () => void simulator.stop(true) },
   );
 }
 

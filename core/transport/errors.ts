@@ -28,6 +28,7 @@ export class TransportError extends Error {
 }
 
 /** Maps a Node socket/TLS error to a sentence with the next step. */
+// long: one case per Node error code, each a sentence; as one switch it reads like the table it is.
 export function mapNetworkError(
   e: unknown,
   target: { host: string; port: string; url: string },
