@@ -8,6 +8,31 @@ import { activateExtension, closeAllEditors, EXTENSION_ID, fixtureUri, waitForEd
 /** Where `npm run bench` reads the activation time (git-ignored, like all of artifacts/). */
 export const ACTIVATION_ARTIFACT = 'test/e2e/artifacts/activation.json';
 
+/**
+ * Our row of the Extension Activation Stats in "Developer: Startup Performance". The view's
+ * document is rebuilt whenever the extension host reports a change of extension status (the
+ * workbench's PerfModelContentProvider listens to onDidChangeExtensionsStatus), so the activation
+ * may show up a moment after activate() settled: subscribed before the view opens, so that update
+ * cannot be missed.
+ */
+function startupPerformanceRow(timeoutMs = 20_000): Promise<string> {
+  const perfUri = vscode.Uri.from({ scheme: 'perf', path: 'Startup Performance' }).toString();
+  const rowOf = (doc: vscode.TextDocument): string | undefined => doc.getText().split('\n').find((line) => line.startsWith(`| ${EXTENSION_ID} `));
+  return new Promise((resolve, reject) => {
+    const done = (fn: () => void): void => { clearTimeout(timer); sub.dispose(); fn(); };
+    const check = (doc: vscode.TextDocument): void => {
+      const row = doc.uri.toString() === perfUri ? rowOf(doc) : undefined;
+      if (row) done(() => resolve(row));
+    };
+    const timer = setTimeout(() => done(() => reject(new Error(`no activation row for ${EXTENSION_ID} in the Startup Performance view after ${timeoutMs} ms`))), timeoutMs);
+    const sub = vscode.workspace.onDidChangeTextDocument((e) => check(e.document));
+    vscode.commands.executeCommand('perfview.show').then(() => {
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === perfUri);
+      if (open) check(open);
+    }, (e: unknown) => done(() => reject(e instanceof Error ? e : new Error(String(e)))));
+  });
+}
+
 describe('activation', () => {
   after(closeAllEditors);
 
@@ -27,20 +52,7 @@ describe('activation', () => {
     const languageClientLoadedMs = ext.exports.languageClientLoadedMs;
     assert.ok(typeof languageClientLoadedMs === 'number' && languageClientLoadedMs > 0, `languageClientLoadedMs: ${languageClientLoadedMs}`);
 
-    // The view is a snapshot taken when it opens; the workbench may record the activation a moment
-    // after activate() settles, and there is no event for it: reopen it a few times (bounded).
-    const perfUri = vscode.Uri.from({ scheme: 'perf', path: 'Startup Performance' });
-    let row: string | undefined;
-    for (let attempt = 0; attempt < 20 && !row; attempt++) {
-      if (attempt > 0) {
-        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-      await vscode.commands.executeCommand('perfview.show');
-      const perf = vscode.workspace.textDocuments.find((d) => d.uri.toString() === perfUri.toString()) ?? (await vscode.workspace.openTextDocument(perfUri));
-      row = perf.getText().split('\n').find((line) => line.startsWith(`| ${EXTENSION_ID} `));
-    }
-    assert.ok(row, `no activation row for ${EXTENSION_ID} in the Startup Performance view`);
+    const row = await startupPerformanceRow();
     // | Extension | Eager | Load Code | Call Activate | Finish Activate | Event | By |
     const cells = row.split('|').slice(1, -1).map((c) => c.trim());
     assert.equal(cells.length, 7, `unexpected row: ${row}`);
