@@ -33,6 +33,17 @@ describe('environments from settings', () => {
     assert.match(readEnvironments('x', { baseDir: '/' }).problems[0], /must be a list/);
   });
 
+  test('a URL with a user name or password is refused: skipped with a sentence that does not repeat it', () => {
+    const { environments, problems } = readEnvironments([
+      { name: 'Creds', url: 'https://user:s3cret@vip.example.com/{operation}' },
+      { name: 'User only', url: 'https://user@vip.example.com' },
+    ], { baseDir: '/' });
+    assert.deepEqual(environments.map((e) => e.name), [SIMULATOR, SIMULATOR_SOAP]);
+    assert.equal(problems.length, 2);
+    for (const p of problems) assert.match(p, /must not contain a user name or password/);
+    assert.ok(!problems.join('\n').includes('s3cret'));
+  });
+
   test('a user environment named Simulator replaces the built-in one', () => {
     const { environments } = readEnvironments([{ name: SIMULATOR, url: 'https://127.0.0.1:9/{operation}' }], { baseDir: '/' });
     assert.deepEqual(environments.map((e) => e.name), [SIMULATOR, SIMULATOR_SOAP]);
