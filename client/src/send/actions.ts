@@ -48,7 +48,8 @@ export interface SendActions {
   showSoapEnvelope(arg?: unknown): Promise<SoapEnvelopeOutcome>;
   showHistory(): Promise<void>;
   clearHistory(): void;
-  explain(code: string, message: string): Promise<void>;
+  /** `VIP: Explain reason code…`: the catalog's explanation of `code` (asked for when not given). */
+  explainReasonCode(code?: unknown, message?: unknown): Promise<void>;
   /** Aborts every send under way; returns how many there were. */
   cancelAll(): number;
 }
@@ -130,6 +131,17 @@ export function createSendActions(host: SendHost): SendActions {
 
   async function explain(code: string, message: string): Promise<void> {
     await vscode.window.showInformationMessage(`VIP reason code ${code}`, { modal: true, detail: explainText(code, message) });
+  }
+
+  async function explainReasonCode(code?: unknown, message?: unknown): Promise<void> {
+    const given = typeof code === 'string' ? code : await vscode.window.showInputBox({
+      title: 'VIP: Explain reason code',
+      prompt: 'A VIP reason code from a response or a log, e.g. 4e04',
+      placeHolder: '4e04',
+      validateInput: (v) => (/^\s*[0-9a-fA-F]{4}\s*$/.test(v) ? undefined : 'Four hexadecimal digits, e.g. 4e04 or 0000.'),
+    });
+    if (given === undefined) return;
+    await explain(given.trim().toLowerCase(), typeof message === 'string' ? message : '');
   }
 
   /**
@@ -298,7 +310,7 @@ export function createSendActions(host: SendHost): SendActions {
       history.clear();
       void vscode.window.showInformationMessage('VIP send history cleared.');
     },
-    explain,
+    explainReasonCode,
     cancelAll: () => {
       const count = inFlight.size;
       for (const controller of inFlight) controller.abort();

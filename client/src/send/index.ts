@@ -124,7 +124,7 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
     vscode.commands.registerCommand('vipApi.clearHistory', () => actions().clearHistory()),
     vscode.commands.registerCommand('vipApi.copyAsCurl', (arg?: unknown) => actions().copyAsCurl(arg)),
     vscode.commands.registerCommand('vipApi.showSoapEnvelope', (arg?: unknown) => actions().showSoapEnvelope(arg)),
-    vscode.commands.registerCommand('vipApi.explainReasonCode', (code: string, message?: string) => actions().explain(String(code), message ?? '')),
+    vscode.commands.registerCommand('vipApi.explainReasonCode', (code?: unknown, message?: unknown) => actions().explainReasonCode(code, message)),
     vscode.languages.registerCodeLensProvider(VIP_DOCUMENTS, lenses),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('vipApi.environments')) updateStatus();

@@ -251,4 +251,20 @@ export const uiTests: UiTest[] = [
       }
     },
   },
+  {
+    name: 'VIP: Explain reason code… asks for a code and shows its catalog explanation',
+    screenshot: 'explain-reason-code',
+    async run(page) {
+      await openFromExplorer(page, 'requests', 'deactivate-lost-phone.vip.json');
+      await runCommand(page, 'VIP: Explain reason code…');
+      const input = page.locator('.quick-input-widget', { hasText: 'A VIP reason code' }).locator('input');
+      await input.waitFor();
+      await input.fill('4E04');
+      await page.keyboard.press('Enter');
+      const dialog = page.locator('.monaco-dialog-box', { hasText: 'VIP reason code 4e04' });
+      await dialog.waitFor();
+      const text = await dialog.textContent();
+      assert.ok(text?.includes(message4e04) && text.includes(getReasonCode('4e04')!.solution), `dialog: ${text}`);
+    },
+  },
 ];
