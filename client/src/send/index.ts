@@ -25,7 +25,8 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
   // The setting is read on every status update and CodeLens: say each problem with it once, not each time.
   let problemsSaid = '';
   function environments(folder?: vscode.WorkspaceFolder): Environment[] {
-    const settings = config();
+    // The folder's own settings count (the setting's scope is resource: multi-root workspaces).
+    const settings = vscode.workspace.getConfiguration('vipApi', folder?.uri);
     // In an untrusted workspace only the user's own environments count.
     const raw = vscode.workspace.isTrusted ? settings.get<unknown>('environments') : settings.inspect<unknown>('environments')?.globalValue;
     const base = folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
