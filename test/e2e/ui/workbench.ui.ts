@@ -12,18 +12,20 @@ const WORKSPACE_SETTINGS = path.join(__dirname, '../fixtures/workspace/.vscode/s
 
 /**
  * Runs `body` with `vipApi.environments` in the fixture workspace's settings file (git-ignored;
- * the workbench reads it on change), then removes the file again.
+ * the workbench reads it on change), then puts back what was there (the suite may leave `{}`).
  */
 async function withWorkspaceEnvironments(environments: unknown[], body: () => Promise<void>): Promise<void> {
-  const existed = fs.existsSync(WORKSPACE_SETTINGS);
-  assert.ok(!existed, `${WORKSPACE_SETTINGS} exists: left by a killed run? Remove it.`);
+  const before = fs.existsSync(WORKSPACE_SETTINGS) ? fs.readFileSync(WORKSPACE_SETTINGS, 'utf8') : undefined;
   fs.mkdirSync(path.dirname(WORKSPACE_SETTINGS), { recursive: true });
   fs.writeFileSync(WORKSPACE_SETTINGS, JSON.stringify({ 'vipApi.environments': environments }, null, 2));
   try {
     await body();
   } finally {
-    fs.rmSync(WORKSPACE_SETTINGS, { force: true });
-    if (fs.readdirSync(path.dirname(WORKSPACE_SETTINGS)).length === 0) fs.rmdirSync(path.dirname(WORKSPACE_SETTINGS));
+    if (before !== undefined) fs.writeFileSync(WORKSPACE_SETTINGS, before);
+    else {
+      fs.rmSync(WORKSPACE_SETTINGS, { force: true });
+      if (fs.readdirSync(path.dirname(WORKSPACE_SETTINGS)).length === 0) fs.rmdirSync(path.dirname(WORKSPACE_SETTINGS));
+    }
   }
 }
 
