@@ -7,7 +7,6 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { languageBundle } from './bundles';
 import type { LanguageFeatures } from './language';
 import { registerSendFeatures } from './send';
-import { LANGUAGE_ID } from './vipDocuments';
 
 export { LANGUAGE_ID } from './vipDocuments';
 let language: Promise<LanguageFeatures> | undefined;
@@ -35,9 +34,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | (Exte
   context.subscriptions.push(log);
   registerSendFeatures(context, log);
 
-  // Off the activation path: the event that activated us (often the workbench opening a JSON
-  // file at start-up) is not held up by loading the language client. A macrotask, so VS Code
-  // records the activation as finished first.
+  // Off the activation path: the event that activated us (a vip-json file opening, or one of our
+  // commands) is not held up by loading the language client. A macrotask, so VS Code records the
+  // activation as finished first.
   let loadedMs: number | undefined;
   let features: LanguageFeatures | undefined;
   const loading = new Promise<LanguageFeatures>((resolve, reject) =>
@@ -58,12 +57,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | (Exte
   context.subscriptions.push(
     vscode.commands.registerCommand('vipApi.newRequest', async (operation?: string) => (await loading).newRequest(operation)),
     vscode.commands.registerCommand('vipApi.openSchema', async (uri?: unknown) => (await loading).openSchema(uri)),
-    vscode.workspace.onDidOpenTextDocument(applyExtraFileGlobs),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('vipApi.files')) vscode.workspace.textDocuments.forEach(applyExtraFileGlobs);
-    }),
   );
-  vscode.workspace.textDocuments.forEach(applyExtraFileGlobs);
 
   const api: ExtensionApi = {
     get client() {
@@ -73,15 +67,6 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | (Exte
   };
   if (context.extensionMode !== vscode.ExtensionMode.Test) return api;
   return Object.assign(api, { testHooks: { languageClientLoadedMs: () => loadedMs } });
-}
-
-/** `vipApi.files`: extra globs whose JSON files are VIP documents. */
-function applyExtraFileGlobs(doc: vscode.TextDocument): void {
-  if (doc.languageId !== 'json' && doc.languageId !== 'jsonc') return;
-  const globs = vscode.workspace.getConfiguration('vipApi', doc.uri).get<string[]>('files', []);
-  if (globs.some((pattern) => typeof pattern === 'string' && vscode.languages.match({ pattern }, doc) > 0)) {
-    void vscode.languages.setTextDocumentLanguage(doc, LANGUAGE_ID);
-  }
 }
 
 export async function deactivate(): Promise<void> {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { activateExtension, closeAllEditors, EXTENSION_ID, fixtureUri, waitForEditor } from './helpers';
+import { activateExtension, closeAllEditors, EXTENSION_ID, fixtureUri, waitForDiagnosticsAfter, waitForEditor } from './helpers';
 
 /** Where `npm run bench` reads the activation time (git-ignored, like all of artifacts/). */
 export const ACTIVATION_ARTIFACT = 'test/e2e/artifacts/activation.json';
@@ -36,10 +36,29 @@ function startupPerformanceRow(timeoutMs = 20_000): Promise<string> {
 describe('activation', () => {
   after(closeAllEditors);
 
+  // Runs first (index.ts loads this file first): nothing has activated the extension yet. It
+  // activates on vip-json documents and on its commands only, not on every JSON file.
+  it('an ordinary JSON file opened alone does not activate the extension', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
+    assert.equal(ext.isActive, false, 'something activated the extension before the first test');
+    const uri = fixtureUri('plain/ordinary.json');
+    // The JSON language features report the file's syntax error: the workbench has fired
+    // onLanguage:json for it and the extensions it activates have run by then.
+    await waitForDiagnosticsAfter(uri, async () => {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      assert.equal(doc.languageId, 'json');
+      await vscode.window.showTextDocument(doc);
+    }, (ds) => ds.length > 0);
+    assert.equal(ext.isActive, false, 'opening an ordinary JSON file activated the extension');
+    await closeAllEditors();
+  });
+
   // VS Code's own measure, as "Developer: Startup Performance" shows it (Extension Activation
   // Stats): code loading + the activate() call + until its result settled (activate() returns at
-  // once; the language server starts in the background). It holds whoever activated the extension: the workbench sometimes
-  // opens a JSON model at startup (onLanguage:json) before the first test runs.
+  // once; the language server starts in the background). The test activates it itself (event
+  // `api`): no JSON file activates it any more, and the fixture workspace opens no vip-json file
+  // at start-up.
   it('records the activation time in test/e2e/artifacts/activation.json', async () => {
     const ext = vscode.extensions.getExtension<{ client: unknown; ready: Promise<void>; testHooks?: { languageClientLoadedMs(): number | undefined } }>(EXTENSION_ID);
     assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);

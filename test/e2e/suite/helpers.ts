@@ -273,15 +273,15 @@ export function waitForFileText(file: string, accept: (text: string) => boolean,
 }
 
 /**
- * Sets a `vipApi` setting in the workspace (fixture folder's .vscode/settings.json) and waits until
- * the extension host sees the new value; `undefined` removes it.
+ * Sets a setting of `section` (default `vipApi`) in the workspace (fixture folder's
+ * .vscode/settings.json) and waits until the extension host sees the new value; `undefined` removes it.
  */
-export async function setWorkspaceSetting(key: string, value: unknown): Promise<void> {
-  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('vipApi');
+export async function setWorkspaceSetting(key: string, value: unknown, section = 'vipApi'): Promise<void> {
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration(section);
   const current = (): unknown => config().inspect(key)?.workspaceValue;
   const same = (): boolean => JSON.stringify(current()) === JSON.stringify(value);
   if (same()) return;
   await config().update(key, value, vscode.ConfigurationTarget.Workspace);
   // Checked and subscribed in the same tick: a change cannot slip in between.
-  if (!same()) await waitForEvent(vscode.workspace.onDidChangeConfiguration, () => same(), 10_000, `the setting vipApi.${key} to change`);
+  if (!same()) await waitForEvent(vscode.workspace.onDidChangeConfiguration, () => same(), 10_000, `the setting ${section}.${key} to change`);
 }
