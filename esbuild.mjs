@@ -52,9 +52,23 @@ const builds = [
   { entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, ...withValidators },
 ];
 
+/** For the watch task in .vscode/tasks.json: its problem matcher waits for these two lines (once for all bundles). */
+let building = 0;
+const watchLines = {
+  name: 'watch-lines',
+  setup(build) {
+    build.onStart(() => {
+      if (building++ === 0) console.log('[watch] build started');
+    });
+    build.onEnd(() => {
+      if (--building === 0) console.log('[watch] build finished');
+    });
+  },
+};
+
 if (watch) {
   for (const b of builds) {
-    const ctx = await esbuild.context({ ...common, ...b });
+    const ctx = await esbuild.context({ ...common, ...b, plugins: [...(b.plugins ?? []), watchLines] });
     await ctx.watch();
   }
 } else {
