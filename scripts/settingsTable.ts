@@ -10,9 +10,12 @@ export const END = '<!-- settings:end -->';
 
 interface SettingSchema { default?: unknown; description?: string; markdownDescription?: string }
 
+/** The contributed settings, their `%key%` descriptions resolved from package.nls.json. */
 export function contributedSettings(): [string, SettingSchema][] {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, SettingSchema> } } };
-  return Object.entries(pkg.contributes.configuration.properties);
+  const nls = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
+  const text = (s: string | undefined): string | undefined => s?.replace(/^%(.+)%$/, (_, key: string) => nls[key] ?? s);
+  return Object.entries(pkg.contributes.configuration.properties).map(([key, schema]) => [key, { ...schema, description: text(schema.description), markdownDescription: text(schema.markdownDescription) }]);
 }
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { SIMULATOR, SIMULATOR_SOAP, isSimulator, needsPassphrase, passphraseKey, pickEnvironment, readEnvironments } from '../../client/src/send/environments';
 import { HistoryStore } from '../../client/src/send/history';
-import { curlCopiedMessage, resolveTarget, type TargetHost } from '../../client/src/send/target';
+import { callsBuiltInSimulator, resolveTarget, type TargetHost } from '../../client/src/send/target';
 import { explainText, isTokenStateError, responseFileName, statusLine, tokenInformationRequest } from '../../client/src/send/present';
 import { getReasonCode } from '../../core/data/catalog';
 
@@ -26,15 +26,15 @@ describe('the preparation Send, Copy as cURL and Show SOAP envelope share (clien
     autoRequestId: () => false,
   };
 
-  test("the document's workspace folder decides the environment, for the request and for the message after Copy as cURL", async () => {
+  test("the document's workspace folder decides the environment, for the request and for the note after Copy as cURL", async () => {
     const inA = await resolveTarget(host, 'file:///a/requests/x.vip.json');
     assert.equal(inA.configured.name, SIMULATOR);
     assert.equal(inA.env.url, 'http://127.0.0.1:4242/{operation}', 'the Simulator gets its concrete URL');
     assert.deepEqual(inA.options, { autoRequestId: false });
-    assert.equal(curlCopiedMessage(inA, false), `cURL command for "${SIMULATOR}" copied. It calls the built-in simulator, which runs while VS Code does.`);
+    assert.equal(callsBuiltInSimulator(inA), true, 'the note after Copy as cURL says the Simulator runs only while VS Code does');
     const inB = await resolveTarget(host, 'file:///b/requests/x.vip.json');
     assert.equal(inB.configured.name, 'Prod');
-    assert.equal(curlCopiedMessage(inB, true), 'cURL command for "Prod" copied. Set VIP_CERT_PASSPHRASE in your shell first.');
+    assert.equal(callsBuiltInSimulator(inB), false);
     assert.deepEqual(concreteSeen, [SIMULATOR, 'Prod']);
   });
 });

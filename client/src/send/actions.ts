@@ -23,7 +23,7 @@ import { isSimulator, needsPassphrase, passphraseKey, transportLabel } from './e
 import { HistoryStore, type HistoryEntry } from './history';
 import { explainText, isTokenStateError, responseFileName, statusLine, tokenInformationRequest } from './present';
 import { SimulatorHost } from './simulatorHost';
-import { configuredEnvironment, curlCopiedMessage, resolveTarget } from './target';
+import { callsBuiltInSimulator, configuredEnvironment, resolveTarget } from './target';
 import { LANGUAGE_ID } from '../vipDocuments';
 
 /** What `vipApi.send` resolves to. */
@@ -65,7 +65,7 @@ export function createSendActions(host: SendHost): SendActions {
     showHistory: () => showHistory(ctx),
     clearHistory: () => {
       ctx.history.clear();
-      void vscode.window.showInformationMessage('VIP send history cleared.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('VIP send history cleared.'));
     },
     explainReasonCode,
     cancelAll: () => {
@@ -121,13 +121,13 @@ function targetHost(ctx: SendContext) {
 async function concrete(ctx: SendContext, env: Environment): Promise<Environment> {
   if (!isSimulator(env)) return env;
   // Nothing starts in an untrusted workspace, not even the local simulator (Copy as cURL, Show SOAP envelope).
-  if (!vscode.workspace.isTrusted) throw new TransportError('usage', 'The built-in simulator does not start in an untrusted workspace. Trust the workspace (Manage Workspace Trust) to use it.');
+  if (!vscode.workspace.isTrusted) throw new TransportError('usage', vscode.l10n.t('The built-in simulator does not start in an untrusted workspace. Trust the workspace (Manage Workspace Trust) to use it.'));
   const wasRunning = ctx.simulator.currentUrl !== undefined;
   let url: string;
   try {
     url = await ctx.simulator.url();
   } catch (e) {
-    throw new TransportError('usage', `The built-in simulator could not start on 127.0.0.1: ${e instanceof Error ? e.message : String(e)}. Choose another environment (VIP: Select environment).`);
+    throw new TransportError('usage', vscode.l10n.t('The built-in simulator could not start on 127.0.0.1: {0}. Choose another environment (VIP: Select environment).', e instanceof Error ? e.message : String(e)));
   }
   if (!wasRunning) ctx.log.info(`Built-in simulator started at ${url} (environment "${env.name}").`);
   return { ...env, url: env.transport === 'soap' ? url : `${url}/{operation}` };
@@ -138,8 +138,8 @@ async function passphraseFor(ctx: SendContext, env: Environment, ask: boolean): 
   const stored = await ctx.context.secrets.get(passphraseKey(env.name));
   if (stored !== undefined || !ask) return stored;
   const entered = await vscode.window.showInputBox({
-    title: `Passphrase for the certificate of "${env.name}"`,
-    prompt: 'Stored in VS Code SecretStorage (never in settings or logs). Leave empty if the file has no passphrase.',
+    title: vscode.l10n.t('Passphrase for the certificate of "{0}"', env.name),
+    prompt: vscode.l10n.t('Stored in VS Code SecretStorage (never in settings or logs). Leave empty if the file has no passphrase.'),
     password: true,
     ignoreFocusOut: true,
   });
@@ -176,15 +176,15 @@ async function openUntitled(content: string): Promise<void> {
 }
 
 async function explain(code: string, message: string): Promise<void> {
-  await vscode.window.showInformationMessage(`VIP reason code ${code}`, { modal: true, detail: explainText(code, message) });
+  await vscode.window.showInformationMessage(vscode.l10n.t('VIP reason code {0}', code), { modal: true, detail: explainText(code, message) });
 }
 
 async function explainReasonCode(code?: unknown, message?: unknown): Promise<void> {
   const given = typeof code === 'string' ? code : await vscode.window.showInputBox({
-    title: 'VIP: Explain reason code',
-    prompt: 'A VIP reason code from a response or a log, e.g. 4e04',
+    title: vscode.l10n.t('VIP: Explain reason code'),
+    prompt: vscode.l10n.t('A VIP reason code from a response or a log, e.g. 4e04'),
     placeHolder: '4e04',
-    validateInput: (v) => (/^\s*[0-9a-fA-F]{4}\s*$/.test(v) ? undefined : 'Four hexadecimal digits, e.g. 4e04 or 0000.'),
+    validateInput: (v) => (/^\s*[0-9a-fA-F]{4}\s*$/.test(v) ? undefined : vscode.l10n.t('Four hexadecimal digits, e.g. 4e04 or 0000.')),
   });
   if (given === undefined) return;
   await explain(given.trim().toLowerCase(), typeof message === 'string' ? message : '');
@@ -199,11 +199,11 @@ async function sendRequest(ctx: SendContext, arg?: unknown): Promise<SendOutcome
   if (refused) return refused;
   const doc = await requestDocument(arg);
   if (!doc) {
-    const msg = 'Open a VIP request file (*.vip.json) to send it.';
+    const msg = vscode.l10n.t('Open a VIP request file (*.vip.json) to send it.');
     void vscode.window.showWarningMessage(msg);
     return { ok: false, kind: 'usage', message: msg };
   }
-  if (!(await confirmErrors(doc))) return { ok: false, kind: 'declined', message: 'Not sent: the request has errors.' };
+  if (!(await confirmErrors(doc))) return { ok: false, kind: 'declined', message: vscode.l10n.t('Not sent: the request has errors.') };
   const configured = configuredEnvironment(targetHost(ctx), doc.uri);
   const attempt: { env: Environment; request?: PreparedRequest } = { env: configured };
   try {
@@ -220,8 +220,8 @@ async function sendRequest(ctx: SendContext, arg?: unknown): Promise<SendOutcome
 
 function refuseUntrusted(): SendOutcome | undefined {
   if (vscode.workspace.isTrusted) return undefined;
-  const msg = 'Sending VIP requests is off in an untrusted workspace (its settings could point your certificate at any server).';
-  void vscode.window.showWarningMessage(msg, 'Manage Workspace Trust').then((pick) => pick && vscode.commands.executeCommand('workbench.trust.manage'));
+  const msg = vscode.l10n.t('Sending VIP requests is off in an untrusted workspace (its settings could point your certificate at any server).');
+  void vscode.window.showWarningMessage(msg, vscode.l10n.t('Manage Workspace Trust')).then((pick) => pick && vscode.commands.executeCommand('workbench.trust.manage'));
   return { ok: false, kind: 'untrusted', message: msg };
 }
 
@@ -229,14 +229,15 @@ function refuseUntrusted(): SendOutcome | undefined {
 async function confirmErrors(doc: vscode.TextDocument): Promise<boolean> {
   const errors = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
   if (!errors.length) return true;
-  const go = await vscode.window.showWarningMessage(`This request has ${errors.length} error(s). Send anyway?`, { modal: true }, 'Send anyway');
-  return go === 'Send anyway';
+  const sendAnyway = vscode.l10n.t('Send anyway');
+  const go = await vscode.window.showWarningMessage(vscode.l10n.t('This request has {0} error(s). Send anyway?', errors.length), { modal: true }, sendAnyway);
+  return go === sendAnyway;
 }
 
 /** The send itself, under a cancellable progress notification. */
 function transmit(ctx: SendContext, request: PreparedRequest, env: Environment, passphrase: string | undefined): Thenable<SendResult> {
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `VIP: sending ${request.operation.name} to ${env.name}…`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('VIP: sending {0} to {1}…', request.operation.name, env.name), cancellable: true },
     (_progress, token) => {
       const controller = new AbortController();
       ctx.inFlight.add(controller);
@@ -261,13 +262,14 @@ async function presentResult(ctx: SendContext, doc: vscode.TextDocument, request
     time: new Date().toISOString(), environment: env.name, operation: request.operation.name, url: result.url, source: doc.uri.toString(),
     request: request.value, response: result.json, reasonCode: result.reasonCode, statusMessage: result.statusMessage, totalMs: result.timings.total,
   });
-  const line = statusLine(result) + (result.insecure ? ' · ⚠ server certificate not verified' : '');
+  const line = statusLine(result) + (result.insecure ? ` · ⚠ ${vscode.l10n.t('server certificate not verified')}` : '');
   vscode.window.setStatusBarMessage(`VIP: ${line}`, 15_000);
-  const buttons = ['Explain', ...(isTokenStateError(result.reasonCode) ? ['Check token state'] : [])];
+  const [explainLabel, checkState] = [vscode.l10n.t('Explain'), vscode.l10n.t('Check token state')];
+  const buttons = [explainLabel, ...(isTokenStateError(result.reasonCode) ? [checkState] : [])];
   const shown = result.success ? vscode.window.showInformationMessage(line, ...buttons) : vscode.window.showWarningMessage(line, ...buttons);
   void shown.then(async (pick) => {
-    if (pick === 'Explain') await explain(result.reasonCode, result.statusMessage);
-    if (pick === 'Check token state') {
+    if (pick === explainLabel) await explain(result.reasonCode, result.statusMessage);
+    if (pick === checkState) {
       const next = tokenInformationRequest(request.value);
       if (next) await openUntitled(next);
     }
@@ -278,28 +280,29 @@ async function presentResult(ctx: SendContext, doc: vscode.TextDocument, request
 /** A failed send: kept in the history, and an error message with the buttons that help next. */
 function reportFailure(ctx: SendContext, doc: vscode.TextDocument, attempt: { env: Environment; request?: PreparedRequest }, caught: unknown): SendOutcome {
   const { env, request } = attempt;
-  const e = caught instanceof TransportError ? caught : new TransportError('network', `Unexpected failure: ${redactText(caught instanceof Error ? caught.message : String(caught))}`);
+  const e = caught instanceof TransportError ? caught : new TransportError('network', vscode.l10n.t('Unexpected failure: {0}', redactText(caught instanceof Error ? caught.message : String(caught))));
   if (!(caught instanceof TransportError)) ctx.log.error(`Send failed unexpectedly: ${redactText(caught instanceof Error ? caught.stack ?? caught.message : String(caught))}`);
   ctx.history.add({
     time: new Date().toISOString(), environment: env.name, operation: request?.operation.name ?? '?', url: request?.url.href ?? env.url,
     source: doc.uri.toString(), request: request?.value ?? doc.getText(), error: e.message,
   });
   if (e.kind === 'cancelled') {
-    vscode.window.setStatusBarMessage('VIP: request cancelled', 5000);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('VIP: request cancelled'), 5000);
     return { ok: false, kind: e.kind, message: e.message };
   }
+  const label = { passphrase: vscode.l10n.t('Set certificate passphrase…'), saved: vscode.l10n.t('Open saved response'), envelope: vscode.l10n.t('Show SOAP envelope'), log: vscode.l10n.t('Show log') };
   const buttons: string[] = [];
-  if (e.kind === 'tls-material' && /passphrase/i.test(e.message)) buttons.push('Set certificate passphrase…');
-  if (e.details.savedTo) buttons.push('Open saved response');
+  if (e.kind === 'tls-material' && /passphrase/i.test(e.message)) buttons.push(label.passphrase);
+  if (e.details.savedTo) buttons.push(label.saved);
   // A Fault means the service could not read the envelope: seeing it is the next step.
-  if (e.kind === 'soap-fault' || (request?.transport === 'soap' && e.kind === 'not-vip')) buttons.push('Show SOAP envelope');
-  buttons.push('Show log');
+  if (e.kind === 'soap-fault' || (request?.transport === 'soap' && e.kind === 'not-vip')) buttons.push(label.envelope);
+  buttons.push(label.log);
   const savedTo = e.details.savedTo;
   void vscode.window.showErrorMessage(`VIP: ${e.message}`, ...buttons).then(async (pick) => {
-    if (pick === 'Set certificate passphrase…') await vscode.commands.executeCommand('vipApi.setPassphrase', env.name);
-    if (pick === 'Open saved response' && savedTo) await vscode.window.showTextDocument(vscode.Uri.file(savedTo));
-    if (pick === 'Show SOAP envelope') await vscode.commands.executeCommand('vipApi.showSoapEnvelope', doc.uri);
-    if (pick === 'Show log') ctx.log.show(true);
+    if (pick === label.passphrase) await vscode.commands.executeCommand('vipApi.setPassphrase', env.name);
+    if (pick === label.saved && savedTo) await vscode.window.showTextDocument(vscode.Uri.file(savedTo));
+    if (pick === label.envelope) await vscode.commands.executeCommand('vipApi.showSoapEnvelope', doc.uri);
+    if (pick === label.log) ctx.log.show(true);
   });
   return { ok: false, kind: e.kind, message: e.message };
 }
@@ -307,37 +310,43 @@ function reportFailure(ctx: SendContext, doc: vscode.TextDocument, attempt: { en
 async function showHistory(ctx: SendContext): Promise<void> {
   const entries = ctx.history.list();
   if (!entries.length) {
-    void vscode.window.showInformationMessage('The VIP send history is empty.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('The VIP send history is empty.'));
     return;
   }
   const pick = await vscode.window.showQuickPick(
     entries.map((h) => ({
       label: `${h.reasonCode ?? '$(error)'} ${h.operation}`,
-      description: `${h.environment} · ${new Date(h.time).toLocaleString()}${h.totalMs !== undefined ? ` · ${Math.round(h.totalMs)} ms` : ''}`,
+      description: [h.environment, new Date(h.time).toLocaleString(), ...(h.totalMs !== undefined ? [vscode.l10n.t('{0} ms', Math.round(h.totalMs))] : [])].join(' · '),
       detail: h.error ?? h.statusMessage,
       entry: h,
     })),
-    { title: 'VIP: History (secrets redacted)', matchOnDescription: true, matchOnDetail: true },
+    { title: vscode.l10n.t('VIP: History (secrets redacted)'), matchOnDescription: true, matchOnDetail: true },
   );
   if (!pick) return;
   await reopen(pick.entry);
 }
 
 async function reopen(h: HistoryEntry): Promise<void> {
-  const choice = await vscode.window.showQuickPick(['Open request', ...(h.response ? ['Open response'] : [])], { title: `${h.operation} · ${h.environment}` });
-  if (choice === 'Open request') await openUntitled(formatRequest(h.request));
-  if (choice === 'Open response' && h.response) await openUntitled(h.response);
+  const [openRequest, openResponse] = [vscode.l10n.t('Open request'), vscode.l10n.t('Open response')];
+  const choice = await vscode.window.showQuickPick([openRequest, ...(h.response ? [openResponse] : [])], { title: `${h.operation} · ${h.environment}` });
+  if (choice === openRequest) await openUntitled(formatRequest(h.request));
+  if (choice === openResponse && h.response) await openUntitled(h.response);
 }
 
 async function copyAsCurl(ctx: SendContext, arg?: unknown): Promise<void> {
   const doc = await requestDocument(arg);
-  if (!doc) return void vscode.window.showWarningMessage('Open a VIP request file to copy it as cURL.');
+  if (!doc) return void vscode.window.showWarningMessage(vscode.l10n.t('Open a VIP request file to copy it as cURL.'));
   try {
     const target = await resolveTarget(targetHost(ctx), doc.uri);
     const request = buildRequest(doc.getText(), target.env, target.options);
     const needs = needsPassphrase(target.env, (f) => readSafe(f));
     await vscode.env.clipboard.writeText(toCurl(request, target.env, { needsPassphrase: needs }));
-    void vscode.window.showInformationMessage(curlCopiedMessage(target, needs));
+    const note = [
+      vscode.l10n.t('cURL command for "{0}" copied.', target.configured.name),
+      ...(needs ? [vscode.l10n.t('Set VIP_CERT_PASSPHRASE in your shell first.')] : []),
+      ...(callsBuiltInSimulator(target) ? [vscode.l10n.t('It calls the built-in simulator, which runs while VS Code does.')] : []),
+    ];
+    void vscode.window.showInformationMessage(note.join(' '));
   } catch (e) {
     if (!(e instanceof TransportError)) throw e;
     void vscode.window.showErrorMessage(`VIP: ${e.message}`);
@@ -351,7 +360,7 @@ async function copyAsCurl(ctx: SendContext, arg?: unknown): Promise<void> {
 async function showSoapEnvelope(ctx: SendContext, arg?: unknown): Promise<SoapEnvelopeOutcome> {
   const doc = await requestDocument(arg);
   if (!doc) {
-    const message = 'Open a VIP request file (*.vip.json) to see its SOAP envelope.';
+    const message = vscode.l10n.t('Open a VIP request file (*.vip.json) to see its SOAP envelope.');
     void vscode.window.showWarningMessage(message);
     return { ok: false, message };
   }

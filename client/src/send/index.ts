@@ -33,7 +33,7 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
     vscode.commands.registerCommand('vipApi.setPassphrase', (name?: unknown, given?: unknown) => setPassphrase(context, log, envs, name, given)),
     vscode.commands.registerCommand('vipApi.cancelSend', () => {
       const cancelled = loaded?.cancelAll() ?? 0;
-      if (cancelled === 0) void vscode.window.showInformationMessage('No VIP request is being sent.');
+      if (cancelled === 0) void vscode.window.showInformationMessage(vscode.l10n.t('No VIP request is being sent.'));
       return cancelled;
     }),
     vscode.commands.registerCommand('vipApi.showHistory', () => actions().showHistory()),
@@ -80,15 +80,17 @@ function createEnvironments(context: vscode.ExtensionContext, log: vscode.LogOut
 /** The status bar item naming the current environment (a warning colour when verification is off); returns its update. */
 function createStatusItem(context: vscode.ExtensionContext, envs: Environments, changed: () => void): () => Environment {
   const status = vscode.window.createStatusBarItem('vipApi.environment', vscode.StatusBarAlignment.Left, 50);
-  status.name = 'VIP environment';
+  status.name = vscode.l10n.t('VIP environment');
   status.command = 'vipApi.selectEnvironment';
   context.subscriptions.push(status);
   return () => {
     const env = envs.current();
     status.text = `$(plug) VIP: ${env.name} · ${transportLabel(env)}`;
     const insecure = env.rejectUnauthorized === false;
-    const how = env.transport === 'soap' ? 'as SOAP envelopes (to …/mgmt|val|prov/soap)' : 'as REST JSON';
-    status.tooltip = `VIP requests go to ${isSimulator(env) ? 'the built-in simulator (127.0.0.1)' : env.url} ${how}${insecure ? '\nServer certificate verification is OFF for this environment.' : ''}\nClick to switch.`;
+    const where = isSimulator(env) ? vscode.l10n.t('the built-in simulator (127.0.0.1)') : env.url;
+    const how = env.transport === 'soap' ? vscode.l10n.t('VIP requests go to {0} as SOAP envelopes (to …/mgmt|val|prov/soap).', where) : vscode.l10n.t('VIP requests go to {0} as REST JSON.', where);
+    const warning = insecure ? `\n${vscode.l10n.t('Server certificate verification is OFF for this environment.')}` : '';
+    status.tooltip = `${how}${warning}\n${vscode.l10n.t('Click to switch.')}`;
     status.backgroundColor = insecure ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     status.show();
     changed();
@@ -99,7 +101,7 @@ function createStatusItem(context: vscode.ExtensionContext, envs: Environments, 
 /** `VIP: Select environment`; scripts and keybindings may pass the environment's name. */
 async function selectEnvironment(context: vscode.ExtensionContext, envs: Environments, updateStatus: () => Environment, name?: unknown): Promise<void> {
   if (typeof name === 'string') {
-    if (!envs.list().some((e) => e.name === name)) throw new Error(`No VIP environment named "${name}".`);
+    if (!envs.list().some((e) => e.name === name)) throw new Error(vscode.l10n.t('No VIP environment named "{0}".', name));
     await context.workspaceState.update(CURRENT_ENV_KEY, name);
     updateStatus();
     return;
@@ -107,11 +109,11 @@ async function selectEnvironment(context: vscode.ExtensionContext, envs: Environ
   const current = envs.current().name;
   const items = envs.list().map((e) => ({
     label: e.name,
-    description: `${transportLabel(e)} · ${isSimulator(e) ? 'built-in simulator on 127.0.0.1' : e.url}`,
-    detail: [e.pfx ? `PKCS#12 ${e.pfx}` : e.cert ? `PEM ${e.cert}` : undefined, e.rejectUnauthorized === false ? '⚠ server certificate not verified' : undefined].filter(Boolean).join(' · ') || undefined,
+    description: `${transportLabel(e)} · ${isSimulator(e) ? vscode.l10n.t('built-in simulator on 127.0.0.1') : e.url}`,
+    detail: [e.pfx ? `PKCS#12 ${e.pfx}` : e.cert ? `PEM ${e.cert}` : undefined, e.rejectUnauthorized === false ? `⚠ ${vscode.l10n.t('server certificate not verified')}` : undefined].filter(Boolean).join(' · ') || undefined,
     picked: e.name === current,
   }));
-  const pick = await vscode.window.showQuickPick(items, { title: 'VIP: Select environment', placeHolder: `Current: ${current}. Add environments in the setting vipApi.environments.` });
+  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('VIP: Select environment'), placeHolder: vscode.l10n.t('Current: {0}. Add environments in the setting vipApi.environments.', current) });
   if (!pick) return;
   await context.workspaceState.update(CURRENT_ENV_KEY, pick.label);
   updateStatus();
@@ -121,12 +123,12 @@ async function selectEnvironment(context: vscode.ExtensionContext, envs: Environ
 async function setPassphrase(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, envs: Environments, name?: unknown, given?: unknown): Promise<void> {
   const list = envs.list().filter((e) => !isSimulator(e));
   if (!list.length) {
-    void vscode.window.showInformationMessage('No environment with a certificate: add one to the setting vipApi.environments first.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No environment with a certificate: add one to the setting vipApi.environments first.'));
     return;
   }
-  const envName = typeof name === 'string' ? name : (await vscode.window.showQuickPick(list.map((e) => e.name), { title: 'Set the certificate passphrase of which environment?' }));
+  const envName = typeof name === 'string' ? name : (await vscode.window.showQuickPick(list.map((e) => e.name), { title: vscode.l10n.t('Set the certificate passphrase of which environment?') }));
   if (!envName) return;
-  const value = typeof given === 'string' ? given : await vscode.window.showInputBox({ title: `Passphrase for the certificate of "${envName}"`, prompt: 'Stored in VS Code SecretStorage. Leave empty to remove it.', password: true, ignoreFocusOut: true });
+  const value = typeof given === 'string' ? given : await vscode.window.showInputBox({ title: vscode.l10n.t('Passphrase for the certificate of "{0}"', envName), prompt: vscode.l10n.t('Stored in VS Code SecretStorage. Leave empty to remove it.'), password: true, ignoreFocusOut: true });
   if (value === undefined) return;
   if (value === '') await context.secrets.delete(passphraseKey(envName));
   else await context.secrets.store(passphraseKey(envName), value);
@@ -144,7 +146,7 @@ function sendLenses(envs: Environments, changed: vscode.Event<void>): vscode.Cod
       if (!top || operationForKey(top.key)?.kind !== 'request') return [];
       const { span } = top;
       const range = new vscode.Range(doc.positionAt(span.offset), doc.positionAt(span.offset + span.length));
-      return [new vscode.CodeLens(range, { title: `Send request ▸ ${envs.current(vscode.workspace.getWorkspaceFolder(doc.uri)).name}`, command: 'vipApi.send', arguments: [doc.uri] })];
+      return [new vscode.CodeLens(range, { title: vscode.l10n.t('Send request ▸ {0}', envs.current(vscode.workspace.getWorkspaceFolder(doc.uri)).name), command: 'vipApi.send', arguments: [doc.uri] })];
     },
   };
 }

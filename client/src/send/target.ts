@@ -32,9 +32,7 @@ export async function resolveTarget<Uri, Folder>(host: TargetHost<Uri, Folder>, 
   return { configured, env: await host.concrete(configured), options: { autoRequestId: host.autoRequestId() } };
 }
 
-/** The note after Copy as cURL: what the shell needs, and that the simulator lives only while VS Code runs. */
-export function curlCopiedMessage(target: SendTarget, needsPassphrase: boolean): string {
-  const passphrase = needsPassphrase ? ' Set VIP_CERT_PASSPHRASE in your shell first.' : '';
-  const simulator = isSimulator(target.configured) ? ' It calls the built-in simulator, which runs while VS Code does.' : '';
-  return `cURL command for "${target.configured.name}" copied.${passphrase}${simulator}`;
+/** Whether the target is the built-in simulator (the note after Copy as cURL: it runs only while VS Code does). */
+export function callsBuiltInSimulator(target: SendTarget): boolean {
+  return isSimulator(target.configured);
 }
