@@ -178,7 +178,9 @@ export const uiTests: UiTest[] = [
       await snap('history-quick-pick');
       await row.click();
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open request' }).click();
-      const reopened = page.locator('.monaco-editor .view-lines', { hasText: 'e2e-enable-inactive-1' }).filter({ hasText: 'EnableTokenRequest' });
+      // In the untitled editor it opens (the request file itself, with the same text, may be visible too).
+      const untitledGroup = page.locator('.editor-group-container', { has: page.locator('.tab.active[data-resource-name^="Untitled"]') });
+      const reopened = untitledGroup.locator('.monaco-editor .view-lines', { hasText: 'e2e-enable-inactive-1' }).filter({ hasText: 'EnableTokenRequest' });
       await reopened.waitFor();
     },
   },
