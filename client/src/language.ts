@@ -25,7 +25,9 @@ export function startLanguageFeatures(context: vscode.ExtensionContext, log: vsc
     outputChannel: log,
     synchronize: { configurationSection: 'vipApi' },
   };
-  const client = new LanguageClient('vipApi', 'VIP API Workbench', serverOptions, clientOptions);
+  // F5 (ExtensionMode.Development): the server runs with --inspect=6019, for "Attach to Language Server".
+  const debugServer = context.extensionMode === vscode.ExtensionMode.Development;
+  const client = new LanguageClient('vipApi', 'VIP API Workbench', serverOptions, clientOptions, debugServer);
   registerLanguageStatus(context, client);
   const ready = client.start().then(
     () => log.info(`Language server started (${serverModule}).`),

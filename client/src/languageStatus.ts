@@ -10,7 +10,7 @@ const UPDATE_DELAY_MS = 300;
 
 export function registerLanguageStatus(context: vscode.ExtensionContext, client: LanguageClient): void {
   const item = vscode.languages.createLanguageStatusItem('vipApi.operation', { language: LANGUAGE_ID });
-  item.name = 'VIP operation';
+  item.name = vscode.l10n.t('VIP operation');
   item.text = 'VIP';
   let timer: NodeJS.Timeout | undefined;
   let generation = 0;
@@ -53,7 +53,7 @@ export async function openSchema(client: LanguageClient, uri?: unknown): Promise
   const active = vscode.window.activeTextEditor?.document;
   if (!target && active?.languageId === LANGUAGE_ID) target = (await documentInfoOf(client, active.uri).catch(() => null))?.schemaUri;
   if (!target) {
-    void vscode.window.showInformationMessage('VIP: no schema applies here: the document names no known operation.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('VIP: no schema applies here: the document names no known operation.'));
     return;
   }
   await vscode.window.showTextDocument(vscode.Uri.parse(target), { preview: true, viewColumn: vscode.ViewColumn.Beside });
@@ -70,11 +70,11 @@ function show(item: vscode.LanguageStatusItem, info: DocumentInfo | null): void 
     item.severity = vscode.LanguageStatusSeverity.Information;
     item.text = `VIP ${info.operation} ${info.kind}`;
     item.detail = `schema ${info.schemaFile}`;
-    item.command = info.schemaUri ? { title: 'Open schema', command: 'vipApi.openSchema', arguments: [info.schemaUri], tooltip: info.summary } : undefined;
+    item.command = info.schemaUri ? { title: vscode.l10n.t('Open schema'), command: 'vipApi.openSchema', arguments: [info.schemaUri], tooltip: info.summary } : undefined;
   } else {
     item.severity = vscode.LanguageStatusSeverity.Warning;
-    item.text = 'VIP: unknown operation';
-    item.detail = info.key ? `"${info.key}" is not <Operation>Request or <Operation>Response` : 'no operation key';
-    item.command = { title: 'New request…', command: 'vipApi.newRequest', tooltip: 'Start a new request from a skeleton' };
+    item.text = vscode.l10n.t('VIP: unknown operation');
+    item.detail = info.key ? vscode.l10n.t('"{0}" is not <Operation>Request or <Operation>Response', info.key) : vscode.l10n.t('no operation key');
+    item.command = { title: vscode.l10n.t('New request…'), command: 'vipApi.newRequest', tooltip: vscode.l10n.t('Start a new request from a skeleton') };
   }
 }

@@ -15,6 +15,7 @@ import { checkPlayground } from './lib/playgroundCheck';
 import { ToolInstallError } from './lib/toolCache';
 import { ensureTools, repoRoot } from './lib/tools';
 import { runUiTests } from './lib/ui';
+import { restrictedUiTests } from './ui/trust.ui';
 import { uiTests } from './ui/workbench.ui';
 
 const args = process.argv.slice(2);
@@ -79,25 +80,36 @@ async function main(): Promise<void> {
 
   const total: Counts = { passed: 0, failed: 0 };
   const add = (c: Counts): void => { total.passed += c.passed; total.failed += c.failed; };
+  const selectUi = <T extends { name: string }>(tests: T[]): T[] => (suiteOnly ? [] : grep ? tests.filter((t) => t.name.includes(grep)) : tests);
+  const screenshotsDir = path.join(e2eDir, 'screenshots');
   if (!uiOnly) {
     log(`\nExtension-host suite (Mocha in VS Code's extension host):`);
     add(await runExtensionTests({ browser, server, extensionPath: repoRoot, testsPath, folder: fixtureWorkspace, timeoutMs: 5 * 60_000, browserLog, hostLog, log }));
+  }
+  const restrictedUi = selectUi(restrictedUiTests);
+  if (!uiOnly || restrictedUi.length) {
     // A second code-server with workspace trust on: the same extension in Restricted Mode.
     restrictedServer = await startCodeServer({ tools, logFile: path.join(artifactsDir, 'code-server-restricted.log'), smokeTestDriver: true, restricted: true });
-    log(`\nExtension-host suite in an untrusted workspace (Restricted Mode, ${restrictedServer.origin}):`);
-    add(await runExtensionTests({ browser, server: restrictedServer, extensionPath: repoRoot, testsPath: untrustedSuite.entry, folder: restrictedWorkspace, timeoutMs: 2 * 60_000, browserLog, hostLog, log }));
+    if (!uiOnly) {
+      log(`\nExtension-host suite in an untrusted workspace (Restricted Mode, ${restrictedServer.origin}):`);
+      add(await runExtensionTests({ browser, server: restrictedServer, extensionPath: repoRoot, testsPath: untrustedSuite.entry, folder: restrictedWorkspace, timeoutMs: 2 * 60_000, browserLog, hostLog, log }));
+    }
+    // After the suite: these grant trust, which lasts for this server's life.
+    if (restrictedUi.length) {
+      log(`\nBrowser UI tests in an untrusted workspace (Restricted Mode):`);
+      add(await runUiTests({ browser, server: restrictedServer, tests: restrictedUi, extensionPath: repoRoot, folder: restrictedWorkspace, screenshotsDir, timeoutMs: 90_000, browserLog, log }));
+    }
     await restrictedServer.stop();
     restrictedServer = undefined;
   }
-  if (!suiteOnly) {
+  const ui = selectUi(uiTests);
+  if (ui.length) {
     log(`\nBrowser UI tests (Playwright on the workbench page):`);
-    const tests = grep ? uiTests.filter((t) => t.name.includes(grep)) : uiTests;
-    add(await runUiTests({ browser, server, tests, extensionPath: repoRoot, folder: fixtureWorkspace,
-      screenshotsDir: path.join(e2eDir, 'screenshots'), timeoutMs: 90_000, browserLog, log }));
+    add(await runUiTests({ browser, server, tests: ui, extensionPath: repoRoot, folder: fixtureWorkspace, screenshotsDir, timeoutMs: 90_000, browserLog, log }));
   }
   if (!suiteOnly && (!grep || 'npm start playground'.includes(grep))) {
     log(`\nThe playground (npm start, as a user runs it):`);
-    add(await checkPlayground({ browser, screenshotsDir: path.join(e2eDir, 'screenshots'), browserLog, timeoutMs: 4 * 60_000, log }));
+    add(await checkPlayground({ browser, screenshotsDir, browserLog, timeoutMs: 4 * 60_000, log }));
   }
   await cleanup();
   finish(total);

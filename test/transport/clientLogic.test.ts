@@ -6,8 +6,38 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { SIMULATOR, SIMULATOR_SOAP, isSimulator, needsPassphrase, passphraseKey, pickEnvironment, readEnvironments } from '../../client/src/send/environments';
 import { HistoryStore } from '../../client/src/send/history';
+import { callsBuiltInSimulator, resolveTarget, type TargetHost } from '../../client/src/send/target';
 import { explainText, isTokenStateError, responseFileName, statusLine, tokenInformationRequest } from '../../client/src/send/present';
 import { getReasonCode } from '../../core/data/catalog';
+
+describe('the preparation Send, Copy as cURL and Show SOAP envelope share (client/src/send/target.ts)', () => {
+  // Two workspace folders with different current environments; no folder (e.g. an untitled
+  // document) gets a third. Each action must use the one of the document's own folder.
+  const byFolder: Record<string, string> = { a: SIMULATOR, b: 'Prod' };
+  const envNamed = (name: string) => (name === SIMULATOR ? { name, url: 'builtin-simulator:' } : { name, url: `https://${name.toLowerCase()}.example.com/{operation}` });
+  const concreteSeen: string[] = [];
+  const host: TargetHost<string, string> = {
+    folderOf: (uri) => /^file:\/\/\/(a|b)\//.exec(uri)?.[1],
+    currentEnvironment: (folder) => envNamed(folder === undefined ? 'No folder' : byFolder[folder]),
+    concrete: async (env) => {
+      concreteSeen.push(env.name);
+      return env.url === 'builtin-simulator:' ? { ...env, url: 'http://127.0.0.1:4242/{operation}' } : env;
+    },
+    autoRequestId: () => false,
+  };
+
+  test("the document's workspace folder decides the environment, for the request and for the note after Copy as cURL", async () => {
+    const inA = await resolveTarget(host, 'file:///a/requests/x.vip.json');
+    assert.equal(inA.configured.name, SIMULATOR);
+    assert.equal(inA.env.url, 'http://127.0.0.1:4242/{operation}', 'the Simulator gets its concrete URL');
+    assert.deepEqual(inA.options, { autoRequestId: false });
+    assert.equal(callsBuiltInSimulator(inA), true, 'the note after Copy as cURL says the Simulator runs only while VS Code does');
+    const inB = await resolveTarget(host, 'file:///b/requests/x.vip.json');
+    assert.equal(inB.configured.name, 'Prod');
+    assert.equal(callsBuiltInSimulator(inB), false);
+    assert.deepEqual(concreteSeen, [SIMULATOR, 'Prod']);
+  });
+});
 
 describe('environments from settings', () => {
   test('no settings: only the built-in Simulator, over REST and over SOAP', () => {
@@ -31,6 +61,17 @@ describe('environments from settings', () => {
     assert.match(problems[1], /used twice/);
     assert.equal(pickEnvironment(environments, 'Prod').name, 'Prod');
     assert.match(readEnvironments('x', { baseDir: '/' }).problems[0], /must be a list/);
+  });
+
+  test('a URL with a user name or password is refused: skipped with a sentence that does not repeat it', () => {
+    const { environments, problems } = readEnvironments([
+      { name: 'Creds', url: 'https://user:s3cret@vip.example.com/{operation}' },
+      { name: 'User only', url: 'https://user@vip.example.com' },
+    ], { baseDir: '/' });
+    assert.deepEqual(environments.map((e) => e.name), [SIMULATOR, SIMULATOR_SOAP]);
+    assert.equal(problems.length, 2);
+    for (const p of problems) assert.match(p, /must not contain a user name or password/);
+    assert.ok(!problems.join('\n').includes('s3cret'));
   });
 
   test('a user environment named Simulator replaces the built-in one', () => {

@@ -106,13 +106,16 @@ describe('the envelope document', () => {
 describe('settings contributed in package.json', () => {
   const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
   const envs = pkg.contributes.configuration.properties['vipApi.environments'];
+  // Shown strings are %keys% of package.nls.json (localisation).
+  const nls = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.nls.json'), 'utf8')) as Record<string, string>;
+  const text = (s: string): string => s.replace(/^%(.+)%$/, (_, key: string) => nls[key] ?? s);
   test('"transport" is an enum rest|soap with a description per value', () => {
     const t = envs.items.properties.transport;
     assert.deepEqual(t.enum, ['rest', 'soap']);
     assert.equal(t.markdownEnumDescriptions.length, 2);
   });
   test('the "VIP production (SOAP)" snippet and example are valid environments for the production SOAP endpoints', () => {
-    const snippet = envs.items.defaultSnippets.find((s: { label: string }) => s.label === 'VIP production (SOAP)');
+    const snippet = envs.items.defaultSnippets.find((s: { label: string }) => text(s.label) === 'VIP production (SOAP)');
     const body = JSON.parse(JSON.stringify(snippet.body).replace(/\$\{\d+:([^}]*)\}/g, '$1'));
     for (const candidate of [body, envs.examples[0][0]]) {
       const env = validateEnvironment(candidate);
@@ -124,7 +127,7 @@ describe('settings contributed in package.json', () => {
     }
   });
   test('VIP: Show SOAP envelope is contributed and offered for VIP files', () => {
-    assert.ok(pkg.contributes.commands.some((c: { command: string; title: string }) => c.command === 'vipApi.showSoapEnvelope' && c.title === 'Show SOAP envelope'));
+    assert.ok(pkg.contributes.commands.some((c: { command: string; title: string }) => c.command === 'vipApi.showSoapEnvelope' && text(c.title) === 'Show SOAP envelope'));
     assert.ok(pkg.contributes.menus.commandPalette.some((m: { command: string; when: string }) => m.command === 'vipApi.showSoapEnvelope' && m.when === 'editorLangId == vip-json'));
   });
 });

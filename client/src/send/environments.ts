@@ -29,7 +29,8 @@ export function readEnvironments(raw: unknown, ctx: ExpandContext): EnvironmentL
     list.forEach((v, i) => {
       try {
         const env = validateEnvironment(v, `vipApi.environments[${i}]`);
-        if (environments.some((e) => e.name === env.name)) problems.push(`vipApi.environments[${i}]: the name "${env.name}" is used twice; the first one counts.`);
+        if (hasCredentials(env.url)) problems.push(`vipApi.environments[${i}] ("${env.name}"): the URL must not contain a user name or password (SECURITY.md); the entry is skipped.`);
+        else if (environments.some((e) => e.name === env.name)) problems.push(`vipApi.environments[${i}]: the name "${env.name}" is used twice; the first one counts.`);
         else environments.push(resolveEnvironment(env, ctx));
       } catch (e) {
         if (e instanceof TransportError) problems.push(e.message);
@@ -42,6 +43,16 @@ export function readEnvironments(raw: unknown, ctx: ExpandContext): EnvironmentL
   // The SOAP twin sits right after the built-in Simulator, or last: it never becomes the default.
   if (!environments.some((e) => e.name === SIMULATOR_SOAP)) environments.splice(builtIn ? 1 : environments.length, 0, { name: SIMULATOR_SOAP, url: SIMULATOR_URL, transport: 'soap' });
   return { environments, problems };
+}
+
+/** Whether a URL (template) carries a user name or password: refused, so it is never shown, logged or kept in the history. */
+function hasCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false; // not a URL: the send says so (core/transport/request.ts)
+  }
 }
 
 /** The environment named `name`, else the first one (the Simulator by default). */

@@ -69,6 +69,22 @@ export async function waitForDiagnosticsAfter(
   return waiting;
 }
 
+/**
+ * What the language server itself finds in `uri`'s current version (a `textDocument/diagnostic`
+ * pull over the extension's client). It first checks that the server has the document open: for
+ * a document it does not know, the pull answers an empty list.
+ */
+export async function serverDiagnostics(uri: vscode.Uri): Promise<{ message: string; code?: unknown }[]> {
+  const api = await activateExtension();
+  const client = api.client as { sendRequest(method: string, params: unknown): Promise<unknown> } | undefined;
+  assert.ok(client, 'the extension exports no language client');
+  const info = (await client.sendRequest('vip/documentInfo', { uri: uri.toString() })) as { operation?: string } | null;
+  assert.ok(info?.operation, `the language server does not know ${uri.path}: ${JSON.stringify(info)}`);
+  const report = (await client.sendRequest('textDocument/diagnostic', { textDocument: { uri: uri.toString() } })) as { kind: string; items?: { message: string; code?: unknown }[] };
+  assert.equal(report.kind, 'full', `unexpected diagnostic report: ${JSON.stringify(report)}`);
+  return report.items ?? [];
+}
+
 export function summarize(d: vscode.Diagnostic): { code: unknown; source?: string; message: string; line: number } {
   const code = typeof d.code === 'object' ? d.code.value : d.code;
   return { code, ...(d.source ? { source: d.source } : {}), message: d.message, line: d.range.start.line };
@@ -257,15 +273,15 @@ export function waitForFileText(file: string, accept: (text: string) => boolean,
 }
 
 /**
- * Sets a `vipApi` setting in the workspace (fixture folder's .vscode/settings.json) and waits until
- * the extension host sees the new value; `undefined` removes it.
+ * Sets a setting of `section` (default `vipApi`) in the workspace (fixture folder's
+ * .vscode/settings.json) and waits until the extension host sees the new value; `undefined` removes it.
  */
-export async function setWorkspaceSetting(key: string, value: unknown): Promise<void> {
-  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('vipApi');
+export async function setWorkspaceSetting(key: string, value: unknown, section = 'vipApi'): Promise<void> {
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration(section);
   const current = (): unknown => config().inspect(key)?.workspaceValue;
   const same = (): boolean => JSON.stringify(current()) === JSON.stringify(value);
   if (same()) return;
   await config().update(key, value, vscode.ConfigurationTarget.Workspace);
   // Checked and subscribed in the same tick: a change cannot slip in between.
-  if (!same()) await waitForEvent(vscode.workspace.onDidChangeConfiguration, () => same(), 10_000, `the setting vipApi.${key} to change`);
+  if (!same()) await waitForEvent(vscode.workspace.onDidChangeConfiguration, () => same(), 10_000, `the setting ${section}.${key} to change`);
 }

@@ -1,8 +1,40 @@
 // Browser UI tests on the real workbench (code-server): what a user sees. Keep them few; put
 // assertions about behaviour in the extension-host suite (test/e2e/suite/).
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
 import { getReasonCode } from '../../../core/data/catalog';
 import { hoverUntilVisible, openFromExplorer, openNotification, repeatUntilVisible, runCommand, type UiTest } from '../lib/ui';
+
+const WORKSPACE_SETTINGS = path.join(__dirname, '../fixtures/workspace/.vscode/settings.json');
+
+/**
+ * Runs `body` with `vipApi.environments` in the fixture workspace's settings file (git-ignored;
+ * the workbench reads it on change), then puts back what was there (the suite may leave `{}`).
+ */
+async function withWorkspaceEnvironments(environments: unknown[], body: () => Promise<void>): Promise<void> {
+  const before = fs.existsSync(WORKSPACE_SETTINGS) ? fs.readFileSync(WORKSPACE_SETTINGS, 'utf8') : undefined;
+  fs.mkdirSync(path.dirname(WORKSPACE_SETTINGS), { recursive: true });
+  fs.writeFileSync(WORKSPACE_SETTINGS, JSON.stringify({ 'vipApi.environments': environments }, null, 2));
+  try {
+    await body();
+  } finally {
+    if (before !== undefined) fs.writeFileSync(WORKSPACE_SETTINGS, before);
+    else {
+      fs.rmSync(WORKSPACE_SETTINGS, { force: true });
+      if (fs.readdirSync(path.dirname(WORKSPACE_SETTINGS)).length === 0) fs.rmdirSync(path.dirname(WORKSPACE_SETTINGS));
+    }
+  }
+}
+
+/** Picks an environment from the status bar item, which shows `current` now. */
+async function pickEnvironment(page: Page, current: string, next: string): Promise<void> {
+  await page.locator('.statusbar-item', { hasText: `VIP: ${current} ·` }).click();
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: next }).first().click();
+  await page.locator('.statusbar-item', { hasText: `VIP: ${next} ·` }).waitFor();
+}
 
 const message4e04 = getReasonCode('4e04')!.message;
 
@@ -174,7 +206,9 @@ export const uiTests: UiTest[] = [
       await snap('history-quick-pick');
       await row.click();
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open request' }).click();
-      const reopened = page.locator('.monaco-editor .view-lines', { hasText: 'e2e-enable-inactive-1' }).filter({ hasText: 'EnableTokenRequest' });
+      // In the untitled editor it opens (the request file itself, with the same text, may be visible too).
+      const untitledGroup = page.locator('.editor-group-container', { has: page.locator('.tab.active[data-resource-name^="Untitled"]') });
+      const reopened = untitledGroup.locator('.monaco-editor .view-lines', { hasText: 'e2e-enable-inactive-1' }).filter({ hasText: 'EnableTokenRequest' });
       await reopened.waitFor();
     },
   },
@@ -227,6 +261,93 @@ export const uiTests: UiTest[] = [
       await dialog.waitFor();
       const explanation = await dialog.textContent();
       assert.ok(explanation?.includes(message4e04), `dialog: ${explanation}`);
+    },
+  },
+  {
+    name: 'Ctrl+Alt+R on a request with an error asks "Send anyway?"; Send anyway sends it (4e04 from the simulator)',
+    screenshot: 'send-anyway-dialog',
+    async run(page, snap) {
+      const editor = await openFromExplorer(page, 'requests', 'unsupported-version.vip.json');
+      await editor.locator('.squiggly-error').first().waitFor();
+      await editor.locator('.view-line', { hasText: '"TokenId"' }).click(); // focus in the text: the keybinding's `when`
+      await page.keyboard.press('Control+Alt+KeyR');
+      const dialog = page.locator('.monaco-dialog-box', { hasText: 'This request has 1 error(s). Send anyway?' });
+      await dialog.waitFor();
+      await snap('send-anyway-dialog-open');
+      await dialog.getByRole('button', { name: 'Send anyway' }).click();
+      const response = page.locator('.monaco-editor .view-lines', { hasText: 'DeactivateTokenResponse' });
+      await response.locator('.view-line', { hasText: '"ReasonCode": "4e04"' }).waitFor();
+    },
+  },
+  {
+    name: 'The editor-title Send button sends the request',
+    screenshot: 'editor-title-send',
+    async run(page) {
+      await openFromExplorer(page, 'requests', 'deactivate-lost-phone.vip.json');
+      // The $(play) icon of vipApi.send in the editor title (its tooltip: "Send request").
+      const button = page.locator('.editor-group-container.active .editor-actions .action-label.codicon-play');
+      assert.match((await button.getAttribute('aria-label')) ?? '', /Send request/);
+      await button.click();
+      const response = page.locator('.monaco-editor .view-lines', { hasText: 'DeactivateTokenResponse' });
+      await response.locator('.view-line', { hasText: '"ReasonCode": "0000"' }).waitFor();
+    },
+  },
+  {
+    name: 'An environment with verification off turns the status bar item yellow; a PKCS#12 one asks for its passphrase on the first send',
+    screenshot: 'insecure-environment-passphrase',
+    async run(page, snap) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vip-e2e-ui-'));
+      const pfx = path.join(dir, 'not-a-certificate.p12');
+      fs.writeFileSync(pfx, 'not a PKCS#12 file\n');
+      try {
+        await withWorkspaceEnvironments([
+          { name: 'E2E insecure', url: 'https://127.0.0.1:9/{operation}', rejectUnauthorized: false },
+          { name: 'E2E PKCS#12', url: 'https://127.0.0.1:9/{operation}', pfx },
+        ], async () => {
+          const editor = await openFromExplorer(page, 'requests', 'deactivate-lost-phone.vip.json');
+          const simulatorItem = page.locator('.statusbar-item', { hasText: 'VIP: Simulator · REST' });
+          await simulatorItem.waitFor();
+          assert.ok(!(await simulatorItem.getAttribute('class'))?.includes('warning-kind'), 'the Simulator item is not a warning');
+          await repeatUntilVisible(async () => {
+            await page.keyboard.press('Escape');
+            await simulatorItem.click();
+          }, page.locator('.quick-input-list .monaco-list-row', { hasText: 'E2E insecure' }));
+          await page.locator('.quick-input-list .monaco-list-row', { hasText: 'E2E insecure' }).click();
+          const insecure = page.locator('.statusbar-item.warning-kind', { hasText: 'VIP: E2E insecure · REST' });
+          await insecure.waitFor();
+          await snap('insecure-environment-status-bar');
+
+          await pickEnvironment(page, 'E2E insecure', 'E2E PKCS#12');
+          await editor.locator('.codelens-decoration a', { hasText: 'Send request ▸ E2E PKCS#12' }).click();
+          const prompt = page.locator('.quick-input-widget', { hasText: 'Passphrase for the certificate of "E2E PKCS#12"' });
+          await prompt.waitFor();
+          await snap('passphrase-prompt');
+          assert.equal(await prompt.locator('input').getAttribute('type'), 'password', 'the passphrase is typed into a password box');
+          await prompt.locator('input').fill('e2e-ui-passphrase');
+          await page.keyboard.press('Enter');
+          // The send goes on with it: this file is no PKCS#12, which the error says.
+          await openNotification(page, 'is not a PKCS#12');
+          await pickEnvironment(page, 'E2E PKCS#12', 'Simulator');
+        });
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  },
+  {
+    name: 'VIP: Explain reason code… asks for a code and shows its catalog explanation',
+    screenshot: 'explain-reason-code',
+    async run(page) {
+      await openFromExplorer(page, 'requests', 'deactivate-lost-phone.vip.json');
+      await runCommand(page, 'VIP: Explain reason code…');
+      const input = page.locator('.quick-input-widget', { hasText: 'A VIP reason code' }).locator('input');
+      await input.waitFor();
+      await input.fill('4E04');
+      await page.keyboard.press('Enter');
+      const dialog = page.locator('.monaco-dialog-box', { hasText: 'VIP reason code 4e04' });
+      await dialog.waitFor();
+      const text = await dialog.textContent();
+      assert.ok(text?.includes(message4e04) && text.includes(getReasonCode('4e04')!.solution), `dialog: ${text}`);
     },
   },
 ];
