@@ -105,7 +105,7 @@ export async function requestLatency(requests = 200): Promise<LatencyRow[]> {
 async function spawnToInitialize(env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const t = performance.now();
   const p = spawn(process.execPath, [BUNDLED_SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env });
-  const c = createProtocolConnection(new StreamMessageReader(p.stdout!), new StreamMessageWriter(p.stdin!));
+  const c = createProtocolConnection(new StreamMessageReader(p.stdout), new StreamMessageWriter(p.stdin));
   c.listen();
   await c.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, capabilities: {} });
   const elapsed = performance.now() - t;
@@ -127,7 +127,7 @@ async function bareNode(): Promise<number> {
  */
 async function firstSession(env: NodeJS.ProcessEnv, cacheDir: string): Promise<boolean> {
   const p = spawn(process.execPath, [BUNDLED_SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env });
-  const c = createProtocolConnection(new StreamMessageReader(p.stdout!), new StreamMessageWriter(p.stdin!));
+  const c = createProtocolConnection(new StreamMessageReader(p.stdout), new StreamMessageWriter(p.stdin));
   const published = new Promise((r) => c.onNotification(PublishDiagnosticsNotification.type, r));
   c.listen();
   try {

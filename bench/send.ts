@@ -51,7 +51,7 @@ async function startSimulatorProcess(pki: Pki): Promise<SimulatorProcess> {
   const child = spawn(process.execPath, ['-r', watchdog, server, 'simulator', '--host', '127.0.0.1', '--port', '0',
     '--tls', '--cert', pki.server.cert, '--key', pki.server.key, '--client-ca', pki.ca.cert], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => fail('did not print "listening on" within 10 s'), 10_000);
@@ -62,7 +62,7 @@ async function startSimulatorProcess(pki: Pki): Promise<SimulatorProcess> {
       child.kill('SIGKILL');
       reject(new Error(`simulator: ${why}\n${stderr}`));
     }
-    const lines = readline.createInterface({ input: child.stdout! });
+    const lines = readline.createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       const m = /^VIP simulator listening on (\S+)/.exec(line);
       if (m && !ready) {
@@ -70,7 +70,7 @@ async function startSimulatorProcess(pki: Pki): Promise<SimulatorProcess> {
         clearTimeout(timer);
         // The request lines that follow are drained unread (a full pipe would stall the simulator).
         lines.close();
-        child.stdout!.resume();
+        child.stdout.resume();
         resolve(m[1].replace(/\/+$/, ''));
       }
     });
@@ -209,21 +209,16 @@ async function throughput(seconds = 5, concurrency = 16): Promise<SendBench['sim
 async function fetchJson(url: string, body: unknown, agent: import('node:http').Agent): Promise<unknown> {
   const http = await import('node:http');
   const text = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
+  const reply = await new Promise<string>((resolve, reject) => {
     const req = http.request(url, { method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        try {
-          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-        } catch (e) {
-          reject(e);
-        }
-      });
+      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     });
     req.on('error', reject);
     req.end(text);
   });
+  return JSON.parse(reply);
 }
 
 export async function measureSend(log: (s: string) => void = () => undefined, opts: { throughput?: boolean } = {}): Promise<SendBench> {

@@ -39,7 +39,7 @@ export function collectFiles(targets: string[], problems: string[], suffix = '.v
     try {
       real = fs.realpathSync(dir);
     } catch (e) {
-      problems.push(`${dir}: cannot read folder (${(e as NodeJS.ErrnoException).code ?? e})`);
+      problems.push(`${dir}: cannot read folder (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
       return;
     }
     if (seenDirs.has(real)) return;
@@ -48,7 +48,7 @@ export function collectFiles(targets: string[], problems: string[], suffix = '.v
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      problems.push(`${dir}: cannot read folder (${(e as NodeJS.ErrnoException).code ?? e})`);
+      problems.push(`${dir}: cannot read folder (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
       return;
     }
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
@@ -74,7 +74,7 @@ export function collectFiles(targets: string[], problems: string[], suffix = '.v
     try {
       st = fs.statSync(t);
     } catch (e) {
-      problems.push(`${t}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : `cannot read (${(e as NodeJS.ErrnoException).code ?? e})`}`);
+      problems.push(`${t}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`}`);
       continue;
     }
     if (st.isDirectory()) walk(t);
@@ -116,7 +116,7 @@ export function runCheck(args: string[]): number {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
-      const msg = `cannot read (${(e as NodeJS.ErrnoException).code ?? e})`;
+      const msg = `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
       results.push({ file, findings: [], error: msg });
       problems.push(`${file}: ${msg}`);
       errors++;

@@ -55,7 +55,7 @@ function readPem(option: string, file: string): Buffer {
     // A FIFO would block for ever, a device such as /dev/zero never end.
     if (fs.statSync(file).isFile()) return fs.readFileSync(file);
   } catch (e) {
-    throw new Error(`cannot read --${option} ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new Error(`cannot read --${option} ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
   }
   throw new Error(`--${option} ${file} is not a regular file (a FIFO, socket or device)`);
 }
@@ -115,7 +115,7 @@ function optionsFrom(opts: ServeValues, positional: string[]): SimulatorOptions 
   options.now = checkNow(opts.now);
   const fault = opts.fault?.toLowerCase();
   if (fault !== undefined && fault !== '4879' && fault !== '4e01') return `--fault takes 4879 or 4e01, not ${fault}`;
-  options.fault = fault as SimulatorOptions['fault'];
+  options.fault = fault;
   for (const [name, key, max] of [['latency', 'latencyMs', 60_000], ['max-body', 'maxBodyBytes', 1 << 30]] as const) {
     const v = opts[name];
     if (v === undefined) continue;

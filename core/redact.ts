@@ -42,7 +42,10 @@ export function secretValues(request: unknown): string[] {
   } else {
     const walk = (v: unknown, depth: number): void => {
       if (depth > 64 || v === null || typeof v !== 'object') return;
-      for (const [k, x] of Object.entries(v)) (SECRET.has(k) ? add(x) : walk(x, depth + 1));
+      for (const [k, x] of Object.entries(v)) {
+        if (SECRET.has(k)) add(x);
+        else walk(x, depth + 1);
+      }
     };
     walk(request, 0);
   }

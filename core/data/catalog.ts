@@ -28,7 +28,7 @@ export type JsonSchema = { [keyword: string]: unknown };
 
 export const reasonCodes: readonly ReasonCodeInfo[] = reasonCodesFile.codes as ReasonCodeInfo[];
 export const reasonCodeFamilies: Record<string, string> = reasonCodesFile.families;
-export const common: JsonSchema = commonSchema as JsonSchema;
+export const common: JsonSchema = commonSchema;
 
 const reasonByCode = new Map(reasonCodes.map((rc) => [rc.code, rc]));
 

@@ -50,7 +50,7 @@ export interface SoapSettings {
   contentType: string;
   soapAction: string;
 }
-export const soap: SoapSettings = operationsFile.soap as SoapSettings;
+export const soap: SoapSettings = operationsFile.soap;
 export const operations: readonly OperationInfo[] = operationsFile.operations as OperationInfo[];
 
 const operationByName = new Map(operations.map((op) => [op.name, op]));

@@ -128,7 +128,8 @@ export class TokenLedger implements Ledger {
     const maxDays = op.expirationMaxDays ?? 30;
     const now = ctx.now.getTime();
     if (value === undefined) return new Date(now + Math.min(this.settings.temporaryPasswordDefaultHours * 3_600_000, maxDays * DAY_MS)).toISOString();
-    const at = Date.parse(String(value));
+    // The request was checked against the schema: ExpirationDate is a date-time string.
+    const at = typeof value === 'string' ? Date.parse(value) : NaN;
     if (!(at > now) || at > now + maxDays * DAY_MS) fail('4953', `ExpirationDate must be after ${ctx.now.toISOString()} and at most ${maxDays} days later.`);
     return new Date(at).toISOString();
   }

@@ -69,7 +69,7 @@ export function soapExchange(service: VipService, soapPath: string, contentType:
   };
   const type = contentType.split(';')[0].trim().toLowerCase();
   const reply = (code: string, detail: string): SoapAnswer =>
-    answer({ response: service.reply(op.name, request.body as never, code, {}, detail), reasonCode: code, operation: op.name, changed: false });
+    answer({ response: service.reply(op.name, request.body, code, {}, detail), reasonCode: code, operation: op.name, changed: false });
   if (!XML_TYPES.has(type)) return reply('4e00', `Content-Type must be text/xml for SOAP, not ${type || 'nothing'}.`);
   if (op.soapPath !== soapPath) return reply('4e10', `${op.name} is served at /${op.soapPath}/soap, not /${soapPath}/soap.`);
   const problem = doc && bodyProblem(doc, op);
@@ -92,7 +92,7 @@ export function misroutedSoap(service: VipService, path: string, text: string, s
   }
   const op = getOperation(request.operation)!;
   const detail = `No SOAP service is at ${path}: ${op.name} is served at /${op.soapPath}/soap.`;
-  const body = service.reply(op.name, request.body as never, '4e10', {}, detail)[documentKey(op.name, 'response')] as Record<string, unknown>;
+  const body = service.reply(op.name, request.body, '4e10', {}, detail)[documentKey(op.name, 'response')] as Record<string, unknown>;
   return { status: 200, xml: buildResponseEnvelope(op.name, strict ? upperCaseReasonCode(body) : body), operation: op.name, code: '4e10', changed: false };
 }
 

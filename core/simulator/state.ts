@@ -206,14 +206,14 @@ export function loadStateFile(file: string): SimulatorState {
     // A FIFO would block for ever, a device such as /dev/zero never end.
     if (fs.statSync(file).isFile()) text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read state file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new Error(`cannot read state file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
   }
   if (text === undefined) throw new Error(`state file ${file} is not a regular file (a FIFO, socket or device)`);
   let value: unknown;
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new Error(`state file ${file} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`state file ${file} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   return checkState(value, `state file ${file}`);
 }

@@ -4,7 +4,7 @@ import { DOMImplementation, DOMParser, XMLSerializer, type Document, type Elemen
 import { documentKey, getOperation, getSchema, soap, type DocumentKind, type JsonSchema, type OperationInfo } from '../data/catalog';
 import { isPlainObject } from '../schema/document';
 import { schemaAt } from '../schema/schemaWalk';
-import { elementValue, fillElement, MappingError } from './mapping';
+import { elementValue, fillElement, MappingError, scalarText } from './mapping';
 
 const VIP_NAMESPACES = new Set([soap.namespace, ...soap.legacyNamespaces]);
 
@@ -40,11 +40,11 @@ function buildMessage(op: OperationInfo, kind: DocumentKind, body: Record<string
   const el = doc.createElementNS(soap.namespace, kind === 'request' ? op.name : `${op.name}Response`);
   soapBody.appendChild(el);
   const attributes = kind === 'request' ? soap.requestAttributes : soap.responseAttributes;
-  for (const [field, attr] of Object.entries(attributes)) {
-    const v = body[field];
-    if (v !== undefined && v !== null) el.setAttribute(attr, String(v));
-  }
   try {
+    for (const [field, attr] of Object.entries(attributes)) {
+      const v = body[field];
+      if (v !== undefined && v !== null) el.setAttribute(attr, scalarText(v, `${documentKey(op.name, kind)}.${field}`));
+    }
     fillElement(doc, el, soap.namespace, body, bodySchema(op, kind), documentKey(op.name, kind), new Set(Object.keys(attributes)));
   } catch (e) {
     if (e instanceof MappingError) throw new SoapError(e.message, 'mapping');
@@ -72,7 +72,7 @@ export function buildErrorResponseEnvelope(body: Record<string, unknown>): strin
   const el = doc.createElementNS(soap.namespace, 'ErrorResponse');
   soapBody.appendChild(el);
   for (const [field, attr] of Object.entries(soap.responseAttributes)) {
-    if (body[field] !== undefined && body[field] !== null) el.setAttribute(attr, String(body[field]));
+    if (body[field] !== undefined && body[field] !== null) el.setAttribute(attr, scalarText(body[field], `ErrorResponse.${field}`));
   }
   fillElement(doc, el, soap.namespace, { Status: body.Status }, { properties: { Status: { $ref: '#/definitions/Status' } } }, 'ErrorResponse');
   return serialize(doc);

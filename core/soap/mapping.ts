@@ -39,7 +39,8 @@ export function kindOf(schema: JsonSchema | undefined): 'boolean' | 'integer' | 
   return types.includes('string') ? 'string' : 'any';
 }
 
-function scalarText(value: unknown, where: string): string {
+/** The text of a string, number or boolean for an XML attribute or element; anything else is refused. */
+export function scalarText(value: unknown, where: string): string {
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'string') {

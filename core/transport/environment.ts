@@ -50,7 +50,7 @@ export function validateEnvironment(value: unknown, where = 'environment'): Envi
   if (env.key && !env.cert) fail('"key" is set without "cert": give both the PEM certificate and its private key (or use "pfx").');
   if (env.pfx && env.cert) fail('set either "pfx" or "cert" + "key", not both.');
   for (const k of ['cert', 'key', 'pfx', 'ca'] as const) {
-    if (env[k] && /^[a-z]+:\/\//i.test(env[k]!)) fail(`"${k}" must be a file path, not a URL ("${env[k]}").`);
+    if (env[k] && /^[a-z]+:\/\//i.test(env[k])) fail(`"${k}" must be a file path, not a URL ("${env[k]}").`);
   }
   if (v.timeoutMs !== undefined) {
     if (typeof v.timeoutMs !== 'number' || !Number.isFinite(v.timeoutMs) || v.timeoutMs <= 0) fail('"timeoutMs" must be a positive number of milliseconds.');
@@ -93,7 +93,7 @@ export function expandPath(p: string, ctx: ExpandContext): string {
 /** A copy of the environment with its file paths expanded (and `${env:VAR}` in the URL). */
 export function resolveEnvironment(env: Environment, ctx: ExpandContext): Environment {
   const out: Environment = { ...env };
-  for (const k of ['cert', 'key', 'pfx', 'ca'] as const) if (env[k]) out[k] = expandPath(env[k]!, ctx);
+  for (const k of ['cert', 'key', 'pfx', 'ca'] as const) if (env[k]) out[k] = expandPath(env[k], ctx);
   const vars = ctx.vars ?? process.env;
   out.url = env.url.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => vars[name] ?? '');
   return out;

@@ -59,8 +59,8 @@ export function readTlsInfo(socket: tls.TLSSocket, isHttps: boolean): TlsInfo | 
   info = {
     protocol: socket.getProtocol(),
     cipher: socket.getCipher()?.name ?? '',
-    peerSubject: name(peer?.subject as unknown as Record<string, unknown>),
-    peerIssuer: name(peer?.issuer as unknown as Record<string, unknown>),
+    peerSubject: name(peer?.subject),
+    peerIssuer: name(peer?.issuer),
     peerValidTo: peer?.valid_to,
     authorized: socket.authorized,
     authorizationError: socket.authorizationError ? String(socket.authorizationError) : undefined,

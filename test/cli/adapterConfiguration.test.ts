@@ -43,7 +43,7 @@ test('vip-api check knows both operations', () => {
 test('a state file with settings out of range is refused with the adapter named', () => {
   const state = demoState();
   assert.ok(state.adapterSettings?.SMS_OTP, 'the demo state has adapter settings');
-  state.adapterSettings!.SMS_OTP = { ValidityPeriod: 5 };
+  state.adapterSettings.SMS_OTP = { ValidityPeriod: 5 };
   assert.throws(() => checkState(state, 'state file x.json'), /x\.json: adapterSettings\.SMS_OTP is not a valid AdapterInfoSMSOTP: \/ValidityPeriod must be >= 60/);
   assert.throws(() => checkState({ ...demoState(), adapterSettings: { NOPE: {} } }, 'y.json'), /y\.json: not a valid simulator state/);
 });

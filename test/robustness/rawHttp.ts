@@ -37,13 +37,14 @@ export function raw(port: number, chunks: (string | Buffer)[], opts: { gapMs?: n
     });
     socket.on('close', () => finish(undefined, true));
     socket.on('error', () => {}); // a reset after the reply is fine; close follows
-    socket.on('connect', async () => {
+    const writeChunks = async () => {
       for (const c of chunks) {
         if (socket.destroyed) return;
         socket.write(c);
         if (opts.gapMs) await new Promise((r) => setTimeout(r, opts.gapMs));
       }
-    });
+    };
+    socket.on('connect', () => void writeChunks());
   });
 }
 
@@ -73,6 +74,6 @@ export function assertVip(r: { status: number; headers: Record<string, string | 
   assert.match(status.ReasonCode, /^[0-9a-f]{4}$/);
   assert.ok(status.StatusMessage.length > 0);
   if (code) assert.equal(status.ReasonCode, code, JSON.stringify(doc));
-  return doc[keys[0]] as unknown as Record<string, unknown>;
+  return doc[keys[0]];
 }
 

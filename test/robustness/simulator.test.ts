@@ -199,7 +199,7 @@ describe('slow clients', () => {
         s.write(i % 2 ? 'POST /validate HTTP/1.1\r\nHost: x\r\n' : `POST /validate HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{`);
         idle.push(s);
       }
-      await Promise.all(idle.map((s) => (s.connecting ? once(s, 'connect') : undefined)));
+      await Promise.all(idle.filter((s) => s.connecting).map((s) => once(s, 'connect')));
       const t0 = Date.now();
       await alive();
       assert.ok(Date.now() - t0 < 2000, 'answered while 200 slow clients hang on');
@@ -280,7 +280,11 @@ describe('--persist under SIGKILL', () => {
     watcher.on('change', (type, name) => {
       if (type !== 'rename' || name !== path.basename(file)) return;
       seen++;
-      for (const w of waiting) if (seen >= w.n) (waiting.delete(w), w.resolve());
+      for (const w of waiting) {
+        if (seen < w.n) continue;
+        waiting.delete(w);
+        w.resolve();
+      }
     });
     return {
       count: (n) => new Promise<void>((resolve, reject) => {

@@ -145,14 +145,14 @@ export async function startSimulatorProcess(args: string[], opts: CliOptions = {
   const child = spawn(process.execPath, ['-r', watchdog, cli, 'simulator', ...args], { cwd: opts.cwd ?? root, env: childEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => fail('did not print "listening on" within 10 s'), opts.timeoutMs ?? 10_000);
     function fail(why: string) {
       clearTimeout(timer);
-      child.stdout!.off('data', check);
+      child.stdout.off('data', check);
       child.kill('SIGKILL');
       reject(new Error(`vip-api simulator ${args.join(' ')}: ${why}\nstdout: ${stdout}\nstderr: ${stderr}`));
     }
@@ -160,11 +160,11 @@ export async function startSimulatorProcess(args: string[], opts: CliOptions = {
       const m = /VIP simulator listening on (\S+)/.exec(stdout);
       if (m) {
         clearTimeout(timer);
-        child.stdout!.off('data', check);
+        child.stdout.off('data', check);
         resolve(m[1]);
       }
     }
-    child.stdout!.on('data', check);
+    child.stdout.on('data', check);
     void exited.then((code) => fail(`exited with ${code} before listening`));
   });
   return {

@@ -58,7 +58,7 @@ function collectReturned(value: unknown): void {
 }
 
 function requestFile(name: string, op: string, fields: Record<string, unknown>): string {
-  for (const k of secretFields) if (typeof fields[k] === 'string' && fields[k] !== '') sent.add(fields[k] as string);
+  for (const k of secretFields) if (typeof fields[k] === 'string' && fields[k] !== '') sent.add(fields[k]);
   const file = path.join(work, 'req', `${name}.vip.json`);
   fs.writeFileSync(file, JSON.stringify({ [`${op}Request`]: { Version: '3.1', RequestId: `red-${name}`, ...fields } }, null, 2));
   return file;

@@ -9,7 +9,7 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import tls from 'node:tls';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, mock, test } from 'node:test';
 import { sendText, type Environment } from '../../core/transport';
 import { makePki, type Pki } from '../helpers/pki';
 import { vipOk } from '../transport/testServer';
@@ -83,15 +83,14 @@ describe('server certificate verification is on by default', () => {
   test('transport: NODE_TLS_REJECT_UNAUTHORIZED=0 in the host process does not turn verification off', async () => {
     const self = await server({ cert: fs.readFileSync(selfSigned.cert), key: fs.readFileSync(selfSigned.key) });
     const saved = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
-    const warn = process.emitWarning;
-    process.emitWarning = () => {}; // Node warns once about the variable; not this test's subject.
+    const quiet = mock.method(process, 'emitWarning', () => {}); // Node warns once about the variable; not this test's subject.
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
     try {
       await refused(sendText(REQ, { name: 'self', url: self.url }), 'server-certificate', /self-signed/);
     } finally {
       if (saved === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
       else process.env.NODE_TLS_REJECT_UNAUTHORIZED = saved;
-      process.emitWarning = warn;
+      quiet.mock.restore();
     }
     assert.equal(self.requests, 0);
   });

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
 import { runSimulator, simulatorOptions } from '../../cli/simulator';
 import { codeFor, demoState } from '../../core/simulator';
-import { code, vip } from './helpers';
+import { code, usageError, vip } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const NOW = '2026-06-01T12:00:00Z';
@@ -61,12 +61,12 @@ test('stops on SIGINT with exit 0', async () => {
 });
 
 test('options: usage errors are clear; flags map to simulator options', () => {
-  assert.match(String(simulatorOptions(['--port', 'http'])), /--port takes/);
-  assert.match(String(simulatorOptions(['--persist'])), /--persist needs --state/);
-  assert.match(String(simulatorOptions(['--tls'])), /--cert FILE and --key FILE/);
-  assert.match(String(simulatorOptions(['--fault', '5000'])), /4879 or 4e01/);
-  assert.match(String(simulatorOptions(['--revoked-serials', '1'])), /needs --tls/);
-  assert.match(String(simulatorOptions(['--wat'])), /Unknown option '--wat'/);
+  assert.match(usageError(simulatorOptions(['--port', 'http'])), /--port takes/);
+  assert.match(usageError(simulatorOptions(['--persist'])), /--persist needs --state/);
+  assert.match(usageError(simulatorOptions(['--tls'])), /--cert FILE and --key FILE/);
+  assert.match(usageError(simulatorOptions(['--fault', '5000'])), /4879 or 4e01/);
+  assert.match(usageError(simulatorOptions(['--revoked-serials', '1'])), /needs --tls/);
+  assert.match(usageError(simulatorOptions(['--wat'])), /Unknown option '--wat'/);
   assert.throws(() => simulatorOptions(['--now', 'soon']), /ISO date-time/);
   assert.throws(() => simulatorOptions(['--tls', '--cert', '/nonexistent.pem', '--key', 'k']), /cannot read --cert \/nonexistent\.pem: ENOENT/);
   assert.deepEqual(simulatorOptions(['--host=127.0.0.2', '--port', '8443', '--fault', '4E01', '--latency', '50', '--now', NOW]), {

@@ -1,4 +1,5 @@
 // Shared by the simulator tests: real HTTP(S) requests with node:http/https, and a VIP call helper.
+import { strict as assert } from 'node:assert';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { getOperation } from '../../core/data/catalog';
@@ -65,3 +66,9 @@ export async function vip(sim: RunningSimulator | string, operation: string, fie
 }
 
 export const code = (b: { Status: { ReasonCode: string } }): string => b.Status.ReasonCode;
+
+/** The usage error in a simulatorOptions() result; fails the test when the options were accepted instead. */
+export function usageError(result: unknown): string {
+  if (typeof result !== 'string') assert.fail(`expected a usage error, got options ${JSON.stringify(result)}`);
+  return result;
+}

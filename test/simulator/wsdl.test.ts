@@ -25,7 +25,7 @@ const answers: { operation: string; soapPath: string; xml: string }[] = [];
 
 before(async () => {
   sim = await startSimulator({ now: NOW });
-  for (const p of PATHS) clients.set(p, (await soapLib.createClientAsync(`${sim.url}/${p}/soap?wsdl`)) as SoapClient);
+  for (const p of PATHS) clients.set(p, await soapLib.createClientAsync(`${sim.url}/${p}/soap?wsdl`));
 });
 after(() => sim.close());
 

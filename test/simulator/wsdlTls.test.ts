@@ -26,7 +26,7 @@ after(() => sim.close());
 async function clientFor(soapPath: string): Promise<SoapClient> {
   const withCert = new https.Agent({ ca: fs.readFileSync(pki.ca.cert), cert: fs.readFileSync(pki.client.cert), key: fs.readFileSync(pki.client.key) });
   try {
-    return (await soapLib.createClientAsync(`${sim.url}/${soapPath}/soap?wsdl`, { wsdl_options: { httpsAgent: withCert } })) as SoapClient;
+    return await soapLib.createClientAsync(`${sim.url}/${soapPath}/soap?wsdl`, { wsdl_options: { httpsAgent: withCert } });
   } finally {
     withCert.destroy();
   }

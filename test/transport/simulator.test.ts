@@ -133,7 +133,7 @@ describe('the Simulator environment and the CLI default', () => {
         const url = await new Promise<string>((resolve, reject) => {
           readline.createInterface({ input: child.stdout }).on('line', (line) => {
             const m = /^VIP simulator listening on (\S+)/.exec(line);
-            if (m) resolve(m[1]!.replace(/\/+$/, ''));
+            if (m) resolve(m[1].replace(/\/+$/, ''));
           });
           child.once('exit', (code) => reject(new Error(`the simulator exited (${code}): ${stderr}`)));
         });
@@ -160,7 +160,7 @@ describe('the Simulator environment and the CLI default', () => {
       const url = await new Promise<string>((resolve, reject) => {
         readline.createInterface({ input: child.stdout! }).on('line', (line) => {
           const m = /^VIP simulator listening on (\S+)/.exec(line);
-          if (m) resolve(m[1]!.replace(/\/+$/, ''));
+          if (m) resolve(m[1].replace(/\/+$/, ''));
         });
         child.once('exit', (code) => reject(new Error(`the simulator exited (${code})`)));
       });

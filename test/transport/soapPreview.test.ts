@@ -72,6 +72,8 @@ describe('SOAP preview', () => {
   test('requests that cannot be written as SOAP fail like Send does', () => {
     assert.throws(() => soapPreview('{"DeactivateTokenResponse": {}}', rest('https://h')), (e: unknown) => e instanceof TransportError && /is a response/.test(e.message));
     assert.throws(() => soapPreview('{"EnableTokenRequest": {"Version": "3.1", "TokenId": "V", "Colour": "red"}}', rest('https://h')), (e: unknown) => e instanceof TransportError && /Colour/.test(e.message));
+    // An envelope attribute is text: an object there is refused, not written as "[object Object]".
+    assert.throws(() => soapPreview('{"EnableTokenRequest": {"Version": "3.1", "RequestId": {"n": 1}, "TokenId": "V"}}', rest('https://h')), (e: unknown) => e instanceof TransportError && /EnableTokenRequest\.RequestId must be a string, number or boolean to go into XML, not object/.test(e.message));
   });
 });
 

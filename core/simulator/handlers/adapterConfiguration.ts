@@ -32,7 +32,7 @@ function setAdapterConfiguration(ledger: Ledger, req: Req, _op: OperationInfo): 
   const block = settingsBlockOf(adapter);
   const others = BLOCKS.filter((b) => b !== block && b in req);
   if (others.length) fail('4e00', `${others.join(', ')} ${others.length === 1 ? 'does' : 'do'} not configure ${adapter}: send its settings in ${block}.`);
-  const given = isObject(req[block]) ? (req[block] as Req) : {};
+  const given = isObject(req[block]) ? req[block] : {};
   const current = adapterSettingsOf(ledger.state, adapter, ledger.settings.maxFailedAttempts);
   ledger.state.adapterSettings = { ...ledger.state.adapterSettings, [adapter]: { ...current, ...stored(given) } };
   return {};

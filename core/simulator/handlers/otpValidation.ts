@@ -87,7 +87,7 @@ function validateCr(ledger: Ledger, req: Req, op: OperationInfo, ctx: CallContex
   }
   const checkOnly = bool(req.CheckOnly) === true;
   for (const token of tokens) {
-    if (ocra(keyOf(token), req.NumericChallenge as string) === req.Response) {
+    if (ocra(keyOf(token), req.NumericChallenge) === req.Response) {
       if (!checkOnly) ledger.resetFailures(token);
       return { SuccessfulTokenId: token.id, ...ledger.category(token) };
     }

@@ -41,7 +41,7 @@ function sendTemporaryPassword(ledger: Ledger, req: Req, op: OperationInfo, ctx:
   const to = typeof req.PhoneNumber === 'string' ? req.PhoneNumber : typeof destination?.value === 'string' ? destination.value : undefined;
   if (!to) fail('4e00', 'SendTemporaryPassword needs PhoneNumber (SMS) or Destination (Voice).');
   const { token, value } = newTemporaryPassword(ledger, req, op, ctx);
-  ledger.deliver({ operation: op.name, tokenId: token.id, channel: destination?.type === 'Voice' ? 'Voice' : 'SMS', to: to!, kind: 'TemporaryPassword', code: value }, ctx);
+  ledger.deliver({ operation: op.name, tokenId: token.id, channel: destination?.type === 'Voice' ? 'Voice' : 'SMS', to, kind: 'TemporaryPassword', code: value }, ctx);
   return {};
 }
 
