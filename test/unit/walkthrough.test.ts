@@ -12,6 +12,9 @@ import { ROOT } from '../helpers/lspClient';
 interface Step { id: string; description: string; media: { markdown?: string; image?: string }; completionEvents?: string[] }
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const walkthrough: { id: string; steps: Step[] } = manifest.contributes.walkthroughs[0];
+/** A contributed string as VS Code shows it: `%key%` read from package.nls.json. */
+const nls: Record<string, string> = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8'));
+const shown = (text: string): string => text.replace(/^%([^%]+)%$/, (_, key: string) => nls[key] ?? text);
 const sample = fs.readFileSync(path.join(ROOT, 'media', 'walkthrough', 'sample-request.vip.json'), 'utf8');
 
 test('the sample request predicts 4e04 and nothing else; with the quick fix\'s Version it is clean', () => {
@@ -28,7 +31,7 @@ test('every step has media that exists, a completion event, and its buttons name
     const media = step.media.markdown ?? step.media.image;
     assert.ok(media && fs.existsSync(path.join(ROOT, media)), `${step.id}: media ${media} exists`);
     assert.ok(step.completionEvents?.length, `${step.id}: has completion events`);
-    const buttons = [...step.description.matchAll(/\]\(command:([\w.]+)/g)].map((m) => m[1]!);
+    const buttons = [...shown(step.description).matchAll(/\]\(command:([\w.]+)/g)].map((m) => m[1]!);
     assert.ok(buttons.length > 0, `${step.id}: has a button`);
     for (const command of buttons) assert.ok(declared.has(command), `${step.id}: ${command} is declared in contributes.commands`);
     for (const event of step.completionEvents!) {
