@@ -32,10 +32,11 @@ export interface SimulatorForAppInfo {
 export function simulatorForAppInfo(baseUrl: string, requestedPort: number, port: number): SimulatorForAppInfo {
   const soapUrls = SOAP_PATHS.map((p) => `${baseUrl}${p}`);
   const wsdlUrls = soapUrls.map((u) => `${u}?wsdl`);
-  const taken = port === requestedPort ? '' : ` Port ${requestedPort} was taken, so it runs on port ${port}.`;
-  const message =
-    `VIP simulator for your app is running.${taken} REST: ${baseUrl}/<operation> · ` +
-    `SOAP: ${soapUrls.join(', ')} · WSDL: ${wsdlUrls[0]} (and the other two paths).`;
+  const taken = port === requestedPort ? '' : ` ${vscode.l10n.t('Port {0} was taken, so it runs on port {1}.', requestedPort, port)}`;
+  const message = vscode.l10n.t(
+    'VIP simulator for your app is running.{0} REST: {1}/<operation> · SOAP: {2} · WSDL: {3} (and the other two paths).',
+    taken, baseUrl, soapUrls.join(', '), wsdlUrls[0]!,
+  );
   return { requestedPort, port, restUrl: baseUrl, soapUrls, wsdlUrls, message };
 }
 
@@ -47,7 +48,7 @@ class SimulatorForApp {
   private running: Promise<Running> | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
-    this.status.name = 'VIP simulator for your app';
+    this.status.name = vscode.l10n.t('VIP simulator for your app');
     this.status.command = 'vipApi.stopSimulatorForApp';
   }
 
@@ -66,15 +67,15 @@ class SimulatorForApp {
     const onExit = (why: string) => {
       this.running = undefined;
       this.status.hide();
-      void vscode.window.showWarningMessage(`The VIP simulator for your app stopped (${why}).`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('The VIP simulator for your app stopped ({0}).', why));
     };
     const makeHost = (port: number) =>
       new SimulatorHost(this.context.asAbsolutePath('dist/server.js'), (line) => this.log.debug(`simulator for your app: ${line}`), { port, onExit });
     const { host, url, port } = await startOnFirstFreePort(requestedPort, PORT_TRIES, makeHost);
     const info = simulatorForAppInfo(url, requestedPort, port);
     this.log.info(`${info.message} WSDLs: ${info.wsdlUrls.join(', ')}.`);
-    this.status.text = `$(radio-tower) VIP simulator :${port}`;
-    this.status.tooltip = `The VIP simulator for your app is running on ${url} (REST) and ${SOAP_PATHS.join(', ')} (SOAP).\nClick to stop it.`;
+    this.status.text = `$(radio-tower) ${vscode.l10n.t('VIP simulator :{0}', port)}`;
+    this.status.tooltip = vscode.l10n.t('The VIP simulator for your app is running on {0} (REST) and {1} (SOAP).\nClick to stop it.', url, SOAP_PATHS.join(', '));
     this.status.show();
     return { host, info };
   }
@@ -92,7 +93,7 @@ class SimulatorForApp {
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       this.log.error(`The VIP simulator for your app did not start: ${why}`);
-      void vscode.window.showErrorMessage(`The VIP simulator for your app did not start: ${why}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('The VIP simulator for your app did not start: {0}', why));
       return undefined;
     }
   }
@@ -104,7 +105,7 @@ class SimulatorForApp {
     this.status.hide();
     const started = await was?.catch(() => undefined);
     if (!started) {
-      if (!quiet) void vscode.window.showInformationMessage('The VIP simulator for your app is not running.');
+      if (!quiet) void vscode.window.showInformationMessage(vscode.l10n.t('The VIP simulator for your app is not running.'));
       return false;
     }
     await started.host.close();
@@ -125,18 +126,19 @@ export function registerSimulatorForApp(context: vscode.ExtensionContext, log: v
 
 /** The notification with the URLs; Copy URL… offers each of them for the clipboard. */
 async function offerCopy(info: SimulatorForAppInfo): Promise<void> {
-  const choice = await vscode.window.showInformationMessage(info.message, 'Copy URL…', 'Stop');
-  if (choice === 'Stop') await vscode.commands.executeCommand('vipApi.stopSimulatorForApp');
-  if (choice !== 'Copy URL…') return;
-  const names = ['management', 'validation', 'provisioning'];
+  const [copyUrl, stop] = [vscode.l10n.t('Copy URL…'), vscode.l10n.t('Stop')];
+  const choice = await vscode.window.showInformationMessage(info.message, copyUrl, stop);
+  if (choice === stop) await vscode.commands.executeCommand('vipApi.stopSimulatorForApp');
+  if (choice !== copyUrl) return;
+  const names = [vscode.l10n.t('management'), vscode.l10n.t('validation'), vscode.l10n.t('provisioning')];
   const items: (vscode.QuickPickItem & { text: string })[] = [
-    { label: info.restUrl, description: 'REST base URL', text: info.restUrl },
-    ...info.soapUrls.map((u, i) => ({ label: u, description: `SOAP, ${names[i]}`, text: u })),
-    ...info.wsdlUrls.map((u, i) => ({ label: u, description: `WSDL, ${names[i]}`, text: u })),
-    { label: 'All of them', description: 'one per line', text: [info.restUrl, ...info.soapUrls, ...info.wsdlUrls].join('\n') },
+    { label: info.restUrl, description: vscode.l10n.t('REST base URL'), text: info.restUrl },
+    ...info.soapUrls.map((u, i) => ({ label: u, description: vscode.l10n.t('SOAP, {0}', names[i]!), text: u })),
+    ...info.wsdlUrls.map((u, i) => ({ label: u, description: vscode.l10n.t('WSDL, {0}', names[i]!), text: u })),
+    { label: vscode.l10n.t('All of them'), description: vscode.l10n.t('one per line'), text: [info.restUrl, ...info.soapUrls, ...info.wsdlUrls].join('\n') },
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: 'Copy which URL of the VIP simulator?' });
+  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Copy which URL of the VIP simulator?') });
   if (!pick) return;
   await vscode.env.clipboard.writeText(pick.text);
-  vscode.window.setStatusBarMessage(`Copied: ${pick.label}`, 3000);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Copied: {0}', pick.label), 3000);
 }

@@ -53,7 +53,7 @@ async function showQuickFix(editor: vscode.TextEditor): Promise<void> {
     }
   }));
   if (!found) {
-    void vscode.window.showInformationMessage('VIP: the sample request has no problem left to fix. Change its "Version" to "5.0" to see reason code 4e04 again.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('VIP: the sample request has no problem left to fix. Change its "Version" to "5.0" to see reason code 4e04 again.'));
     return;
   }
   editor.selection = new vscode.Selection(found.range.start, found.range.start);
@@ -66,18 +66,18 @@ async function explainLogLine(given?: unknown): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : undefined;
   const text = typeof given === 'string' ? given : await vscode.window.showInputBox({
-    title: 'VIP: Explain a reason code from a log',
-    prompt: 'Paste a log line with a VIP reason code, or the code itself (e.g. 4e04).',
+    title: vscode.l10n.t('VIP: Explain a reason code from a log'),
+    prompt: vscode.l10n.t('Paste a log line with a VIP reason code, or the code itself (e.g. 4e04).'),
     value: selected?.split('\n')[0],
     ignoreFocusOut: true,
   });
   if (!text) return;
   const codes = reasonCodesInText(text);
   if (codes.length === 0) {
-    void vscode.window.showWarningMessage('VIP: no reason code in that text. Reason codes are four hex digits, such as 4e04 or 49b5.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('VIP: no reason code in that text. Reason codes are four hex digits, such as 4e04 or 49b5.'));
     return;
   }
-  const code = codes.length === 1 ? codes[0] : await vscode.window.showQuickPick(codes, { title: 'VIP: Which reason code?' });
+  const code = codes.length === 1 ? codes[0] : await vscode.window.showQuickPick(codes, { title: vscode.l10n.t('VIP: Which reason code?') });
   if (code) await vscode.commands.executeCommand('vipApi.explainReasonCode', code);
 }
 
@@ -93,10 +93,10 @@ function environmentTemplate(context: vscode.ExtensionContext, certificate: Pick
 /** Asks where the environment goes and for its certificate, writes it, opens the settings there and offers the passphrase. */
 async function addEnvironment(context: vscode.ExtensionContext): Promise<void> {
   const targets = [
-    { label: 'User settings', description: 'for every workspace', target: vscode.ConfigurationTarget.Global, open: 'workbench.action.openSettingsJson' },
-    ...(vscode.workspace.workspaceFolders?.length ? [{ label: 'Workspace settings', description: '.vscode/settings.json (no secrets go there)', target: vscode.ConfigurationTarget.Workspace, open: 'workbench.action.openWorkspaceSettingsFile' }] : []),
+    { label: vscode.l10n.t('User settings'), description: vscode.l10n.t('for every workspace'), target: vscode.ConfigurationTarget.Global, open: 'workbench.action.openSettingsJson' },
+    ...(vscode.workspace.workspaceFolders?.length ? [{ label: vscode.l10n.t('Workspace settings'), description: vscode.l10n.t('.vscode/settings.json (no secrets go there)'), target: vscode.ConfigurationTarget.Workspace, open: 'workbench.action.openWorkspaceSettingsFile' }] : []),
   ];
-  const where = await vscode.window.showQuickPick(targets, { title: 'VIP: Add environment — where should the setting go?' });
+  const where = await vscode.window.showQuickPick(targets, { title: vscode.l10n.t('VIP: Add environment — where should the setting go?') });
   if (!where) return;
   const certificate = await pickCertificate();
   if (!certificate) return;
@@ -105,16 +105,18 @@ async function addEnvironment(context: vscode.ExtensionContext): Promise<void> {
   const existing = (where.target === vscode.ConfigurationTarget.Global ? inspected?.globalValue : inspected?.workspaceValue) ?? [];
   const template = environmentTemplate(context, certificate);
   const name = await vscode.window.showInputBox({
-    title: 'VIP: Add environment — its name (shown in the status bar)',
+    title: vscode.l10n.t('VIP: Add environment — its name (shown in the status bar)'),
     value: template.name,
-    validateInput: (v) => (!v.trim() ? 'A name is needed.' : existing.some((e) => e.name === v.trim()) ? `There is an environment "${v.trim()}" already.` : undefined),
+    validateInput: (v) => (!v.trim() ? vscode.l10n.t('A name is needed.') : existing.some((e) => e.name === v.trim()) ? vscode.l10n.t('There is an environment "{0}" already.', v.trim()) : undefined),
   });
   if (!name) return;
   await config.update(ENVIRONMENTS, [...existing, { ...template, name: name.trim() }], where.target);
   await vscode.commands.executeCommand(where.open, { revealSetting: { key: ENVIRONMENTS } });
-  void vscode.window.showInformationMessage(`VIP: environment "${name.trim()}" added. Its certificate's passphrase goes to VS Code's secret storage.`, 'Set certificate passphrase…', 'Use it now').then((pick) => {
-    if (pick === 'Set certificate passphrase…') return vscode.commands.executeCommand('vipApi.setPassphrase', name.trim());
-    if (pick === 'Use it now') return vscode.commands.executeCommand('vipApi.selectEnvironment', name.trim());
+  const [setPassphrase, useNow] = [vscode.l10n.t('Set certificate passphrase…'), vscode.l10n.t('Use it now')];
+  const added = vscode.l10n.t('VIP: environment "{0}" added. Its certificate\'s passphrase goes to VS Code\'s secret storage.', name.trim());
+  void vscode.window.showInformationMessage(added, setPassphrase, useNow).then((pick) => {
+    if (pick === setPassphrase) return vscode.commands.executeCommand('vipApi.setPassphrase', name.trim());
+    if (pick === useNow) return vscode.commands.executeCommand('vipApi.selectEnvironment', name.trim());
     return undefined;
   });
 }
@@ -122,13 +124,18 @@ async function addEnvironment(context: vscode.ExtensionContext): Promise<void> {
 /** The VIP certificate: a PKCS#12 file, or a PEM certificate and then its key. */
 async function pickCertificate(): Promise<Pick<EnvironmentEntry, 'pfx' | 'cert' | 'key'> | undefined> {
   const [file] = (await vscode.window.showOpenDialog({
-    title: 'VIP: Add environment — your VIP certificate (PKCS#12 from VIP Manager, or PEM)',
-    openLabel: 'Use this certificate',
+    title: vscode.l10n.t('VIP: Add environment — your VIP certificate (PKCS#12 from VIP Manager, or PEM)'),
+    openLabel: vscode.l10n.t('Use this certificate'),
     canSelectMany: false,
-    filters: { 'VIP certificate': ['p12', 'pfx', 'pem', 'crt', 'cer'] },
+    filters: { [vscode.l10n.t('VIP certificate')]: ['p12', 'pfx', 'pem', 'crt', 'cer'] },
   })) ?? [];
   if (!file) return undefined;
   if (/\.(p12|pfx)$/i.test(file.fsPath)) return { pfx: file.fsPath };
-  const [key] = (await vscode.window.showOpenDialog({ title: 'VIP: Add environment — the private key of that certificate (PEM)', openLabel: 'Use this key', canSelectMany: false, filters: { 'PEM key': ['pem', 'key'] } })) ?? [];
+  const [key] = (await vscode.window.showOpenDialog({
+    title: vscode.l10n.t('VIP: Add environment — the private key of that certificate (PEM)'),
+    openLabel: vscode.l10n.t('Use this key'),
+    canSelectMany: false,
+    filters: { [vscode.l10n.t('PEM key')]: ['pem', 'key'] },
+  })) ?? [];
   return key ? { cert: file.fsPath, key: key.fsPath } : undefined;
 }
