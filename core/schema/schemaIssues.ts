@@ -55,8 +55,8 @@ interface ErrorContext {
 
 function toIssue(err: ErrorObject, doc: unknown, operation: string, kind: DocumentKind): Issue | undefined {
   const path = pointerToPath(err.instancePath, doc);
-  const parent = err.parentSchema as JsonSchema | undefined;
-  const reasonCode = typeof parent?.['x-vip-reasonCode'] === 'string' ? (parent['x-vip-reasonCode'] as string) : undefined;
+  const parent = err.parentSchema;
+  const reasonCode = typeof parent?.['x-vip-reasonCode'] === 'string' ? (parent['x-vip-reasonCode']) : undefined;
   // The service rejects a request that breaks its schema as a whole: 4e00 Malformed request.
   const code = reasonCode ?? (kind === 'request' ? '4e00' : undefined);
   const c: ErrorContext = { err, params: err.params as Record<string, unknown>, path, field: fieldName(path, operation, kind), operation, kind, reasonCode, base: { path, onKey: false, severity: 'error', code } };

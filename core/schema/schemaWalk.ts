@@ -9,7 +9,7 @@ const COMMON_REF = /^(?:\.\.\/common\.json)?#\/definitions\/([A-Za-z0-9_]+)$/;
 export function resolve(schema: JsonSchema | undefined): JsonSchema | undefined {
   let current = schema;
   for (let guard = 0; current && typeof current.$ref === 'string' && guard < 10; guard++) {
-    const m = COMMON_REF.exec(current.$ref as string);
+    const m = COMMON_REF.exec(current.$ref);
     const target = m ? ((common.definitions as Record<string, JsonSchema>)[m[1]]) : undefined;
     const { $ref: _ignored, ...siblings } = current;
     current = target ? { ...target, ...siblings } : siblings;

@@ -76,7 +76,7 @@ export async function openFromExplorer(page: Page, ...segments: string[]): Promi
   for (const segment of segments) {
     await explorer.getByRole('treeitem', { name: segment, exact: true }).click();
   }
-  const name = segments[segments.length - 1]!;
+  const name = segments[segments.length - 1];
   const tab = page.locator(`.tabs-container .tab[data-resource-name="${name}"]`);
   await tab.waitFor();
   return page.locator('.editor-group-container.active .monaco-editor').first();
