@@ -86,7 +86,7 @@ export function constraintsOf(schema: JsonSchema | undefined): string[] {
   if (typeof s.pattern === 'string') out.push(`pattern \`${s.pattern}\``);
   if (typeof str.minLength === 'number' && typeof str.maxLength === 'number') out.push(`${str.minLength}–${str.maxLength} characters`);
   else if (typeof str.maxLength === 'number') out.push(`at most ${str.maxLength} characters`);
-  if (typeof s.minItems === 'number' || typeof s.maxItems === 'number') out.push(`${s.minItems ?? 0}–${s.maxItems ?? '∞'} items`);
+  if (typeof s.minItems === 'number' || typeof s.maxItems === 'number') out.push(`${typeof s.minItems === 'number' ? s.minItems : 0}–${typeof s.maxItems === 'number' ? s.maxItems : '∞'} items`);
   return out;
 }
 
