@@ -3,6 +3,7 @@
 // after the test on success, `…-FAILED.png` on failure — in test/e2e/screenshots/ (git-ignored).
 import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { inspect } from 'node:util';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { workbenchUrl } from './browser';
 import type { CodeServer } from './codeServer';
@@ -55,7 +56,7 @@ export async function runUiTests(options: {
     if (error) {
       counts.failed++;
       log(`  ✗ ${test.name} (${secs} s) — ${path.relative(process.cwd(), file)}`);
-      log(`    ${(error instanceof Error ? error.message : String(error)).split('\n').join('\n    ')}`);
+      log(`    ${(error instanceof Error ? error.message : inspect(error)).split('\n').join('\n    ')}`);
     } else {
       counts.passed++;
       log(`  ✓ ${test.name} (${secs} s) — ${path.relative(process.cwd(), file)}`);
