@@ -132,7 +132,7 @@ function targetResolver(opts: TestOptions, cwd: string, vars: NodeJS.ProcessEnv)
 /** Every flow × case, `jobs` at a time; results in file order, each printed as it completes. */
 async function runAll(flows: FlowSpec[], targets: Map<FlowSpec, FlowTarget>, opts: TestOptions, env: NodeJS.ProcessEnv, print: (r: FlowResult) => void): Promise<FlowResult[]> {
   const units: { flow: FlowSpec; c?: CaseSpec }[] = flows.flatMap((flow) => (flow.cases ?? [undefined]).map((c) => ({ flow, c })));
-  const results: FlowResult[] = new Array(units.length);
+  const results: FlowResult[] = new Array<FlowResult>(units.length);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);

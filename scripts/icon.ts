@@ -37,8 +37,8 @@ function brace(x: number, y: number, cx: number, mirror: boolean): number {
   const pts: [number, number][] = [[6, 34], [0, 38], [0, 54], [-6, 58], [0, 62], [0, 78], [6, 82]];
   let d = Infinity;
   for (let i = 0; i < pts.length - 1; i++) {
-    const [ax, ay] = pts[i]!;
-    const [bx, by] = pts[i + 1]!;
+    const [ax, ay] = pts[i];
+    const [bx, by] = pts[i + 1];
     const t = Math.max(0, Math.min(1, ((dx - ax) * (bx - ax) + (y - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)));
     d = Math.min(d, Math.hypot(dx - ax - t * (bx - ax), y - ay - t * (by - ay)));
   }
@@ -46,7 +46,7 @@ function brace(x: number, y: number, cx: number, mirror: boolean): number {
 }
 
 const coverage = (distance: number): number => Math.max(0, Math.min(1, 0.5 - distance));
-const mix = (a: Rgb, b: Rgb, t: number): Rgb => [0, 1, 2].map((i) => a[i]! + (b[i]! - a[i]!) * t) as Rgb;
+const mix = (a: Rgb, b: Rgb, t: number): Rgb => [0, 1, 2].map((i) => a[i] + (b[i] - a[i]) * t) as Rgb;
 
 /** RGBA pixels, row by row. */
 export function drawIcon(): Buffer {

@@ -51,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | (Exte
         resolve(features);
       } catch (e) {
         log.error(`The language client did not load: ${e instanceof Error ? e.message : String(e)}`);
-        reject(e);
+        reject(e instanceof Error ? e : new Error(String(e)));
       }
     }, 0),
   );

@@ -35,7 +35,7 @@ export function simulatorForAppInfo(baseUrl: string, requestedPort: number, port
   const taken = port === requestedPort ? '' : ` ${vscode.l10n.t('Port {0} was taken, so it runs on port {1}.', requestedPort, port)}`;
   const message = vscode.l10n.t(
     'VIP simulator for your app is running.{0} REST: {1}/<operation> · SOAP: {2} · WSDL: {3} (and the other two paths).',
-    taken, baseUrl, soapUrls.join(', '), wsdlUrls[0]!,
+    taken, baseUrl, soapUrls.join(', '), wsdlUrls[0],
   );
   return { requestedPort, port, restUrl: baseUrl, soapUrls, wsdlUrls, message };
 }
@@ -133,8 +133,8 @@ async function offerCopy(info: SimulatorForAppInfo): Promise<void> {
   const names = [vscode.l10n.t('management'), vscode.l10n.t('validation'), vscode.l10n.t('provisioning')];
   const items: (vscode.QuickPickItem & { text: string })[] = [
     { label: info.restUrl, description: vscode.l10n.t('REST base URL'), text: info.restUrl },
-    ...info.soapUrls.map((u, i) => ({ label: u, description: vscode.l10n.t('SOAP, {0}', names[i]!), text: u })),
-    ...info.wsdlUrls.map((u, i) => ({ label: u, description: vscode.l10n.t('WSDL, {0}', names[i]!), text: u })),
+    ...info.soapUrls.map((u, i) => ({ label: u, description: vscode.l10n.t('SOAP, {0}', names[i]), text: u })),
+    ...info.wsdlUrls.map((u, i) => ({ label: u, description: vscode.l10n.t('WSDL, {0}', names[i]), text: u })),
     { label: vscode.l10n.t('All of them'), description: vscode.l10n.t('one per line'), text: [info.restUrl, ...info.soapUrls, ...info.wsdlUrls].join('\n') },
   ];
   const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Copy which URL of the VIP simulator?') });

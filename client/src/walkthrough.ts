@@ -85,8 +85,8 @@ interface EnvironmentEntry { name: string; url: string; transport?: string; pfx?
 
 /** The entry of the `vipApi.environments` setting's own example (package.json), with the picked certificate. */
 function environmentTemplate(context: vscode.ExtensionContext, certificate: Pick<EnvironmentEntry, 'pfx' | 'cert' | 'key'>): EnvironmentEntry {
-  const setting = (context.extension.packageJSON as { contributes: { configuration: { properties: Record<string, { examples: EnvironmentEntry[][] }> } } }).contributes.configuration.properties[ENVIRONMENTS]!;
-  const { pfx: _placeholder, ...example } = setting.examples[0]![0]!;
+  const setting = (context.extension.packageJSON as { contributes: { configuration: { properties: Record<string, { examples: EnvironmentEntry[][] }> } } }).contributes.configuration.properties[ENVIRONMENTS];
+  const { pfx: _placeholder, ...example } = setting.examples[0][0];
   return { ...example, ...certificate };
 }
 

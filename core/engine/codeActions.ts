@@ -123,7 +123,7 @@ function missingFieldFixes(f: Fixer, t: Target, rule: 'schema.required' | 'schem
 }
 
 function unknownFieldFixes(f: Fixer, t: Target): QuickFix[] {
-  const name = String(t.data.field ?? t.field);
+  const name = typeof t.data.field === 'string' ? t.data.field : String(t.field);
   const present = f.keysOf(t.path.slice(0, -1));
   const suggestions = (stringList(t.data.suggestions) ?? []).filter((s) => !present.has(s));
   const distances = suggestions.map((s) => editDistance(name, s));
@@ -219,7 +219,7 @@ class Fixer {
     const objectSchema = this.schemaAt(objectPath);
     const order = Object.keys(propertiesOf(objectSchema));
     let text = this.doc.text;
-    const taken = this.doc.nodeAt(objectPath)?.children?.map((p) => p.children?.[1]?.value) ?? [];
+    const taken = this.doc.nodeAt(objectPath)?.children?.map((p): unknown => p.children?.[1]?.value) ?? [];
     for (const name of names) {
       const value = placeholderValue(name, propertiesOf(objectSchema)[name], this.values, taken);
       taken.push(value);
@@ -319,5 +319,5 @@ function guessFormatting(text: string): FormattingOptions {
 }
 
 function stringList(v: unknown): string[] | undefined {
-  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v) : undefined;
 }

@@ -57,13 +57,13 @@ export function completionsAt(doc: VipDocument, offset: number, ctx: EngineConte
   if (location.isAtPropertyKey || (prev && !inPrev && at >= prevEnd)) {
     // A property name: either at a key, or after a complete value (a comma is then missing).
     const objectPath = location.path.slice(0, -1);
-    const replace = inPrev ? { offset: prev!.offset, length: (terminated ? prevEnd : at) - prev!.offset } : wordBefore(text, at);
+    const replace = inPrev ? { offset: prev.offset, length: (terminated ? prevEnd : at) - prev.offset } : wordBefore(text, at);
     return propertyProposals(doc, objectPath, replace, ctx);
   }
   if (location.path.length === 0) {
     return propertyProposals(doc, [], wordBefore(text, at), ctx, true);
   }
-  const replace = inPrev ? { offset: prev!.offset, length: (prevIsString && !terminated ? at : prevEnd) - prev!.offset } : wordBefore(text, at);
+  const replace = inPrev ? { offset: prev.offset, length: (prevIsString && !terminated ? at : prevEnd) - prev.offset } : wordBefore(text, at);
   return valueProposals(doc, location.path, replace, ctx);
 }
 

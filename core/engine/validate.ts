@@ -53,7 +53,7 @@ function locateIssues(doc: VipDocument, issues: Issue[]): Finding[] {
     // come from the same issue, so they match.
     const finding = { offset: span.offset, length: span.length, severity: issue.severity, message: issue.message, rule: issue.rule, path } as Finding;
     if ('code' in issue) finding.code = issue.code;
-    if ('data' in issue) finding.data = issue.data as NonNullable<Finding['data']>;
+    if ('data' in issue) finding.data = issue.data;
     return finding;
   });
 }

@@ -107,7 +107,7 @@ interface StepsContext {
   passphrase?: string;
   signal?: AbortSignal;
   simulatorUrl?: string;
-  setClock(now: Date): void;
+  setClock: (now: Date) => void;
 }
 
 async function runSteps(flow: FlowSpec, ctx: StepsContext): Promise<StepResult[]> {
@@ -130,7 +130,7 @@ async function runStep(step: StepSpec, ctx: StepsContext): Promise<StepResult> {
   const transcript: string[] = [];
   const base = { index: step.index, name: step.name, at: step.at, transcript };
   let outcome: StepOutcome | undefined;
-  let attempts = 0;
+  let attempts: number;
   try {
     const request = step.simulator ? undefined : requestDocument(step);
     const once = () => (step.simulator

@@ -55,8 +55,8 @@ interface ErrorContext {
 
 function toIssue(err: ErrorObject, doc: unknown, operation: string, kind: DocumentKind): Issue | undefined {
   const path = pointerToPath(err.instancePath, doc);
-  const parent = err.parentSchema as JsonSchema | undefined;
-  const reasonCode = typeof parent?.['x-vip-reasonCode'] === 'string' ? (parent['x-vip-reasonCode'] as string) : undefined;
+  const parent = err.parentSchema;
+  const reasonCode = typeof parent?.['x-vip-reasonCode'] === 'string' ? (parent['x-vip-reasonCode']) : undefined;
   // The service rejects a request that breaks its schema as a whole: 4e00 Malformed request.
   const code = reasonCode ?? (kind === 'request' ? '4e00' : undefined);
   const c: ErrorContext = { err, params: err.params as Record<string, unknown>, path, field: fieldName(path, operation, kind), operation, kind, reasonCode, base: { path, onKey: false, severity: 'error', code } };
@@ -86,7 +86,7 @@ function toIssue(err: ErrorObject, doc: unknown, operation: string, kind: Docume
     case 'maxItems': {
       const n = Array.isArray(err.data) ? err.data.length : 0;
       const s = parent as JsonSchema;
-      return { ...c.base, rule: LENGTH_RULES[err.keyword], message: `\`${c.field}\` has ${n} item${n === 1 ? '' : 's'}; ${operation} takes ${s.minItems ?? 0} to ${s.maxItems ?? 'any number of'}.` };
+      return { ...c.base, rule: LENGTH_RULES[err.keyword], message: `\`${c.field}\` has ${n} item${n === 1 ? '' : 's'}; ${operation} takes ${typeof s.minItems === 'number' ? s.minItems : 0} to ${typeof s.maxItems === 'number' ? s.maxItems : 'any number of'}.` };
     }
     default:
       return { ...c.base, rule: 'schema.other', message: `\`${c.field}\` ${err.message ?? 'is invalid'}.` };
@@ -166,7 +166,9 @@ function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
-  return `${typeof v === 'string' ? 'the string' : `the ${typeof v}`} ${JSON.stringify(truncate(String(v)))}`;
+  if (typeof v === 'string') return `the string ${JSON.stringify(truncate(v))}`;
+  if (typeof v === 'number' || typeof v === 'boolean') return `the ${typeof v} ${JSON.stringify(truncate(String(v)))}`;
+  return `the ${typeof v}`; // not a JSON value: a parsed document never holds one
 }
 
 function truncate(s: string, max = 40): string {

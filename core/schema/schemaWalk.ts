@@ -9,7 +9,7 @@ const COMMON_REF = /^(?:\.\.\/common\.json)?#\/definitions\/([A-Za-z0-9_]+)$/;
 export function resolve(schema: JsonSchema | undefined): JsonSchema | undefined {
   let current = schema;
   for (let guard = 0; current && typeof current.$ref === 'string' && guard < 10; guard++) {
-    const m = COMMON_REF.exec(current.$ref as string);
+    const m = COMMON_REF.exec(current.$ref);
     const target = m ? ((common.definitions as Record<string, JsonSchema>)[m[1]]) : undefined;
     const { $ref: _ignored, ...siblings } = current;
     current = target ? { ...target, ...siblings } : siblings;
@@ -86,7 +86,7 @@ export function constraintsOf(schema: JsonSchema | undefined): string[] {
   if (typeof s.pattern === 'string') out.push(`pattern \`${s.pattern}\``);
   if (typeof str.minLength === 'number' && typeof str.maxLength === 'number') out.push(`${str.minLength}–${str.maxLength} characters`);
   else if (typeof str.maxLength === 'number') out.push(`at most ${str.maxLength} characters`);
-  if (typeof s.minItems === 'number' || typeof s.maxItems === 'number') out.push(`${s.minItems ?? 0}–${s.maxItems ?? '∞'} items`);
+  if (typeof s.minItems === 'number' || typeof s.maxItems === 'number') out.push(`${typeof s.minItems === 'number' ? s.minItems : 0}–${typeof s.maxItems === 'number' ? s.maxItems : '∞'} items`);
   return out;
 }
 

@@ -15,20 +15,20 @@ function boundedDistance(a: string, b: string, limit: number): number {
   if (row.length <= b.length) row = new Uint32Array(b.length + 1);
   for (let j = 0; j <= b.length; j++) row[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!; // the previous row's value at j - 1
+    let diagonal = row[0]; // the previous row's value at j - 1
     row[0] = i;
     let rowMin = i;
     const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      const value = Math.min(above + 1, row[j - 1]! + 1, diagonal + (ca === b.charCodeAt(j - 1) ? 0 : 1));
+      const above = row[j];
+      const value = Math.min(above + 1, row[j - 1] + 1, diagonal + (ca === b.charCodeAt(j - 1) ? 0 : 1));
       diagonal = above;
       row[j] = value;
       if (value < rowMin) rowMin = value;
     }
     if (rowMin > limit) return limit + 1; // every later row is at least this far
   }
-  return row[b.length]!;
+  return row[b.length];
 }
 
 /** Candidates ordered by closeness, keeping those within a distance that scales with length. */

@@ -22,6 +22,7 @@ function loadSimulator(): Simulator {
     const module = { exports: {} as Simulator };
     // The engine and catalog modules it shares with the language server come from this bundle.
     const load = (id: string): unknown => (Object.hasOwn(embedded.shared, id) ? embedded.shared[id]!() : require(id));
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval, @typescript-eslint/no-unsafe-call -- runs our own simulator bundle, embedded at build time, as a CommonJS module
     new Function('exports', 'require', 'module', '__filename', '__dirname', `${code}\n//# sourceURL=vip-simulator.js`)(module.exports, load, module, __filename, __dirname);
     return module.exports;
   } else {

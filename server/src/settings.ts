@@ -17,7 +17,7 @@ const defaultServerSettings: ServerSettings = {
 function normalizeSettings(raw: unknown): ServerSettings {
   const s = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const supported = Array.isArray(s.supportedVersions) && s.supportedVersions.every((v) => typeof v === 'string') && s.supportedVersions.length > 0
-    ? (s.supportedVersions as string[])
+    ? (s.supportedVersions)
     : defaultServerSettings.supportedVersions;
   const validation = (s.validation && typeof s.validation === 'object' ? s.validation : {}) as Record<string, unknown>;
   const debounce = typeof validation.debounceMs === 'number' && validation.debounceMs >= 0 && validation.debounceMs <= 5000 ? validation.debounceMs : defaultServerSettings.debounceMs;

@@ -51,7 +51,7 @@ export function cli(args: string[], opts: { dist?: boolean; cwd?: string; env?: 
   return new Promise((resolve, reject) => {
     execFile(process.execPath, argv, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
       const status = error ? (typeof error.code === 'number' ? error.code : NaN) : 0;
-      if (Number.isNaN(status)) reject(error);
+      if (Number.isNaN(status)) reject(error instanceof Error ? error : new Error(`${args.join(' ')} failed`));
       else resolve({ status, stdout, stderr });
     });
   });

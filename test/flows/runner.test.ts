@@ -33,9 +33,9 @@ describe('expectations', () => {
     assert.equal(s.problem?.kind, 'expectation');
     assert.equal(s.problem?.expected, '0000 (Success) or 4994 (Operation not allowed on a locked token)');
     assert.equal(s.problem?.actual, '49f2 (Token ID not found)');
-    assert.match(s.problem!.message, /^expected 0000 \(Success\) or 4994 .*, got 49f2 \(Token ID not found\)$/);
+    assert.match(s.problem.message, /^expected 0000 \(Success\) or 4994 .*, got 49f2 \(Token ID not found\)$/);
     const text = fs.readFileSync(r.file, 'utf8').split('\n');
-    assert.match(text[s.problem!.at.line - 1].slice(s.problem!.at.column - 1), /^"expect"/);
+    assert.match(text[s.problem.at.line - 1].slice(s.problem.at.column - 1), /^"expect"/);
   });
 
   test('fields at dot paths: equal values pass (numbers and booleans as the service writes them), others fail with a diff', async () => {
@@ -73,7 +73,7 @@ describe('variables and captures', () => {
     const r = await run([{ name: 'x', send: info('${nothing}') }]);
     assert.equal(r.steps[0].status, 'error');
     assert.equal(r.steps[0].problem?.kind, 'flow');
-    assert.match(r.steps[0].problem!.message, /\$\{nothing\} is not defined/);
+    assert.match(r.steps[0].problem.message, /\$\{nothing\} is not defined/);
     const e = await run([{ name: 'x', send: info('${env:VIP_FLOWS_SURELY_UNSET}') }]);
     assert.match(e.steps[0].problem!.message, /environment variable VIP_FLOWS_SURELY_UNSET is not set/);
   });
@@ -229,7 +229,7 @@ describe('environments', () => {
     const [r] = await runFile(file(flow([{ name: 'info', send: info('SYMC10000001') }, { name: 'next', send: info('SYMC10000001') }])), { kind: 'environment', env: { name: 'gone', url } });
     assert.equal(r.status, 'error');
     assert.equal(r.steps[0].problem?.kind, 'transport');
-    assert.match(r.steps[0].problem!.message, /Connection refused/);
+    assert.match(r.steps[0].problem.message, /Connection refused/);
     assert.equal(r.steps[1].status, 'skipped');
   });
 });

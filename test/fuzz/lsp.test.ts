@@ -47,7 +47,7 @@ function randomEdit(r: Rand, doc: TextDocument): TextDocumentContentChangeEvent 
 
 /** A diagnostic as compared for drift; the clock the server read ("later than now (…)", "until …") is not the document's. */
 const key = (d: Diagnostic) =>
-  `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.code ?? ''} ${String(d.message).replace(/(now \(|until )\d{4}-\d\d-\d\dT[\d:.]+Z/g, '$1<clock>')}`;
+  `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.code ?? ''} ${(typeof d.message === 'string' ? d.message : d.message.value).replace(/(now \(|until )\d{4}-\d\d-\d\dT[\d:.]+Z/g, '$1<clock>')}`;
 
 type Requester = (client: TestLspClient, uri: string, position: Position, doc: TextDocument, r: Rand) => Promise<unknown>;
 

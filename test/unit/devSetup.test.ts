@@ -68,7 +68,7 @@ test('launch.json: the three kinds of configuration, each preLaunchTask a task i
       assert.ok(base.startsWith(ROOT) && fs.existsSync(base), `"${c.name}": outFiles ${glob} names no folder of the project (${base})`);
     }
   }
-  const host = byType('extensionHost', 'launch')[0]!;
+  const host = byType('extensionHost', 'launch')[0];
   assert.ok(host.preLaunchTask, 'the Extension Development Host builds first');
   const names = new Set(launch.configurations.map((c) => c.name));
   for (const compound of launch.compounds ?? []) {

@@ -31,14 +31,14 @@ test('every step has media that exists, a completion event, and its buttons name
     const media = step.media.markdown ?? step.media.image;
     assert.ok(media && fs.existsSync(path.join(ROOT, media)), `${step.id}: media ${media} exists`);
     assert.ok(step.completionEvents?.length, `${step.id}: has completion events`);
-    const buttons = [...shown(step.description).matchAll(/\]\(command:([\w.]+)/g)].map((m) => m[1]!);
+    const buttons = [...shown(step.description).matchAll(/\]\(command:([\w.]+)/g)].map((m) => m[1]);
     assert.ok(buttons.length > 0, `${step.id}: has a button`);
     for (const command of buttons) assert.ok(declared.has(command), `${step.id}: ${command} is declared in contributes.commands`);
-    for (const event of step.completionEvents!) {
+    for (const event of step.completionEvents) {
       const [kind, name] = event.split(/:(.*)/s);
-      assert.match(kind!, /^(onCommand|onSettingChanged|onContext|onView|onLink|extensionInstalled|onStepSelected)$/, `${step.id}: ${event}`);
-      if (kind === 'onCommand') assert.ok(declared.has(name!) || builtIn.has(name!), `${step.id}: ${name} is a declared command`);
-      if (kind === 'onSettingChanged') assert.ok(name! in manifest.contributes.configuration.properties, `${step.id}: ${name} is a setting`);
+      assert.match(kind, /^(onCommand|onSettingChanged|onContext|onView|onLink|extensionInstalled|onStepSelected)$/, `${step.id}: ${event}`);
+      if (kind === 'onCommand') assert.ok(declared.has(name) || builtIn.has(name), `${step.id}: ${name} is a declared command`);
+      if (kind === 'onSettingChanged') assert.ok(name in manifest.contributes.configuration.properties, `${step.id}: ${name} is a setting`);
     }
   }
 });

@@ -40,8 +40,9 @@ export type SoapEnvelopeOutcome =
 export interface SendHost {
   context: vscode.ExtensionContext;
   log: vscode.LogOutputChannel;
-  config(): vscode.WorkspaceConfiguration;
-  currentEnvironment(folder?: vscode.WorkspaceFolder): Environment;
+  // Function-valued properties, not methods: they are passed around detached from the host.
+  config: () => vscode.WorkspaceConfiguration;
+  currentEnvironment: (folder?: vscode.WorkspaceFolder) => Environment;
 }
 
 export interface SendActions {

@@ -54,7 +54,7 @@ export function registerSendFeatures(context: vscode.ExtensionContext, log: vsco
 /** The environments from settings and the current one (its name in the workspace state). */
 interface Environments {
   list(folder?: vscode.WorkspaceFolder): Environment[];
-  current(folder?: vscode.WorkspaceFolder): Environment;
+  current: (folder?: vscode.WorkspaceFolder) => Environment;
 }
 
 function createEnvironments(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Environments {

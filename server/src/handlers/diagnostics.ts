@@ -75,7 +75,7 @@ export class DiagnosticsScheduler {
   /** textDocument/diagnostic (pull). */
   async pull(uri: string) {
     const doc = this.documents.get(uri);
-    let items: Diagnostic[] = [];
+    let items: Diagnostic[];
     try {
       items = doc ? await this.compute(doc) : [];
     } catch (e) {

@@ -32,7 +32,7 @@ export async function runExtensionTests(options: {
       const text = format(...(Array.isArray(args) ? args : [args]));
       appendFileSync(options.hostLog, `[${type}] ${text}\n`);
       const result = /^E2E-RESULT (\{.*\})$/m.exec(text);
-      if (result) counts = JSON.parse(result[1]!) as Counts;
+      if (result) counts = JSON.parse(result[1]) as Counts;
       for (const line of text.split('\n')) if (line.startsWith(LOG_MARK)) log(`  ${line.slice(LOG_MARK.length)}`);
     });
     await page.exposeFunction('codeAutomationExit', (code: number) => onExit(code));

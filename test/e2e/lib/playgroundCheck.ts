@@ -30,7 +30,7 @@ export async function checkPlayground(options: {
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const m = URL_LINE.exec(output);
-      if (m) resolve(m[1]!);
+      if (m) resolve(m[1]);
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);

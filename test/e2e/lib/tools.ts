@@ -25,7 +25,7 @@ export interface Tools {
 
 function pinned(name: string, pkg: string): string {
   const json = JSON.parse(readFileSync(path.join(specRoot, name, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-  return json.dependencies[pkg]!;
+  return json.dependencies[pkg];
 }
 
 /**

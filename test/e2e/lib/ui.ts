@@ -3,6 +3,7 @@
 // after the test on success, `…-FAILED.png` on failure — in test/e2e/screenshots/ (git-ignored).
 import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { inspect } from 'node:util';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { workbenchUrl } from './browser';
 import type { CodeServer } from './codeServer';
@@ -55,7 +56,7 @@ export async function runUiTests(options: {
     if (error) {
       counts.failed++;
       log(`  ✗ ${test.name} (${secs} s) — ${path.relative(process.cwd(), file)}`);
-      log(`    ${(error instanceof Error ? error.message : String(error)).split('\n').join('\n    ')}`);
+      log(`    ${(error instanceof Error ? error.message : inspect(error)).split('\n').join('\n    ')}`);
     } else {
       counts.passed++;
       log(`  ✓ ${test.name} (${secs} s) — ${path.relative(process.cwd(), file)}`);
@@ -76,7 +77,7 @@ export async function openFromExplorer(page: Page, ...segments: string[]): Promi
   for (const segment of segments) {
     await explorer.getByRole('treeitem', { name: segment, exact: true }).click();
   }
-  const name = segments[segments.length - 1]!;
+  const name = segments[segments.length - 1];
   const tab = page.locator(`.tabs-container .tab[data-resource-name="${name}"]`);
   await tab.waitFor();
   return page.locator('.editor-group-container.active .monaco-editor').first();

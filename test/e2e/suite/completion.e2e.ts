@@ -66,6 +66,6 @@ describe('completion', () => {
     // Empty tab stops leave empty strings and the first choice of each choice list: valid JSON.
     const inserted = JSON.parse(doc.getText()) as Record<string, Record<string, unknown>>;
     assert.deepEqual(Object.keys(inserted), ['DeactivateTokenRequest']);
-    for (const field of ['Version', 'TokenId']) assert.ok(field in inserted['DeactivateTokenRequest']!, `${field} missing: ${doc.getText()}`);
+    for (const field of ['Version', 'TokenId']) assert.ok(field in inserted['DeactivateTokenRequest'], `${field} missing: ${doc.getText()}`);
   });
 });

@@ -19,7 +19,7 @@ async function lensTitle(uri: vscode.Uri): Promise<string | undefined> {
 function latestHistory(storageDir: string): { environment: string; url: string; operation: string; reasonCode?: string } {
   const entries = JSON.parse(readHistoryText(storageDir)) as { environment: string; url: string; operation: string; reasonCode?: string }[];
   assert.ok(entries.length > 0, 'history is empty after a send');
-  return entries[0]!;
+  return entries[0];
 }
 
 describe('environments', () => {

@@ -45,7 +45,7 @@ describe('history', () => {
     const text = readHistoryText(storage);
     const entries = JSON.parse(text) as Entry[];
     assert.equal(entries.length, 1, 'history should hold exactly the send after Clear history');
-    const entry = entries[0]!;
+    const entry = entries[0];
     assert.equal(entry.operation, 'Validate');
     assert.equal(entry.reasonCode, '0000');
     assert.ok(entry.request.includes(requestId) && entry.request.includes(TOKEN), `the request is not kept: ${entry.request}`);

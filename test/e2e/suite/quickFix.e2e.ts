@@ -21,7 +21,7 @@ describe('quick fix', () => {
     assert.ok(fixes.length > 0, `no quick fix editing the 4e04 range; actions: ${actions.map((a) => a.title).join(' | ')}`);
     const preferred = fixes.filter((a) => a.isPreferred);
     assert.equal(preferred.length, 1, `exactly one preferred fix expected: ${fixes.map((a) => `${a.title}${a.isPreferred ? ' (preferred)' : ''}`).join(' | ')}`);
-    const fix = preferred[0]!;
+    const fix = preferred[0];
     assert.ok(fix.kind && vscode.CodeActionKind.QuickFix.contains(fix.kind), `kind ${fix.kind?.value}`);
     assert.ok(fix.edit, 'the fix carries no edit');
     const version = /"(\d+\.\d+)"/.exec(fix.title)?.[1];

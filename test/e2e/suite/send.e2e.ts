@@ -40,8 +40,8 @@ describe('send request (built-in simulator)', () => {
     assert.notEqual(response.viewColumn, request.viewColumn, 'the response should open beside the request');
     const json = parseResponse(response.document);
     assert.deepEqual(Object.keys(json), ['DeactivateTokenResponse']);
-    assert.equal(json['DeactivateTokenResponse']!.RequestId, 'e2e-deactivate-1', 'RequestId is echoed');
-    assert.equal(json['DeactivateTokenResponse']!.Status?.ReasonCode, '0000');
+    assert.equal(json['DeactivateTokenResponse'].RequestId, 'e2e-deactivate-1', 'RequestId is echoed');
+    assert.equal(json['DeactivateTokenResponse'].Status?.ReasonCode, '0000');
   });
 
   it('a second send of the same request reuses the response tab', async () => {
@@ -80,7 +80,7 @@ describe('send request (built-in simulator)', () => {
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', request.document.uri);
     const send = lenses.filter((l) => l.command?.command === 'vipApi.send');
     assert.equal(send.length, 1, `one Send lens expected: ${JSON.stringify(lenses.map((l) => l.command?.title))}`);
-    const lens = send[0]!;
+    const lens = send[0];
     assert.equal(lens.command!.title, 'Send request ▸ Simulator');
     assert.equal(lens.range.start.line, 1, 'the lens sits on the operation key line');
     assert.equal(request.document.getText(lens.range).replace(/"/g, ''), 'DeactivateTokenRequest');

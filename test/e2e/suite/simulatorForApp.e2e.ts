@@ -69,19 +69,19 @@ describe('VIP: Start simulator for my app', () => {
     assert.equal(info.restUrl, `http://127.0.0.1:${port}`);
     assert.deepEqual(info.soapUrls, ['/mgmt/soap', '/val/soap', '/prov/soap'].map((p) => `http://127.0.0.1:${port}${p}`));
     assert.deepEqual(info.wsdlUrls, info.soapUrls.map((u) => `${u}?wsdl`));
-    for (const url of [info.restUrl, ...info.soapUrls, info.wsdlUrls[0]!]) assert.ok(info.message.includes(url), `the notification shows ${url}: ${info.message}`);
+    for (const url of [info.restUrl, ...info.soapUrls, info.wsdlUrls[0]]) assert.ok(info.message.includes(url), `the notification shows ${url}: ${info.message}`);
     assert.doesNotMatch(info.message, /was taken/);
 
     assert.equal(await restReasonCode(info.restUrl), '0000');
 
-    const soap = await fetch(info.soapUrls[0]!, { method: 'POST', headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""' }, body: SOAP_GET_TOKEN_INFORMATION });
+    const soap = await fetch(info.soapUrls[0], { method: 'POST', headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""' }, body: SOAP_GET_TOKEN_INFORMATION });
     const soapText = await soap.text();
     assert.equal(soap.status, 200, soapText);
     assert.match(soapText, /<GetTokenInformationResponse [^>]*RequestId="app-soap"/);
     assert.match(soapText, /<ReasonCode>0000<\/ReasonCode>/);
     assert.match(soapText, /<TokenId>SYMC10000001<\/TokenId>/);
 
-    const wsdl = await fetch(info.wsdlUrls[1]!);
+    const wsdl = await fetch(info.wsdlUrls[1]);
     const wsdlText = await wsdl.text();
     assert.equal(wsdl.status, 200, wsdlText.slice(0, 300));
     assert.match(wsdl.headers.get('content-type') ?? '', /xml/);
