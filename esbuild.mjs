@@ -68,25 +68,33 @@ function watchReporter() {
   return (b) => ({
     ...b,
     // Last, so that "finished" comes after the other plugins' onEnd (the code-cache wrapper).
-    plugins: [...(b.plugins ?? []), {
-      name: 'watch-reporter',
-      setup(build) {
-        build.onStart(() => {
-          if (running++ === 0) console.log('[watch] build started');
-        });
-        build.onEnd((result) => {
-          for (const e of result.errors) {
-            const at = e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ` : '';
-            console.log(`[watch] ${at}error: ${e.text}`);
-          }
-          if (--running === 0) console.log('[watch] build finished');
-        });
+    plugins: [
+      ...(b.plugins ?? []),
+      {
+        name: 'watch-reporter',
+        setup(build) {
+          build.onStart(() => {
+            if (running++ === 0) console.log('[watch] build started');
+          });
+          build.onEnd((result) => {
+            for (const e of result.errors) {
+              const at = e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ` : '';
+              console.log(`[watch] ${at}error: ${e.text}`);
+            }
+            if (--running === 0) console.log('[watch] build finished');
+          });
+        },
       },
-    }],
+    ],
   });
 }
 
-const options = builds.map((b) => ({ ...common, ...b, outfile: path.join(outDir, path.basename(b.outfile)), define: { ...version, ...b.define } }));
+const options = builds.map((b) => ({
+  ...common,
+  ...b,
+  outfile: path.join(outDir, path.basename(b.outfile)),
+  define: { ...version, ...b.define },
+}));
 if (watch) {
   // All contexts first, then all watches at once: their first builds overlap, so the first round
   // is one "started" … "finished" pair.

@@ -7,8 +7,17 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'out/**', 'node_modules/**', '.tools/**', '.vscode-test/**', 'test/e2e/tools/**',
-      'test/e2e/out/**', '**/*.generated.js', '*.vsix'],
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      '.tools/**',
+      '.vscode-test/**',
+      'test/e2e/tools/**',
+      'test/e2e/out/**',
+      '**/*.generated.js',
+      '*.vsix',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -20,16 +29,28 @@ export default tseslint.config(
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       // node:test's test()/describe() return promises the runner itself awaits.
-      '@typescript-eslint/no-floating-promises': ['error', {
-        allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }],
-      }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
+      ],
       // Lazy require() keeps start-up cheap: a module is loaded on first use (bench/NOTES.md).
       '@typescript-eslint/no-require-imports': 'off',
       // Request and notification types are namespaces, as in vscode-languageserver-protocol.
       '@typescript-eslint/no-namespace': 'off',
       // The XML and terminal sanitisers match control characters on purpose.
       'no-control-regex': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
     },
   },
   {

@@ -26,7 +26,12 @@ export function request(withErrors: boolean): BenchDoc {
     OneTimeUseOnly: true,
   };
   const expectedErrors = withErrors ? 3 : 0;
-  return { name: `request (${withErrors ? `${expectedErrors} errors` : 'valid'})`, text: JSON.stringify({ SetTemporaryPasswordRequest: body }, null, 2), withErrors, expectedErrors };
+  return {
+    name: `request (${withErrors ? `${expectedErrors} errors` : 'valid'})`,
+    text: JSON.stringify({ SetTemporaryPasswordRequest: body }, null, 2),
+    withErrors,
+    expectedErrors,
+  };
 }
 
 function tokenInformation(i: number) {
@@ -44,7 +49,11 @@ function tokenInformation(i: number) {
 function tokenState(i: number, bad: boolean) {
   return bad
     ? { type: 'ENABLEDX', Total: 'two', Reason: [{ type: 'Lost', value: 1 }] }
-    : { type: ['NEW', 'ENABLED', 'DISABLED', 'LOCKED', 'INACTIVE'][i % 5], Total: i, Reason: [{ type: 'Lost', value: 1 }] };
+    : {
+        type: ['NEW', 'ENABLED', 'DISABLED', 'LOCKED', 'INACTIVE'][i % 5],
+        Total: i,
+        Reason: [{ type: 'Lost', value: 1 }],
+      };
 }
 
 function responseBody(tokenStates: unknown[]): Record<string, unknown> {
@@ -63,10 +72,20 @@ function responseBody(tokenStates: unknown[]): Record<string, unknown> {
  * schema knows every field (TokenState at its maxItems of 5), pretty-printed as a saved response.
  */
 export function typicalResponse(): BenchDoc {
-  const text = JSON.stringify({ GetTokenInformationResponse: responseBody([0, 1, 2, 3, 4].map((i) => tokenState(i, false))) }, null, 2);
-  if (text.length < 1024 || text.length > 3072) throw new Error(`the typical response is ${text.length} bytes, not 1–3 KB`);
+  const text = JSON.stringify(
+    { GetTokenInformationResponse: responseBody([0, 1, 2, 3, 4].map((i) => tokenState(i, false))) },
+    null,
+    2,
+  );
+  if (text.length < 1024 || text.length > 3072)
+    throw new Error(`the typical response is ${text.length} bytes, not 1–3 KB`);
   const kb = (Buffer.byteLength(text) / 1024).toFixed(1);
-  return { name: `${kb} KB GetTokenInformation response (valid; every field known)`, text, withErrors: false, expectedErrors: 0 };
+  return {
+    name: `${kb} KB GetTokenInformation response (valid; every field known)`,
+    text,
+    withErrors: false,
+    expectedErrors: 0,
+  };
 }
 
 /**
@@ -86,5 +105,10 @@ export function tokenInformationResponse(bytes: number, withErrors: boolean): Be
   const itemSize = JSON.stringify(make(1)).length + 1;
   const count = Math.max(1, Math.floor((bytes - 700) / itemSize));
   for (let i = 0; i < count; i++) bulk.push(make(i));
-  return { name: '', text: JSON.stringify({ GetTokenInformationResponse: body }, null, 1), withErrors, ...(withErrors ? {} : { expectedErrors: 0 }) };
+  return {
+    name: '',
+    text: JSON.stringify({ GetTokenInformationResponse: body }, null, 1),
+    withErrors,
+    ...(withErrors ? {} : { expectedErrors: 0 }),
+  };
 }

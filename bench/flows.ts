@@ -16,7 +16,9 @@ import { fmtMs, fmtRatio, median, paired, percentile } from './stats';
 const CLOCK = '2026-06-01T12:00:00Z';
 const STEPS = 20;
 const FLOWS = 200;
-const request = (i: number) => ({ GetTokenInformationRequest: { Version: '3.1', RequestId: `bench-${i}`, TokenId: 'SYMC10000001' } });
+const request = (i: number) => ({
+  GetTokenInformationRequest: { Version: '3.1', RequestId: `bench-${i}`, TokenId: 'SYMC10000001' },
+});
 
 export interface FlowBench {
   flow: number;
@@ -34,7 +36,11 @@ function flowText(steps: number): string {
   return JSON.stringify({
     name: 'bench',
     clock: CLOCK,
-    steps: Array.from({ length: steps }, (_, i) => ({ name: `step ${i + 1}`, send: request(i), expect: { reasonCode: '0000', fields: { 'TokenInformation.TokenStatus': 'ENABLED' } } })),
+    steps: Array.from({ length: steps }, (_, i) => ({
+      name: `step ${i + 1}`,
+      send: request(i),
+      expect: { reasonCode: '0000', fields: { 'TokenInformation.TokenStatus': 'ENABLED' } },
+    })),
   });
 }
 
@@ -65,19 +71,29 @@ export async function measureFlows(log: (s: string) => void): Promise<FlowBench>
   const spec = parseFlow('/bench/bench.vipflow.json', flowText(STEPS)).flow!;
   const viaFlow = async () => {
     const r = await runCase(spec, undefined, { target: { kind: 'simulator' } });
-    if (r.status !== 'passed') throw new Error(`the bench flow did not pass: ${JSON.stringify(r.steps.find((s) => s.problem)?.problem)}`);
+    if (r.status !== 'passed')
+      throw new Error(`the bench flow did not pass: ${JSON.stringify(r.steps.find((s) => s.problem)?.problem)}`);
   };
   log('flows: 20-step flow vs 20 direct sends…');
   const times = await paired(viaFlow, direct, { minRuns: 10, maxRuns: 60, budgetMs: 8000 });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vip-bench-flows-'));
   try {
-    for (let i = 0; i < FLOWS; i++) fs.writeFileSync(path.join(dir, `f${String(i).padStart(3, '0')}.vipflow.json`), flowText(5));
+    for (let i = 0; i < FLOWS; i++)
+      fs.writeFileSync(path.join(dir, `f${String(i).padStart(3, '0')}.vipflow.json`), flowText(5));
     log(`flows: ${FLOWS} flows with --jobs 2 and --jobs 1…`);
     const jobs2 = await manyFlows(2, dir);
     const jobs1 = await manyFlows(1, dir);
     const ratios = times.a.map((a, i) => a / times.b[i]);
     const pairRatio = { median: median(ratios), p25: percentile(ratios, 25), p75: percentile(ratios, 75) };
-    return { flow: median(times.a), direct: median(times.b), runs: times.a.length, pairRatio, jobs2, jobs1, flows: FLOWS };
+    return {
+      flow: median(times.a),
+      direct: median(times.b),
+      runs: times.a.length,
+      pairRatio,
+      jobs2,
+      jobs1,
+      flows: FLOWS,
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -5,8 +5,20 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CompletionRequest, DidOpenTextDocumentNotification, HoverRequest, InitializedNotification, InitializeRequest, PublishDiagnosticsNotification, type Position } from 'vscode-languageserver-protocol/node';
-import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
+import {
+  CompletionRequest,
+  DidOpenTextDocumentNotification,
+  HoverRequest,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  type Position,
+} from 'vscode-languageserver-protocol/node';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { BUNDLED_SERVER, TestLspClient } from '../test/helpers/lspClient';
 import { tokenInformationResponse, typicalResponse } from './docs';
@@ -20,7 +32,13 @@ export interface LatencyRow {
   p99: number;
 }
 
-const latency = (what: string, xs: number[]): LatencyRow => ({ what, runs: xs.length, p50: median(xs), p95: percentile(xs, 95), p99: percentile(xs, 99) });
+const latency = (what: string, xs: number[]): LatencyRow => ({
+  what,
+  runs: xs.length,
+  p50: median(xs),
+  p95: percentile(xs, 95),
+  p99: percentile(xs, 99),
+});
 
 async function startClient(): Promise<{ client: TestLspClient; completion: boolean }> {
   const client = new TestLspClient({ settings: { validation: { debounceMs: 0 } } });
@@ -32,8 +50,14 @@ async function startClient(): Promise<{ client: TestLspClient; completion: boole
 function latencyDocuments(sizes: readonly (readonly [string, number])[]): { label: string; text: string }[] {
   const typical = typicalResponse();
   return [
-    { label: `${(Buffer.byteLength(typical.text) / 1024).toFixed(1)} KB, valid, every field known`, text: typical.text },
-    ...sizes.map(([label, size]) => ({ label: `${label}, valid; bulk in an unknown field`, text: tokenInformationResponse(size, false).text })),
+    {
+      label: `${(Buffer.byteLength(typical.text) / 1024).toFixed(1)} KB, valid, every field known`,
+      text: typical.text,
+    },
+    ...sizes.map(([label, size]) => ({
+      label: `${label}, valid; bulk in an unknown field`,
+      text: tokenInformationResponse(size, false).text,
+    })),
   ];
 }
 
@@ -52,7 +76,9 @@ export async function keystrokeLatency(edits = 200): Promise<LatencyRow[]> {
         // Alternate a valid and an unknown reason code so every edit changes the result.
         const code = v % 2 ? '0000' : '4abc';
         const t = performance.now();
-        await client.change(uri, v, [{ range: { start: at, end: { line: at.line, character: at.character + 4 } }, text: code }]);
+        await client.change(uri, v, [
+          { range: { start: at, end: { line: at.line, character: at.character + 4 } }, text: code },
+        ]);
         await client.diagnosticsForVersion(uri, v);
         times.push(performance.now() - t);
       }
@@ -69,14 +95,17 @@ export async function requestLatency(requests = 200): Promise<LatencyRow[]> {
   const { client, completion } = await startClient();
   const rows: LatencyRow[] = [];
   try {
-    for (const [n, { label, text }] of latencyDocuments([['10 KB', 10_240], ['1 MB', 1 << 20]]).entries()) {
+    for (const [n, { label, text }] of latencyDocuments([
+      ['10 KB', 10_240],
+      ['1 MB', 1 << 20],
+    ]).entries()) {
       const uri = `file:///bench/latency-${n}.vip.json`;
       const doc = TextDocument.create(uri, 'vip-json', 1, text);
       await client.open(uri, text);
       await client.diagnosticsForVersion(uri, 1);
       // Positions on keys and values all over the document.
       const offsets: number[] = [];
-      for (let i = 0; i < requests; i++) offsets.push(Math.floor(((i * 7919) % requests) / requests * text.length));
+      for (let i = 0; i < requests; i++) offsets.push(Math.floor((((i * 7919) % requests) / requests) * text.length));
       const keyPositions: Position[] = offsets.map((o) => doc.positionAt(text.indexOf('"', o) + 2));
       const hoverTimes: number[] = [];
       for (const position of keyPositions) {
@@ -90,7 +119,10 @@ export async function requestLatency(requests = 200): Promise<LatencyRow[]> {
         const inBody = doc.positionAt(text.indexOf('"RequestId"'));
         for (let i = 0; i < requests; i++) {
           const t = performance.now();
-          await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: i % 2 ? inBody : keyPositions[i] });
+          await client.connection.sendRequest(CompletionRequest.type, {
+            textDocument: { uri },
+            position: i % 2 ? inBody : keyPositions[i],
+          });
           completionTimes.push(performance.now() - t);
         }
         rows.push(latency(`completion, ${label}`, completionTimes));
@@ -133,8 +165,14 @@ async function firstSession(env: NodeJS.ProcessEnv, cacheDir: string): Promise<b
   try {
     await c.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, capabilities: {} });
     await c.sendNotification(InitializedNotification.type, {});
-    const text = JSON.stringify({ DeactivateTokenRequest: { Version: '3.1', RequestId: 'R1', TokenId: 'VSST00000001' } }, null, 2);
-    await c.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: 'file:///bench/first.vip.json', languageId: 'vip-json', version: 1, text } });
+    const text = JSON.stringify(
+      { DeactivateTokenRequest: { Version: '3.1', RequestId: 'R1', TokenId: 'VSST00000001' } },
+      null,
+      2,
+    );
+    await c.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: 'file:///bench/first.vip.json', languageId: 'vip-json', version: 1, text },
+    });
     await published;
     for (let waited = 0; waited < 15_000; waited += 100) {
       if (fs.readdirSync(cacheDir).some((f) => f.endsWith('.cache'))) return true;
@@ -195,7 +233,20 @@ export async function memoryAfter100Files(): Promise<number> {
     for (let i = 0; i < 100; i++) {
       const uri = `file:///bench/many/${i}.vip.json`;
       const op = ['DeactivateToken', 'EnableToken', 'DisableToken', 'UnlockToken', 'GetTokenInformation'][i % 5];
-      await client.open(uri, JSON.stringify({ [`${op}Request`]: { Version: i % 3 ? '3.1' : '5.0', RequestId: `R${i}`, TokenId: `VSST${String(i).padStart(8, '0')}` } }, null, 2));
+      await client.open(
+        uri,
+        JSON.stringify(
+          {
+            [`${op}Request`]: {
+              Version: i % 3 ? '3.1' : '5.0',
+              RequestId: `R${i}`,
+              TokenId: `VSST${String(i).padStart(8, '0')}`,
+            },
+          },
+          null,
+          2,
+        ),
+      );
       await client.diagnosticsForVersion(uri, 1);
     }
     const status = fs.readFileSync(`/proc/${client.process.pid}/status`, 'utf8');

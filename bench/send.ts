@@ -29,7 +29,14 @@ export interface PairedTimes {
 export interface SendBench {
   single: PairedTimes & { curl: number; oursResumed: boolean };
   ten: PairedTimes & { raw: number; oursReused: boolean };
-  simulator: { requestsPerSecond: number; p50: number; p99: number; errors: number; requests: number; concurrency: number };
+  simulator: {
+    requestsPerSecond: number;
+    p50: number;
+    p99: number;
+    errors: number;
+    requests: number;
+    concurrency: number;
+  };
 }
 
 interface SimulatorProcess {
@@ -44,12 +51,35 @@ interface SimulatorProcess {
  */
 async function startSimulatorProcess(pki: Pki): Promise<SimulatorProcess> {
   const server = path.join(ROOT, 'dist', 'server.js');
-  if (!fs.existsSync(server)) throw new Error(`${server} is missing: build first (node esbuild.mjs; npm run bench does)`);
+  if (!fs.existsSync(server))
+    throw new Error(`${server} is missing: build first (node esbuild.mjs; npm run bench does)`);
   // The child exits when our end of its stdin closes: a killed benchmark leaves no simulator behind.
   const watchdog = path.join(pki.dir, 'watchdog.cjs');
-  fs.writeFileSync(watchdog, "const s = process.stdin; s.on('close', () => process.kill(process.pid, 'SIGTERM')).resume(); s.unref();\n");
-  const child = spawn(process.execPath, ['-r', watchdog, server, 'simulator', '--host', '127.0.0.1', '--port', '0',
-    '--tls', '--cert', pki.server.cert, '--key', pki.server.key, '--client-ca', pki.ca.cert], { stdio: ['pipe', 'pipe', 'pipe'] });
+  fs.writeFileSync(
+    watchdog,
+    "const s = process.stdin; s.on('close', () => process.kill(process.pid, 'SIGTERM')).resume(); s.unref();\n",
+  );
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      watchdog,
+      server,
+      'simulator',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--tls',
+      '--cert',
+      pki.server.cert,
+      '--key',
+      pki.server.key,
+      '--client-ca',
+      pki.ca.cert,
+    ],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -101,7 +131,12 @@ function env(base: string, pki: Pki): Environment {
 
 function summary(p: { a: number[]; b: number[] }): PairedTimes & { ref: number } {
   const ratios = p.a.map((x, i) => x / p.b[i]);
-  return { ours: median(p.a), ref: median(p.b), runs: p.a.length, pairRatio: { median: median(ratios), p25: percentile(ratios, 25), p75: percentile(ratios, 75) } };
+  return {
+    ours: median(p.a),
+    ref: median(p.b),
+    runs: p.a.length,
+    pairRatio: { median: median(ratios), p25: percentile(ratios, 25), p75: percentile(ratios, 75) },
+  };
 }
 
 /**
@@ -113,8 +148,26 @@ async function single(base: string, pki: Pki, runs = 41): Promise<SendBench['sin
   const url = `${base}/get-token-information`;
   let resumed = false;
   const curl = async () => {
-    const { stdout } = await run('curl', ['--silent', '--show-error', '--tlsv1.2', '--cert', pki.client.cert, '--key', pki.client.key, '--cacert', pki.ca.cert,
-      '-H', 'Content-Type: application/json', '--data-binary', REQUEST, '-o', '/dev/null', '-w', '%{time_total}', url]);
+    const { stdout } = await run('curl', [
+      '--silent',
+      '--show-error',
+      '--tlsv1.2',
+      '--cert',
+      pki.client.cert,
+      '--key',
+      pki.client.key,
+      '--cacert',
+      pki.ca.cert,
+      '-H',
+      'Content-Type: application/json',
+      '--data-binary',
+      REQUEST,
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{time_total}',
+      url,
+    ]);
     return Number(stdout) * 1000;
   };
   const ours = async () => {
@@ -122,7 +175,8 @@ async function single(base: string, pki: Pki, runs = 41): Promise<SendBench['sin
     const t = performance.now();
     const r = await sendText(REQUEST, e, { agents });
     const elapsed = performance.now() - t;
-    if (r.reasonCode !== '0000' || r.reusedConnection) throw new Error(`unexpected ${r.reasonCode}${r.reusedConnection ? ', reused connection' : ''}`);
+    if (r.reasonCode !== '0000' || r.reusedConnection)
+      throw new Error(`unexpected ${r.reasonCode}${r.reusedConnection ? ', reused connection' : ''}`);
     resumed ||= r.tls?.sessionReused === true;
     agents.destroy();
     return elapsed;
@@ -135,7 +189,12 @@ async function single(base: string, pki: Pki, runs = 41): Promise<SendBench['sin
 async function ten(base: string, pki: Pki, rounds = 31): Promise<SendBench['ten']> {
   const e = env(base, pki);
   const url = new URL(`${base}/get-token-information`);
-  const tlsOptions = { cert: fs.readFileSync(pki.client.cert), key: fs.readFileSync(pki.client.key), ca: fs.readFileSync(pki.ca.cert), minVersion: 'TLSv1.2' as const };
+  const tlsOptions = {
+    cert: fs.readFileSync(pki.client.cert),
+    key: fs.readFileSync(pki.client.key),
+    ca: fs.readFileSync(pki.ca.cert),
+    minVersion: 'TLSv1.2' as const,
+  };
   let reused = true;
   const ours = async () => {
     const agents = new AgentPool();
@@ -154,10 +213,19 @@ async function ten(base: string, pki: Pki, rounds = 31): Promise<SendBench['ten'
     const t = performance.now();
     for (let i = 0; i < 10; i++) {
       await new Promise<void>((resolve, reject) => {
-        const req = https.request(url, { method: 'POST', agent, ...tlsOptions, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(REQUEST) } }, (res) => {
-          res.on('data', () => undefined);
-          res.on('end', () => resolve());
-        });
+        const req = https.request(
+          url,
+          {
+            method: 'POST',
+            agent,
+            ...tlsOptions,
+            headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(REQUEST) },
+          },
+          (res) => {
+            res.on('data', () => undefined);
+            res.on('end', () => resolve());
+          },
+        );
         req.on('error', reject);
         req.end(REQUEST);
       });
@@ -179,28 +247,49 @@ async function throughput(seconds = 5, concurrency = 16): Promise<SendBench['sim
       fetchJson(`${base}/${path}`, body, agent);
     const agent0 = new (await import('node:http')).Agent({ keepAlive: true });
     const expiry = new Date(Date.now() + 86_400_000).toISOString();
-    const set = await post('set-temporary-password', { SetTemporaryPasswordRequest: { Version: '3.1', TokenId: TOKEN, TemporaryPassword: '482913', ExpirationDate: expiry } }, agent0);
-    if (!JSON.stringify(set).includes('"0000"')) throw new Error(`could not set a temporary password: ${JSON.stringify(set)}`);
+    const set = await post(
+      'set-temporary-password',
+      {
+        SetTemporaryPasswordRequest: {
+          Version: '3.1',
+          TokenId: TOKEN,
+          TemporaryPassword: '482913',
+          ExpirationDate: expiry,
+        },
+      },
+      agent0,
+    );
+    if (!JSON.stringify(set).includes('"0000"'))
+      throw new Error(`could not set a temporary password: ${JSON.stringify(set)}`);
     const body = { ValidateRequest: { Version: '3.1', TokenId: TOKEN, OTP: '482913' } };
     const latencies: number[] = [];
     let errors = 0;
     const end = performance.now() + seconds * 1000;
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      const agent = new (await import('node:http')).Agent({ keepAlive: true, maxSockets: 1 });
-      while (performance.now() < end) {
-        const t = performance.now();
-        try {
-          const r = await post('validate', body, agent);
-          if (!JSON.stringify(r).includes('"0000"')) errors++;
-        } catch {
-          errors++;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        const agent = new (await import('node:http')).Agent({ keepAlive: true, maxSockets: 1 });
+        while (performance.now() < end) {
+          const t = performance.now();
+          try {
+            const r = await post('validate', body, agent);
+            if (!JSON.stringify(r).includes('"0000"')) errors++;
+          } catch {
+            errors++;
+          }
+          latencies.push(performance.now() - t);
         }
-        latencies.push(performance.now() - t);
-      }
-      agent.destroy();
-    }));
+        agent.destroy();
+      }),
+    );
     agent0.destroy();
-    return { requestsPerSecond: latencies.length / seconds, p50: median(latencies), p99: percentile(latencies, 99), errors, requests: latencies.length, concurrency };
+    return {
+      requestsPerSecond: latencies.length / seconds,
+      p50: median(latencies),
+      p99: percentile(latencies, 99),
+      errors,
+      requests: latencies.length,
+      concurrency,
+    };
   } finally {
     await sim.close();
   }
@@ -210,24 +299,44 @@ async function fetchJson(url: string, body: unknown, agent: import('node:http').
   const http = await import('node:http');
   const text = JSON.stringify(body);
   const reply = await new Promise<string>((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    });
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      },
+    );
     req.on('error', reject);
     req.end(text);
   });
   return JSON.parse(reply);
 }
 
-export async function measureSend(log: (s: string) => void = () => undefined, opts: { throughput?: boolean } = {}): Promise<SendBench> {
+export async function measureSend(
+  log: (s: string) => void = () => undefined,
+  opts: { throughput?: boolean } = {},
+): Promise<SendBench> {
   const { s, t } = await withSimulator(async (base, pki) => ({ s: await single(base, pki), t: await ten(base, pki) }));
   const spread = (p: PairedTimes) => `pairs ${p.pairRatio.p25.toFixed(2)}–${p.pairRatio.p75.toFixed(2)}×`;
-  log(`  one request: ours ${s.ours.toFixed(1)} ms, curl ${s.curl.toFixed(1)} ms (${spread(s)}); ten: ours ${t.ours.toFixed(1)} ms, raw ${t.raw.toFixed(1)} ms (${spread(t)})`);
-  if (opts.throughput === false) return { single: s, ten: t, simulator: { requestsPerSecond: NaN, p50: NaN, p99: NaN, errors: 0, requests: 0, concurrency: 0 } };
+  log(
+    `  one request: ours ${s.ours.toFixed(1)} ms, curl ${s.curl.toFixed(1)} ms (${spread(s)}); ten: ours ${t.ours.toFixed(1)} ms, raw ${t.raw.toFixed(1)} ms (${spread(t)})`,
+  );
+  if (opts.throughput === false)
+    return {
+      single: s,
+      ten: t,
+      simulator: { requestsPerSecond: NaN, p50: NaN, p99: NaN, errors: 0, requests: 0, concurrency: 0 },
+    };
   const simulator = await throughput();
-  log(`  simulator: ${simulator.requestsPerSecond.toFixed(0)} req/s, p99 ${simulator.p99.toFixed(1)} ms, ${simulator.errors} errors`);
+  log(
+    `  simulator: ${simulator.requestsPerSecond.toFixed(0)} req/s, p99 ${simulator.p99.toFixed(1)} ms, ${simulator.errors} errors`,
+  );
   return { single: s, ten: t, simulator };
 }
 

@@ -13,14 +13,26 @@ export function percentile(xs: number[], p: number): number {
 }
 
 /** Runs `a` and `b` alternately (so drift hits both alike) and returns their times in ms. */
-export async function paired(a: () => unknown, b: () => unknown, opts: { minRuns?: number; maxRuns?: number; budgetMs?: number } = {}): Promise<{ a: number[]; b: number[] }> {
+export async function paired(
+  a: () => unknown,
+  b: () => unknown,
+  opts: { minRuns?: number; maxRuns?: number; budgetMs?: number } = {},
+): Promise<{ a: number[]; b: number[] }> {
   const { minRuns = 5, maxRuns = 40, budgetMs = 4000 } = opts;
   const out = { a: [] as number[], b: [] as number[] };
   await a();
   await b(); // warm-up: compile schemas, JIT
   const start = performance.now();
   for (let i = 0; i < maxRuns && (i < minRuns || performance.now() - start < budgetMs); i++) {
-    for (const [fn, list] of (i % 2 ? [[b, out.b], [a, out.a]] : [[a, out.a], [b, out.b]]) as [() => unknown, number[]][]) {
+    for (const [fn, list] of (i % 2
+      ? [
+          [b, out.b],
+          [a, out.a],
+        ]
+      : [
+          [a, out.a],
+          [b, out.b],
+        ]) as [() => unknown, number[]][]) {
       const t = performance.now();
       await fn();
       list.push(performance.now() - t);
@@ -41,14 +53,20 @@ export async function timeRuns(fn: () => unknown, runs: number): Promise<number[
 }
 
 export const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2)) + ' ms';
-export const fmtBytes = (n: number) => (n >= 1 << 20 ? (n / (1 << 20)).toFixed(1) + ' MB' : n >= 1024 ? (n / 1024).toFixed(1) + ' KB' : n + ' B');
+export const fmtBytes = (n: number) =>
+  n >= 1 << 20 ? (n / (1 << 20)).toFixed(1) + ' MB' : n >= 1024 ? (n / 1024).toFixed(1) + ' KB' : n + ' B';
 export const fmtRatio = (r: number) => r.toFixed(r < 0.1 ? 3 : 2) + '×';
 
 /**
  * Like `paired`, for functions that return their own time in ms (curl's time_total, a timed loop):
  * `runs` pairs, the order alternating (a b, b a, …) so that drift in the machine's load hits both alike.
  */
-export async function pairedValues(a: () => Promise<number>, b: () => Promise<number>, runs: number, warmUp = 2): Promise<{ a: number[]; b: number[] }> {
+export async function pairedValues(
+  a: () => Promise<number>,
+  b: () => Promise<number>,
+  runs: number,
+  warmUp = 2,
+): Promise<{ a: number[]; b: number[] }> {
   for (let i = 0; i < warmUp; i++) {
     await a();
     await b();

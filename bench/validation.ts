@@ -34,7 +34,10 @@ function referenceService(): LanguageService {
   for (const kind of ['request', 'response'] as const) {
     for (const file of fs.readdirSync(path.join(SCHEMAS, `${kind}s`))) {
       const op = file.replace(/\.json$/, '');
-      schemas.push({ uri: pathToFileURL(path.join(SCHEMAS, schemaFile(op, kind))).toString(), fileMatch: [`*.${documentKey(op, kind)}.json`] });
+      schemas.push({
+        uri: pathToFileURL(path.join(SCHEMAS, schemaFile(op, kind))).toString(),
+        fileMatch: [`*.${documentKey(op, kind)}.json`],
+      });
     }
   }
   ls.configure({ validate: true, allowComments: true, schemas });
@@ -48,7 +51,11 @@ async function referenceValidate(ls: LanguageService, doc: TextDocument) {
 
 export function documents(): BenchDoc[] {
   const out: BenchDoc[] = [request(false), request(true), typicalResponse()];
-  for (const [label, size] of [['10 KB', 10_240], ['1 MB', 1 << 20], ['10 MB', 10 << 20]] as const) {
+  for (const [label, size] of [
+    ['10 KB', 10_240],
+    ['1 MB', 1 << 20],
+    ['10 MB', 10 << 20],
+  ] as const) {
     for (const withErrors of [false, true]) {
       const d = tokenInformationResponse(size, withErrors);
       d.name = `${label} GetTokenInformation response ${withErrors ? MANY_ERRORS : BULK_UNKNOWN}`;
@@ -63,11 +70,16 @@ function checkErrorCount(d: BenchDoc, findings: ReturnType<typeof analyze>): voi
   if (d.expectedErrors === undefined) return;
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length !== d.expectedErrors) {
-    throw new Error(`${d.name}: ${errors.length} errors, not ${d.expectedErrors}: ${errors.map((f) => f.code ?? f.rule).join(', ')}`);
+    throw new Error(
+      `${d.name}: ${errors.length} errors, not ${d.expectedErrors}: ${errors.map((f) => f.code ?? f.rule).join(', ')}`,
+    );
   }
 }
 
-export async function measureValidation(docs: BenchDoc[] = documents(), log: (s: string) => void = () => undefined): Promise<ValidationRow[]> {
+export async function measureValidation(
+  docs: BenchDoc[] = documents(),
+  log: (s: string) => void = () => undefined,
+): Promise<ValidationRow[]> {
   const ls = referenceService();
   const rows: ValidationRow[] = [];
   for (const d of docs) {
@@ -76,19 +88,30 @@ export async function measureValidation(docs: BenchDoc[] = documents(), log: (s:
     const uri = `file:///bench/doc.${documentKey(op.operation.name, op.kind)}.json`;
     const textDoc = TextDocument.create(uri, 'json', 1, d.text);
     const big = d.text.length > 2_000_000;
-    const t = await paired(() => analyze(d.text), () => referenceValidate(ls, textDoc), { minRuns: big ? 3 : 7, maxRuns: big ? 5 : 40, budgetMs: big ? 2000 : 3000 });
+    const t = await paired(
+      () => analyze(d.text),
+      () => referenceValidate(ls, textDoc),
+      { minRuns: big ? 3 : 7, maxRuns: big ? 5 : 40, budgetMs: big ? 2000 : 3000 },
+    );
     const parse = median(await timeRuns(() => JSON.parse(d.text), big ? 5 : 15));
     const ours = analyze(d.text);
     checkErrorCount(d, ours);
     const theirs = await referenceValidate(ls, textDoc);
     const starts = new Set(ours.map((f) => f.offset));
     const row: ValidationRow = {
-      name: d.name, bytes: Buffer.byteLength(d.text), ours: median(t.a), reference: median(t.b), parse,
-      ourFindings: ours.length, refFindings: theirs.length,
+      name: d.name,
+      bytes: Buffer.byteLength(d.text),
+      ours: median(t.a),
+      reference: median(t.b),
+      parse,
+      ourFindings: ours.length,
+      refFindings: theirs.length,
       samePositions: theirs.filter((x) => starts.has(textDoc.offsetAt(x.range.start))).length,
     };
     rows.push(row);
-    log(`  ${d.name}: ours ${row.ours.toFixed(2)} ms, reference ${row.reference.toFixed(2)} ms, JSON.parse ${row.parse.toFixed(2)} ms; findings ${row.ourFindings} vs ${row.refFindings}`);
+    log(
+      `  ${d.name}: ours ${row.ours.toFixed(2)} ms, reference ${row.reference.toFixed(2)} ms, JSON.parse ${row.parse.toFixed(2)} ms; findings ${row.ourFindings} vs ${row.refFindings}`,
+    );
   }
   return rows;
 }

@@ -30,7 +30,12 @@ function joinNegativeNumbers(args: string[], options: OptionsConfig): string[] {
  */
 export function parseCommandArgs<O extends OptionsConfig>(args: string[], options: O) {
   try {
-    return parseArgs({ args: joinNegativeNumbers(args, options), allowPositionals: true, strict: true, options: { ...options, ...HELP_OPTION } });
+    return parseArgs({
+      args: joinNegativeNumbers(args, options),
+      allowPositionals: true,
+      strict: true,
+      options: { ...options, ...HELP_OPTION },
+    });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -62,7 +67,8 @@ export function parseRequestArgs<O extends OptionsConfig>(args: string[], option
   const parsed = parseCommandArgs(args, { ...ENDPOINT_OPTIONS, ...options });
   const o = parsed.values as { env?: string; config?: string; url?: string; help?: boolean };
   if (o.help) return { values: parsed.values, file: '', help: true };
-  if (parsed.positionals.length !== 1) throw new UsageError(`name exactly one request file, e.g. vip-api ${what} deactivate.vip.json`);
+  if (parsed.positionals.length !== 1)
+    throw new UsageError(`name exactly one request file, e.g. vip-api ${what} deactivate.vip.json`);
   if (o.env && o.url) throw new UsageError('give either --env or --url, not both.');
   if (o.config && !o.env) throw new UsageError('--config needs --env NAME.');
   return { values: parsed.values, file: parsed.positionals[0], help: false };

@@ -27,7 +27,14 @@ function checkOptions(args: string[]): CheckOptions | undefined {
   const versions = values['supported-versions'];
   if (versions === '') throw new UsageError('--supported-versions takes a comma-separated list, e.g. 3.1,3.0');
   if (positionals.length === 0) throw new UsageError('name at least one file or folder');
-  return { format, supportedVersions: versions?.split(',').map((x) => x.trim()).filter(Boolean), targets: positionals };
+  return {
+    format,
+    supportedVersions: versions
+      ?.split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+    targets: positionals,
+  };
 }
 
 /** Files to check: named files as they are, folders searched for *.vip.json, or `suffix` (symlink loops skipped). */
@@ -74,7 +81,9 @@ export function collectFiles(targets: string[], problems: string[], suffix = '.v
     try {
       st = fs.statSync(t);
     } catch (e) {
-      problems.push(`${t}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`}`);
+      problems.push(
+        `${t}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`}`,
+      );
       continue;
     }
     if (st.isDirectory()) walk(t);
@@ -133,18 +142,29 @@ export function runCheck(args: string[]): number {
     const out = results.map((r) => ({
       file: r.file,
       ...(r.error ? { error: r.error } : {}),
-      diagnostics: r.findings.map((f) => ({ line: f.line, column: f.column, severity: f.severity, code: f.code ?? null, rule: f.rule, message: f.message })),
+      diagnostics: r.findings.map((f) => ({
+        line: f.line,
+        column: f.column,
+        severity: f.severity,
+        code: f.code ?? null,
+        rule: f.rule,
+        message: f.message,
+      })),
     }));
     process.stdout.write(JSON.stringify({ files: out, problems, errorCount: errors }, null, 2) + '\n');
   } else {
     for (const p of problems) process.stderr.write(`vip-api check: ${p}\n`);
     for (const r of results) {
       for (const f of r.findings) {
-        process.stdout.write(`${r.file}:${f.line}:${f.column}: ${f.severity}${f.code ? ' ' + f.code : ''}: ${f.message}\n`);
+        process.stdout.write(
+          `${r.file}:${f.line}:${f.column}: ${f.severity}${f.code ? ' ' + f.code : ''}: ${f.message}\n`,
+        );
       }
     }
     const count = results.reduce((n, r) => n + r.findings.length, 0);
-    process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'} checked, ${errors} error${errors === 1 ? '' : 's'}, ${count} finding${count === 1 ? '' : 's'} in all.\n`);
+    process.stderr.write(
+      `${files.length} file${files.length === 1 ? '' : 's'} checked, ${errors} error${errors === 1 ? '' : 's'}, ${count} finding${count === 1 ? '' : 's'} in all.\n`,
+    );
   }
   if (files.length === 0 && problems.length === 0) process.stderr.write('vip-api check: no *.vip.json files found.\n');
   return errors > 0 ? 1 : 0;

@@ -29,7 +29,9 @@ export function runExplain(args: string[]): number {
   const code = arg.trim();
   const rc = /^[0-9a-fA-F]{4}$/.test(code) ? getReasonCode(code) : undefined;
   if (!rc) {
-    process.stderr.write(`vip-api: "${code}" is not a known VIP reason code. Codes are four hex digits, such as 4e04 or 49B5.\n`);
+    process.stderr.write(
+      `vip-api: "${code}" is not a known VIP reason code. Codes are four hex digits, such as 4e04 or 49B5.\n`,
+    );
     return 1;
   }
   const lines = [`${rc.code}  ${rc.message}`, '', `Cause / solution: ${rc.solution}`];

@@ -69,12 +69,18 @@ export function loadEnvironmentsFile(file: string): Environment[] {
 }
 
 /** Environment `name` from `config` (default .vscode/settings.json), its paths resolved. */
-export function loadNamedEnvironment(name: string, configFile: string | undefined, cwd: string, vars: NodeJS.ProcessEnv): Environment {
+export function loadNamedEnvironment(
+  name: string,
+  configFile: string | undefined,
+  cwd: string,
+  vars: NodeJS.ProcessEnv,
+): Environment {
   const config = path.resolve(cwd, configFile ?? path.join('.vscode', 'settings.json'));
   const found = loadEnvironmentsFile(config).find((x) => x.name === name);
   if (!found) throw new UsageError(`no environment named "${name}" in ${config}.`);
   // Paths in .vscode/settings.json are relative to the workspace folder; elsewhere to the file.
-  const base = path.basename(path.dirname(config)) === '.vscode' ? path.dirname(path.dirname(config)) : path.dirname(config);
+  const base =
+    path.basename(path.dirname(config)) === '.vscode' ? path.dirname(path.dirname(config)) : path.dirname(config);
   return resolveEnvironment(found, { baseDir: base, vars });
 }
 
@@ -115,41 +121,68 @@ function readRequestFile(cwd: string, name: string): string {
   try {
     // A FIFO would wait for a writer forever, a device may never end: regular files only.
     const st = fs.statSync(path.resolve(cwd, name));
-    if (!st.isFile() && !st.isDirectory()) throw new UsageError(`${name} is not a regular file (a FIFO, socket or device).`);
+    if (!st.isFile() && !st.isDirectory())
+      throw new UsageError(`${name} is not a regular file (a FIFO, socket or device).`);
     text = fs.readFileSync(path.resolve(cwd, name), 'utf8');
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`cannot read ${name} (${(e as NodeJS.ErrnoException).code ?? String(e)}).`);
   }
   // Else the NULs end up in the error message (and the terminal).
-  if (text.includes('\u0000')) throw new UsageError(`${name} is not UTF-8 text: it contains NUL bytes (a binary file, or UTF-16). Save it as UTF-8.`);
+  if (text.includes('\u0000'))
+    throw new UsageError(
+      `${name} is not UTF-8 text: it contains NUL bytes (a binary file, or UTF-16). Save it as UTF-8.`,
+    );
   return text;
 }
 
 function transportFlag(o: SendValues): 'soap' | 'rest' | undefined {
   const transport = o.transport;
-  if (transport !== undefined && transport !== 'soap' && transport !== 'rest') throw new UsageError(`--transport takes soap or rest, not "${transport}".`);
+  if (transport !== undefined && transport !== 'soap' && transport !== 'rest')
+    throw new UsageError(`--transport takes soap or rest, not "${transport}".`);
   if (transport === 'soap' && o.url?.includes('{operation}')) {
-    throw new UsageError('with --transport soap, --url is the base URL (/mgmt|val|prov/soap is appended, e.g. https://services-auth.vip.symantec.com) or has {soapPath}; it cannot contain {operation}.');
+    throw new UsageError(
+      'with --transport soap, --url is the base URL (/mgmt|val|prov/soap is appended, e.g. https://services-auth.vip.symantec.com) or has {soapPath}; it cannot contain {operation}.',
+    );
   }
   return transport;
 }
 
 /** The environment of --env or --url; with neither, the built-in simulator, started for this request. */
-async function endpoint(o: SendValues, transport: 'soap' | 'rest' | undefined, ctx: SendContext): Promise<{ env: Environment; simulator?: Simulator }> {
+async function endpoint(
+  o: SendValues,
+  transport: 'soap' | 'rest' | undefined,
+  ctx: SendContext,
+): Promise<{ env: Environment; simulator?: Simulator }> {
   if (o.env) return { env: loadNamedEnvironment(o.env, o.config, ctx.cwd, ctx.vars) };
-  if (o.url) return { env: resolveEnvironment(validateEnvironment({ name: 'command line', url: o.url, transport }), { baseDir: ctx.cwd, vars: ctx.vars }) };
+  if (o.url)
+    return {
+      env: resolveEnvironment(validateEnvironment({ name: 'command line', url: o.url, transport }), {
+        baseDir: ctx.cwd,
+        vars: ctx.vars,
+      }),
+    };
   const simulator = await ctx.startSimulator();
   if (!simulator) throw new UsageError('no endpoint: give --url URL or --env NAME.');
-  ctx.err(`vip-api: no --url or --env given: sending to the built-in simulator at ${simulator.url} (started for this request).\n`);
+  ctx.err(
+    `vip-api: no --url or --env given: sending to the built-in simulator at ${simulator.url} (started for this request).\n`,
+  );
   return { env: { name: 'Simulator', url: simulator.url.replace(/\/+$/, '') + '/{operation}' }, simulator };
 }
 
 /** Flags override the environment: certificate files, CA, transport, timeout, verification. */
-function withFlags(env: Environment, o: SendValues, transport: 'soap' | 'rest' | undefined, ctx: SendContext): { env: Environment; urlDerived: boolean } {
+function withFlags(
+  env: Environment,
+  o: SendValues,
+  transport: 'soap' | 'rest' | undefined,
+  ctx: SendContext,
+): { env: Environment; urlDerived: boolean } {
   const flagPath = (p: string | undefined) => (p === undefined ? undefined : path.resolve(ctx.cwd, p));
   if (o.pfx && (o.cert || o.key)) throw new UsageError('give either --pfx or --cert and --key, not both.');
-  if (Boolean(o.cert) !== Boolean(o.key)) throw new UsageError('--cert and --key go together (PEM certificate and its private key); for a .p12/.pfx use --pfx.');
+  if (Boolean(o.cert) !== Boolean(o.key))
+    throw new UsageError(
+      '--cert and --key go together (PEM certificate and its private key); for a .p12/.pfx use --pfx.',
+    );
   if (o.pfx) env = { ...env, pfx: flagPath(o.pfx), cert: undefined, key: undefined };
   if (o.cert) env = { ...env, cert: flagPath(o.cert), key: flagPath(o.key), pfx: undefined };
   if (o.ca) env = { ...env, ca: flagPath(o.ca) };
@@ -158,14 +191,17 @@ function withFlags(env: Environment, o: SendValues, transport: 'soap' | 'rest' |
   if (transport) env = withTransport(env, transport);
   if (o.timeout !== undefined) {
     const t = Number(o.timeout);
-    if (!Number.isFinite(t) || t <= 0) throw new UsageError(`--timeout takes a positive number of milliseconds, not "${o.timeout}".`);
+    if (!Number.isFinite(t) || t <= 0)
+      throw new UsageError(`--timeout takes a positive number of milliseconds, not "${o.timeout}".`);
     env = { ...env, timeoutMs: t };
   }
   if (o.insecure) {
     env = { ...env, rejectUnauthorized: false };
     ctx.err('vip-api: warning: --insecure: the server certificate is NOT verified.\n');
   } else if (env.rejectUnauthorized === false) {
-    ctx.err(`vip-api: warning: environment "${env.name}" has "rejectUnauthorized": false: the server certificate is NOT verified.\n`);
+    ctx.err(
+      `vip-api: warning: environment "${env.name}" has "rejectUnauthorized": false: the server certificate is NOT verified.\n`,
+    );
   }
   return { env, urlDerived };
 }
@@ -179,7 +215,11 @@ function passphraseFrom(o: SendValues, vars: NodeJS.ProcessEnv): string | undefi
 }
 
 /** Sends; Ctrl-C cancels the request. */
-async function sendCancellable(request: PreparedRequest, env: Environment, options: Omit<SendOptions, 'signal'>): Promise<SendResult> {
+async function sendCancellable(
+  request: PreparedRequest,
+  env: Environment,
+  options: Omit<SendOptions, 'signal'>,
+): Promise<SendResult> {
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -194,7 +234,12 @@ async function sendCancellable(request: PreparedRequest, env: Environment, optio
 export async function runSend(args: string[], deps: SendDeps = {}): Promise<number> {
   const out = deps.stdout ?? ((s: string) => void process.stdout.write(s));
   const err = deps.stderr ?? ((s: string) => void process.stderr.write(s));
-  const ctx: SendContext = { err, vars: deps.vars ?? process.env, cwd: deps.cwd ?? process.cwd(), startSimulator: deps.startSimulator ?? startBuiltInSimulator };
+  const ctx: SendContext = {
+    err,
+    vars: deps.vars ?? process.env,
+    cwd: deps.cwd ?? process.cwd(),
+    startSimulator: deps.startSimulator ?? startBuiltInSimulator,
+  };
   let simulator: Simulator | undefined;
   try {
     const parsed = parseRequestArgs(args, SEND_OPTIONS, 'send');
@@ -211,10 +256,16 @@ export async function runSend(args: string[], deps: SendDeps = {}): Promise<numb
     const passphrase = passphraseFrom(o, ctx.vars);
     const request = buildRequest(text, env, { autoRequestId: !o['no-request-id'] });
     if (request.syntaxErrors > 0 && !o.force) {
-      throw new UsageError(`${parsed.file} has ${request.syntaxErrors} syntax error(s); run vip-api check on it, or add --force to send what could be recovered.`);
+      throw new UsageError(
+        `${parsed.file} has ${request.syntaxErrors} syntax error(s); run vip-api check on it, or add --force to send what could be recovered.`,
+      );
     }
-    if (urlDerived) err(`vip-api send: "${env.name}" is a REST environment; as SOAP the request goes to ${request.url.href}.\n`);
-    const result = await sendCancellable(request, env, { passphrase, log: o.verbose ? (l) => err(`vip-api: ${l}\n`) : undefined });
+    if (urlDerived)
+      err(`vip-api send: "${env.name}" is a REST environment; as SOAP the request goes to ${request.url.href}.\n`);
+    const result = await sendCancellable(request, env, {
+      passphrase,
+      log: o.verbose ? (l) => err(`vip-api: ${l}\n`) : undefined,
+    });
     out(JSON.stringify(result.json, null, 2) + '\n');
     err(summary(result) + '\n');
     return result.success ? 0 : 2;

@@ -1,7 +1,14 @@
 // `vip-api simulator`: runs the VIP simulator until SIGINT/SIGTERM; `vip-api simulator otp` prints
 // the code a demo (or state-file) credential shows, so no oathtool is needed.
 import * as fs from 'node:fs';
-import { codeFor, demoState, loadStateFile, nextCodeFor, startSimulator, type SimulatorOptions } from '../core/simulator';
+import {
+  codeFor,
+  demoState,
+  loadStateFile,
+  nextCodeFor,
+  startSimulator,
+  type SimulatorOptions,
+} from '../core/simulator';
 import { helpText, parseCommandArgs, usageText, UsageError } from './args';
 import { CONTROL_HELP, runControl } from './simulatorControl';
 
@@ -46,7 +53,8 @@ const OTP_OPTIONS = { state: { type: 'string' }, now: { type: 'string' }, offset
 /** The parsed command line; an option given an empty value is a usage error, as a missing one is. */
 function parseSimulatorArgs<O extends typeof SERVE_OPTIONS | typeof OTP_OPTIONS>(args: string[], options: O) {
   const parsed = parseCommandArgs(args, options);
-  for (const [name, value] of Object.entries(parsed.values)) if (value === '') throw new UsageError(`--${name} needs a value`);
+  for (const [name, value] of Object.entries(parsed.values))
+    if (value === '') throw new UsageError(`--${name} needs a value`);
   return parsed;
 }
 
@@ -61,7 +69,8 @@ function readPem(option: string, file: string): Buffer {
 }
 
 function checkNow(value: string | undefined): string | undefined {
-  if (value !== undefined && Number.isNaN(Date.parse(value))) throw new Error(`--now takes an ISO date-time such as 2026-06-01T12:00:00Z, not ${value}`);
+  if (value !== undefined && Number.isNaN(Date.parse(value)))
+    throw new Error(`--now takes an ISO date-time such as 2026-06-01T12:00:00Z, not ${value}`);
   return value;
 }
 
@@ -103,20 +112,31 @@ function optionsFrom(opts: ServeValues, positional: string[]): SimulatorOptions 
       cert: readPem('cert', cert),
       key: readPem('key', key),
       ...(opts['client-ca'] !== undefined ? { clientCa: readPem('client-ca', opts['client-ca']) } : {}),
-      revokedSerials: (opts['revoked-serials'] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      revokedSerials: (opts['revoked-serials'] ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
     };
   } else if (opts['revoked-serials'] !== undefined) {
     return '--revoked-serials needs --tls with --client-ca';
   }
-  if (opts['no-control'] && opts['control-from'] !== undefined) return '--no-control and --control-from exclude each other';
+  if (opts['no-control'] && opts['control-from'] !== undefined)
+    return '--no-control and --control-from exclude each other';
   if (opts['no-control']) options.control = false;
   if (opts.lenient) options.lenient = true;
-  if (opts['control-from'] !== undefined) options.controlFrom = opts['control-from'].split(',').map((s) => s.trim()).filter(Boolean);
+  if (opts['control-from'] !== undefined)
+    options.controlFrom = opts['control-from']
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   options.now = checkNow(opts.now);
   const fault = opts.fault?.toLowerCase();
   if (fault !== undefined && fault !== '4879' && fault !== '4e01') return `--fault takes 4879 or 4e01, not ${fault}`;
   options.fault = fault;
-  for (const [name, key, max] of [['latency', 'latencyMs', 60_000], ['max-body', 'maxBodyBytes', 1 << 30]] as const) {
+  for (const [name, key, max] of [
+    ['latency', 'latencyMs', 60_000],
+    ['max-body', 'maxBodyBytes', 1 << 30],
+  ] as const) {
     const v = opts[name];
     if (v === undefined) continue;
     if (!/^\d+$/.test(v) || Number(v) > max) return `--${name} takes a whole number up to ${max}, not ${v}`;
@@ -164,12 +184,17 @@ export async function runSimulator(args: string[], io: Io = stdio): Promise<numb
     throw e;
   }
   io.out(`VIP simulator listening on ${sim.url}\n`);
-  io.out(`State: ${typeof options.state === 'string' ? `${options.state}${options.persist ? ' (changes written back)' : ' (changes kept in memory)'}` : 'built-in demo state (docs/simulator.md)'}. Stop with Ctrl-C.\n`);
+  io.out(
+    `State: ${typeof options.state === 'string' ? `${options.state}${options.persist ? ' (changes written back)' : ' (changes kept in memory)'}` : 'built-in demo state (docs/simulator.md)'}. Stop with Ctrl-C.\n`,
+  );
   return new Promise<number>((resolve) => {
     stopWith = (signal) => {
       detach();
       io.out(`Stopping (${signal})…\n`);
-      sim.close().then(() => resolve(0), () => resolve(1));
+      sim.close().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
     };
     if (early) stopWith(early);
   });
@@ -190,7 +215,8 @@ function runOtp(args: string[], io: Io): number {
   }
   if (positional.length !== 1) return usage(io, 'otp takes one TokenId, e.g. vip-api simulator otp SYMC10000001');
   const offset = opts.offset;
-  if (offset !== undefined && !/^-?\d{1,6}$/.test(offset)) return usage(io, `--offset takes a whole number, not ${offset}`);
+  if (offset !== undefined && !/^-?\d{1,6}$/.test(offset))
+    return usage(io, `--offset takes a whole number, not ${offset}`);
   let now: Date;
   try {
     now = new Date(checkNow(opts.now) ?? Date.now());
@@ -202,7 +228,9 @@ function runOtp(args: string[], io: Io): number {
   const tokenId = positional[0];
   const code = offset === undefined ? nextCodeFor(state, tokenId, now) : codeFor(state, tokenId, now, Number(offset));
   if (code === undefined) {
-    io.err(`vip-api simulator otp: ${tokenId} is not a TOTP/HOTP credential of the ${stateFile ? 'state file' : 'demo state'}.\n`);
+    io.err(
+      `vip-api simulator otp: ${tokenId} is not a TOTP/HOTP credential of the ${stateFile ? 'state file' : 'demo state'}.\n`,
+    );
     return 1;
   }
   io.out(code + '\n');

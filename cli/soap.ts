@@ -3,7 +3,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { operations, soap } from '../core/data/catalog';
-import { TransportError, operationUrl, resolveEnvironment, validateEnvironment, type Environment } from '../core/transport';
+import {
+  TransportError,
+  operationUrl,
+  resolveEnvironment,
+  validateEnvironment,
+  type Environment,
+} from '../core/transport';
 import { soapPreview, soapUrlTemplate } from '../core/transport/soapPreview';
 import { helpText, parseRequestArgs, usageText, UsageError } from './args';
 import { loadNamedEnvironment } from './send';
@@ -33,10 +39,21 @@ function soapBaseUrl(): string {
 }
 
 /** Where the envelope goes: --env (any transport), --url (SOAP base or {soapPath}), else production. */
-function targetEnvironment(o: { env?: string; config?: string; url?: string }, cwd: string, vars: NodeJS.ProcessEnv): Environment {
+function targetEnvironment(
+  o: { env?: string; config?: string; url?: string },
+  cwd: string,
+  vars: NodeJS.ProcessEnv,
+): Environment {
   if (o.env) return loadNamedEnvironment(o.env, o.config, cwd, vars);
-  if (o.url?.includes('{operation}')) throw new UsageError('--url is the SOAP base URL (/mgmt|val|prov/soap is appended) or has {soapPath}; it cannot contain {operation}.');
-  const env = validateEnvironment({ name: o.url ? 'command line' : 'VIP production (SOAP)', url: o.url ?? productionTemplate(), transport: 'soap' });
+  if (o.url?.includes('{operation}'))
+    throw new UsageError(
+      '--url is the SOAP base URL (/mgmt|val|prov/soap is appended) or has {soapPath}; it cannot contain {operation}.',
+    );
+  const env = validateEnvironment({
+    name: o.url ? 'command line' : 'VIP production (SOAP)',
+    url: o.url ?? productionTemplate(),
+    transport: 'soap',
+  });
   return resolveEnvironment(env, { baseDir: cwd, vars });
 }
 
@@ -76,14 +93,22 @@ export function runSoap(args: string[], deps: SoapDeps = {}): number {
     const preview = soapPreview(text, env, { autoRequestId: !o['no-request-id'] });
     const { request } = preview;
     if (request.syntaxErrors > 0 && !o.force) {
-      err(`vip-api soap: ${fileArg} has ${request.syntaxErrors} syntax error(s); run vip-api check on it, or add --force to print what could be recovered.\n`);
+      err(
+        `vip-api soap: ${fileArg} has ${request.syntaxErrors} syntax error(s); run vip-api check on it, or add --force to print what could be recovered.\n`,
+      );
       return 1;
     }
     out(request.body + '\n');
-    err(`vip-api soap: POST ${request.url.href} · Content-Type: ${request.headers['Content-Type']} · SOAPAction: ${request.headers.SOAPAction}\n`);
-    if (preview.restEnvironment) err(`vip-api soap: "${env.name}" is a REST environment; this is what it would send with "transport": "soap".\n`);
+    err(
+      `vip-api soap: POST ${request.url.href} · Content-Type: ${request.headers['Content-Type']} · SOAPAction: ${request.headers.SOAPAction}\n`,
+    );
+    if (preview.restEnvironment)
+      err(`vip-api soap: "${env.name}" is a REST environment; this is what it would send with "transport": "soap".\n`);
     if (preview.warning) err(`vip-api soap: warning: ${preview.warning}\n`);
-    if (request.requestIdGenerated) err(`vip-api soap: RequestId ${request.requestId} was generated; send generates a new one each time (--no-request-id leaves it out).\n`);
+    if (request.requestIdGenerated)
+      err(
+        `vip-api soap: RequestId ${request.requestId} was generated; send generates a new one each time (--no-request-id leaves it out).\n`,
+      );
     return 0;
   } catch (e) {
     if (!(e instanceof TransportError)) throw e;

@@ -45,14 +45,20 @@ interface TestOptions {
 
 function testOptions(args: string[]): TestOptions | undefined {
   const parsed = parseCommandArgs(args, {
-    env: { type: 'string' }, config: { type: 'string' }, 'passphrase-env': { type: 'string' }, jobs: { type: 'string' },
-    bail: { type: 'boolean' }, var: { type: 'string', multiple: true }, reporter: { type: 'string', multiple: true },
+    env: { type: 'string' },
+    config: { type: 'string' },
+    'passphrase-env': { type: 'string' },
+    jobs: { type: 'string' },
+    bail: { type: 'boolean' },
+    var: { type: 'string', multiple: true },
+    reporter: { type: 'string', multiple: true },
   });
   const o = parsed.values;
   if (o.help) return undefined;
   if (o.config && !o.env) throw new UsageError('--config needs --env NAME.');
   const jobs = o.jobs === undefined ? 1 : Number(o.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs takes a whole number from 1 to 64, not "${o.jobs}".`);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)
+    throw new UsageError(`--jobs takes a whole number from 1 to 64, not "${o.jobs}".`);
   const vars: Record<string, string> = {};
   for (const v of o.var ?? []) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(v);
@@ -64,9 +70,20 @@ function testOptions(args: string[]): TestOptions | undefined {
     if (!m) throw new UsageError(`--reporter takes junit=FILE, json=FILE or tap (tap=FILE), not "${r}".`);
     return { kind: m[1] as 'junit' | 'json' | 'tap', file: m[2] };
   });
-  if (reporters.filter((r) => !r.file).length > 1) throw new UsageError('only one --reporter can write to stdout: give the others =FILE.');
-  if (reporters.some((r) => r.kind === 'junit' && !r.file)) throw new UsageError('--reporter junit needs a file: --reporter junit=FILE.');
-  return { targets: parsed.positionals.length ? parsed.positionals : ['.'], env: o.env, config: o.config, passphraseEnv: o['passphrase-env'], jobs, bail: o.bail ?? false, vars, reporters };
+  if (reporters.filter((r) => !r.file).length > 1)
+    throw new UsageError('only one --reporter can write to stdout: give the others =FILE.');
+  if (reporters.some((r) => r.kind === 'junit' && !r.file))
+    throw new UsageError('--reporter junit needs a file: --reporter junit=FILE.');
+  return {
+    targets: parsed.positionals.length ? parsed.positionals : ['.'],
+    env: o.env,
+    config: o.config,
+    passphraseEnv: o['passphrase-env'],
+    jobs,
+    bail: o.bail ?? false,
+    vars,
+    reporters,
+  };
 }
 
 export async function runTest(args: string[], deps: TestDeps = {}): Promise<number> {
@@ -106,7 +123,11 @@ export async function runTest(args: string[], deps: TestDeps = {}): Promise<numb
 
 function loadFlows(targets: string[], cwd: string): LoadedFlow[] {
   const problems: string[] = [];
-  const files = collectFiles(targets.map((t) => path.resolve(cwd, t)), problems, '.vipflow.json');
+  const files = collectFiles(
+    targets.map((t) => path.resolve(cwd, t)),
+    problems,
+    '.vipflow.json',
+  );
   if (problems.length) throw new UsageError(problems.join('; '));
   if (files.length === 0) throw new UsageError(`no *.vipflow.json files in ${targets.join(', ')}.`);
   return files.map(loadFlowFile);
@@ -117,21 +138,34 @@ function targetResolver(opts: TestOptions, cwd: string, vars: NodeJS.ProcessEnv)
   let passphrase: string | undefined;
   if (opts.passphraseEnv) {
     passphrase = vars[opts.passphraseEnv];
-    if (passphrase === undefined) throw new UsageError(`--passphrase-env ${opts.passphraseEnv}: that environment variable is not set.`);
+    if (passphrase === undefined)
+      throw new UsageError(`--passphrase-env ${opts.passphraseEnv}: that environment variable is not set.`);
   }
   const cache = new Map<string, FlowTarget>();
   return (flow) => {
     const name = opts.env ?? flow.target;
     if (!opts.env && name === 'simulator') return { kind: 'simulator' };
     let target = cache.get(name);
-    if (!target) cache.set(name, (target = { kind: 'environment', env: loadNamedEnvironment(name, opts.config, cwd, vars), passphrase }));
+    if (!target)
+      cache.set(
+        name,
+        (target = { kind: 'environment', env: loadNamedEnvironment(name, opts.config, cwd, vars), passphrase }),
+      );
     return target;
   };
 }
 
 /** Every flow × case, `jobs` at a time; results in file order, each printed as it completes. */
-async function runAll(flows: FlowSpec[], targets: Map<FlowSpec, FlowTarget>, opts: TestOptions, env: NodeJS.ProcessEnv, print: (r: FlowResult) => void): Promise<FlowResult[]> {
-  const units: { flow: FlowSpec; c?: CaseSpec }[] = flows.flatMap((flow) => (flow.cases ?? [undefined]).map((c) => ({ flow, c })));
+async function runAll(
+  flows: FlowSpec[],
+  targets: Map<FlowSpec, FlowTarget>,
+  opts: TestOptions,
+  env: NodeJS.ProcessEnv,
+  print: (r: FlowResult) => void,
+): Promise<FlowResult[]> {
+  const units: { flow: FlowSpec; c?: CaseSpec }[] = flows.flatMap((flow) =>
+    (flow.cases ?? [undefined]).map((c) => ({ flow, c })),
+  );
   const results: FlowResult[] = new Array<FlowResult>(units.length);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -158,9 +192,21 @@ async function runAll(flows: FlowSpec[], targets: Map<FlowSpec, FlowTarget>, opt
   return results;
 }
 
-function writeReports(opts: TestOptions, results: FlowResult[], diagnostics: FlowDiagnostic[], relative: (f: string) => string, cwd: string, stdout: (s: string) => void): void {
+function writeReports(
+  opts: TestOptions,
+  results: FlowResult[],
+  diagnostics: FlowDiagnostic[],
+  relative: (f: string) => string,
+  cwd: string,
+  stdout: (s: string) => void,
+): void {
   for (const r of opts.reporters) {
-    const text = r.kind === 'junit' ? toJUnit(results, relative) : r.kind === 'json' ? toJson(results, diagnostics, relative) : toTap(results, relative);
+    const text =
+      r.kind === 'junit'
+        ? toJUnit(results, relative)
+        : r.kind === 'json'
+          ? toJson(results, diagnostics, relative)
+          : toTap(results, relative);
     if (!r.file) {
       stdout(text);
       continue;
@@ -170,7 +216,9 @@ function writeReports(opts: TestOptions, results: FlowResult[], diagnostics: Flo
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, text);
     } catch (e) {
-      throw new UsageError(`cannot write the ${r.kind} report to ${r.file} (${(e as NodeJS.ErrnoException).code ?? String(e)}).`);
+      throw new UsageError(
+        `cannot write the ${r.kind} report to ${r.file} (${(e as NodeJS.ErrnoException).code ?? String(e)}).`,
+      );
     }
   }
 }

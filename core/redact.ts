@@ -11,16 +11,23 @@ export function redactValue<T>(value: T): T {
     if (depth > 64 || v === null || typeof v !== 'object') return v;
     if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = SECRET.has(k) && x !== '' && x !== null && x !== undefined ? REDACTED : walk(x, depth + 1);
+    for (const [k, x] of Object.entries(v))
+      out[k] = SECRET.has(k) && x !== '' && x !== null && x !== undefined ? REDACTED : walk(x, depth + 1);
     return out;
   };
   return walk(value, 0) as T;
 }
 
-const SECRET_MEMBER = new RegExp(`("(?:${secretFields.join('|')})"\\s*:\\s*)("(?:[^"\\\\]|\\\\.)*"|-?\\d+(?:\\.\\d+)?)`, 'g');
+const SECRET_MEMBER = new RegExp(
+  `("(?:${secretFields.join('|')})"\\s*:\\s*)("(?:[^"\\\\]|\\\\.)*"|-?\\d+(?:\\.\\d+)?)`,
+  'g',
+);
 
 // <OTP>…</OTP>, <vip:OTP1 …>…</vip:OTP1>: the SOAP form of the same fields.
-const SECRET_ELEMENT = new RegExp(`(<(?:[\\w.-]+:)?(${secretFields.join('|')})(?:\\s[^>]*)?>)([^<]+)(?=</(?:[\\w.-]+:)?\\2>)`, 'g');
+const SECRET_ELEMENT = new RegExp(
+  `(<(?:[\\w.-]+:)?(${secretFields.join('|')})(?:\\s[^>]*)?>)([^<]+)(?=</(?:[\\w.-]+:)?\\2>)`,
+  'g',
+);
 
 /** Redacts secret members in JSON (or JSON-like) text and secret elements in XML, even if it does not parse. */
 export function redactText(text: string): string {

@@ -9,6 +9,8 @@ let fromSources: string | undefined;
 
 export function productVersion(): string {
   if (typeof __VIP_VERSION__ === 'string') return __VIP_VERSION__;
-  fromSources ??= (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  fromSources ??= (
+    JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }
+  ).version;
   return fromSources;
 }

@@ -26,7 +26,12 @@ import { buildSync } from 'esbuild';
 function loaderText(hash, wrapped) {
   const result = buildSync({
     entryPoints: [path.join(import.meta.dirname, 'codeCacheLoader.ts')],
-    bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, minifySyntax: true,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    minifySyntax: true,
     define: { __BUNDLE_HASH__: JSON.stringify(hash), __BUNDLE_TEXT__: JSON.stringify(wrapped) },
   });
   return result.outputFiles[0].text;

@@ -11,7 +11,13 @@ import * as vm from 'node:vm';
 declare const __BUNDLE_HASH__: string;
 declare const __BUNDLE_TEXT__: string;
 
-type BundleFunction = (exports: unknown, req: NodeJS.Require, mod: NodeJS.Module, filename: string, dirname: string) => void;
+type BundleFunction = (
+  exports: unknown,
+  req: NodeJS.Require,
+  mod: NodeJS.Module,
+  filename: string,
+  dirname: string,
+) => void;
 
 // FNV-1a over 32-bit words (node:crypto would cost more to load than the cache saves on a check).
 const checksum = (bytes: Uint8Array): number => {
@@ -31,12 +37,31 @@ let data: Buffer | undefined;
 if (process.env.VIP_API_CODE_CACHE === 'off') trace('off');
 else {
   try {
-    const base = process.env.VIP_API_CODE_CACHE_DIR
-      || (process.platform === 'win32' ? path.join(process.env.LOCALAPPDATA || path.join(os.homedir(), 'AppData', 'Local'), 'vip-api-workbench', 'Cache')
-      : path.join(process.platform === 'darwin' ? path.join(os.homedir(), 'Library', 'Caches') : process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'vip-api-workbench'));
-    const key = __BUNDLE_HASH__.slice(0, 24) + '-' + checksum(Buffer.from([process.version, process.versions.v8, process.arch, process.execArgv.join(' ')].join('\n'))).toString(16);
+    const base =
+      process.env.VIP_API_CODE_CACHE_DIR ||
+      (process.platform === 'win32'
+        ? path.join(
+            process.env.LOCALAPPDATA || path.join(os.homedir(), 'AppData', 'Local'),
+            'vip-api-workbench',
+            'Cache',
+          )
+        : path.join(
+            process.platform === 'darwin'
+              ? path.join(os.homedir(), 'Library', 'Caches')
+              : process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
+            'vip-api-workbench',
+          ));
+    const key =
+      __BUNDLE_HASH__.slice(0, 24) +
+      '-' +
+      checksum(
+        Buffer.from([process.version, process.versions.v8, process.arch, process.execArgv.join(' ')].join('\n')),
+      ).toString(16);
     // Only a directory and file of this user that no one else can write.
-    const own = (p: string): boolean => { const s = fs.statSync(p, { throwIfNoEntry: false }); return !s || process.platform === 'win32' || (s.uid === process.getuid?.() && (s.mode & 0o022) === 0); };
+    const own = (p: string): boolean => {
+      const s = fs.statSync(p, { throwIfNoEntry: false });
+      return !s || process.platform === 'win32' || (s.uid === process.getuid?.() && (s.mode & 0o022) === 0);
+    };
     const candidate = path.join(base, 'server-' + key + '.cache');
     if (own(base) && own(candidate)) {
       dir = base;
@@ -75,7 +100,8 @@ if (target && targetDir && (!data || script.cachedDataRejected)) {
       // Caches of other builds (and writes that never finished) go after a day unused.
       for (const name of fs.readdirSync(targetDir)) {
         const other = path.join(targetDir, name);
-        if (name.startsWith('server-') && other !== target && Date.now() - fs.statSync(other).mtimeMs > 86400000) fs.rmSync(other, { force: true });
+        if (name.startsWith('server-') && other !== target && Date.now() - fs.statSync(other).mtimeMs > 86400000)
+          fs.rmSync(other, { force: true });
       }
     } catch (e) {
       trace('not written: ' + (e as Error).message); // no cache this time

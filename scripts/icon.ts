@@ -34,12 +34,23 @@ function shield(x: number, y: number): number {
 /** One brace `{` (mirror for `}`), as a thick polyline, centred on x = cx. */
 function brace(x: number, y: number, cx: number, mirror: boolean): number {
   const dx = mirror ? cx - x : x - cx;
-  const pts: [number, number][] = [[6, 34], [0, 38], [0, 54], [-6, 58], [0, 62], [0, 78], [6, 82]];
+  const pts: [number, number][] = [
+    [6, 34],
+    [0, 38],
+    [0, 54],
+    [-6, 58],
+    [0, 62],
+    [0, 78],
+    [6, 82],
+  ];
   let d = Infinity;
   for (let i = 0; i < pts.length - 1; i++) {
     const [ax, ay] = pts[i];
     const [bx, by] = pts[i + 1];
-    const t = Math.max(0, Math.min(1, ((dx - ax) * (bx - ax) + (y - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)));
+    const t = Math.max(
+      0,
+      Math.min(1, ((dx - ax) * (bx - ax) + (y - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)),
+    );
     d = Math.min(d, Math.hypot(dx - ax - t * (bx - ax), y - ay - t * (by - ay)));
   }
   return d - 3.2;
@@ -91,7 +102,12 @@ export function encodePng(rgba: Buffer, width = SIZE, height = SIZE): Buffer {
   const rows = Buffer.alloc((width * 4 + 1) * height);
   for (let y = 0; y < height; y++) rgba.copy(rows, y * (width * 4 + 1) + 1, y * width * 4, (y + 1) * width * 4); // filter 0 per row
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(rows, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    signature,
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 if (require.main === module) {

@@ -27,7 +27,10 @@ export function lazyBuiltins(names) {
           '"use strict";',
           'let real;',
           `const load = () => (real ??= require(${JSON.stringify(`node:${args.path}`)}));`,
-          ...keys.map((k) => `Object.defineProperty(exports, ${JSON.stringify(k)}, { enumerable: true, get: () => load()[${JSON.stringify(k)}] });`),
+          ...keys.map(
+            (k) =>
+              `Object.defineProperty(exports, ${JSON.stringify(k)}, { enumerable: true, get: () => load()[${JSON.stringify(k)}] });`,
+          ),
         ];
         return { contents: lines.join('\n'), loader: 'js', resolveDir: process.cwd() };
       });

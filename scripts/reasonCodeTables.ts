@@ -15,13 +15,18 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function predictedTable(): string {
   const rows = ['| Code | Message | Predicted when | Example |', '|---|---|---|---|'];
-  for (const file of fs.readdirSync(PREDICTED_DIR).filter((f) => f.endsWith('.vip.json')).sort()) {
+  for (const file of fs
+    .readdirSync(PREDICTED_DIR)
+    .filter((f) => f.endsWith('.vip.json'))
+    .sort()) {
     const text = fs.readFileSync(path.join(PREDICTED_DIR, file), 'utf8');
     const code = file.slice(0, 4);
     if (!analyze(text).some((f) => f.code === code)) throw new Error(`${file} is not flagged with ${code}`);
     const when = /^\/\/ Predicted: (.*)$/m.exec(text)?.[1] ?? '';
     const rc = reasonCodes.find((c) => c.code === code);
-    rows.push(`| \`${code}\` | ${cell(rc?.message ?? '')} | ${cell(when)} | [${file}](test/fixtures/predicted/${file}) |`);
+    rows.push(
+      `| \`${code}\` | ${cell(rc?.message ?? '')} | ${cell(when)} | [${file}](test/fixtures/predicted/${file}) |`,
+    );
   }
   return rows.join('\n');
 }
@@ -29,7 +34,12 @@ export function predictedTable(): string {
 export function catalogTable(): string {
   const rows = ['| Code | Message | Family |', '|---|---|---|'];
   for (const rc of reasonCodes) {
-    const family = rc.family === 'user-services' ? 'User Services' : rc.source === 'troubleshooting-page' ? 'Credential Management (troubleshooting page)' : 'Credential Management';
+    const family =
+      rc.family === 'user-services'
+        ? 'User Services'
+        : rc.source === 'troubleshooting-page'
+          ? 'Credential Management (troubleshooting page)'
+          : 'Credential Management';
     rows.push(`| \`${rc.code}\` | ${cell(rc.message)} | ${family} |`);
   }
   return rows.join('\n');

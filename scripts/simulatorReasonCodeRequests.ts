@@ -22,25 +22,54 @@ export interface ReasonCodeRequest {
 }
 
 export const REASON_CODE_REQUESTS: readonly ReasonCodeRequest[] = [
-  { code: '4879', operation: 'GetServerTime', fields: { RequestId: 'simulate-4879' }, note: 'any operation with this RequestId' },
+  {
+    code: '4879',
+    operation: 'GetServerTime',
+    fields: { RequestId: 'simulate-4879' },
+    note: 'any operation with this RequestId',
+  },
   { code: '4923', operation: 'Validate', fields: { TokenId: 'SYMC10000001', OTP: '<otp SYMC10000001 +11>' } },
   { code: '4952', operation: 'SetTemporaryPassword', fields: { TokenId: 'SYMC10000001', TemporaryPassword: '12345' } },
-  { code: '4953', operation: 'SetTemporaryPassword', fields: { TokenId: 'SYMC10000001', TemporaryPassword: '123456', ExpirationDate: '2020-01-01T00:00:00Z' } },
+  {
+    code: '4953',
+    operation: 'SetTemporaryPassword',
+    fields: { TokenId: 'SYMC10000001', TemporaryPassword: '123456', ExpirationDate: '2020-01-01T00:00:00Z' },
+  },
   { code: '4993', operation: 'UnlockToken', fields: { TokenId: 'SYMC10000003' }, note: 'DISABLED' },
   { code: '4994', operation: 'Validate', fields: { TokenId: 'SYMC10000004', OTP: '123456' }, note: 'LOCKED' },
   { code: '4995', operation: 'Validate', fields: { TokenId: 'SYMC10000005', OTP: '123456' }, note: 'NEW' },
   { code: '4996', operation: 'Validate', fields: { TokenId: 'SYMC10000006', OTP: '123456' }, note: 'INACTIVE' },
-  { code: '4997', operation: 'Validate', fields: { TokenId: 'SYMC10000003', OTP: '123456' }, note: 'DISABLED, no temporary password' },
-  { code: '49b5', operation: 'Validate', fields: { TokenId: 'SYMC10000001', OTP: '000000' }, note: 'a wrong code; counts towards the lock' },
+  {
+    code: '4997',
+    operation: 'Validate',
+    fields: { TokenId: 'SYMC10000003', OTP: '123456' },
+    note: 'DISABLED, no temporary password',
+  },
+  {
+    code: '49b5',
+    operation: 'Validate',
+    fields: { TokenId: 'SYMC10000001', OTP: '000000' },
+    note: 'a wrong code; counts towards the lock',
+  },
   { code: '49f2', operation: 'GetTokenInformation', fields: { TokenId: 'SYMC00000000' } },
   { code: '4e00', operation: 'Validate', body: '{"ValidateRequest": {', note: 'not JSON' },
-  { code: '4e01', operation: 'GetServerTime', fields: { RequestId: 'simulate-4e01' }, note: 'any operation with this RequestId' },
+  {
+    code: '4e01',
+    operation: 'GetServerTime',
+    fields: { RequestId: 'simulate-4e01' },
+    note: 'any operation with this RequestId',
+  },
   { code: '4e02', operation: 'GetServerTime', mtls: 'no certificate' },
   { code: '4e03', operation: 'GetTokenInformation', fields: { TokenId: 'SYMC18888888' }, note: 'another account' },
   { code: '4e04', operation: 'DeactivateToken', fields: { Version: '5.0', TokenId: 'SYMC10000001' } },
   { code: '4e08', operation: 'GetActivationCode', fields: { ACProfile: 'BREW' } },
   { code: '4e0b', operation: 'GetServerTime', mtls: 'revoked certificate' },
-  { code: '4e10', operation: 'Validate', body: { DeactivateTokenRequest: { Version: '3.1', TokenId: 'SYMC10000001' } }, note: 'the body of another operation' },
+  {
+    code: '4e10',
+    operation: 'Validate',
+    body: { DeactivateTokenRequest: { Version: '3.1', TokenId: 'SYMC10000001' } },
+    note: 'the body of another operation',
+  },
   { code: '4e11', operation: 'GetTokenInformation', fields: { TokenId: 'SYMC19999999' }, note: 'revoked' },
   { code: '4e16', operation: 'SendOTP', fields: { TokenId: '15555550123' }, note: 'a phone never registered' },
   { code: '4e1d', operation: 'ActivateToken', fields: { TokenId: '15555550101' }, note: 'NEW SMS credential, no OTP1' },
@@ -56,7 +85,8 @@ export function pathOf(row: ReasonCodeRequest): string {
 
 function describeValue(value: unknown): string {
   const ahead = typeof value === 'string' ? OTP_AHEAD.exec(value) : null;
-  if (ahead) return `<the code ${Number(ahead[2])} steps ahead: vip-api simulator otp ${ahead[1]} --offset ${Number(ahead[2])}>`;
+  if (ahead)
+    return `<the code ${Number(ahead[2])} steps ahead: vip-api simulator otp ${ahead[1]} --offset ${Number(ahead[2])}>`;
   return JSON.stringify(value);
 }
 
@@ -66,12 +96,15 @@ function describeRequest(row: ReasonCodeRequest): string {
   if (row.body) return `${target} \`${JSON.stringify(row.body)}\``;
   const fields = Object.entries(row.fields ?? {}).map(([k, v]) => `${JSON.stringify(k)}: ${describeValue(v)}`);
   const request = `${target}${fields.length ? ` \`{${fields.join(', ')}}\`` : ''}`;
-  return row.mtls ? `mTLS mode: ${request} with ${row.mtls === 'no certificate' ? 'no client certificate' : 'a client certificate whose serial is revoked'}` : request;
+  return row.mtls
+    ? `mTLS mode: ${request} with ${row.mtls === 'no certificate' ? 'no client certificate' : 'a client certificate whose serial is revoked'}`
+    : request;
 }
 
 export function reasonCodeRequestsTable(): string {
   const rows = ['| Code | Request that produces it |', '|---|---|'];
-  for (const row of REASON_CODE_REQUESTS) rows.push(`| ${row.code} | ${describeRequest(row)}${row.note ? ` (${row.note})` : ''} |`);
+  for (const row of REASON_CODE_REQUESTS)
+    rows.push(`| ${row.code} | ${describeRequest(row)}${row.note ? ` (${row.note})` : ''} |`);
   return rows.join('\n');
 }
 
@@ -80,5 +113,9 @@ export function updateSimulatorTable(readme: string): string {
   const start = readme.indexOf(SIMULATOR_START);
   const end = readme.indexOf(SIMULATOR_END);
   if (start < 0 || end < start) throw new Error('README.md has no simulator reason-code markers');
-  return readme.slice(0, start) + [SIMULATOR_START, reasonCodeRequestsTable(), SIMULATOR_END].join('\n') + readme.slice(end + SIMULATOR_END.length);
+  return (
+    readme.slice(0, start) +
+    [SIMULATOR_START, reasonCodeRequestsTable(), SIMULATOR_END].join('\n') +
+    readme.slice(end + SIMULATOR_END.length)
+  );
 }

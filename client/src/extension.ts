@@ -56,10 +56,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | (Exte
     }, 0),
   );
   language = loading;
-  const ready = loading.then((f) => f.ready, () => undefined);
+  const ready = loading.then(
+    (f) => f.ready,
+    () => undefined,
+  );
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('vipApi.newRequest', async (operation?: string) => (await loading).newRequest(operation)),
+    vscode.commands.registerCommand('vipApi.newRequest', async (operation?: string) =>
+      (await loading).newRequest(operation),
+    ),
     vscode.commands.registerCommand('vipApi.openSchema', async (uri?: unknown) => (await loading).openSchema(uri)),
   );
 

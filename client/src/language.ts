@@ -1,7 +1,12 @@
 // Entry of dist/language.js (loaded right after activation, see bundles.ts): starts the bundled
 // language server and registers what needs the language client (language status, New request).
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { openSchema, registerLanguageStatus } from './languageStatus';
 import { newRequest } from './newRequest';
 import { VIP_DOCUMENTS } from './vipDocuments';
@@ -14,11 +19,18 @@ export interface LanguageFeatures {
   openSchema(uri?: unknown): Promise<void>;
 }
 
-export function startLanguageFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageFeatures {
+export function startLanguageFeatures(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+): LanguageFeatures {
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.stdio },
-    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.stdio,
+      options: { execArgv: ['--nolazy', '--inspect=6019'] },
+    },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: VIP_DOCUMENTS,
@@ -33,5 +45,10 @@ export function startLanguageFeatures(context: vscode.ExtensionContext, log: vsc
     () => log.info(`Language server started (${serverModule}).`),
     (e: unknown) => log.error(`The language server did not start: ${e instanceof Error ? e.message : String(e)}`),
   );
-  return { client, ready, newRequest: (operation) => newRequest(client, operation), openSchema: (uri) => openSchema(client, uri) };
+  return {
+    client,
+    ready,
+    newRequest: (operation) => newRequest(client, operation),
+    openSchema: (uri) => openSchema(client, uri),
+  };
 }

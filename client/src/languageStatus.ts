@@ -44,19 +44,27 @@ export function registerLanguageStatus(context: vscode.ExtensionContext, client:
 }
 
 async function documentInfoOf(client: LanguageClient, uri: vscode.Uri): Promise<DocumentInfo | null> {
-  return client.isRunning() ? client.sendRequest(DocumentInfoRequest.type, { uri: client.code2ProtocolConverter.asUri(uri) }) : null;
+  return client.isRunning()
+    ? client.sendRequest(DocumentInfoRequest.type, { uri: client.code2ProtocolConverter.asUri(uri) })
+    : null;
 }
 
 /** `VIP: Open schema`: the given schema, else the one of the active vip-json document. */
 export async function openSchema(client: LanguageClient, uri?: unknown): Promise<void> {
   let target = typeof uri === 'string' ? uri : undefined;
   const active = vscode.window.activeTextEditor?.document;
-  if (!target && active?.languageId === LANGUAGE_ID) target = (await documentInfoOf(client, active.uri).catch(() => null))?.schemaUri;
+  if (!target && active?.languageId === LANGUAGE_ID)
+    target = (await documentInfoOf(client, active.uri).catch(() => null))?.schemaUri;
   if (!target) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('VIP: no schema applies here: the document names no known operation.'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('VIP: no schema applies here: the document names no known operation.'),
+    );
     return;
   }
-  await vscode.window.showTextDocument(vscode.Uri.parse(target), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  await vscode.window.showTextDocument(vscode.Uri.parse(target), {
+    preview: true,
+    viewColumn: vscode.ViewColumn.Beside,
+  });
 }
 
 function show(item: vscode.LanguageStatusItem, info: DocumentInfo | null): void {
@@ -70,11 +78,24 @@ function show(item: vscode.LanguageStatusItem, info: DocumentInfo | null): void 
     item.severity = vscode.LanguageStatusSeverity.Information;
     item.text = `VIP ${info.operation} ${info.kind}`;
     item.detail = `schema ${info.schemaFile}`;
-    item.command = info.schemaUri ? { title: vscode.l10n.t('Open schema'), command: 'vipApi.openSchema', arguments: [info.schemaUri], tooltip: info.summary } : undefined;
+    item.command = info.schemaUri
+      ? {
+          title: vscode.l10n.t('Open schema'),
+          command: 'vipApi.openSchema',
+          arguments: [info.schemaUri],
+          tooltip: info.summary,
+        }
+      : undefined;
   } else {
     item.severity = vscode.LanguageStatusSeverity.Warning;
     item.text = vscode.l10n.t('VIP: unknown operation');
-    item.detail = info.key ? vscode.l10n.t('"{0}" is not <Operation>Request or <Operation>Response', info.key) : vscode.l10n.t('no operation key');
-    item.command = { title: vscode.l10n.t('New request…'), command: 'vipApi.newRequest', tooltip: vscode.l10n.t('Start a new request from a skeleton') };
+    item.detail = info.key
+      ? vscode.l10n.t('"{0}" is not <Operation>Request or <Operation>Response', info.key)
+      : vscode.l10n.t('no operation key');
+    item.command = {
+      title: vscode.l10n.t('New request…'),
+      command: 'vipApi.newRequest',
+      tooltip: vscode.l10n.t('Start a new request from a skeleton'),
+    };
   }
 }

@@ -12,7 +12,9 @@ interface OperationPick extends vscode.QuickPickItem {
 /** Opens a new request; `operation` skips the picker (for keybindings and tests). */
 export async function newRequest(client: LanguageClient, operation?: string): Promise<vscode.TextEditor | undefined> {
   if (!(await running(client))) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('VIP: the language server is not running; see the "VIP API Workbench" output.'));
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('VIP: the language server is not running; see the "VIP API Workbench" output.'),
+    );
     return undefined;
   }
   const name = typeof operation === 'string' ? operation : await pickOperation(client);
@@ -49,10 +51,18 @@ async function running(client: LanguageClient, timeoutMs = 20_000): Promise<bool
 async function pickOperation(client: LanguageClient): Promise<string | undefined> {
   const operations = await client.sendRequest(OperationsRequest.type);
   const items: OperationPick[] = [];
-  for (const [common, label] of [[true, vscode.l10n.t('Common')], [false, vscode.l10n.t('More operations')]] as const) {
+  for (const [common, label] of [
+    [true, vscode.l10n.t('Common')],
+    [false, vscode.l10n.t('More operations')],
+  ] as const) {
     items.push({ label, kind: vscode.QuickPickItemKind.Separator });
-    for (const op of operations.filter((o) => o.common === common)) items.push({ label: op.name, detail: op.summary, operation: op.name });
+    for (const op of operations.filter((o) => o.common === common))
+      items.push({ label: op.name, detail: op.summary, operation: op.name });
   }
-  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('VIP: New request'), placeHolder: vscode.l10n.t('Operation of the new request'), matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('VIP: New request'),
+    placeHolder: vscode.l10n.t('Operation of the new request'),
+    matchOnDetail: true,
+  });
   return picked?.operation;
 }

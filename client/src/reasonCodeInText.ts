@@ -8,7 +8,9 @@ const ALONE = /(?<![0-9a-z\-:./])([0-9a-f]{4})(?![0-9a-z\-:./])/gi;
 
 /** The reason codes in `text`, lower case, first seen first: the labelled ones if any, else every four-hex-digit word. */
 export function reasonCodesInText(text: string): string[] {
-  const unique = (matches: IterableIterator<RegExpMatchArray>) => [...new Set([...matches].map((m) => m[1].toLowerCase()))];
+  const unique = (matches: IterableIterator<RegExpMatchArray>) => [
+    ...new Set([...matches].map((m) => m[1].toLowerCase())),
+  ];
   const labelled = unique(text.matchAll(LABELLED));
   return labelled.length > 0 ? labelled : unique(text.matchAll(ALONE));
 }

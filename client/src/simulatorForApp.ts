@@ -32,10 +32,16 @@ export interface SimulatorForAppInfo {
 export function simulatorForAppInfo(baseUrl: string, requestedPort: number, port: number): SimulatorForAppInfo {
   const soapUrls = SOAP_PATHS.map((p) => `${baseUrl}${p}`);
   const wsdlUrls = soapUrls.map((u) => `${u}?wsdl`);
-  const taken = port === requestedPort ? '' : ` ${vscode.l10n.t('Port {0} was taken, so it runs on port {1}.', requestedPort, port)}`;
+  const taken =
+    port === requestedPort
+      ? ''
+      : ` ${vscode.l10n.t('Port {0} was taken, so it runs on port {1}.', requestedPort, port)}`;
   const message = vscode.l10n.t(
     'VIP simulator for your app is running.{0} REST: {1}/<operation> · SOAP: {2} · WSDL: {3} (and the other two paths).',
-    taken, baseUrl, soapUrls.join(', '), wsdlUrls[0],
+    taken,
+    baseUrl,
+    soapUrls.join(', '),
+    wsdlUrls[0],
   );
   return { requestedPort, port, restUrl: baseUrl, soapUrls, wsdlUrls, message };
 }
@@ -47,7 +53,10 @@ class SimulatorForApp {
   readonly status = vscode.window.createStatusBarItem('vipApi.simulatorForApp', vscode.StatusBarAlignment.Left, 49);
   private running: Promise<Running> | undefined;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.status.name = vscode.l10n.t('VIP simulator for your app');
     this.status.command = 'vipApi.stopSimulatorForApp';
   }
@@ -55,10 +64,14 @@ class SimulatorForApp {
   /** The port setting; in an untrusted workspace only the user's own value counts. */
   private configuredPort(): number {
     const config = vscode.workspace.getConfiguration('vipApi');
-    const value = vscode.workspace.isTrusted ? config.get<unknown>('simulator.port') : config.inspect<unknown>('simulator.port')?.globalValue;
+    const value = vscode.workspace.isTrusted
+      ? config.get<unknown>('simulator.port')
+      : config.inspect<unknown>('simulator.port')?.globalValue;
     if (value === undefined) return DEFAULT_PORT;
     if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65_535) return value;
-    this.log.warn(`The setting vipApi.simulator.port is ${JSON.stringify(value)}, not a port from 1 to 65535: using ${DEFAULT_PORT}.`);
+    this.log.warn(
+      `The setting vipApi.simulator.port is ${JSON.stringify(value)}, not a port from 1 to 65535: using ${DEFAULT_PORT}.`,
+    );
     return DEFAULT_PORT;
   }
 
@@ -70,12 +83,20 @@ class SimulatorForApp {
       void vscode.window.showWarningMessage(vscode.l10n.t('The VIP simulator for your app stopped ({0}).', why));
     };
     const makeHost = (port: number) =>
-      new SimulatorHost(this.context.asAbsolutePath('dist/server.js'), (line) => this.log.debug(`simulator for your app: ${line}`), { port, onExit });
+      new SimulatorHost(
+        this.context.asAbsolutePath('dist/server.js'),
+        (line) => this.log.debug(`simulator for your app: ${line}`),
+        { port, onExit },
+      );
     const { host, url, port } = await startOnFirstFreePort(requestedPort, PORT_TRIES, makeHost);
     const info = simulatorForAppInfo(url, requestedPort, port);
     this.log.info(`${info.message} WSDLs: ${info.wsdlUrls.join(', ')}.`);
     this.status.text = `$(radio-tower) ${vscode.l10n.t('VIP simulator :{0}', port)}`;
-    this.status.tooltip = vscode.l10n.t('The VIP simulator for your app is running on {0} (REST) and {1} (SOAP).\nClick to stop it.', url, SOAP_PATHS.join(', '));
+    this.status.tooltip = vscode.l10n.t(
+      'The VIP simulator for your app is running on {0} (REST) and {1} (SOAP).\nClick to stop it.',
+      url,
+      SOAP_PATHS.join(', '),
+    );
     this.status.show();
     return { host, info };
   }
@@ -105,7 +126,8 @@ class SimulatorForApp {
     this.status.hide();
     const started = await was?.catch(() => undefined);
     if (!started) {
-      if (!quiet) void vscode.window.showInformationMessage(vscode.l10n.t('The VIP simulator for your app is not running.'));
+      if (!quiet)
+        void vscode.window.showInformationMessage(vscode.l10n.t('The VIP simulator for your app is not running.'));
       return false;
     }
     await started.host.close();
@@ -135,9 +157,15 @@ async function offerCopy(info: SimulatorForAppInfo): Promise<void> {
     { label: info.restUrl, description: vscode.l10n.t('REST base URL'), text: info.restUrl },
     ...info.soapUrls.map((u, i) => ({ label: u, description: vscode.l10n.t('SOAP, {0}', names[i]), text: u })),
     ...info.wsdlUrls.map((u, i) => ({ label: u, description: vscode.l10n.t('WSDL, {0}', names[i]), text: u })),
-    { label: vscode.l10n.t('All of them'), description: vscode.l10n.t('one per line'), text: [info.restUrl, ...info.soapUrls, ...info.wsdlUrls].join('\n') },
+    {
+      label: vscode.l10n.t('All of them'),
+      description: vscode.l10n.t('one per line'),
+      text: [info.restUrl, ...info.soapUrls, ...info.wsdlUrls].join('\n'),
+    },
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Copy which URL of the VIP simulator?') });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Copy which URL of the VIP simulator?'),
+  });
   if (!pick) return;
   await vscode.env.clipboard.writeText(pick.text);
   vscode.window.setStatusBarMessage(vscode.l10n.t('Copied: {0}', pick.label), 3000);

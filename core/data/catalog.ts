@@ -56,11 +56,12 @@ export function getSchema(operation: string, kind: DocumentKind): JsonSchema {
   if (!schema) {
     if (!getOperation(operation)) throw new Error(`Unknown VIP operation: ${operation}`);
     // esbuild bundles every file that matches these template paths.
-    schema = (kind === 'request'
-      ? require(`../../schemas/requests/${operation}.json`)
-      : require(`../../schemas/responses/${operation}.json`)) as JsonSchema;
+    schema = (
+      kind === 'request'
+        ? require(`../../schemas/requests/${operation}.json`)
+        : require(`../../schemas/responses/${operation}.json`)
+    ) as JsonSchema;
     schemaCache.set(file, schema);
   }
   return schema;
 }
-

@@ -81,7 +81,10 @@ export function documentKey(operation: string, kind: DocumentKind): string {
 
 /** Every valid top-level key, requests first. */
 export function allDocumentKeys(): string[] {
-  return [...operations.map((op) => documentKey(op.name, 'request')), ...operations.map((op) => documentKey(op.name, 'response'))];
+  return [
+    ...operations.map((op) => documentKey(op.name, 'request')),
+    ...operations.map((op) => documentKey(op.name, 'response')),
+  ];
 }
 
 /** Fields whose values are secrets (OTPs, temporary passwords…): never logged or stored in clear. */

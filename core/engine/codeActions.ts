@@ -1,6 +1,16 @@
 // Quick fixes for findings: each a list of text edits (jsonc-parser `modify`, so insertions are
 // formatted and commas kept right), with `isPreferred` when one fix is the obvious one.
-import { applyEdits, createScanner, modify, parse, ParseErrorCode, SyntaxKind, type Edit, type FormattingOptions, type ParseError } from 'jsonc-parser';
+import {
+  applyEdits,
+  createScanner,
+  modify,
+  parse,
+  ParseErrorCode,
+  SyntaxKind,
+  type Edit,
+  type FormattingOptions,
+  type ParseError,
+} from 'jsonc-parser';
 import { getSchema, operationForKey, operations, secretFields } from '../data/catalog';
 import type { VipDocument } from '../schema/document';
 import { propertiesOf, resolve, schemaAt } from '../schema/schemaWalk';
@@ -59,7 +69,8 @@ function candidateFixes(doc: VipDocument, finding: FixableFinding, ctx: EngineCo
   // (For a missing field the path is that of its object, which exists.)
   const node = path && doc.nodeAt(path);
   if (!path || !node) return [];
-  const data = typeof finding.data === 'object' && finding.data !== null ? (finding.data as Record<string, unknown>) : {};
+  const data =
+    typeof finding.data === 'object' && finding.data !== null ? (finding.data as Record<string, unknown>) : {};
   const t: Target = { finding, path, field: path[path.length - 1], value: node.value, data };
   switch (finding.rule) {
     case 'version.unsupported': {
@@ -84,7 +95,11 @@ function candidateFixes(doc: VipDocument, finding: FixableFinding, ctx: EngineCo
     case 'schema.enum': {
       const allowed = stringList(data.allowed) ?? [];
       const best = typeof t.value === 'string' ? closest(t.value, allowed)[0] : undefined;
-      return allowed.map((a) => ({ title: `Set ${String(t.field)} to "${a}"`, edits: f.set(path, a), isPreferred: allowed.length === 1 || a === best }));
+      return allowed.map((a) => ({
+        title: `Set ${String(t.field)} to "${a}"`,
+        edits: f.set(path, a),
+        isPreferred: allowed.length === 1 || a === best,
+      }));
     }
     case 'schema.type':
     case 'schema.pattern':
@@ -116,9 +131,20 @@ function unhandled(rule: never): never {
 function missingFieldFixes(f: Fixer, t: Target, rule: 'schema.required' | 'schema.dependency'): QuickFix[] {
   const missing = String(t.data.missing);
   const objectPath = rule === 'schema.required' ? t.path : t.path.slice(0, -1);
-  const fixes = [{ title: `Add ${rule === 'schema.required' ? 'required field' : 'field'} "${missing}"`, edits: f.addFields(objectPath, [missing]), isPreferred: true }];
+  const fixes = [
+    {
+      title: `Add ${rule === 'schema.required' ? 'required field' : 'field'} "${missing}"`,
+      edits: f.addFields(objectPath, [missing]),
+      isPreferred: true,
+    },
+  ];
   const allMissing = rule === 'schema.required' ? f.missingRequired(objectPath) : [];
-  if (allMissing.length > 1) fixes.push({ title: `Add all missing required fields (${allMissing.join(', ')})`, edits: f.addFields(objectPath, allMissing), isPreferred: false });
+  if (allMissing.length > 1)
+    fixes.push({
+      title: `Add all missing required fields (${allMissing.join(', ')})`,
+      edits: f.addFields(objectPath, allMissing),
+      isPreferred: false,
+    });
   return fixes;
 }
 
@@ -129,7 +155,11 @@ function unknownFieldFixes(f: Fixer, t: Target): QuickFix[] {
   const distances = suggestions.map((s) => editDistance(name, s));
   const clearWinner = suggestions.length === 1 || (suggestions.length > 1 && distances[0] < distances[1]);
   return [
-    ...suggestions.map((s, i) => ({ title: `Rename "${name}" to "${s}"`, edits: f.renameKey(t.path, s), isPreferred: i === 0 && clearWinner })),
+    ...suggestions.map((s, i) => ({
+      title: `Rename "${name}" to "${s}"`,
+      edits: f.renameKey(t.path, s),
+      isPreferred: i === 0 && clearWinner,
+    })),
     { title: `Remove "${name}" (not a field of this operation)`, edits: f.remove(t.path) },
   ];
 }
@@ -142,7 +172,11 @@ function operationKeyFixes(f: Fixer, t: Target): QuickFix[] {
     .sort((a, b) => a.errors - b.errors || a.distance - b.distance);
   const [best, next] = ranked;
   const clearWinner = !!best && (!next || best.errors < next.errors || best.distance < next.distance);
-  return ranked.map((r) => ({ title: `Rename "${String(t.field)}" to "${r.s}"`, edits: r.edits, isPreferred: clearWinner && r === best }));
+  return ranked.map((r) => ({
+    title: `Rename "${String(t.field)}" to "${r.s}"`,
+    edits: r.edits,
+    isPreferred: clearWinner && r === best,
+  }));
 }
 
 /** Value fixes for schema findings, kept only if the result validates (checked by re-analysis). */
@@ -150,30 +184,51 @@ function valueFixes(f: Fixer, t: Target): QuickFix[] {
   const { path, field, value, finding } = t;
   const fixes: QuickFix[] = [];
   if (typeof value === 'number' || typeof value === 'boolean') {
-    fixes.push({ title: `Write ${String(field)} as the string "${String(value)}"`, edits: f.set(path, String(value)), isPreferred: true });
+    fixes.push({
+      title: `Write ${String(field)} as the string "${String(value)}"`,
+      edits: f.set(path, String(value)),
+      isPreferred: true,
+    });
   } else if (typeof value === 'string' && value.trim() !== value) {
-    fixes.push({ title: `Remove the spaces around ${String(field)}`, edits: f.set(path, value.trim()), isPreferred: true });
+    fixes.push({
+      title: `Remove the spaces around ${String(field)}`,
+      edits: f.set(path, value.trim()),
+      isPreferred: true,
+    });
   }
   const fieldSchema = f.schemaAt(path);
   const max = resolve(fieldSchema)?.maxLength;
   // Cutting a secret (an OTP, a password) would only make another wrong secret.
-  if (finding.rule === 'schema.maxLength' && typeof value === 'string' && typeof max === 'number' && !secretFields.includes(String(field))) {
-    fixes.push({ title: `Shorten ${String(field)} to ${max} characters`, edits: f.set(path, [...value].slice(0, max).join('')) });
+  if (
+    finding.rule === 'schema.maxLength' &&
+    typeof value === 'string' &&
+    typeof max === 'number' &&
+    !secretFields.includes(String(field))
+  ) {
+    fixes.push({
+      title: `Shorten ${String(field)} to ${max} characters`,
+      edits: f.set(path, [...value].slice(0, max).join('')),
+    });
   }
   if (finding.rule === 'schema.format' && resolve(fieldSchema)?.format === 'date-time') {
     fixes.push(...f.expirationFixes(path, -1));
   }
-  if (field === 'RequestId' || field === 'Id') fixes.push({ title: 'Replace with a new request id', edits: f.set(path, newRequestId()) });
+  if (field === 'RequestId' || field === 'Id')
+    fixes.push({ title: 'Replace with a new request id', edits: f.set(path, newRequestId()) });
   const verified = fixes.filter((fix) => f.clears(fix, finding));
   // 4952: the temporary password can always be cleared (an empty value is valid); never invent one.
-  if (finding.code === '4952') verified.push({ title: `Clear the temporary password (set ${String(field)} to "")`, edits: f.set(path, '') });
+  if (finding.code === '4952')
+    verified.push({ title: `Clear the temporary password (set ${String(field)} to "")`, edits: f.set(path, '') });
   return verified;
 }
 
 class Fixer {
   private readonly formatting: FormattingOptions;
 
-  constructor(private readonly doc: VipDocument, private readonly ctx: EngineContext) {
+  constructor(
+    private readonly doc: VipDocument,
+    private readonly ctx: EngineContext,
+  ) {
     this.formatting = ctx.formatting ?? guessFormatting(doc.text);
   }
 
@@ -206,7 +261,7 @@ class Fixer {
 
   keysOf(objectPath: JsonPath): Set<string> {
     const node = this.doc.nodeAt(objectPath);
-    return new Set((node?.type === 'object' ? node.children ?? [] : []).map((p) => String(p.children?.[0]?.value)));
+    return new Set((node?.type === 'object' ? (node.children ?? []) : []).map((p) => String(p.children?.[0]?.value)));
   }
 
   missingRequired(objectPath: JsonPath): string[] {
@@ -232,7 +287,10 @@ class Fixer {
         });
         return index;
       };
-      text = applyEdits(text, modify(text, [...objectPath, name], value, { formattingOptions: this.formatting, getInsertionIndex }));
+      text = applyEdits(
+        text,
+        modify(text, [...objectPath, name], value, { formattingOptions: this.formatting, getInsertionIndex }),
+      );
     }
     return [diffEdit(this.doc.text, text)];
   }
@@ -243,7 +301,16 @@ class Fixer {
     if (root?.type !== 'object' || root.children?.length) return [];
     return operations
       .filter((op) => op.common)
-      .map((op) => ({ title: `Start a ${op.name} request`, edits: [{ offset: root.offset, length: root.length, content: operationSkeleton(op.name, 'request', this.values, this.indent).trimEnd() }] }));
+      .map((op) => ({
+        title: `Start a ${op.name} request`,
+        edits: [
+          {
+            offset: root.offset,
+            length: root.length,
+            content: operationSkeleton(op.name, 'request', this.values, this.indent).trimEnd(),
+          },
+        ],
+      }));
   }
 
   /** ExpirationDate fixes: now + 1 day and the operation's maximum; `preferred` indexes them (-1: none). */
@@ -254,7 +321,6 @@ class Fixer {
       isPreferred: i === preferred,
     }));
   }
-
 
   errorsAfter(edits: Edit[]): number {
     if (this.doc.text.length > VERIFY_LIMIT) return 0;
@@ -279,12 +345,20 @@ function syntaxFixes(text: string, offset: number): QuickFix[] {
   if (error?.error === ParseErrorCode.CommaExpected) {
     let end = offset;
     while (end > 0 && /\s/.test(text[end - 1])) end--;
-    return [{ title: 'Insert the missing comma', edits: [{ offset: end, length: 0, content: ',' }], isPreferred: true }];
+    return [
+      { title: 'Insert the missing comma', edits: [{ offset: end, length: 0, content: ',' }], isPreferred: true },
+    ];
   }
   if (error?.error === ParseErrorCode.CloseBraceExpected || error?.error === ParseErrorCode.CloseBracketExpected) {
     const closers = openBrackets(text);
     if (!closers || /\S/.test(text.slice(offset))) return []; // only at the end: elsewhere the intent is unclear
-    return [{ title: `Close the open ${closers.length === 1 ? 'bracket' : 'brackets'} (${closers})`, edits: [{ offset: text.length, length: 0, content: closers }], isPreferred: true }];
+    return [
+      {
+        title: `Close the open ${closers.length === 1 ? 'bracket' : 'brackets'} (${closers})`,
+        edits: [{ offset: text.length, length: 0, content: closers }],
+        isPreferred: true,
+      },
+    ];
   }
   return [];
 }
@@ -306,7 +380,12 @@ function diffEdit(before: string, after: string): Edit {
   let start = 0;
   while (start < before.length && start < after.length && before[start] === after[start]) start++;
   let end = 0;
-  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  while (
+    end < before.length - start &&
+    end < after.length - start &&
+    before[before.length - 1 - end] === after[after.length - 1 - end]
+  )
+    end++;
   return { offset: start, length: before.length - start - end, content: after.slice(start, after.length - end) };
 }
 
@@ -319,5 +398,5 @@ function guessFormatting(text: string): FormattingOptions {
 }
 
 function stringList(v: unknown): string[] | undefined {
-  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v) : undefined;
+  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
 }

@@ -1,7 +1,15 @@
 // Completion at a position: operation keys with skeletons at the root, the fields an operation
 // still lacks inside it, and values (enums, booleans, versions, dates, reason codes) after a colon.
 // jsonc-parser's getLocation reads the path even in incomplete text, so this works while typing.
-import { createScanner, findNodeAtOffset, getLocation, getNodePath, SyntaxKind, type Edit, type Location } from 'jsonc-parser';
+import {
+  createScanner,
+  findNodeAtOffset,
+  getLocation,
+  getNodePath,
+  SyntaxKind,
+  type Edit,
+  type Location,
+} from 'jsonc-parser';
 import { allDocumentKeys, getSchema, operationForKey, type JsonSchema } from '../data/catalog';
 import type { VipDocument } from '../schema/document';
 import { operationHover } from './hover';
@@ -52,18 +60,23 @@ export function completionsAt(doc: VipDocument, offset: number, ctx: EngineConte
   const prevEnd = prev ? prev.offset + prev.length : -1;
   const prevIsString = prev?.type === 'string' || prev?.type === 'property';
   const terminated = !!prev && prevIsString && isTerminatedString(text, prev.offset, prevEnd);
-  const inPrev = !!prev && at > prev.offset && (at < prevEnd || (at === prevEnd && (!terminated || location.isAtPropertyKey)));
+  const inPrev =
+    !!prev && at > prev.offset && (at < prevEnd || (at === prevEnd && (!terminated || location.isAtPropertyKey)));
 
   if (location.isAtPropertyKey || (prev && !inPrev && at >= prevEnd)) {
     // A property name: either at a key, or after a complete value (a comma is then missing).
     const objectPath = location.path.slice(0, -1);
-    const replace = inPrev ? { offset: prev.offset, length: (terminated ? prevEnd : at) - prev.offset } : wordBefore(text, at);
+    const replace = inPrev
+      ? { offset: prev.offset, length: (terminated ? prevEnd : at) - prev.offset }
+      : wordBefore(text, at);
     return propertyProposals(doc, objectPath, replace, ctx);
   }
   if (location.path.length === 0) {
     return propertyProposals(doc, [], wordBefore(text, at), ctx, true);
   }
-  const replace = inPrev ? { offset: prev.offset, length: (prevIsString && !terminated ? at : prevEnd) - prev.offset } : wordBefore(text, at);
+  const replace = inPrev
+    ? { offset: prev.offset, length: (prevIsString && !terminated ? at : prevEnd) - prev.offset }
+    : wordBefore(text, at);
   return valueProposals(doc, location.path, replace, ctx);
 }
 
@@ -78,7 +91,7 @@ const LOCAL_SCAN_THRESHOLD = 8 * 1024;
 function locationAt(doc: VipDocument, at: number): Location {
   const tree = doc.text.length > LOCAL_SCAN_THRESHOLD && doc.strictJson ? doc.tree : undefined;
   let node = tree ? findNodeAtOffset(tree, at, true) : undefined;
-  while (node && !(node.type === 'object' || node.type === 'array') ) node = node.parent;
+  while (node && !(node.type === 'object' || node.type === 'array')) node = node.parent;
   if (!node || node === tree) return getLocation(doc.text, at);
   const base = node.offset;
   const inner = getLocation(doc.text.slice(base, base + node.length), at - base);
@@ -92,7 +105,13 @@ function locationAt(doc: VipDocument, at: number): Location {
   };
 }
 
-function propertyProposals(doc: VipDocument, objectPath: JsonPath, replace: Span, ctx: EngineContext, wholeDocument = false): CompletionProposal[] {
+function propertyProposals(
+  doc: VipDocument,
+  objectPath: JsonPath,
+  replace: Span,
+  ctx: EngineContext,
+  wholeDocument = false,
+): CompletionProposal[] {
   const text = doc.text;
   const end = replace.offset + replace.length;
   const keyOnly = nextSignificant(text, end) === ':';
@@ -107,7 +126,9 @@ function propertyProposals(doc: VipDocument, objectPath: JsonPath, replace: Span
     const ctxValues: EngineContext = { now: ctx.now, supportedVersions: ctx.supportedVersions };
     return allDocumentKeys().map((key, i) => {
       const { operation, kind } = operationForKey(key)!;
-      const insert = keyOnly ? `"${key}"` : operationSnippet(operation.name, kind, ctxValues, { wholeDocument }) + comma;
+      const insert = keyOnly
+        ? `"${key}"`
+        : operationSnippet(operation.name, kind, ctxValues, { wholeDocument }) + comma;
       return {
         ...common,
         label: key,
@@ -141,7 +162,9 @@ function propertyProposals(doc: VipDocument, objectPath: JsonPath, replace: Span
         kind: 'field' as const,
         detail: `${typeLabel(schema)}${isRequired ? ' · required' : ''}`,
         documentation: descriptionOf(schema),
-        insertText: keyOnly ? `"${escapeSnippet(name)}"` : fieldSnippet(name, schema, ctxValues, new TabStops()) + comma,
+        insertText: keyOnly
+          ? `"${escapeSnippet(name)}"`
+          : fieldSnippet(name, schema, ctxValues, new TabStops()) + comma,
         filterText: quoted ? `"${name}"` : name,
         sortText: `${isRequired ? 0 : 1}${String(i).padStart(3, '0')}`,
         deprecated: typeof s?.deprecationMessage === 'string',
@@ -185,7 +208,10 @@ function valueProposals(doc: VipDocument, path: JsonPath, replace: Span, ctx: En
       kind: 'value',
       detail: typeLabel(schema),
       documentation: descriptionOf(schema),
-      insertText: space + valueSnippet(name, isObject ? objectForm(s) : { ...s, type: 'array' }, ctxValues, new TabStops()) + comma,
+      insertText:
+        space +
+        valueSnippet(name, isObject ? objectForm(s) : { ...s, type: 'array' }, ctxValues, new TabStops()) +
+        comma,
       snippet: true,
       replace,
       sortText: '000',
@@ -218,9 +244,16 @@ function inComment(text: string, offset: number): boolean {
   for (let token = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
     const start = scanner.getTokenOffset();
     if (start >= offset) return false;
-    if ((token === SyntaxKind.LineCommentTrivia || token === SyntaxKind.BlockCommentTrivia) && offset <= start + scanner.getTokenLength()) {
+    if (
+      (token === SyntaxKind.LineCommentTrivia || token === SyntaxKind.BlockCommentTrivia) &&
+      offset <= start + scanner.getTokenLength()
+    ) {
       // The end of a closed block comment is outside it.
-      return !(token === SyntaxKind.BlockCommentTrivia && offset === start + scanner.getTokenLength() && text.startsWith('*/', offset - 2));
+      return !(
+        token === SyntaxKind.BlockCommentTrivia &&
+        offset === start + scanner.getTokenLength() &&
+        text.startsWith('*/', offset - 2)
+      );
     }
   }
   return false;

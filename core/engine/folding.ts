@@ -35,4 +35,3 @@ export function foldingRegions(doc: VipDocument): FoldingRegion[] {
   }
   return regions.sort((a, b) => a.startLine - b.startLine);
 }
-

@@ -24,12 +24,25 @@ const FORMAT_SLACK = 1024 * 1024;
 
 export function formatEdits(text: string, options: FormatOptions, range?: Span): FormatResult {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const tabSize = Number.isInteger(options.tabSize) && options.tabSize > 0 && options.tabSize <= 16 ? options.tabSize : 2;
+  const tabSize =
+    Number.isInteger(options.tabSize) && options.tabSize > 0 && options.tabSize <= 16 ? options.tabSize : 2;
   const insertSpaces = options.insertSpaces !== false;
-  const span = range ? { offset: clamp(range.offset, text), length: clamp(range.offset + range.length, text) - clamp(range.offset, text) } : { offset: 0, length: text.length };
+  const span = range
+    ? {
+        offset: clamp(range.offset, text),
+        length: clamp(range.offset + range.length, text) - clamp(range.offset, text),
+      }
+    : { offset: 0, length: text.length };
   const refused = overBudget(text, span, { indentWidth: insertSpaces ? tabSize : 1, eolLength: eol.length });
   if (refused) return { edits: [], refused };
-  return { edits: format(text, range && span, { tabSize, insertSpaces, eol, insertFinalNewline: !!options.insertFinalNewline && !range }) };
+  return {
+    edits: format(text, range && span, {
+      tabSize,
+      insertSpaces,
+      eol,
+      insertFinalNewline: !!options.insertFinalNewline && !range,
+    }),
+  };
 }
 
 /**
@@ -54,7 +67,8 @@ function overBudget(text: string, span: Span, unit: { indentWidth: number; eolLe
     estimate += scanner.getTokenLength() + (breaksLine(token) ? unit.eolLength + unit.indentWidth * depth : 1);
   }
   const limit = MAX_FORMAT_GROWTH * span.length + FORMAT_SLACK;
-  if (estimate > limit) return `the formatted text would be about ${Math.round(estimate / 1024)} KB, more than ${MAX_FORMAT_GROWTH} times the ${Math.round(span.length / 1024)} KB formatted`;
+  if (estimate > limit)
+    return `the formatted text would be about ${Math.round(estimate / 1024)} KB, more than ${MAX_FORMAT_GROWTH} times the ${Math.round(span.length / 1024)} KB formatted`;
   return undefined;
 }
 

@@ -1,7 +1,16 @@
 // Hover text: reason codes (message, cause/solution, what they concern), fields (description,
 // type, allowed values) and operation keys (what it does, which token states it accepts).
 import { getNodePath, type Node } from 'jsonc-parser';
-import { getReasonCode, getSchema, operationForKey, reasonCodeFamilies, schemaFile, type DocumentKind, type OperationInfo, type ReasonCodeInfo } from '../data/catalog';
+import {
+  getReasonCode,
+  getSchema,
+  operationForKey,
+  reasonCodeFamilies,
+  schemaFile,
+  type DocumentKind,
+  type OperationInfo,
+  type ReasonCodeInfo,
+} from '../data/catalog';
 import type { VipDocument } from '../schema/document';
 import { constraintsOf, descriptionOf, enumOf, requiredOf, schemaAt, typeLabel } from '../schema/schemaWalk';
 import type { JsonPath, Span } from './types';
@@ -42,7 +51,10 @@ export function hoverAt(doc: VipDocument, offset: number): HoverResult | undefin
     const schema = schemaAt(docSchema, path);
     const option = enumOf(schema)?.find((o) => o.value === node.value);
     if (option?.description) {
-      return { ...span, markdown: `\`${JSON.stringify(node.value)}\` — ${option.description}\n\n---\n\n${fieldMarkdown(docSchema, path)}` };
+      return {
+        ...span,
+        markdown: `\`${JSON.stringify(node.value)}\` — ${option.description}\n\n---\n\n${fieldMarkdown(docSchema, path)}`,
+      };
     }
     return fieldHover(docSchema, path, span);
   }
@@ -77,20 +89,26 @@ function fieldMarkdown(docSchema: Record<string, unknown>, path: JsonPath): stri
   const constraints = constraintsOf(schema);
   if (constraints.length) lines.push('', `Constraints: ${constraints.join('; ')}.`);
   const code = schema['x-vip-reasonCode'];
-  if (typeof code === 'string') lines.push('', `An invalid value gets reason code **${code}** (${getReasonCode(code)?.message ?? 'unknown'}).`);
+  if (typeof code === 'string')
+    lines.push('', `An invalid value gets reason code **${code}** (${getReasonCode(code)?.message ?? 'unknown'}).`);
   return lines.join('\n');
 }
 
 export function operationHover(op: OperationInfo, kind: DocumentKind): string {
   const lines = [`**${op.name}** ${kind}`, '', op.summary, ''];
   lines.push(`- REST: \`POST …/${op.rest}\`${op.restNameConfirmed ? '' : ' (path inferred from the operation name)'}`);
-  lines.push(`- SOAP: \`/${op.soapPath}/soap\`${op.soapPathConfirmed === false ? ' (not confirmed by public sources)' : ''}`);
+  lines.push(
+    `- SOAP: \`/${op.soapPath}/soap\`${op.soapPathConfirmed === false ? ' (not confirmed by public sources)' : ''}`,
+  );
   if (op.acceptsStates) {
-    lines.push(`- Token states accepted: ${op.acceptsStates.join(', ')}${op.resultState ? ` → ${op.resultState}` : ''}`);
+    lines.push(
+      `- Token states accepted: ${op.acceptsStates.join(', ')}${op.resultState ? ` → ${op.resultState}` : ''}`,
+    );
   } else if (op.scope === 'none' || op.scope === 'account') {
     lines.push('- Acts on no credential');
   }
-  if (op.expirationMaxDays) lines.push(`- \`ExpirationDate\`: after now, at most ${op.expirationMaxDays} days ahead (else 4953)`);
+  if (op.expirationMaxDays)
+    lines.push(`- \`ExpirationDate\`: after now, at most ${op.expirationMaxDays} days ahead (else 4953)`);
   if (op.adapters) lines.push(`- Credential types: ${op.adapters.join(', ')} (others get 4f05)`);
   lines.push(`- Schema: \`schemas/${schemaFile(op.name, kind)}\``);
   return lines.join('\n');
@@ -105,13 +123,20 @@ function reasonCodeMarkdown(rc: ReasonCodeInfo): string {
   if (rc.state) concerns.push(`token state ${rc.state}`);
   if (rc.transport) concerns.push('the connection or URL (client certificate, endpoint)');
   if (concerns.length) lines.push('', `Concerns: ${concerns.join('; ')}.`);
-  const origin = rc.source === 'troubleshooting-page' ? "Broadcom's Credential Management troubleshooting page" : 'public VIP sources';
-  lines.push('', `_${reasonCodeFamilies[rc.family] ?? rc.family} Text from ${origin}${rc.inferred ? '; meaning inferred, not documented' : ''}._`);
+  const origin =
+    rc.source === 'troubleshooting-page'
+      ? "Broadcom's Credential Management troubleshooting page"
+      : 'public VIP sources';
+  lines.push(
+    '',
+    `_${reasonCodeFamilies[rc.family] ?? rc.family} Text from ${origin}${rc.inferred ? '; meaning inferred, not documented' : ''}._`,
+  );
   return lines.join('\n');
 }
 
 function reasonCodeHover(code: string): string {
   const rc = getReasonCode(code);
-  if (!rc) return `**Reason code ${code}** is not in the VIP reason-code catalog. Check the \`StatusMessage\` and Broadcom's documentation.`;
+  if (!rc)
+    return `**Reason code ${code}** is not in the VIP reason-code catalog. Check the \`StatusMessage\` and Broadcom's documentation.`;
   return reasonCodeMarkdown(rc);
 }

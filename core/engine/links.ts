@@ -19,7 +19,12 @@ export function documentLinks(doc: VipDocument): SchemaLink[] {
     if (!key || !found || key.length < 2) continue;
     const file = schemaFile(found.operation.name, found.kind);
     // Inside the quotes, so a click on the name opens the schema.
-    links.push({ offset: key.offset + 1, length: key.length - 2, schemaFile: file, tooltip: `Open the ${found.operation.name} ${found.kind} schema (schemas/${file})` });
+    links.push({
+      offset: key.offset + 1,
+      length: key.length - 2,
+      schemaFile: file,
+      tooltip: `Open the ${found.operation.name} ${found.kind} schema (schemas/${file})`,
+    });
   }
   return links;
 }

@@ -19,7 +19,10 @@ export function requestRules(op: OperationInfo, key: string, body: unknown, sett
   if (typeof version === 'string' && VERSION_PATTERN.test(version) && !settings.supportedVersions.includes(version)) {
     const rc = getReasonCode('4e04');
     issues.push({
-      path: at('Version'), severity: 'error', code: '4e04', rule: 'version.unsupported',
+      path: at('Version'),
+      severity: 'error',
+      code: '4e04',
+      rule: 'version.unsupported',
       message: `Version ${JSON.stringify(version)} is not supported: the service would answer 4e04 (${rc?.message}). Supported: ${settings.supportedVersions.join(', ')}.`,
       data: { supported: [...settings.supportedVersions] },
     });
@@ -31,10 +34,20 @@ export function requestRules(op: OperationInfo, key: string, body: unknown, sett
     const max = op.expirationMaxDays;
     if (!Number.isNaN(when)) {
       if (when <= now) {
-        issues.push({ path: at('ExpirationDate'), severity: 'error', code: '4953', rule: 'expiration.past', message: `ExpirationDate must be later than now (${new Date(now).toISOString()}): the service would answer 4953.`, data: { maxDays: max } });
+        issues.push({
+          path: at('ExpirationDate'),
+          severity: 'error',
+          code: '4953',
+          rule: 'expiration.past',
+          message: `ExpirationDate must be later than now (${new Date(now).toISOString()}): the service would answer 4953.`,
+          data: { maxDays: max },
+        });
       } else if (when > now + max * DAY_MS) {
         issues.push({
-          path: at('ExpirationDate'), severity: 'error', code: '4953', rule: 'expiration.tooFar',
+          path: at('ExpirationDate'),
+          severity: 'error',
+          code: '4953',
+          rule: 'expiration.tooFar',
           message: `ExpirationDate is more than ${max} days ahead: ${op.name} allows at most ${max} days (until ${new Date(now + max * DAY_MS).toISOString()}); the service would answer 4953.`,
           data: { maxDays: max },
         });
@@ -45,21 +58,43 @@ export function requestRules(op: OperationInfo, key: string, body: unknown, sett
   for (const field of OTP_FIELDS) {
     const v = body[field];
     if (typeof v === 'string' && /^[a-zA-Z0-9]{6,10}$/.test(v) && !/^\d{6}$/.test(v)) {
-      issues.push({ path: at(field), severity: 'warning', rule: 'otp.notSixDigits', message: `${field} ${JSON.stringify(v)} is valid but unusual: standard VIP credentials show 6 digits.` });
+      issues.push({
+        path: at(field),
+        severity: 'warning',
+        rule: 'otp.notSixDigits',
+        message: `${field} ${JSON.stringify(v)} is valid but unusual: standard VIP credentials show 6 digits.`,
+      });
     }
   }
 
   if (op.name === 'Synchronize' && typeof body.OTP1 === 'string' && body.OTP1 === body.OTP2) {
-    issues.push({ path: at('OTP2'), severity: 'error', rule: 'otp.sameTwice', message: 'OTP2 must be the next consecutive code after OTP1, not the same code.' });
+    issues.push({
+      path: at('OTP2'),
+      severity: 'error',
+      rule: 'otp.sameTwice',
+      message: 'OTP2 must be the next consecutive code after OTP1, not the same code.',
+    });
   }
 
   issues.push(...adapterSettingsIssues(op, key, body));
 
   if ('Id' in body) {
     if ('RequestId' in body) {
-      issues.push({ path: at('Id'), onKey: true, severity: 'warning', rule: 'requestId.both', message: 'Both `Id` and `RequestId` are set: they are the same field (XML attribute `Id`). Keep `RequestId`.' });
+      issues.push({
+        path: at('Id'),
+        onKey: true,
+        severity: 'warning',
+        rule: 'requestId.both',
+        message: 'Both `Id` and `RequestId` are set: they are the same field (XML attribute `Id`). Keep `RequestId`.',
+      });
     } else {
-      issues.push({ path: at('Id'), onKey: true, severity: 'hint', rule: 'requestId.alias', message: '`Id` is the XML name of `RequestId`; it is accepted, but `RequestId` is the JSON name.' });
+      issues.push({
+        path: at('Id'),
+        onKey: true,
+        severity: 'hint',
+        rule: 'requestId.alias',
+        message: '`Id` is the XML name of `RequestId`; it is accepted, but `RequestId` is the JSON name.',
+      });
     }
   }
   return issues;
@@ -69,7 +104,14 @@ export function responseRules(key: string, body: unknown): Issue[] {
   if (!isPlainObject(body) || !isPlainObject(body.Status)) return [];
   const code = body.Status.ReasonCode;
   if (typeof code === 'string' && /^[0-9a-fA-F]{4}$/.test(code) && !getReasonCode(code)) {
-    return [{ path: [key, 'Status', 'ReasonCode'], severity: 'warning', rule: 'reasonCode.unknown', message: `Reason code ${code} is not in the VIP reason-code catalog; check the StatusMessage and Broadcom's documentation.` }];
+    return [
+      {
+        path: [key, 'Status', 'ReasonCode'],
+        severity: 'warning',
+        rule: 'reasonCode.unknown',
+        message: `Reason code ${code} is not in the VIP reason-code catalog; check the StatusMessage and Broadcom's documentation.`,
+      },
+    ];
   }
   return [];
 }
@@ -86,7 +128,11 @@ function adapterSettingsIssues(op: OperationInfo, key: string, body: Record<stri
   for (const field of Object.keys(body)) {
     if (!ADAPTER_SETTINGS_BLOCKS.has(field) || field === expected) continue;
     issues.push({
-      path: [key, field], onKey: true, severity: 'error', code: '4e00', rule: 'adapter.wrongSettingsBlock',
+      path: [key, field],
+      onKey: true,
+      severity: 'error',
+      code: '4e00',
+      rule: 'adapter.wrongSettingsBlock',
       message: `${field} does not configure ${body.Adapter}: send its settings in ${expected}.`,
       data: { expected },
     });

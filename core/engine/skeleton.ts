@@ -29,7 +29,14 @@ export function requiredFieldsInOrder(schema: JsonSchema | undefined): string[] 
 }
 
 /** A snippet for the value of field `name`. `indent` is the indentation of the field's line. */
-export function valueSnippet(name: string | number | undefined, schema: JsonSchema | undefined, ctx: EngineContext, stops: TabStops, indent = '', depth = 0): string {
+export function valueSnippet(
+  name: string | number | undefined,
+  schema: JsonSchema | undefined,
+  ctx: EngineContext,
+  stops: TabStops,
+  indent = '',
+  depth = 0,
+): string {
   const s = resolve(schema);
   if (!s) return `$${stops.take()}`;
   const types = (Array.isArray(s.type) ? s.type : [s.type]) as unknown[];
@@ -37,7 +44,10 @@ export function valueSnippet(name: string | number | undefined, schema: JsonSche
   if (choices.length && name !== 'ReasonCode') {
     const values = [...choices.filter((c) => c.preferred), ...choices.filter((c) => !c.preferred)].map((c) => c.value);
     const quoted = typeof values[0] === 'string';
-    const body = values.length === 1 ? `\${${stops.take()}:${escapeSnippet(String(values[0]))}}` : `\${${stops.take()}|${values.map((v) => escapeChoice(String(v))).join(',')}|}`;
+    const body =
+      values.length === 1
+        ? `\${${stops.take()}:${escapeSnippet(String(values[0]))}}`
+        : `\${${stops.take()}|${values.map((v) => escapeChoice(String(v))).join(',')}|}`;
     return quoted ? `"${body}"` : body;
   }
   if (types[0] === 'object' && depth < 6) {
@@ -45,7 +55,9 @@ export function valueSnippet(name: string | number | undefined, schema: JsonSche
     if (!fields.length) return `{$${stops.take()}}`;
     const props = propertiesOf(s);
     const inner = indent + '\t';
-    const lines = fields.map((f) => `${inner}"${escapeSnippet(f)}": ${valueSnippet(f, props[f], ctx, stops, inner, depth + 1)}`);
+    const lines = fields.map(
+      (f) => `${inner}"${escapeSnippet(f)}": ${valueSnippet(f, props[f], ctx, stops, inner, depth + 1)}`,
+    );
     return `{\n${lines.join(',\n')}\n${indent}}`;
   }
   if (types[0] === 'array') {
@@ -62,12 +74,23 @@ export function valueSnippet(name: string | number | undefined, schema: JsonSche
 }
 
 /** `"Name": <value snippet>` for a field about to be inserted. */
-export function fieldSnippet(name: string, schema: JsonSchema | undefined, ctx: EngineContext, stops = new TabStops(), indent = ''): string {
+export function fieldSnippet(
+  name: string,
+  schema: JsonSchema | undefined,
+  ctx: EngineContext,
+  stops = new TabStops(),
+  indent = '',
+): string {
   return `"${escapeSnippet(name)}": ${valueSnippet(name, schema, ctx, stops, indent)}`;
 }
 
 /** The body of a new `<Operation>Request|Response` document with its required fields as tab stops. */
-export function operationSnippet(operation: string, kind: DocumentKind, ctx: EngineContext, options: { wholeDocument: boolean }): string {
+export function operationSnippet(
+  operation: string,
+  kind: DocumentKind,
+  ctx: EngineContext,
+  options: { wholeDocument: boolean },
+): string {
   const key = documentKey(operation, kind);
   const body = schemaAt(getSchema(operation, kind), [key]);
   const c: EngineContext = { ...ctx, operation: getOperation(operation) };

@@ -57,7 +57,14 @@ function childrenOf(node: Node, budget: { left: number }, depth: number): Outlin
   (node.children ?? []).forEach((item, i) => {
     if (budget.left-- <= 0) return;
     const span = { offset: item.offset, length: item.length };
-    out.push({ name: `[${i}]`, kind: kindOf(item), detail: detailOf(item, false), range: span, selection: span, children: childrenOf(item, budget, depth + 1) });
+    out.push({
+      name: `[${i}]`,
+      kind: kindOf(item),
+      detail: detailOf(item, false),
+      range: span,
+      selection: span,
+      children: childrenOf(item, budget, depth + 1),
+    });
   });
   return out;
 }

@@ -23,10 +23,20 @@ export function analyze(input: string | VipDocument, context: Partial<EngineCont
     findings.push({ offset: e.offset, length: e.length, severity: 'error', message: e.message, rule: 'syntax' });
   }
   if (doc.syntaxErrors.length > MAX_SYNTAX_FINDINGS) {
-    findings.push({ ...doc.startSpan(), severity: 'error', rule: 'syntax', message: `${doc.syntaxErrors.length - MAX_SYNTAX_FINDINGS} more syntax errors not shown: is this a JSON file?` });
+    findings.push({
+      ...doc.startSpan(),
+      severity: 'error',
+      rule: 'syntax',
+      message: `${doc.syntaxErrors.length - MAX_SYNTAX_FINDINGS} more syntax errors not shown: is this a JSON file?`,
+    });
   }
   if (doc.text.length > MAX_DOCUMENT_LENGTH) {
-    findings.push({ ...doc.startSpan(), severity: 'information', rule: 'document.tooLarge', message: `The document is larger than ${MAX_DOCUMENT_LENGTH} characters: only its syntax was checked.` });
+    findings.push({
+      ...doc.startSpan(),
+      severity: 'information',
+      rule: 'document.tooLarge',
+      message: `The document is larger than ${MAX_DOCUMENT_LENGTH} characters: only its syntax was checked.`,
+    });
     return findings;
   }
   if (doc.value === undefined) return findings; // empty or unreadable: syntax findings say why
@@ -51,7 +61,14 @@ function locateIssues(doc: VipDocument, issues: Issue[]): Finding[] {
     // Built field by field (an object spread of issues of varying shapes is slow on a hot path);
     // optional fields only when the issue has them, as a spread would. The rule and its payload
     // come from the same issue, so they match.
-    const finding = { offset: span.offset, length: span.length, severity: issue.severity, message: issue.message, rule: issue.rule, path } as Finding;
+    const finding = {
+      offset: span.offset,
+      length: span.length,
+      severity: issue.severity,
+      message: issue.message,
+      rule: issue.rule,
+      path,
+    } as Finding;
     if ('code' in issue) finding.code = issue.code;
     if ('data' in issue) finding.data = issue.data;
     return finding;
@@ -62,16 +79,37 @@ function locateIssues(doc: VipDocument, issues: Issue[]): Finding[] {
 function shapeIssues(doc: VipDocument): Issue[] {
   const value = doc.value;
   if (!isPlainObject(value)) {
-    return [{ path: [], severity: 'error', rule: 'document.notObject', message: 'A VIP document is one JSON object with one key such as "DeactivateTokenRequest" or "DeactivateTokenResponse".' }];
+    return [
+      {
+        path: [],
+        severity: 'error',
+        rule: 'document.notObject',
+        message:
+          'A VIP document is one JSON object with one key such as "DeactivateTokenRequest" or "DeactivateTokenResponse".',
+      },
+    ];
   }
   const keys = Object.keys(value);
   if (keys.length === 0) {
-    return [{ path: [], severity: 'error', rule: 'document.empty', message: 'Empty document: add one operation key such as "DeactivateTokenRequest".' }];
+    return [
+      {
+        path: [],
+        severity: 'error',
+        rule: 'document.empty',
+        message: 'Empty document: add one operation key such as "DeactivateTokenRequest".',
+      },
+    ];
   }
   const out: Issue[] = [];
   if (keys.length > 1) {
     for (const extra of keys.slice(1)) {
-      out.push({ path: [extra], onKey: true, severity: 'error', rule: 'document.manyKeys', message: `A VIP document has exactly one top-level key; this one has ${keys.length} (${keys.join(', ')}). Put each operation in its own file.` });
+      out.push({
+        path: [extra],
+        onKey: true,
+        severity: 'error',
+        rule: 'document.manyKeys',
+        message: `A VIP document has exactly one top-level key; this one has ${keys.length} (${keys.join(', ')}). Put each operation in its own file.`,
+      });
     }
   }
   const first = keys[0];
@@ -82,8 +120,20 @@ function shapeIssues(doc: VipDocument): Issue[] {
       ? ` JSON files name the operation with a suffix: "${first}Request" (or "${first}Response").`
       : suggestions.length
         ? ` Did you mean ${suggestions.map((x) => `"${x}"`).join(' or ')}?`
-        : ' Known operations: ' + allDocumentKeys().filter((k) => k.endsWith('Request')).map((k) => k.slice(0, -7)).join(', ') + '.';
-    out.push({ path: [first], onKey: true, severity: 'error', rule: 'document.unknownOperation', message: `Unknown operation "${first}".${hint}`, data: { suggestions } });
+        : ' Known operations: ' +
+          allDocumentKeys()
+            .filter((k) => k.endsWith('Request'))
+            .map((k) => k.slice(0, -7))
+            .join(', ') +
+          '.';
+    out.push({
+      path: [first],
+      onKey: true,
+      severity: 'error',
+      rule: 'document.unknownOperation',
+      message: `Unknown operation "${first}".${hint}`,
+      data: { suggestions },
+    });
   }
   return out;
 }
@@ -95,6 +145,8 @@ function suggestOperationKeys(key: string): string[] {
   if (direct.length) return direct;
   const stem = key.replace(/(Req\w*|Res\w*)$/i, '');
   const kind = /Res\w*$/i.test(key) ? 'Response' : 'Request';
-  return closest(stem, keys.filter((k) => k.endsWith('Request')).map((k) => k.slice(0, -7))).map((name) => name + kind);
+  return closest(
+    stem,
+    keys.filter((k) => k.endsWith('Request')).map((k) => k.slice(0, -7)),
+  ).map((name) => name + kind);
 }
-

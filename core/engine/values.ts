@@ -8,7 +8,6 @@ import type { JsonSchema } from '../data/catalog';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-
 export interface ValueChoice {
   value: unknown;
   /** One line shown next to the value (e.g. the reason-code message). */
@@ -29,14 +28,19 @@ export function expirationChoices(ctx: EngineContext): ValueChoice[] {
   const out: ValueChoice[] = [{ value: isoSeconds(now + DAY_MS), detail: 'now + 1 day', preferred: true }];
   const max = ctx.operation?.expirationMaxDays;
   if (max && max > 1) {
-    out.push({ value: isoSeconds(now + max * DAY_MS), detail: `now + ${max} days, the maximum ${ctx.operation?.name} allows` });
+    out.push({
+      value: isoSeconds(now + max * DAY_MS),
+      detail: `now + ${max} days, the maximum ${ctx.operation?.name} allows`,
+    });
   }
   return out;
 }
 
 /** The version a new request should carry: the catalog default when the service accepts it. */
 export function preferredVersion(supported: readonly string[]): string {
-  return supported.includes(versions.default) ? versions.default : (supported[supported.length - 1] ?? versions.default);
+  return supported.includes(versions.default)
+    ? versions.default
+    : (supported[supported.length - 1] ?? versions.default);
 }
 
 export function newRequestId(): string {
@@ -48,14 +52,23 @@ function isDateTime(schema: JsonSchema | undefined): boolean {
 }
 
 /** Every value worth proposing for the field `name` described by `schema`. */
-export function valueChoices(name: string | number | undefined, schema: JsonSchema | undefined, ctx: EngineContext): ValueChoice[] {
+export function valueChoices(
+  name: string | number | undefined,
+  schema: JsonSchema | undefined,
+  ctx: EngineContext,
+): ValueChoice[] {
   const s = resolve(schema);
   if (!s) return [];
   if (name === 'Version') {
     const preferred = preferredVersion(ctx.supportedVersions);
-    return ctx.supportedVersions.map((v) => ({ value: v, detail: 'supported protocol version', preferred: v === preferred }));
+    return ctx.supportedVersions.map((v) => ({
+      value: v,
+      detail: 'supported protocol version',
+      preferred: v === preferred,
+    }));
   }
-  if (name === 'RequestId' || name === 'Id') return [{ value: newRequestId(), detail: 'a new unique request id', preferred: true }];
+  if (name === 'RequestId' || name === 'Id')
+    return [{ value: newRequestId(), detail: 'a new unique request id', preferred: true }];
   if (name === 'ReasonCode') {
     return reasonCodes.map((rc) => ({ value: rc.code, detail: rc.message, description: rc.solution }));
   }
@@ -79,7 +92,13 @@ const STRING_CANDIDATES = ['123456', '234567', 'value', '', '0'];
  * A value that satisfies `schema`, for fields a quick fix or skeleton has to add. Strings avoid
  * the values in `taken` (OTP2 must differ from OTP1).
  */
-export function placeholderValue(name: string | number | undefined, schema: JsonSchema | undefined, ctx: EngineContext, taken: readonly unknown[] = [], depth = 0): unknown {
+export function placeholderValue(
+  name: string | number | undefined,
+  schema: JsonSchema | undefined,
+  ctx: EngineContext,
+  taken: readonly unknown[] = [],
+  depth = 0,
+): unknown {
   const s = resolve(schema);
   if (!s || depth > 6) return '';
   const choice = valueChoices(name, s, ctx);
@@ -90,13 +109,15 @@ export function placeholderValue(name: string | number | undefined, schema: Json
   if (types[0] === 'object') {
     const props = propertiesOf(s);
     const out: Record<string, unknown> = {};
-    for (const field of requiredOf(s)) out[field] = placeholderValue(field, props[field], ctx, Object.values(out), depth + 1);
+    for (const field of requiredOf(s))
+      out[field] = placeholderValue(field, props[field], ctx, Object.values(out), depth + 1);
     return out;
   }
   if (types[0] === 'array') {
     const count = typeof s.minItems === 'number' ? s.minItems : 0;
     const items: unknown[] = [];
-    for (let i = 0; i < count; i++) items.push(placeholderValue(undefined, s.items as JsonSchema, ctx, items, depth + 1));
+    for (let i = 0; i < count; i++)
+      items.push(placeholderValue(undefined, s.items as JsonSchema, ctx, items, depth + 1));
     return items;
   }
   if (types[0] === 'integer' || types[0] === 'number') return 0;

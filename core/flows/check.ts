@@ -23,7 +23,12 @@ export function loadFlowFile(file: string): LoadedFlow {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    return { file, diagnostics: [{ file, line: 1, column: 1, severity: 'error', rule: 'read', message: `Cannot read the flow file (${why}).` }] };
+    return {
+      file,
+      diagnostics: [
+        { file, line: 1, column: 1, severity: 'error', rule: 'read', message: `Cannot read the flow file (${why}).` },
+      ],
+    };
   }
   const parsed = parseFlow(file, text);
   if (!parsed.flow) return { file, diagnostics: parsed.diagnostics };
@@ -33,16 +38,35 @@ export function loadFlowFile(file: string): LoadedFlow {
 
 export function checkFlow(flow: FlowSpec): FlowDiagnostic[] {
   const out: FlowDiagnostic[] = [];
-  const add = (at: Position, severity: FlowDiagnostic['severity'], rule: string, message: string) => out.push({ file: flow.file, ...at, severity, rule, message });
+  const add = (at: Position, severity: FlowDiagnostic['severity'], rule: string, message: string) =>
+    out.push({ file: flow.file, ...at, severity, rule, message });
   const names = new Map<string, number>();
   for (const step of flow.steps) {
     const first = names.get(step.name);
-    if (first !== undefined) add(step.at, 'warning', 'step.duplicateName', `Step name "${step.name}" repeats step ${first + 1}: reports cannot tell them apart.`);
+    if (first !== undefined)
+      add(
+        step.at,
+        'warning',
+        'step.duplicateName',
+        `Step name "${step.name}" repeats step ${first + 1}: reports cannot tell them apart.`,
+      );
     else names.set(step.name, step.index);
-    if (step.simulator && step.expect?.reasonCodes) add(step.expect.at, 'error', 'expect.simulatorReasonCode', `Step "${step.name}" is a simulator step: it has no reason code to expect (use "fields").`);
+    if (step.simulator && step.expect?.reasonCodes)
+      add(
+        step.expect.at,
+        'error',
+        'expect.simulatorReasonCode',
+        `Step "${step.name}" is a simulator step: it has no reason code to expect (use "fields").`,
+      );
     for (const spec of [step.expect, step.retry?.until]) {
       for (const code of spec?.reasonCodes ?? []) {
-        if (!code.includes('${') && !getReasonCode(code)) add(spec!.at, 'warning', 'expect.unknownReasonCode', `Reason code ${code} is not in the catalog (vip-api explain lists what is known).`);
+        if (!code.includes('${') && !getReasonCode(code))
+          add(
+            spec!.at,
+            'warning',
+            'expect.unknownReasonCode',
+            `Reason code ${code} is not in the catalog (vip-api explain lists what is known).`,
+          );
       }
     }
     if (!step.simulator) checkRequest(step, add);
@@ -51,7 +75,10 @@ export function checkFlow(flow: FlowSpec): FlowDiagnostic[] {
 }
 
 /** The request file is readable and a request; a retry is allowed on it. */
-function checkRequest(step: StepSpec, add: (at: Position, severity: 'error', rule: string, message: string) => void): void {
+function checkRequest(
+  step: StepSpec,
+  add: (at: Position, severity: 'error', rule: string, message: string) => void,
+): void {
   try {
     requestDocument(step);
   } catch (e) {

@@ -9,7 +9,10 @@ export function addDuration(date: Date, duration: string, sign: 1 | -1 = 1): Dat
   try {
     ms = parseDuration(duration);
   } catch (e) {
-    if (e instanceof ControlError) throw new FlowError(`"${duration}" is not an ISO 8601 duration of weeks, days, hours, minutes and seconds (e.g. PT30S, PT5M, P1D).`);
+    if (e instanceof ControlError)
+      throw new FlowError(
+        `"${duration}" is not an ISO 8601 duration of weeks, days, hours, minutes and seconds (e.g. PT30S, PT5M, P1D).`,
+      );
     throw e;
   }
   return new Date(date.getTime() + sign * ms);

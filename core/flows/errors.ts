@@ -3,7 +3,10 @@
 export class FlowError extends Error {
   override readonly name = 'FlowError';
   /** The step's property the problem is about, when not the step as a whole. */
-  constructor(message: string, readonly node?: 'retry') {
+  constructor(
+    message: string,
+    readonly node?: 'retry',
+  ) {
     super(message);
   }
 }

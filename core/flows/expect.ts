@@ -40,7 +40,12 @@ export function checkExpect(spec: ExpectSpec, outcome: StepOutcome, scope: Scope
     if (actual === undefined || !wanted.includes(actual)) {
       const expectedText = wanted.map(explainCode).join(' or ');
       const actualText = actual === undefined ? 'no reason code' : explainCode(actual);
-      mismatches.push({ what: 'reasonCode', expected: expectedText, actual: actualText, message: `expected ${expectedText}, got ${actualText}` });
+      mismatches.push({
+        what: 'reasonCode',
+        expected: expectedText,
+        actual: actualText,
+        message: `expected ${expectedText}, got ${actualText}`,
+      });
       const info = actual ? getReasonCode(actual) : undefined;
       if (info?.solution) details.push(`${info.code}: ${info.solution}`);
       for (const code of wanted) {
@@ -55,7 +60,12 @@ export function checkExpect(spec: ExpectSpec, outcome: StepOutcome, scope: Scope
     if (valuesMatch(expected, actual)) continue;
     const secret = SECRET_FIELDS.has(lastSegment(dotPath)) || scope.isSecret(expected) || scope.isSecret(actual);
     if (secret) {
-      mismatches.push({ what: dotPath, expected: REDACTED, actual: actual === undefined ? 'absent' : REDACTED, message: `${dotPath}: ${actual === undefined ? 'expected a secret value, the field is absent' : 'the secret values differ'}` });
+      mismatches.push({
+        what: dotPath,
+        expected: REDACTED,
+        actual: actual === undefined ? 'absent' : REDACTED,
+        message: `${dotPath}: ${actual === undefined ? 'expected a secret value, the field is absent' : 'the secret values differ'}`,
+      });
     } else {
       const e = show(expected);
       const a = actual === undefined ? 'absent' : show(actual);

@@ -1,7 +1,10 @@
 // Dot paths into JSON values: `TokenInformation.TokenStatus`, `deliveries.0.code` (or `deliveries[0].code`).
 
 function segments(dotPath: string): string[] {
-  return dotPath.replace(/\[(\d+)\]/g, '.$1').split('.').filter((s) => s.length > 0);
+  return dotPath
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter((s) => s.length > 0);
 }
 
 /** The value at `dotPath`, or undefined when a segment is missing. */
@@ -9,7 +12,8 @@ export function getPath(value: unknown, dotPath: string): unknown {
   let current = value;
   for (const seg of segments(dotPath)) {
     if (Array.isArray(current) && /^-?\d+$/.test(seg)) current = current.at(Number(seg));
-    else if (typeof current === 'object' && current !== null && Object.prototype.hasOwnProperty.call(current, seg)) current = (current as Record<string, unknown>)[seg];
+    else if (typeof current === 'object' && current !== null && Object.prototype.hasOwnProperty.call(current, seg))
+      current = (current as Record<string, unknown>)[seg];
     else return undefined;
   }
   return current;

@@ -39,7 +39,8 @@ export function readRequestFile(file: string): unknown {
     if (e instanceof FlowError) throw e;
     throw new FlowError(`cannot read the request file ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)}).`);
   }
-  if (nestedBeyond(text, MAX_NESTING) !== undefined) throw new FlowError(`the request file ${file} is nested more than ${MAX_NESTING} levels deep: not a VIP request.`);
+  if (nestedBeyond(text, MAX_NESTING) !== undefined)
+    throw new FlowError(`the request file ${file} is nested more than ${MAX_NESTING} levels deep: not a VIP request.`);
   const errors: ParseError[] = [];
   const value = parseJsonc(text, errors, { allowTrailingComma: true }) as unknown;
   if (errors.length) throw new FlowError(`the request file ${file} is not valid JSON: run vip-api check on it.`);
@@ -53,10 +54,13 @@ export function requestDocument(step: StepSpec): RequestDocument {
   const key = keys[0];
   const found = keys.length === 1 ? operationForKey(key) : undefined;
   if (!found || found.kind !== 'request') {
-    throw new FlowError(`${step.request ? `the request file ${step.request}` : '"send"'} must be one object with one key such as "ValidateRequest".`);
+    throw new FlowError(
+      `${step.request ? `the request file ${step.request}` : '"send"'} must be one object with one key such as "ValidateRequest".`,
+    );
   }
   const document = raw as Record<string, Record<string, unknown>>;
-  if (typeof document[key] !== 'object' || document[key] === null || Array.isArray(document[key])) throw new FlowError(`the value of "${key}" must be an object with the request fields.`);
+  if (typeof document[key] !== 'object' || document[key] === null || Array.isArray(document[key]))
+    throw new FlowError(`the value of "${key}" must be an object with the request fields.`);
   for (const [dotPath, value] of Object.entries(step.with ?? {})) setPath(document[key], dotPath, value);
   if (step.retry) {
     const refusal = retryRefusal(found.operation, document[key]);

@@ -13,6 +13,10 @@ export function retryRefusal(operation: OperationInfo, body: Record<string, unkn
     check.consumesCode ? `each attempt uses up the security code in ${present.join(' and ')}` : undefined,
     check.countsTowardsLockout ? 'each wrong code counts towards lockout' : undefined,
   ].filter((c): c is string => c !== undefined);
-  const harm = check.countsTowardsLockout ? (check.consumesCode ? 'burns codes or locks the credential' : 'can lock the credential') : 'burns codes';
+  const harm = check.countsTowardsLockout
+    ? check.consumesCode
+      ? 'burns codes or locks the credential'
+      : 'can lock the credential'
+    : 'burns codes';
   return `"retry" is refused on ${operation.name}: ${costs.join(', and ')}, so a blind retry ${harm}. Poll with an operation that checks no code (e.g. GetTokenInformation), or remove "retry".`;
 }

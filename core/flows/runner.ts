@@ -49,20 +49,43 @@ export function skippedFlow(flow: FlowSpec, c: CaseSpec | undefined, reason: str
     status: 'skipped',
     skipReason: reason,
     durationMs: 0,
-    steps: flow.steps.map((s) => ({ index: s.index, name: s.name, at: s.at, status: 'skipped', skipReason: reason, durationMs: 0, transcript: [] })),
+    steps: flow.steps.map((s) => ({
+      index: s.index,
+      name: s.name,
+      at: s.at,
+      status: 'skipped',
+      skipReason: reason,
+      durationMs: 0,
+      transcript: [],
+    })),
   };
 }
 
-function identity(flow: FlowSpec, c: CaseSpec | undefined): Pick<FlowResult, 'file' | 'name' | 'caseIndex' | 'caseLabel' | 'at'> {
+function identity(
+  flow: FlowSpec,
+  c: CaseSpec | undefined,
+): Pick<FlowResult, 'file' | 'name' | 'caseIndex' | 'caseLabel' | 'at'> {
   if (!c) return { file: flow.file, name: flow.name, at: flow.at };
-  const label = Object.entries(c.vars).map(([k, v]) => `${k}=${v.secret ? '«secret»' : typeof v.value === 'string' ? v.value : JSON.stringify(v.value)}`).join(', ');
-  return { file: flow.file, name: flow.name, caseIndex: c.index, caseLabel: `case ${c.index + 1}${label ? ` (${label})` : ''}`, at: c.at };
+  const label = Object.entries(c.vars)
+    .map(([k, v]) => `${k}=${v.secret ? '«secret»' : typeof v.value === 'string' ? v.value : JSON.stringify(v.value)}`)
+    .join(', ');
+  return {
+    file: flow.file,
+    name: flow.name,
+    caseIndex: c.index,
+    caseLabel: `case ${c.index + 1}${label ? ` (${label})` : ''}`,
+    at: c.at,
+  };
 }
 
 export async function runCase(flow: FlowSpec, c: CaseSpec | undefined, options: RunOptions): Promise<FlowResult> {
   const simStep = firstSimulatorStep(flow);
   if (options.target.kind === 'environment' && simStep) {
-    return skippedFlow(flow, c, `step "${simStep.name}" is a simulator step: this flow runs only on the simulator, not on environment "${options.target.env.name}"`);
+    return skippedFlow(
+      flow,
+      c,
+      `step "${simStep.name}" is a simulator step: this flow runs only on the simulator, not on environment "${options.target.env.name}"`,
+    );
   }
   const started = performance.now();
   let clock = new Date(flow.clock ?? Date.now());
@@ -84,16 +107,30 @@ export async function runCase(flow: FlowSpec, c: CaseSpec | undefined, options: 
       passphrase = options.target.passphrase;
     }
     const steps = await runSteps(flow, {
-      scope, env, agents, passphrase, signal: options.signal, simulatorUrl: simulator?.url,
+      scope,
+      env,
+      agents,
+      passphrase,
+      signal: options.signal,
+      simulatorUrl: simulator?.url,
       setClock: (now) => (clock = now),
     });
-    const status = steps.some((s) => s.status === 'error') ? 'error' : steps.some((s) => s.status === 'failed') ? 'failed' : 'passed';
+    const status = steps.some((s) => s.status === 'error')
+      ? 'error'
+      : steps.some((s) => s.status === 'failed')
+        ? 'failed'
+        : 'passed';
     return { ...identity(flow, c), status, durationMs: performance.now() - started, steps };
   } catch (e) {
     if (!(e instanceof FlowError)) throw e;
     const result = skippedFlow(flow, c, 'the flow could not start');
     const problem: StepProblem = { kind: 'flow', message: scope.redact(e.message), at: c?.at ?? flow.at };
-    return { ...result, status: 'error', durationMs: performance.now() - started, steps: [{ ...result.steps[0], status: 'error', skipReason: undefined, problem }, ...result.steps.slice(1)] };
+    return {
+      ...result,
+      status: 'error',
+      durationMs: performance.now() - started,
+      steps: [{ ...result.steps[0], status: 'error', skipReason: undefined, problem }, ...result.steps.slice(1)],
+    };
   } finally {
     agents.destroy();
     await simulator?.close();
@@ -115,7 +152,15 @@ async function runSteps(flow: FlowSpec, ctx: StepsContext): Promise<StepResult[]
   let stoppedBy: string | undefined;
   for (const step of flow.steps) {
     if (stoppedBy !== undefined) {
-      results.push({ index: step.index, name: step.name, at: step.at, status: 'skipped', skipReason: `step "${stoppedBy}" did not pass`, durationMs: 0, transcript: [] });
+      results.push({
+        index: step.index,
+        name: step.name,
+        at: step.at,
+        status: 'skipped',
+        skipReason: `step "${stoppedBy}" did not pass`,
+        durationMs: 0,
+        transcript: [],
+      });
       continue;
     }
     const result = await runStep(step, ctx);
@@ -133,9 +178,16 @@ async function runStep(step: StepSpec, ctx: StepsContext): Promise<StepResult> {
   let attempts: number;
   try {
     const request = step.simulator ? undefined : requestDocument(step);
-    const once = () => (step.simulator
-      ? runSimulatorStep(step.simulator, { scope: ctx.scope, url: ctx.simulatorUrl!, setClock: ctx.setClock, transcript, signal: ctx.signal })
-      : sendRequest(request!, { ...ctx, transcript }));
+    const once = () =>
+      step.simulator
+        ? runSimulatorStep(step.simulator, {
+            scope: ctx.scope,
+            url: ctx.simulatorUrl!,
+            setClock: ctx.setClock,
+            transcript,
+            signal: ctx.signal,
+          })
+        : sendRequest(request!, { ...ctx, transcript });
     const maxAttempts = step.retry?.attempts ?? 1;
     let pending: StepProblem | undefined;
     for (attempts = 1; ; attempts++) {
@@ -145,16 +197,34 @@ async function runStep(step: StepSpec, ctx: StepsContext): Promise<StepResult> {
       await delay(step.retry!.intervalMs, undefined, { signal: ctx.signal });
     }
     const problem = pending
-      ? { ...pending, message: `retry: "until" not met after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${pending.message}` }
-      : (step.expect ? checkExpect(step.expect, outcome, ctx.scope) : undefined) ?? capture(step, outcome, ctx.scope);
-    const done = { ...base, reasonCode: outcome.reasonCode, durationMs: performance.now() - started, attempts: step.retry ? attempts : undefined };
+      ? {
+          ...pending,
+          message: `retry: "until" not met after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${pending.message}`,
+        }
+      : ((step.expect ? checkExpect(step.expect, outcome, ctx.scope) : undefined) ?? capture(step, outcome, ctx.scope));
+    const done = {
+      ...base,
+      reasonCode: outcome.reasonCode,
+      durationMs: performance.now() - started,
+      attempts: step.retry ? attempts : undefined,
+    };
     return problem ? { ...done, status: 'failed', problem } : { ...done, status: 'passed' };
   } catch (e) {
     const kind = e instanceof TransportError ? 'transport' : e instanceof FlowError ? 'flow' : undefined;
     if (!kind) throw e;
     const message = ctx.scope.redact((e as Error).message);
-    const problem: StepProblem = { kind, message, at: e instanceof FlowError && e.node === 'retry' && step.retry ? step.retry.at : step.at };
-    return { ...base, status: 'error', reasonCode: outcome?.reasonCode, durationMs: performance.now() - started, problem };
+    const problem: StepProblem = {
+      kind,
+      message,
+      at: e instanceof FlowError && e.node === 'retry' && step.retry ? step.retry.at : step.at,
+    };
+    return {
+      ...base,
+      status: 'error',
+      reasonCode: outcome?.reasonCode,
+      durationMs: performance.now() - started,
+      problem,
+    };
   }
 }
 
@@ -163,7 +233,13 @@ function capture(step: StepSpec, outcome: StepOutcome, scope: Scope): StepProble
   for (const [name, dotPath] of Object.entries(step.capture ?? {})) {
     const value = getPath(outcome.body, dotPath);
     if (value === undefined) {
-      return { kind: 'expectation', message: `capture ${name}: the result has no ${dotPath}`, expected: `a value at ${dotPath}`, actual: 'absent', at: step.at };
+      return {
+        kind: 'expectation',
+        message: `capture ${name}: the result has no ${dotPath}`,
+        expected: `a value at ${dotPath}`,
+        actual: 'absent',
+        at: step.at,
+      };
     }
     scope.define(name, value, SECRET_CAPTURES.has(lastSegment(dotPath)) || scope.isSecret(value));
   }

@@ -36,7 +36,8 @@ export async function runSimulatorStep(spec: SimulatorSpec, ctx: SimulatorContex
   if (spec.advanceClock !== undefined) {
     const body = (await call(ctx, 'POST', 'clock', { advance: spec.advanceClock })) as { now?: string };
     const now = new Date(String(body.now));
-    if (Number.isNaN(now.getTime())) throw new FlowError('the simulator did not say its new time after advancing its clock.');
+    if (Number.isNaN(now.getTime()))
+      throw new FlowError('the simulator did not say its new time after advancing its clock.');
     ctx.setClock(now);
     return { body };
   }
@@ -49,7 +50,9 @@ export async function runSimulatorStep(spec: SimulatorSpec, ctx: SimulatorContex
 
 async function call(ctx: SimulatorContext, method: 'GET' | 'POST', what: string, payload?: unknown): Promise<unknown> {
   const url = `${ctx.url.replace(/\/+$/, '')}/_simulator/${what}`;
-  ctx.transcript.push(ctx.scope.redact(`→ ${method} ${url}${payload === undefined ? '' : ' ' + JSON.stringify(payload)}`));
+  ctx.transcript.push(
+    ctx.scope.redact(`→ ${method} ${url}${payload === undefined ? '' : ' ' + JSON.stringify(payload)}`),
+  );
   let response: Response;
   let text: string;
   try {
@@ -61,13 +64,19 @@ async function call(ctx: SimulatorContext, method: 'GET' | 'POST', what: string,
     });
     text = await response.text();
   } catch (e) {
-    throw new TransportError('network', `The simulator at ${ctx.url} did not answer ${method} /_simulator/${what}: ${(e as Error).message}.`);
+    throw new TransportError(
+      'network',
+      `The simulator at ${ctx.url} did not answer ${method} /_simulator/${what}: ${(e as Error).message}.`,
+    );
   }
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    throw new TransportError('not-vip', `The simulator answered ${method} /_simulator/${what} with HTTP ${response.status} and no JSON.`);
+    throw new TransportError(
+      'not-vip',
+      `The simulator answered ${method} /_simulator/${what} with HTTP ${response.status} and no JSON.`,
+    );
   }
   // Codes in the answer are secrets before the transcript shows it.
   const otp = (body as { OTP?: unknown }).OTP;
@@ -76,7 +85,11 @@ async function call(ctx: SimulatorContext, method: 'GET' | 'POST', what: string,
   ctx.transcript.push(ctx.scope.redact(`← HTTP ${response.status} ${text}`));
   if (!response.ok) {
     const error = (body as { error?: unknown }).error;
-    throw new FlowError(ctx.scope.redact(`the simulator refused ${method} /_simulator/${what} (HTTP ${response.status}): ${typeof error === 'string' ? error : text}`));
+    throw new FlowError(
+      ctx.scope.redact(
+        `the simulator refused ${method} /_simulator/${what} (HTTP ${response.status}): ${typeof error === 'string' ? error : text}`,
+      ),
+    );
   }
   return body;
 }

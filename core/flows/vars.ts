@@ -48,13 +48,17 @@ export class Scope {
   isSecret(value: unknown): boolean {
     if (typeof value !== 'string' && typeof value !== 'number') return false;
     const s = String(value);
-    for (const secret of this.secretSet) if (s === secret || (secret.length >= MIN_REDACTED_LENGTH && s.includes(secret))) return true;
+    for (const secret of this.secretSet)
+      if (s === secret || (secret.length >= MIN_REDACTED_LENGTH && s.includes(secret))) return true;
     return false;
   }
 
   /** `text` with secret members (OTP, TemporaryPassword…) and every known secret value hidden. */
   redact(text: string): string {
-    return redactValues(redactText(text), [...this.secretSet].filter((s) => s.length >= MIN_REDACTED_LENGTH).sort((a, b) => b.length - a.length));
+    return redactValues(
+      redactText(text),
+      [...this.secretSet].filter((s) => s.length >= MIN_REDACTED_LENGTH).sort((a, b) => b.length - a.length),
+    );
   }
 
   /** A deep copy of `value` with every `${…}` replaced; a string that is one placeholder keeps the variable's type. */
@@ -89,11 +93,16 @@ export class Scope {
     if (expr === '$requestId') return newRequestId();
     const now = /^\$now(?:\s*([+-])\s*(P\S+))?$/.exec(expr);
     if (now) return (now[2] ? addDuration(this.now(), now[2], now[1] === '-' ? -1 : 1) : this.now()).toISOString();
-    if (expr.startsWith('$')) throw new FlowError(`\${${expr}} is not a built-in: use \${$requestId}, \${$now}, \${$now+P1D} or \${$now-PT5M}.`);
+    if (expr.startsWith('$'))
+      throw new FlowError(
+        `\${${expr}} is not a built-in: use \${$requestId}, \${$now}, \${$now+P1D} or \${$now-PT5M}.`,
+      );
     const found = this.values.get(expr);
     if (!found) {
       const known = [...this.values.keys()];
-      throw new FlowError(`\${${expr}} is not defined here: define it in "vars", a case, --var ${expr}=…, or capture it in an earlier step${known.length ? ` (known: ${known.join(', ')})` : ''}.`);
+      throw new FlowError(
+        `\${${expr}} is not defined here: define it in "vars", a case, --var ${expr}=…, or capture it in an earlier step${known.length ? ` (known: ${known.join(', ')})` : ''}.`,
+      );
     }
     return found.value;
   }

@@ -9,7 +9,15 @@ import { common, getSchema, schemaFile, type DocumentKind, type JsonSchema } fro
 /** `$id` base of the compiled schemas (relative `$ref`s such as `../common.json#…` resolve against it). */
 export const SCHEMA_BASE = 'https://vip-api-workbench.invalid/schemas/';
 /** Annotation keywords our schemas use besides standard JSON Schema. */
-const ANNOTATIONS = ['markdownDescription', 'markdownEnumDescriptions', 'enumDescriptions', 'deprecationMessage', 'x-vip-reasonCode', 'x-vip-xml', 'defaultSnippets'];
+const ANNOTATIONS = [
+  'markdownDescription',
+  'markdownEnumDescriptions',
+  'enumDescriptions',
+  'deprecationMessage',
+  'x-vip-reasonCode',
+  'x-vip-xml',
+  'defaultSnippets',
+];
 
 /**
  * The one ajv configuration (build time: `source: true` for standalone code).
@@ -18,7 +26,12 @@ export function createAjv(options: { source?: boolean } = {}): AjvClass {
   const Ajv = (require('ajv') as { default: typeof AjvClass }).default;
   const addFormats = (require('ajv-formats') as { default: (a: AjvClass, f: string[]) => void }).default;
   const ajv = new Ajv({
-    allErrors: true, verbose: true, strict: true, strictTypes: false, allowUnionTypes: true, logger: false,
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    strictTypes: false,
+    allowUnionTypes: true,
+    logger: false,
     ...(options.source ? { code: { source: true } } : {}),
   });
   addFormats(ajv, ['date-time']);

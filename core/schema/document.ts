@@ -1,5 +1,11 @@
 // A parsed VIP document: the JSON value for fast checks, and a position tree built only on demand.
-import { findNodeAtLocation, findNodeAtOffset, parse as parseTolerant, parseTree, printParseErrorCode } from 'jsonc-parser';
+import {
+  findNodeAtLocation,
+  findNodeAtOffset,
+  parse as parseTolerant,
+  parseTree,
+  printParseErrorCode,
+} from 'jsonc-parser';
 import type { Node, ParseError } from 'jsonc-parser';
 import { operationForKey, type DocumentKind, type OperationInfo } from '../data/catalog';
 import { locatePaths, pathKey, type Located } from './locate';
@@ -43,12 +49,20 @@ export class VipDocument {
       } catch (e) {
         // jsonc-parser recurses per nesting level; absurd depth overflows the stack.
         value = undefined;
-        this.syntaxErrors.push({ offset: 0, length: Math.min(1, this.text.length), message: `The document could not be analysed: ${describeError(e)}` });
+        this.syntaxErrors.push({
+          offset: 0,
+          length: Math.min(1, this.text.length),
+          message: `The document could not be analysed: ${describeError(e)}`,
+        });
       }
       for (const err of errors) {
         // jsonc-parser may count one character past the end (e.g. an unterminated comment).
         const offset = Math.min(err.offset, this.text.length);
-        this.syntaxErrors.push({ offset, length: Math.min(err.length, this.text.length - offset), message: syntaxMessage(err) });
+        this.syntaxErrors.push({
+          offset,
+          length: Math.min(err.length, this.text.length - offset),
+          message: syntaxMessage(err),
+        });
       }
     }
     this.value = value;
@@ -128,7 +142,10 @@ export class VipDocument {
       const node = this.nodeAt(path);
       if (!node) continue;
       const keyNode = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
-      out.set(pathKey(path), { value: { offset: node.offset, length: node.length }, key: keyNode ? { offset: keyNode.offset, length: keyNode.length } : undefined });
+      out.set(pathKey(path), {
+        value: { offset: node.offset, length: node.length },
+        key: keyNode ? { offset: keyNode.offset, length: keyNode.length } : undefined,
+      });
     }
     return out;
   }

@@ -65,7 +65,9 @@ export interface FindingPayloads {
 
 export type FindingData = FindingPayloads[keyof FindingPayloads];
 
-type PayloadOf<R extends RuleId> = R extends keyof FindingPayloads ? { data: FindingPayloads[R] } : { data?: undefined };
+type PayloadOf<R extends RuleId> = R extends keyof FindingPayloads
+  ? { data: FindingPayloads[R] }
+  : { data?: undefined };
 
 /** A finding: where it is, what rule found it, how bad it is, and the rule's payload. */
 export type Finding = {

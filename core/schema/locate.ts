@@ -162,6 +162,9 @@ class PathScanner {
     const start = this.i;
     this.skipString();
     const raw = this.text.slice(start + 1, this.i - 1);
-    return { name: raw.includes('\\') ? (JSON.parse(this.text.slice(start, this.i)) as string) : raw, span: { offset: start, length: this.i - start } };
+    return {
+      name: raw.includes('\\') ? (JSON.parse(this.text.slice(start, this.i)) as string) : raw,
+      span: { offset: start, length: this.i - start },
+    };
   }
 }

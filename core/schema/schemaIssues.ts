@@ -17,7 +17,12 @@ export function schemaIssues(value: unknown, operation: string, kind: DocumentKi
   const issues: Issue[] = [];
   const seen = new Set<string>();
   for (const err of errors) {
-    if (err.keyword !== 'type' && typed.has(err.instancePath) && !['required', 'additionalProperties', 'dependencies'].includes(err.keyword)) continue;
+    if (
+      err.keyword !== 'type' &&
+      typed.has(err.instancePath) &&
+      !['required', 'additionalProperties', 'dependencies'].includes(err.keyword)
+    )
+      continue;
     const issue = toIssue(err, value, operation, kind);
     if (!issue) continue;
     const id = `${issue.path.join('/')}|${issue.onKey}|${issue.message}`;
@@ -30,7 +35,10 @@ export function schemaIssues(value: unknown, operation: string, kind: DocumentKi
 }
 
 /** Rules of the keywords that share a message. */
-const LENGTH_RULES: Record<string, Extract<RuleId, 'schema.pattern' | 'schema.minLength' | 'schema.maxLength' | 'schema.minItems' | 'schema.maxItems'>> = {
+const LENGTH_RULES: Record<
+  string,
+  Extract<RuleId, 'schema.pattern' | 'schema.minLength' | 'schema.maxLength' | 'schema.minItems' | 'schema.maxItems'>
+> = {
   pattern: 'schema.pattern',
   minLength: 'schema.minLength',
   maxLength: 'schema.maxLength',
@@ -56,10 +64,19 @@ interface ErrorContext {
 function toIssue(err: ErrorObject, doc: unknown, operation: string, kind: DocumentKind): Issue | undefined {
   const path = pointerToPath(err.instancePath, doc);
   const parent = err.parentSchema;
-  const reasonCode = typeof parent?.['x-vip-reasonCode'] === 'string' ? (parent['x-vip-reasonCode']) : undefined;
+  const reasonCode = typeof parent?.['x-vip-reasonCode'] === 'string' ? parent['x-vip-reasonCode'] : undefined;
   // The service rejects a request that breaks its schema as a whole: 4e00 Malformed request.
   const code = reasonCode ?? (kind === 'request' ? '4e00' : undefined);
-  const c: ErrorContext = { err, params: err.params as Record<string, unknown>, path, field: fieldName(path, operation, kind), operation, kind, reasonCode, base: { path, onKey: false, severity: 'error', code } };
+  const c: ErrorContext = {
+    err,
+    params: err.params as Record<string, unknown>,
+    path,
+    field: fieldName(path, operation, kind),
+    operation,
+    kind,
+    reasonCode,
+    base: { path, onKey: false, severity: 'error', code },
+  };
   switch (err.keyword) {
     case 'required':
       return requiredIssue(c);
@@ -68,11 +85,22 @@ function toIssue(err: ErrorObject, doc: unknown, operation: string, kind: Docume
     case 'dependencies': {
       const property = String(c.params.property);
       const missing = String(c.params.missingProperty);
-      return { ...c.base, path: [...path, property], onKey: true, rule: 'schema.dependency', message: `\`${property}\` needs \`${missing}\`: send the first code in \`${missing}\` and the next consecutive one in \`${property}\`.`, data: { missing } };
+      return {
+        ...c.base,
+        path: [...path, property],
+        onKey: true,
+        rule: 'schema.dependency',
+        message: `\`${property}\` needs \`${missing}\`: send the first code in \`${missing}\` and the next consecutive one in \`${property}\`.`,
+        data: { missing },
+      };
     }
     case 'type': {
       const types = Array.isArray(c.params.type) ? (c.params.type as string[]) : String(c.params.type).split(',');
-      return { ...c.base, rule: 'schema.type', message: `\`${c.field}\` must be ${types.map(article).join(' or ')}, not ${describeValue(err.data)}.` };
+      return {
+        ...c.base,
+        rule: 'schema.type',
+        message: `\`${c.field}\` must be ${types.map(article).join(' or ')}, not ${describeValue(err.data)}.`,
+      };
     }
     case 'pattern':
     case 'minLength':
@@ -81,12 +109,20 @@ function toIssue(err: ErrorObject, doc: unknown, operation: string, kind: Docume
     case 'enum':
       return enumIssue(c);
     case 'format':
-      return { ...c.base, rule: 'schema.format', message: `\`${c.field}\` must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T12:00:00Z; got ${JSON.stringify(truncate(String(err.data)))}.` };
+      return {
+        ...c.base,
+        rule: 'schema.format',
+        message: `\`${c.field}\` must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T12:00:00Z; got ${JSON.stringify(truncate(String(err.data)))}.`,
+      };
     case 'minItems':
     case 'maxItems': {
       const n = Array.isArray(err.data) ? err.data.length : 0;
       const s = parent as JsonSchema;
-      return { ...c.base, rule: LENGTH_RULES[err.keyword], message: `\`${c.field}\` has ${n} item${n === 1 ? '' : 's'}; ${operation} takes ${typeof s.minItems === 'number' ? s.minItems : 0} to ${typeof s.maxItems === 'number' ? s.maxItems : 'any number of'}.` };
+      return {
+        ...c.base,
+        rule: LENGTH_RULES[err.keyword],
+        message: `\`${c.field}\` has ${n} item${n === 1 ? '' : 's'}; ${operation} takes ${typeof s.minItems === 'number' ? s.minItems : 0} to ${typeof s.maxItems === 'number' ? s.maxItems : 'any number of'}.`,
+      };
     }
     default:
       return { ...c.base, rule: 'schema.other', message: `\`${c.field}\` ${err.message ?? 'is invalid'}.` };
@@ -98,7 +134,13 @@ function requiredIssue(c: ErrorContext): Issue | undefined {
   if (c.path.length === 0) return undefined; // the root is checked by the document rules
   const where = c.path.length === 1 ? String(c.path[0]) : c.field;
   const desc = shortDescription(schemaAt(getSchema(c.operation, c.kind), [...c.path, missing]));
-  return { ...c.base, onKey: true, rule: 'schema.required', message: `Missing required field \`${missing}\` in ${where}.${desc ? ' ' + desc : ''}`, data: { missing } };
+  return {
+    ...c.base,
+    onKey: true,
+    rule: 'schema.required',
+    message: `Missing required field \`${missing}\` in ${where}.${desc ? ' ' + desc : ''}`,
+    data: { missing },
+  };
 }
 
 function unknownFieldIssue(c: ErrorContext): Issue | undefined {
@@ -108,7 +150,12 @@ function unknownFieldIssue(c: ErrorContext): Issue | undefined {
   const suggestions = closest(extra, known);
   const hint = suggestions.length ? ` Did you mean \`${suggestions[0]}\`?` : ` Known fields: ${known.join(', ')}.`;
   return {
-    ...c.base, path: [...c.path, extra], onKey: true, severity: c.kind === 'request' ? 'warning' : 'information', code: undefined, rule: 'schema.unknownField',
+    ...c.base,
+    path: [...c.path, extra],
+    onKey: true,
+    severity: c.kind === 'request' ? 'warning' : 'information',
+    code: undefined,
+    rule: 'schema.unknownField',
     message: `\`${extra}\` is not a field of ${c.path.length === 1 ? c.path[0] : c.field}; the service may reject the request.${hint}`,
     data: { field: extra, suggestions },
   };
@@ -119,14 +166,23 @@ function stringIssue(c: ErrorContext, parent: JsonSchema | undefined): Issue {
   const desc = shortDescription(parent);
   const v = typeof c.err.data === 'string' ? c.err.data : '';
   const len = c.err.keyword === 'pattern' ? '' : ` (${[...v].length} characters)`;
-  return { ...c.base, rule: LENGTH_RULES[c.err.keyword], message: `Invalid \`${c.field}\` ${JSON.stringify(truncate(v))}${len}. ${desc ?? `It must match ${String(c.params.pattern ?? c.params.limit)}.`}${serviceAnswer(c.reasonCode)}` };
+  return {
+    ...c.base,
+    rule: LENGTH_RULES[c.err.keyword],
+    message: `Invalid \`${c.field}\` ${JSON.stringify(truncate(v))}${len}. ${desc ?? `It must match ${String(c.params.pattern ?? c.params.limit)}.`}${serviceAnswer(c.reasonCode)}`,
+  };
 }
 
 function enumIssue(c: ErrorContext): Issue {
   const allowed = (c.params.allowedValues as unknown[]).filter((x): x is string => typeof x === 'string');
   const suggestion = typeof c.err.data === 'string' ? closest(c.err.data, allowed)[0] : undefined;
   const hint = suggestion && suggestion !== c.err.data ? ` (did you mean ${suggestion}?)` : '';
-  return { ...c.base, rule: 'schema.enum', message: `\`${c.field}\` must be one of ${allowed.join(', ')}${hint}.${serviceAnswer(c.reasonCode)}`, data: { allowed } };
+  return {
+    ...c.base,
+    rule: 'schema.enum',
+    message: `\`${c.field}\` must be one of ${allowed.join(', ')}${hint}.${serviceAnswer(c.reasonCode)}`,
+    data: { allowed },
+  };
 }
 
 function serviceAnswer(reasonCode: string | undefined): string {
@@ -155,11 +211,24 @@ function pointerToPath(pointer: string, doc: unknown): JsonPath {
 function fieldName(path: JsonPath, operation: string, kind: DocumentKind): string {
   const inner = path[0] === documentKey(operation, kind) ? path.slice(1) : path;
   if (inner.length === 0) return String(path[0] ?? 'document');
-  return inner.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
+  return inner.reduce<string>(
+    (acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg),
+    '',
+  );
 }
 
 function article(type: string): string {
-  return { string: 'a string', object: 'an object', array: 'an array', boolean: 'a boolean', integer: 'an integer', number: 'a number', null: 'null' }[type] ?? type;
+  return (
+    {
+      string: 'a string',
+      object: 'an object',
+      array: 'an array',
+      boolean: 'a boolean',
+      integer: 'an integer',
+      number: 'a number',
+      null: 'null',
+    }[type] ?? type
+  );
 }
 
 function describeValue(v: unknown): string {

@@ -10,7 +10,7 @@ export function resolve(schema: JsonSchema | undefined): JsonSchema | undefined 
   let current = schema;
   for (let guard = 0; current && typeof current.$ref === 'string' && guard < 10; guard++) {
     const m = COMMON_REF.exec(current.$ref);
-    const target = m ? ((common.definitions as Record<string, JsonSchema>)[m[1]]) : undefined;
+    const target = m ? (common.definitions as Record<string, JsonSchema>)[m[1]] : undefined;
     const { $ref: _ignored, ...siblings } = current;
     current = target ? { ...target, ...siblings } : siblings;
   }
@@ -84,9 +84,13 @@ export function constraintsOf(schema: JsonSchema | undefined): string[] {
   const out: string[] = [];
   const str = (s.then as JsonSchema | undefined) ?? s;
   if (typeof s.pattern === 'string') out.push(`pattern \`${s.pattern}\``);
-  if (typeof str.minLength === 'number' && typeof str.maxLength === 'number') out.push(`${str.minLength}–${str.maxLength} characters`);
+  if (typeof str.minLength === 'number' && typeof str.maxLength === 'number')
+    out.push(`${str.minLength}–${str.maxLength} characters`);
   else if (typeof str.maxLength === 'number') out.push(`at most ${str.maxLength} characters`);
-  if (typeof s.minItems === 'number' || typeof s.maxItems === 'number') out.push(`${typeof s.minItems === 'number' ? s.minItems : 0}–${typeof s.maxItems === 'number' ? s.maxItems : '∞'} items`);
+  if (typeof s.minItems === 'number' || typeof s.maxItems === 'number')
+    out.push(
+      `${typeof s.minItems === 'number' ? s.minItems : 0}–${typeof s.maxItems === 'number' ? s.maxItems : '∞'} items`,
+    );
   return out;
 }
 

@@ -78,6 +78,7 @@ function bundledValidator(operation: string, kind: DocumentKind, file: string): 
 function sourcesValidator(operation: string, kind: DocumentKind, file: string): ValidateFunction {
   const compiler = require('./compiler') as typeof import('./compiler');
   const mod = generatedValidators();
-  const generated = mod && generatedFingerprints()[file] === compiler.schemaFingerprint(operation, kind) ? mod.load(file) : undefined;
+  const generated =
+    mod && generatedFingerprints()[file] === compiler.schemaFingerprint(operation, kind) ? mod.load(file) : undefined;
   return generated ?? compiler.compile(operation, kind);
 }

@@ -19,12 +19,20 @@ export function settingsBlockOf(adapter: string): string {
 }
 
 /** The settings of `adapter`; without any in the state, the lockout count of the state's `settings`. */
-export function adapterSettingsOf(state: WithAdapterSettings, adapter: string, defaultMaxFailedAttempts: number): AdapterSettings {
+export function adapterSettingsOf(
+  state: WithAdapterSettings,
+  adapter: string,
+  defaultMaxFailedAttempts: number,
+): AdapterSettings {
   return structuredClone(state.adapterSettings?.[adapter]) ?? { MaxFailedAttempts: defaultMaxFailedAttempts };
 }
 
 /** Failed validations in a row that lock a credential of `adapter`. */
-export function maxFailedAttemptsOf(state: WithAdapterSettings, adapter: string, defaultMaxFailedAttempts: number): number {
+export function maxFailedAttemptsOf(
+  state: WithAdapterSettings,
+  adapter: string,
+  defaultMaxFailedAttempts: number,
+): number {
   const value = state.adapterSettings?.[adapter]?.MaxFailedAttempts;
   return typeof value === 'number' ? value : defaultMaxFailedAttempts;
 }
@@ -34,9 +42,16 @@ export function checkAdapterSettings(state: WithAdapterSettings, source: string)
   const validate = validatorFor('GetAdapterConfiguration', 'response');
   for (const [adapter, fields] of Object.entries(state.adapterSettings ?? {})) {
     const block = settingsBlockOf(adapter);
-    const document = { GetAdapterConfigurationResponse: { Version: '3.1', Status: { ReasonCode: '0000' }, [block]: fields } };
+    const document = {
+      GetAdapterConfigurationResponse: { Version: '3.1', Status: { ReasonCode: '0000' }, [block]: fields },
+    };
     if (!validate(document)) {
-      const problems = (validate.errors ?? []).slice(0, 3).map((e) => `${e.instancePath.replace(/^\/GetAdapterConfigurationResponse\/[^/]+/, '') || '(block)'} ${e.message ?? 'is invalid'}`);
+      const problems = (validate.errors ?? [])
+        .slice(0, 3)
+        .map(
+          (e) =>
+            `${e.instancePath.replace(/^\/GetAdapterConfigurationResponse\/[^/]+/, '') || '(block)'} ${e.message ?? 'is invalid'}`,
+        );
       throw new Error(`${source}: adapterSettings.${adapter} is not a valid ${block}: ${problems.join('; ')}`);
     }
   }

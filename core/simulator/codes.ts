@@ -49,7 +49,10 @@ export function checkCode(token: SimToken, code: string, s: SimSettings, now: Da
     if (consume) delete token.phoneOtp;
     return 'ok';
   }
-  return fail('4f05', `${token.adapter} credentials are not validated with a security code here${token.adapter === 'OCRA' ? '; use ValidateCR' : ''}.`);
+  return fail(
+    '4f05',
+    `${token.adapter} credentials are not validated with a security code here${token.adapter === 'OCRA' ? '; use ValidateCR' : ''}.`,
+  );
 }
 
 /** Two consecutive codes inside the sync window resynchronize the credential. */
@@ -132,7 +135,12 @@ export function codeFor(state: SimulatorState, tokenId: string, now: Date, offse
   const s = settingsOf(state);
   const key = secretFromHex(token.secret);
   if (TIME_ADAPTERS.includes(token.adapter)) {
-    return totp(key, now.getTime() + (offsetSteps + (token.driftSteps ?? 0)) * s.timeStepSeconds * 1000, s.timeStepSeconds, s.digits);
+    return totp(
+      key,
+      now.getTime() + (offsetSteps + (token.driftSteps ?? 0)) * s.timeStepSeconds * 1000,
+      s.timeStepSeconds,
+      s.digits,
+    );
   }
   if (EVENT_ADAPTERS.includes(token.adapter)) return hotp(key, (token.counter ?? 0) + offsetSteps, s.digits);
   return undefined;

@@ -12,7 +12,10 @@ export const CONTROL_PREFIX = '/_simulator/';
 
 /** A control request that cannot be done: the HTTP status and a message. */
 export class ControlError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -21,10 +24,16 @@ export class ControlError extends Error {
 export function parseDuration(text: string): number {
   const m = /^([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/.exec(text.trim());
   if (!m || text.trim().endsWith('T') || m.slice(2).every((p) => p === undefined)) {
-    throw new ControlError(400, `advance takes an ISO 8601 duration such as PT30S, PT5M or P1DT2H (weeks, days, hours, minutes, seconds), not ${JSON.stringify(text)}`);
+    throw new ControlError(
+      400,
+      `advance takes an ISO 8601 duration such as PT30S, PT5M or P1DT2H (weeks, days, hours, minutes, seconds), not ${JSON.stringify(text)}`,
+    );
   }
   const [, sign, w, d, h, min, s] = m;
-  const ms = ((((Number(w ?? 0) * 7 + Number(d ?? 0)) * 24 + Number(h ?? 0)) * 60 + Number(min ?? 0)) * 60 + Number((s ?? '0').replace(',', '.'))) * 1000;
+  const ms =
+    ((((Number(w ?? 0) * 7 + Number(d ?? 0)) * 24 + Number(h ?? 0)) * 60 + Number(min ?? 0)) * 60 +
+      Number((s ?? '0').replace(',', '.'))) *
+    1000;
   return sign === '-' ? -ms : ms;
 }
 
@@ -38,7 +47,11 @@ export interface ClockReading {
 export class SimulatorControl {
   private readonly initial: SimulatorState;
 
-  constructor(private readonly ledger: TokenLedger, private readonly clock: SimClock, private readonly changed: () => void) {
+  constructor(
+    private readonly ledger: TokenLedger,
+    private readonly clock: SimClock,
+    private readonly changed: () => void,
+  ) {
     this.initial = structuredClone(ledger.state);
   }
 
@@ -55,16 +68,26 @@ export class SimulatorControl {
 
   /** `{"now": ISO}` or `{"advance": "PT30S"}`: the clock stops there (frozen) until the next change or reset. */
   setClock(body: unknown): ClockReading {
-    const { now, advance, ...rest } = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : { invalid: true }) as Record<string, unknown>;
+    const { now, advance, ...rest } = (
+      typeof body === 'object' && body !== null && !Array.isArray(body) ? body : { invalid: true }
+    ) as Record<string, unknown>;
     if (Object.keys(rest).length || (now === undefined) === (advance === undefined)) {
-      throw new ControlError(400, 'The clock takes {"now": "<ISO date-time>"} or {"advance": "<ISO 8601 duration, e.g. PT30S>"}.');
+      throw new ControlError(
+        400,
+        'The clock takes {"now": "<ISO date-time>"} or {"advance": "<ISO 8601 duration, e.g. PT30S>"}.',
+      );
     }
     if (now !== undefined) {
       const at = typeof now === 'string' && /^\d{4}-\d\d-\d\dT/.test(now) ? Date.parse(now) : NaN;
-      if (Number.isNaN(at)) throw new ControlError(400, `now takes an ISO date-time such as 2026-06-01T12:00:00Z, not ${JSON.stringify(now)}`);
+      if (Number.isNaN(at))
+        throw new ControlError(
+          400,
+          `now takes an ISO date-time such as 2026-06-01T12:00:00Z, not ${JSON.stringify(now)}`,
+        );
       this.clock.set(new Date(at));
     } else {
-      if (typeof advance !== 'string') throw new ControlError(400, 'advance takes an ISO 8601 duration as a string, e.g. "PT30S".');
+      if (typeof advance !== 'string')
+        throw new ControlError(400, 'advance takes an ISO 8601 duration as a string, e.g. "PT30S".');
       this.clock.advance(parseDuration(advance));
     }
     return this.readClock();
@@ -89,7 +112,9 @@ export class SimulatorControl {
   /** The code a TOTP/HOTP credential shows `offset` steps away, or the next one it accepts. */
   otp(tokenId: string, offset?: number): string | undefined {
     const now = this.clock.now();
-    return offset === undefined ? nextCodeFor(this.ledger.state, tokenId, now) : codeFor(this.ledger.state, tokenId, now, offset);
+    return offset === undefined
+      ? nextCodeFor(this.ledger.state, tokenId, now)
+      : codeFor(this.ledger.state, tokenId, now, offset);
   }
 
   deliveries(): Delivery[] {
@@ -110,7 +135,9 @@ export class ControlAccess {
       const type = net.isIPv4(address) ? 'ipv4' : net.isIPv6(address) ? 'ipv6' : undefined;
       const prefix = bits === undefined ? undefined : /^\d{1,3}$/.test(bits) ? Number(bits) : NaN;
       if (!type || extra !== undefined || Number.isNaN(prefix) || (prefix ?? 0) > (type === 'ipv4' ? 32 : 128)) {
-        throw new Error(`control-from takes IP addresses or CIDR subnets such as 10.0.0.0/8 or 192.168.1.20, not ${JSON.stringify(entry)}`);
+        throw new Error(
+          `control-from takes IP addresses or CIDR subnets such as 10.0.0.0/8 or 192.168.1.20, not ${JSON.stringify(entry)}`,
+        );
       }
       if (prefix === undefined) this.allowed.addAddress(address, type);
       else this.allowed.addSubnet(address, prefix, type);
@@ -129,8 +156,15 @@ type Route = { methods: string[]; run: (ex: Exchange, control: SimulatorControl,
 
 const ROUTES: Record<string, Route> = {
   reset: { methods: ['POST'], run: (_ex, c) => (c.reset(), { reset: true, ...c.readClock() }) },
-  clock: { methods: ['GET', 'POST'], run: (ex, c, body) => (ex.req.method === 'POST' ? c.setClock(body) : c.readClock()) },
-  state: { methods: ['GET', 'PUT'], run: (ex, c, body) => (ex.req.method === 'PUT' ? (c.loadState(body), { loaded: true, tokens: c.state().tokens.length }) : c.state()) },
+  clock: {
+    methods: ['GET', 'POST'],
+    run: (ex, c, body) => (ex.req.method === 'POST' ? c.setClock(body) : c.readClock()),
+  },
+  state: {
+    methods: ['GET', 'PUT'],
+    run: (ex, c, body) =>
+      ex.req.method === 'PUT' ? (c.loadState(body), { loaded: true, tokens: c.state().tokens.length }) : c.state(),
+  },
   deliveries: { methods: ['GET'], run: (_ex, c) => ({ deliveries: c.deliveries() }) },
   otp: { methods: ['GET'], run: otpRoute },
 };
@@ -143,24 +177,39 @@ function otpRoute(ex: Exchange, control: SimulatorControl): unknown {
     throw new ControlError(400, 'The TokenId in the path is not valid percent-encoding.');
   }
   const offset = ex.url.searchParams.get('offset');
-  if (offset !== null && !/^-?\d{1,6}$/.test(offset)) throw new ControlError(400, `offset takes a whole number, not ${JSON.stringify(offset)}`);
+  if (offset !== null && !/^-?\d{1,6}$/.test(offset))
+    throw new ControlError(400, `offset takes a whole number, not ${JSON.stringify(offset)}`);
   const code = tokenId ? control.otp(tokenId, offset === null ? undefined : Number(offset)) : undefined;
   if (code === undefined) {
-    throw new ControlError(404, `No TOTP/HOTP code for ${tokenId}${offset !== null ? ` at offset ${offset}` : ''}: unknown token, no OATH secret, or every code in the validation window is used.`);
+    throw new ControlError(
+      404,
+      `No TOTP/HOTP code for ${tokenId}${offset !== null ? ` at offset ${offset}` : ''}: unknown token, no OATH secret, or every code in the validation window is used.`,
+    );
   }
   return { TokenId: tokenId, OTP: code, time: control.readClock().now };
 }
 
 /** One request under /_simulator/: access, route, method, body, answer. */
 export function answerControl(ex: Exchange, control: SimulatorControl, access: ControlAccess): void {
-  const fail = (status: number, error: string, headers: Record<string, string> = {}) => (ex.req.resume(), ex.send(status, { error }, { code: String(status) }, headers));
-  if (!access.allows(ex.req.socket.remoteAddress)) return fail(403, 'The control API answers loopback callers only; allow others with --control-from.');
+  const fail = (status: number, error: string, headers: Record<string, string> = {}) => (
+    ex.req.resume(),
+    ex.send(status, { error }, { code: String(status) }, headers)
+  );
+  if (!access.allows(ex.req.socket.remoteAddress))
+    return fail(403, 'The control API answers loopback callers only; allow others with --control-from.');
   const rest = ex.path.slice(CONTROL_PREFIX.length);
   const name = rest.startsWith('otp/') ? 'otp' : rest === 'otp' ? '' : rest;
   const route = Object.hasOwn(ROUTES, name) ? ROUTES[name] : undefined;
-  if (!route) return fail(404, `Unknown simulator endpoint. Try ${Object.keys(ROUTES).map((r) => `${CONTROL_PREFIX}${r}${r === 'otp' ? '/<TokenId>' : ''}`).join(', ')}.`);
+  if (!route)
+    return fail(
+      404,
+      `Unknown simulator endpoint. Try ${Object.keys(ROUTES)
+        .map((r) => `${CONTROL_PREFIX}${r}${r === 'otp' ? '/<TokenId>' : ''}`)
+        .join(', ')}.`,
+    );
   const methods = route.methods.includes('GET') ? [...route.methods, 'HEAD'] : route.methods;
-  if (!methods.includes(ex.req.method ?? '')) return fail(405, `${ex.path} answers ${methods.join(', ')}.`, { Allow: methods.join(', ') });
+  if (!methods.includes(ex.req.method ?? ''))
+    return fail(405, `${ex.path} answers ${methods.join(', ')}.`, { Allow: methods.join(', ') });
   const run = (body: unknown) => {
     try {
       ex.send(200, route.run(ex, control, body), { operation: name });

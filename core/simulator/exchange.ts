@@ -36,7 +36,10 @@ export interface Meta {
 
 /** A ready answer body: XML or JSON text written as is. */
 export class RawBody {
-  constructor(readonly text: string, readonly contentType: string) {}
+  constructor(
+    readonly text: string,
+    readonly contentType: string,
+  ) {}
 }
 
 export class Exchange {
@@ -51,7 +54,11 @@ export class Exchange {
   /** Answers are SOAP XML: on a SOAP route, or for a request that looks like SOAP anywhere. */
   private soap: boolean;
 
-  constructor(readonly req: http.IncomingMessage, readonly res: http.ServerResponse, readonly wire: Wire) {
+  constructor(
+    readonly req: http.IncomingMessage,
+    readonly res: http.ServerResponse,
+    readonly wire: Wire,
+  ) {
     this.url = new URL(req.url ?? '/', 'http://simulator.invalid');
     this.path = this.url.pathname;
     this.soapPath = SOAP_ROUTE.exec(this.path)?.[1];
@@ -96,18 +103,30 @@ export class Exchange {
     const { req, res } = this;
     if (res.destroyed) return;
     const xml = this.soap;
-    const text = body instanceof RawBody ? body.text : xml ? soapDocument(body, this.wire.strict) : JSON.stringify(body);
-    const type = body instanceof RawBody ? body.contentType : xml ? 'text/xml; charset=utf-8' : 'application/json; charset=utf-8';
-    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...headers });
+    const text =
+      body instanceof RawBody ? body.text : xml ? soapDocument(body, this.wire.strict) : JSON.stringify(body);
+    const type =
+      body instanceof RawBody ? body.contentType : xml ? 'text/xml; charset=utf-8' : 'application/json; charset=utf-8';
+    res.writeHead(status, {
+      'Content-Type': type,
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-store',
+      ...headers,
+    });
     res.end(req.method === 'HEAD' ? undefined : text);
     const ms = Number(process.hrtime.bigint() - this.started) / 1e6;
-    this.wire.log(`${new Date().toISOString()} ${req.method} ${printable(this.path)} ${meta.operation ?? '-'} token=${printable(meta.tokenId ?? '-')} ${meta.code ?? status} ${ms.toFixed(1)}ms`);
+    this.wire.log(
+      `${new Date().toISOString()} ${req.method} ${printable(this.path)} ${meta.operation ?? '-'} token=${printable(meta.tokenId ?? '-')} ${meta.code ?? status} ${ms.toFixed(1)}ms`,
+    );
   }
 }
 
 /** The media type of the request body, lower case, without parameters. */
 export function contentTypeOf(req: http.IncomingMessage, fallback = ''): string {
-  return String(req.headers['content-type'] ?? fallback).split(';')[0].trim().toLowerCase();
+  return String(req.headers['content-type'] ?? fallback)
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
 }
 
 /** Node reads a request line without a version as HTTP/0.9; VIP speaks HTTP/1.1. True when refused. */
@@ -125,14 +144,21 @@ export function refuseClientCertificate(ex: Exchange): boolean {
   const cert = socket.getPeerCertificate?.();
   const refuse = (code: string, detail: string) => (ex.refuse(code, detail, { Connection: 'close' }), true);
   if (!cert || !cert.raw) return refuse('4e02', 'No client certificate: send your VIP certificate.');
-  if (!socket.authorized) return refuse('4e02', `The client certificate was not accepted (${String(socket.authorizationError)}).`);
-  if (required.revoked.has(normalizeSerial(cert.serialNumber))) return refuse('4e0b', `The client certificate (serial ${cert.serialNumber}) is revoked.`);
+  if (!socket.authorized)
+    return refuse('4e02', `The client certificate was not accepted (${String(socket.authorizationError)}).`);
+  if (required.revoked.has(normalizeSerial(cert.serialNumber)))
+    return refuse('4e0b', `The client certificate (serial ${cert.serialNumber}) is revoked.`);
   return false;
 }
 
 /** Serial numbers compare as upper-case hex without leading zeros, colons or 0x. */
 export function normalizeSerial(serial: string): string {
-  return serial.trim().replace(/^0x/i, '').replace(/:/g, '').toUpperCase().replace(/^0+(?=.)/, '');
+  return serial
+    .trim()
+    .replace(/^0x/i, '')
+    .replace(/:/g, '')
+    .toUpperCase()
+    .replace(/^0+(?=.)/, '');
 }
 
 /**

@@ -8,8 +8,18 @@ import * as net from 'node:net';
 import { isLoopbackHost } from '../loopback';
 import { answerControl, ControlAccess, CONTROL_PREFIX, SimulatorControl, type ClockReading } from './control';
 import {
-  contentTypeOf, decodeUtf8, Exchange, MAX_LATENCY_MS, normalizeSerial, RawBody, readBody, refuseClientCertificate, refuseHttpVersion,
-  requestFault, type RequestFault, type Wire,
+  contentTypeOf,
+  decodeUtf8,
+  Exchange,
+  MAX_LATENCY_MS,
+  normalizeSerial,
+  RawBody,
+  readBody,
+  refuseClientCertificate,
+  refuseHttpVersion,
+  requestFault,
+  type RequestFault,
+  type Wire,
 } from './exchange';
 import { SimClock } from './ledger';
 import { FAULT_CODES, VipService, type CallContext, type Delivery } from './service';
@@ -96,13 +106,17 @@ function clockOf(now: SimulatorOptions['now']): () => Date {
   if (now === undefined) return () => new Date();
   if (typeof now === 'function') return now;
   const fixed = Date.parse(now);
-  if (Number.isNaN(fixed)) throw new Error(`now must be an ISO date-time, e.g. 2026-01-01T00:00:00Z; got ${JSON.stringify(now)}`);
+  if (Number.isNaN(fixed))
+    throw new Error(`now must be an ISO date-time, e.g. 2026-01-01T00:00:00Z; got ${JSON.stringify(now)}`);
   return () => new Date(fixed);
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const host = options.host ?? '127.0.0.1';
-  if (!options.tls && !isLoopbackHost(host)) throw new Error(`refusing plain HTTP on ${host}, which is not a loopback address: use TLS (--tls --cert --key) or 127.0.0.1`);
+  if (!options.tls && !isLoopbackHost(host))
+    throw new Error(
+      `refusing plain HTTP on ${host}, which is not a loopback address: use TLS (--tls --cert --key) or 127.0.0.1`,
+    );
   const runtime = createRuntime(options);
   const server = createServer(options, handler(runtime), runtime.wire.service);
   await listen(server, host, options.port ?? 0, runtime.wire.log);
@@ -113,7 +127,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
 function initialState(options: SimulatorOptions): SimulatorState {
   if (options.state === undefined) return demoState();
-  return typeof options.state === 'string' ? loadStateFile(options.state) : checkState(structuredClone(options.state), 'state option');
+  return typeof options.state === 'string'
+    ? loadStateFile(options.state)
+    : checkState(structuredClone(options.state), 'state option');
 }
 
 function createRuntime(options: SimulatorOptions): Runtime {
@@ -138,11 +154,22 @@ function createRuntime(options: SimulatorOptions): Runtime {
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     bodyTimeoutMs: options.requestTimeoutMs ?? 10_000,
     strict: !options.lenient,
-    clientCertificates: options.tls?.clientCa ? { revoked: new Set((options.tls.revokedSerials ?? []).map(normalizeSerial)) } : undefined,
+    clientCertificates: options.tls?.clientCa
+      ? { revoked: new Set((options.tls.revokedSerials ?? []).map(normalizeSerial)) }
+      : undefined,
   };
   const control = new SimulatorControl(service.ledger, clock, persist);
   const controlAccess = options.control === false ? undefined : new ControlAccess(options.controlFrom);
-  return { wire, now: () => clock.now(), fault: options.fault, latencyMs: options.latencyMs ?? 0, persist, control, controlAccess, https: !!options.tls };
+  return {
+    wire,
+    now: () => clock.now(),
+    fault: options.fault,
+    latencyMs: options.latencyMs ?? 0,
+    persist,
+    control,
+    controlAccess,
+    https: !!options.tls,
+  };
 }
 
 const NO_BODY = Buffer.alloc(0);
@@ -156,10 +183,16 @@ function handler(runtime: Runtime): http.RequestListener {
     if (refuseHttpVersion(ex) || refuseClientCertificate(ex)) return;
     if (ex.path.startsWith(CONTROL_PREFIX)) {
       if (runtime.controlAccess) return answerControl(ex, runtime.control, runtime.controlAccess);
-      return ex.refuse('4e10', `No VIP operation is served at ${ex.path}: the simulator's control API is off (--no-control).`, {}, 404);
+      return ex.refuse(
+        '4e10',
+        `No VIP operation is served at ${ex.path}: the simulator's control API is off (--no-control).`,
+        {},
+        404,
+      );
     }
     if (answerServiceDescription(ex, runtime.https)) return;
-    if (req.method !== 'POST') return ex.refuse('4e10', `Use POST${ex.op ? ` to call ${ex.op.name}` : ''}.`, { Allow: 'POST' }, 405);
+    if (req.method !== 'POST')
+      return ex.refuse('4e10', `Use POST${ex.op ? ` to call ${ex.op.name}` : ''}.`, { Allow: 'POST' }, 405);
     const call = requestFault(req, runtime.latencyMs);
     readBody(ex, (body) => (ex.soapPath !== undefined ? answerSoap : answerRest)(ex, body, call, runtime));
   };
@@ -168,10 +201,18 @@ function handler(runtime: Runtime): http.RequestListener {
 /** `GET <soap path>?wsdl` or `?xsd=…`: the WSDL and XSD of what this path serves. True when answered. */
 function answerServiceDescription(ex: Exchange, https: boolean): boolean {
   const { req } = ex;
-  if (ex.soapPath === undefined || (req.method !== 'GET' && req.method !== 'HEAD') || !isDescriptionRequest(ex.url.searchParams)) return false;
+  if (
+    ex.soapPath === undefined ||
+    (req.method !== 'GET' && req.method !== 'HEAD') ||
+    !isDescriptionRequest(ex.url.searchParams)
+  )
+    return false;
   req.resume();
   const d = describeService(ex.soapPath, ex.url.searchParams, {
-    https, hostHeader: req.headers.host, localAddress: req.socket.localAddress, localPort: req.socket.localPort,
+    https,
+    hostHeader: req.headers.host,
+    localAddress: req.socket.localAddress,
+    localPort: req.socket.localPort,
   });
   ex.send(d.status, new RawBody(d.text, d.contentType), { operation: 'wsdl', code: String(d.status) });
   return true;
@@ -183,9 +224,14 @@ function callContext(call: RequestFault, runtime: Runtime): CallContext {
 
 function answerRest(ex: Exchange, body: Buffer, call: RequestFault, runtime: Runtime): void {
   if (looksLikeSoap(contentTypeOf(ex.req), body)) return answerMisroutedSoap(ex, body, runtime);
-  if (!ex.op) return ex.vipError('4e10', `No VIP operation is served at ${ex.path}. Operations are served at /<operation-in-kebab-case>, e.g. /deactivate-token, or as SOAP at /mgmt/soap, /val/soap and /prov/soap.`);
+  if (!ex.op)
+    return ex.vipError(
+      '4e10',
+      `No VIP operation is served at ${ex.path}. Operations are served at /<operation-in-kebab-case>, e.g. /deactivate-token, or as SOAP at /mgmt/soap, /val/soap and /prov/soap.`,
+    );
   const type = contentTypeOf(ex.req, 'application/json');
-  if (type !== 'application/json' && !type.endsWith('+json')) return ex.vipError('4e00', `Content-Type must be application/json, not ${type}.`);
+  if (type !== 'application/json' && !type.endsWith('+json'))
+    return ex.vipError('4e00', `Content-Type must be application/json, not ${type}.`);
   const text = decodeUtf8(ex, body);
   if (text === undefined) return;
   let document: unknown;
@@ -196,7 +242,13 @@ function answerRest(ex: Exchange, body: Buffer, call: RequestFault, runtime: Run
   }
   const result = runtime.wire.service.handle(ex.op.name, document, callContext(call, runtime));
   if (result.changed) runtime.persist();
-  ex.send(200, result.response, { operation: result.operation, tokenId: result.tokenId, code: result.reasonCode }, {}, call.delayMs);
+  ex.send(
+    200,
+    result.response,
+    { operation: result.operation, tokenId: result.tokenId, code: result.reasonCode },
+    {},
+    call.delayMs,
+  );
 }
 
 /** SOAP on a path that serves none: a SOAP answer all the same, never JSON. */
@@ -205,15 +257,31 @@ function answerMisroutedSoap(ex: Exchange, body: Buffer, runtime: Runtime): void
   const text = decodeUtf8(ex, body);
   if (text === undefined) return;
   const answer = misroutedSoap(runtime.wire.service, ex.path, text, runtime.wire.strict);
-  ex.send(answer.status, new RawBody(answer.xml, 'text/xml; charset=utf-8'), { operation: answer.operation, code: answer.code });
+  ex.send(answer.status, new RawBody(answer.xml, 'text/xml; charset=utf-8'), {
+    operation: answer.operation,
+    code: answer.code,
+  });
 }
 
 function answerSoap(ex: Exchange, body: Buffer, call: RequestFault, runtime: Runtime): void {
   const text = decodeUtf8(ex, body);
   if (text === undefined) return;
-  const answer = soapExchange(runtime.wire.service, ex.soapPath!, String(ex.req.headers['content-type'] ?? ''), text, callContext(call, runtime), runtime.wire.strict);
+  const answer = soapExchange(
+    runtime.wire.service,
+    ex.soapPath!,
+    String(ex.req.headers['content-type'] ?? ''),
+    text,
+    callContext(call, runtime),
+    runtime.wire.strict,
+  );
   if (answer.changed) runtime.persist();
-  ex.send(answer.status, new RawBody(answer.xml, 'text/xml; charset=utf-8'), { operation: answer.operation, tokenId: answer.tokenId, code: answer.code }, {}, call.delayMs);
+  ex.send(
+    answer.status,
+    new RawBody(answer.xml, 'text/xml; charset=utf-8'),
+    { operation: answer.operation, tokenId: answer.tokenId, code: answer.code },
+    {},
+    call.delayMs,
+  );
 }
 
 function createServer(options: SimulatorOptions, listener: http.RequestListener, service: VipService): http.Server {
@@ -221,13 +289,16 @@ function createServer(options: SimulatorOptions, listener: http.RequestListener,
   // Node checks the headers timeout only this often (its default is 30 s).
   const timing = { connectionsCheckingInterval: Math.min(30_000, headersTimeout) };
   const server: http.Server = options.tls
-    ? https.createServer({
-        ...timing,
-        cert: options.tls.cert,
-        key: options.tls.key,
-        minVersion: 'TLSv1.2',
-        ...(options.tls.clientCa ? { ca: options.tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
-      }, listener)
+    ? https.createServer(
+        {
+          ...timing,
+          cert: options.tls.cert,
+          key: options.tls.key,
+          minVersion: 'TLSv1.2',
+          ...(options.tls.clientCa ? { ca: options.tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
+        },
+        listener,
+      )
     : http.createServer(timing, listener);
   // Our own body timer answers slow clients with a VIP response; Node's timer would send a bare 408.
   server.requestTimeout = 0;
@@ -238,7 +309,9 @@ function createServer(options: SimulatorOptions, listener: http.RequestListener,
     // The client hung up in the middle of its request: nobody is left to answer.
     if (!socket.writable || err.code === 'HPE_INVALID_EOF_STATE' || err.code === 'ECONNRESET') return socket.destroy();
     const text = JSON.stringify(service.reply(undefined, undefined, '4e00', {}, 'The request is not valid HTTP/1.1.'));
-    socket.end(`HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+    );
   });
   return server;
 }
@@ -247,9 +320,12 @@ function listen(server: http.Server, host: string, port: number, log: (line: str
   return new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       const where = `${host}:${port}`;
-      if (e.code === 'EADDRINUSE') reject(new Error(`cannot listen on ${where}: the port is in use; choose another port, or 0 for a free one`));
-      else if (e.code === 'EADDRNOTAVAIL') reject(new Error(`cannot listen on ${where}: no network interface has that address`));
-      else if (e.code === 'EACCES') reject(new Error(`cannot listen on ${where}: permission denied (ports below 1024 need privileges)`));
+      if (e.code === 'EADDRINUSE')
+        reject(new Error(`cannot listen on ${where}: the port is in use; choose another port, or 0 for a free one`));
+      else if (e.code === 'EADDRNOTAVAIL')
+        reject(new Error(`cannot listen on ${where}: no network interface has that address`));
+      else if (e.code === 'EACCES')
+        reject(new Error(`cannot listen on ${where}: permission denied (ports below 1024 need privileges)`));
       else reject(e);
     });
     server.listen(port, host, () => {
@@ -260,7 +336,13 @@ function listen(server: http.Server, host: string, port: number, log: (line: str
   });
 }
 
-function runningSimulator(url: string, host: string, port: number, server: http.Server, runtime: Runtime): RunningSimulator {
+function runningSimulator(
+  url: string,
+  host: string,
+  port: number,
+  server: http.Server,
+  runtime: Runtime,
+): RunningSimulator {
   const { service, timers } = runtime.wire;
   const now = () => runtime.now();
   return {
@@ -298,9 +380,12 @@ function runningSimulator(url: string, host: string, port: number, server: http.
 function jsonProblem(e: Error): string {
   const at = /position (\d+)/.exec(e.message)?.[1];
   if (at !== undefined) return `The request body is not valid JSON (at character ${at}).`;
-  return /end of JSON/i.test(e.message) ? 'The request body is not valid JSON: it ends too early.' : 'The request body is not valid JSON.';
+  return /end of JSON/i.test(e.message)
+    ? 'The request body is not valid JSON: it ends too early.'
+    : 'The request body is not valid JSON.';
 }
 
 function checkFault(code: string | undefined): void {
-  if (code !== undefined && !(FAULT_CODES as readonly string[]).includes(code)) throw new Error(`fault must be ${FAULT_CODES.join(' or ')}, not ${code}`);
+  if (code !== undefined && !(FAULT_CODES as readonly string[]).includes(code))
+    throw new Error(`fault must be ${FAULT_CODES.join(' or ')}, not ${code}`);
 }

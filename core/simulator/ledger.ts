@@ -48,7 +48,10 @@ export class TokenLedger implements Ledger {
   readonly deliveries: Delivery[] = [];
   readonly txns = new Map<string, Txn>();
 
-  constructor(public state: SimulatorState, readonly clock = new SimClock()) {}
+  constructor(
+    public state: SimulatorState,
+    readonly clock = new SimClock(),
+  ) {}
 
   get settings(): SimSettings {
     return settingsOf(this.state);
@@ -75,7 +78,8 @@ export class TokenLedger implements Ledger {
     if (this.state.revokedTokenIds?.includes(id)) fail('4e11', `Credential ${id} has been revoked.`);
     const token = this.state.tokens.find((t) => t.id === id);
     if (!token) {
-      if (phoneOperation && (type === 'SMS' || type === 'Voice' || /^[0-9]{5,20}$/.test(id))) fail('4e16', `Phone number ${id} is not registered; call Register first.`);
+      if (phoneOperation && (type === 'SMS' || type === 'Voice' || /^[0-9]{5,20}$/.test(id)))
+        fail('4e16', `Phone number ${id} is not registered; call Register first.`);
       return fail('49f2', `No credential ${id}.`);
     }
     if (token.revoked) fail('4e11', `Credential ${id} has been revoked.`);
@@ -84,10 +88,14 @@ export class TokenLedger implements Ledger {
   }
 
   gate(token: SimToken, op: OperationInfo): boolean {
-    if (op.adapters && !op.adapters.includes(token.adapter)) fail('4f05', `${op.name} does not support ${token.adapter} credentials.`);
+    if (op.adapters && !op.adapters.includes(token.adapter))
+      fail('4f05', `${op.name} does not support ${token.adapter} credentials.`);
     if (op.resultState && token.state === op.resultState) return true;
     if (op.acceptsStates && !op.acceptsStates.includes(token.state)) {
-      fail(reasonCodeForState(token.state)?.code ?? '4990', `${op.name} needs a credential that is ${op.acceptsStates.join(' or ')}; ${token.id} is ${token.state}.`);
+      fail(
+        reasonCodeForState(token.state)?.code ?? '4990',
+        `${op.name} needs a credential that is ${op.acceptsStates.join(' or ')}; ${token.id} is ${token.state}.`,
+      );
     }
     return false;
   }
@@ -98,7 +106,10 @@ export class TokenLedger implements Ledger {
 
   recordFailure(token: SimToken, ctx: CallContext): void {
     token.failedAttempts = (token.failedAttempts ?? 0) + 1;
-    if (token.failedAttempts >= maxFailedAttemptsOf(this.state, token.adapter, this.settings.maxFailedAttempts) && token.state === 'ENABLED') {
+    if (
+      token.failedAttempts >= maxFailedAttemptsOf(this.state, token.adapter, this.settings.maxFailedAttempts) &&
+      token.state === 'ENABLED'
+    ) {
       token.state = 'LOCKED';
       this.touch(token, ctx);
     }
@@ -120,17 +131,24 @@ export class TokenLedger implements Ledger {
 
   issuePhoneOtp(token: SimToken, ctx: CallContext): string {
     const code = randomDigits(this.settings.digits);
-    token.phoneOtp = { sha256: hashCode(token, code), expires: new Date(ctx.now.getTime() + this.settings.phoneOtpValiditySeconds * 1000).toISOString() };
+    token.phoneOtp = {
+      sha256: hashCode(token, code),
+      expires: new Date(ctx.now.getTime() + this.settings.phoneOtpValiditySeconds * 1000).toISOString(),
+    };
     return code;
   }
 
   expiry(value: unknown, op: OperationInfo, ctx: CallContext): string {
     const maxDays = op.expirationMaxDays ?? 30;
     const now = ctx.now.getTime();
-    if (value === undefined) return new Date(now + Math.min(this.settings.temporaryPasswordDefaultHours * 3_600_000, maxDays * DAY_MS)).toISOString();
+    if (value === undefined)
+      return new Date(
+        now + Math.min(this.settings.temporaryPasswordDefaultHours * 3_600_000, maxDays * DAY_MS),
+      ).toISOString();
     // The request was checked against the schema: ExpirationDate is a date-time string.
     const at = typeof value === 'string' ? Date.parse(value) : NaN;
-    if (!(at > now) || at > now + maxDays * DAY_MS) fail('4953', `ExpirationDate must be after ${ctx.now.toISOString()} and at most ${maxDays} days later.`);
+    if (!(at > now) || at > now + maxDays * DAY_MS)
+      fail('4953', `ExpirationDate must be after ${ctx.now.toISOString()} and at most ${maxDays} days later.`);
     return new Date(at).toISOString();
   }
 }

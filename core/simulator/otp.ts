@@ -19,7 +19,8 @@ function truncate(mac: Buffer, digits: number): string {
 }
 
 export function hotp(key: Buffer, counter: number, digits = 6): string {
-  if (!Number.isSafeInteger(counter) || counter < 0) throw new Error(`HOTP counter must be a non-negative integer, not ${counter}`);
+  if (!Number.isSafeInteger(counter) || counter < 0)
+    throw new Error(`HOTP counter must be a non-negative integer, not ${counter}`);
   const message = Buffer.alloc(8);
   message.writeBigUInt64BE(BigInt(counter));
   return truncate(createHmac('sha1', key).update(message).digest(), digits);

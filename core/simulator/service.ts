@@ -40,7 +40,10 @@ export class VipService {
    * `trackChanges` compares the whole state before and after each request (two serialisations):
    * only needed to know when to write the state file, so the wire turns it on with --persist.
    */
-  constructor(state: SimulatorState, private readonly options: { trackChanges?: boolean; clock?: SimClock } = {}) {
+  constructor(
+    state: SimulatorState,
+    private readonly options: { trackChanges?: boolean; clock?: SimClock } = {},
+  ) {
     this.ledger = new TokenLedger(state, options.clock);
   }
 
@@ -67,27 +70,52 @@ export class VipService {
     });
     try {
       if (!opName) return result('4e10', `No VIP operation is served at this URL (${operation}).`);
-      if (!isObject(document)) return result('4e00', `The body must be a JSON object {"${documentKey(opName, 'request')}": {…}}.`);
+      if (!isObject(document))
+        return result('4e00', `The body must be a JSON object {"${documentKey(opName, 'request')}": {…}}.`);
       const keys = Object.keys(document);
       const found = keys.length === 1 ? operationForKey(keys[0]) : undefined;
       if (!found || found.kind !== 'request') {
-        return result('4e00', `The body must have exactly one member, "${documentKey(opName, 'request')}"${keys.length ? `; found ${keys.slice(0, 3).map((k) => JSON.stringify(k)).join(', ')}` : ''}.`);
+        return result(
+          '4e00',
+          `The body must have exactly one member, "${documentKey(opName, 'request')}"${
+            keys.length
+              ? `; found ${keys
+                  .slice(0, 3)
+                  .map((k) => JSON.stringify(k))
+                  .join(', ')}`
+              : ''
+          }.`,
+        );
       }
       if (found.operation.name !== opName) {
         const urlOp = opName;
         opName = found.operation.name;
         req = isObject(document[keys[0]]) ? (document[keys[0]] as Req) : undefined;
-        return result('4e10', `This URL serves ${urlOp}; the body is a ${keys[0]}. Send it to /${found.operation.rest}.`);
+        return result(
+          '4e10',
+          `This URL serves ${urlOp}; the body is a ${keys[0]}. Send it to /${found.operation.rest}.`,
+        );
       }
       const body = document[keys[0]];
       if (!isObject(body)) return result('4e00', `${keys[0]} must be an object.`);
       req = body;
-      tokenId = typeof req.TokenId === 'string' ? req.TokenId : isObject(req.TokenId) && typeof req.TokenId.value === 'string' ? req.TokenId.value : undefined;
-      if (nestedDeeperThan(body, MAX_DEPTH)) return result('4e00', `The request is nested more than ${MAX_DEPTH} levels deep.`);
+      tokenId =
+        typeof req.TokenId === 'string'
+          ? req.TokenId
+          : isObject(req.TokenId) && typeof req.TokenId.value === 'string'
+            ? req.TokenId.value
+            : undefined;
+      if (nestedDeeperThan(body, MAX_DEPTH))
+        return result('4e00', `The request is nested more than ${MAX_DEPTH} levels deep.`);
       if (ctx.refuse) return result(ctx.refuse.code, ctx.refuse.detail);
-      const fault = ctx.fault ?? (typeof req.RequestId === 'string' ? FAULT_TRIGGER.exec(req.RequestId)?.[1] : undefined);
+      const fault =
+        ctx.fault ?? (typeof req.RequestId === 'string' ? FAULT_TRIGGER.exec(req.RequestId)?.[1] : undefined);
       if (fault) return result(fault.toLowerCase(), 'Fault injected by the simulator.');
-      if (typeof req.Version === 'string' && new RegExp(versions.pattern).test(req.Version) && !versions.supported.includes(req.Version)) {
+      if (
+        typeof req.Version === 'string' &&
+        new RegExp(versions.pattern).test(req.Version) &&
+        !versions.supported.includes(req.Version)
+      ) {
         return result('4e04', `Version ${req.Version} is not supported; use ${versions.supported.join(', ')}.`);
       }
       if (!validatorFor(opName, 'request')(document)) {
@@ -105,11 +133,20 @@ export class VipService {
   }
 
   /** A well-formed response document for `code` (also used by the wire for transport errors). */
-  reply(operation: string | undefined, req: Req | undefined, code: string, fields: Fields = {}, detail?: string): Record<string, unknown> {
+  reply(
+    operation: string | undefined,
+    req: Req | undefined,
+    code: string,
+    fields: Fields = {},
+    detail?: string,
+  ): Record<string, unknown> {
     const info = getReasonCode(code);
     if (!info) throw new Error(`reason code ${code} is not in the catalog`);
     const op = operation ? getOperation(operation) : undefined;
-    const version = typeof req?.Version === 'string' && new RegExp(versions.pattern).test(req.Version) ? req.Version : versions.default;
+    const version =
+      typeof req?.Version === 'string' && new RegExp(versions.pattern).test(req.Version)
+        ? req.Version
+        : versions.default;
     const requestId = [req?.RequestId, req?.Id].find((v): v is string => typeof v === 'string' && v.length <= 40);
     const body: Fields = { Version: version };
     if (requestId !== undefined) body.RequestId = requestId;
@@ -120,15 +157,20 @@ export class VipService {
   }
 
   private schemaProblem(document: Req, operation: string): { code: string; detail: string } {
-    const issues = schemaIssues(document, operation, 'request').filter((i) => i.severity === 'error' || i.rule === 'schema.unknownField');
+    const issues = schemaIssues(document, operation, 'request').filter(
+      (i) => i.severity === 'error' || i.rule === 'schema.unknownField',
+    );
     if (issues.length === 0) return { code: '4e00', detail: `The request does not match the ${operation} schema.` };
     // A field with its own reason code (TemporaryPassword 4952, ACProfile 4e08) wins when it is the only problem.
     const codes = new Set(issues.map((i) => i.code ?? '4e00'));
     const code = codes.size === 1 ? [...codes][0] : '4e00';
-    const detail = issues.slice(0, 3).map((i) => {
-      const path = i.path.slice(1).join('.') || String(i.path[0] ?? '');
-      return `${path}: ${hideSecretValue(i.message, i.path, document)}`;
-    }).join(' ');
+    const detail = issues
+      .slice(0, 3)
+      .map((i) => {
+        const path = i.path.slice(1).join('.') || String(i.path[0] ?? '');
+        return `${path}: ${hideSecretValue(i.message, i.path, document)}`;
+      })
+      .join(' ');
     return { code, detail };
   }
 }
@@ -150,7 +192,8 @@ function hideSecretValue(message: string, path: (string | number)[], document: u
   const field = [...path].reverse().find((p): p is string => typeof p === 'string');
   if (!field || !SECRET.has(field)) return message;
   let value: unknown = document;
-  for (const p of path) value = isObject(value) || Array.isArray(value) ? (value as Record<string | number, unknown>)[p] : undefined;
+  for (const p of path)
+    value = isObject(value) || Array.isArray(value) ? (value as Record<string | number, unknown>)[p] : undefined;
   if (!['string', 'number', 'boolean'].includes(typeof value) || value === '') return message;
   const text = String(value);
   const shown = [JSON.stringify(text), JSON.stringify(text.slice(0, 40) + '…')];

@@ -20,7 +20,8 @@ function childElements(el: Element): Element[] {
   return out;
 }
 
-const inEnvelopeNamespace = (el: Element, name: string) => el.localName === name && el.namespaceURI === soap.envelopeNamespace;
+const inEnvelopeNamespace = (el: Element, name: string) =>
+  el.localName === name && el.namespaceURI === soap.envelopeNamespace;
 
 /**
  * Rules about the envelope, before the operation is read (SOAP 1.1 §4.4.1 fault codes): an Envelope
@@ -30,14 +31,23 @@ const inEnvelopeNamespace = (el: Element, name: string) => el.localName === name
 export function envelopeFault(doc: Document): EnvelopeFault | undefined {
   const env = doc.documentElement;
   if (env?.localName === 'Envelope' && env.namespaceURI !== soap.envelopeNamespace) {
-    const version = env.namespaceURI === SOAP12_ENVELOPE_NAMESPACE ? 'a SOAP 1.2 envelope' : `an Envelope in namespace ${env.namespaceURI ?? '(none)'}`;
-    return { faultcode: 'soapenv:VersionMismatch', faultstring: `The service speaks SOAP 1.1 (namespace ${soap.envelopeNamespace}); the request is ${version}.` };
+    const version =
+      env.namespaceURI === SOAP12_ENVELOPE_NAMESPACE
+        ? 'a SOAP 1.2 envelope'
+        : `an Envelope in namespace ${env.namespaceURI ?? '(none)'}`;
+    return {
+      faultcode: 'soapenv:VersionMismatch',
+      faultstring: `The service speaks SOAP 1.1 (namespace ${soap.envelopeNamespace}); the request is ${version}.`,
+    };
   }
   const header = env ? childElements(env).find((el) => inEnvelopeNamespace(el, 'Header')) : undefined;
   for (const entry of header ? childElements(header) : []) {
     if (entry.getAttributeNS(soap.envelopeNamespace, 'mustUnderstand') !== '1') continue;
     const name = `${entry.namespaceURI ? `{${entry.namespaceURI}}` : ''}${entry.localName}`;
-    return { faultcode: 'soapenv:MustUnderstand', faultstring: `The header ${name} is marked mustUnderstand="1", and the service does not process it.` };
+    return {
+      faultcode: 'soapenv:MustUnderstand',
+      faultstring: `The header ${name} is marked mustUnderstand="1", and the service does not process it.`,
+    };
   }
   return undefined;
 }
@@ -47,7 +57,10 @@ export function bodyProblem(doc: Document, op: OperationInfo): string | undefine
   const body = doc.documentElement && childElements(doc.documentElement).find((el) => inEnvelopeNamespace(el, 'Body'));
   const elements = body ? childElements(body) : [];
   if (elements.length > 1) {
-    return `The SOAP Body holds ${elements.length} elements (${elements.slice(0, 3).map((e) => `<${e.localName}>`).join(', ')}); it takes exactly one operation.`;
+    return `The SOAP Body holds ${elements.length} elements (${elements
+      .slice(0, 3)
+      .map((e) => `<${e.localName}>`)
+      .join(', ')}); it takes exactly one operation.`;
   }
   const root = getSchema(op.name, 'request');
   return elements[0] && orderProblem(elements[0], schemaAt(root, [documentKey(op.name, 'request')]), op.name);

@@ -4,7 +4,14 @@
 // (soapStrictness.ts); lenient takes what it can read.
 import type { Document } from '@xmldom/xmldom';
 import { documentKey, getOperation } from '../data/catalog';
-import { buildErrorResponseEnvelope, buildFaultEnvelope, buildResponseEnvelope, parseRequestEnvelope, parseXml, SoapError } from '../soap';
+import {
+  buildErrorResponseEnvelope,
+  buildFaultEnvelope,
+  buildResponseEnvelope,
+  parseRequestEnvelope,
+  parseXml,
+  SoapError,
+} from '../soap';
 import type { CallContext, ServiceResult, VipService } from './service';
 import { bodyProblem, envelopeFault, upperCaseReasonCode } from './soapStrictness';
 
@@ -17,7 +24,11 @@ const ENVELOPE_START = /^\uFEFF?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*
 
 /** A request that looks like SOAP: an XML media type, or a body that starts like an envelope. */
 export function looksLikeSoap(contentType: string, body: Buffer): boolean {
-  return XML_TYPES.has(contentType) || contentType.endsWith('+xml') || ENVELOPE_START.test(body.subarray(0, 1024).toString('latin1'));
+  return (
+    XML_TYPES.has(contentType) ||
+    contentType.endsWith('+xml') ||
+    ENVELOPE_START.test(body.subarray(0, 1024).toString('latin1'))
+  );
 }
 
 export interface SoapAnswer {
@@ -45,7 +56,14 @@ function strictDocument(text: string): Document | undefined {
 }
 
 /** One SOAP exchange. `text` is the request body, already decoded as UTF-8. */
-export function soapExchange(service: VipService, soapPath: string, contentType: string, text: string, ctx: CallContext, strict: boolean): SoapAnswer {
+export function soapExchange(
+  service: VipService,
+  soapPath: string,
+  contentType: string,
+  text: string,
+  ctx: CallContext,
+  strict: boolean,
+): SoapAnswer {
   const doc = strict ? strictDocument(text) : undefined;
   const envelope = doc && envelopeFault(doc);
   if (envelope) return fault(envelope.faultcode, envelope.faultstring);
@@ -62,16 +80,32 @@ export function soapExchange(service: VipService, soapPath: string, contentType:
   const answer = (r: ServiceResult): SoapAnswer => {
     const body = (r.response[key] as Record<string, unknown> | undefined) ?? {};
     try {
-      return { status: 200, xml: buildResponseEnvelope(op.name, strict ? upperCaseReasonCode(body) : body), operation: op.name, tokenId: r.tokenId, code: r.reasonCode, changed: r.changed };
+      return {
+        status: 200,
+        xml: buildResponseEnvelope(op.name, strict ? upperCaseReasonCode(body) : body),
+        operation: op.name,
+        tokenId: r.tokenId,
+        code: r.reasonCode,
+        changed: r.changed,
+      };
     } catch (e) {
-      return fault('soapenv:Server', `The simulator could not write its ${op.name} answer as XML: ${e instanceof Error ? e.message : String(e)}`);
+      return fault(
+        'soapenv:Server',
+        `The simulator could not write its ${op.name} answer as XML: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   };
   const type = contentType.split(';')[0].trim().toLowerCase();
   const reply = (code: string, detail: string): SoapAnswer =>
-    answer({ response: service.reply(op.name, request.body, code, {}, detail), reasonCode: code, operation: op.name, changed: false });
+    answer({
+      response: service.reply(op.name, request.body, code, {}, detail),
+      reasonCode: code,
+      operation: op.name,
+      changed: false,
+    });
   if (!XML_TYPES.has(type)) return reply('4e00', `Content-Type must be text/xml for SOAP, not ${type || 'nothing'}.`);
-  if (op.soapPath !== soapPath) return reply('4e10', `${op.name} is served at /${op.soapPath}/soap, not /${soapPath}/soap.`);
+  if (op.soapPath !== soapPath)
+    return reply('4e10', `${op.name} is served at /${op.soapPath}/soap, not /${soapPath}/soap.`);
   const problem = doc && bodyProblem(doc, op);
   if (problem) return reply('4e00', problem);
   return answer(service.handle(op.name, { [documentKey(op.name, 'request')]: request.body }, ctx));
@@ -87,13 +121,23 @@ export function misroutedSoap(service: VipService, path: string, text: string, s
   try {
     request = parseRequestEnvelope(text);
   } catch (e) {
-    if (e instanceof SoapError) return fault('soapenv:Client', `No SOAP service is at ${path}; VIP SOAP is served at ${paths}. ${e.message}`);
+    if (e instanceof SoapError)
+      return fault('soapenv:Client', `No SOAP service is at ${path}; VIP SOAP is served at ${paths}. ${e.message}`);
     throw e;
   }
   const op = getOperation(request.operation)!;
   const detail = `No SOAP service is at ${path}: ${op.name} is served at /${op.soapPath}/soap.`;
-  const body = service.reply(op.name, request.body, '4e10', {}, detail)[documentKey(op.name, 'response')] as Record<string, unknown>;
-  return { status: 200, xml: buildResponseEnvelope(op.name, strict ? upperCaseReasonCode(body) : body), operation: op.name, code: '4e10', changed: false };
+  const body = service.reply(op.name, request.body, '4e10', {}, detail)[documentKey(op.name, 'response')] as Record<
+    string,
+    unknown
+  >;
+  return {
+    status: 200,
+    xml: buildResponseEnvelope(op.name, strict ? upperCaseReasonCode(body) : body),
+    operation: op.name,
+    code: '4e10',
+    changed: false,
+  };
 }
 
 /**
@@ -107,7 +151,10 @@ export function soapDocument(document: unknown, strict: boolean): string {
     if (key === 'ErrorResponse') return buildErrorResponseEnvelope(written);
     if (key?.endsWith('Response')) return buildResponseEnvelope(key.slice(0, -'Response'.length), written);
   } catch (e) {
-    return buildFaultEnvelope('soapenv:Server', `The simulator could not write its answer as XML: ${e instanceof Error ? e.message : String(e)}`);
+    return buildFaultEnvelope(
+      'soapenv:Server',
+      `The simulator could not write its answer as XML: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   return buildFaultEnvelope('soapenv:Server', 'The simulator has no answer to write.');
 }

@@ -39,7 +39,12 @@ export interface SimToken {
   lastUpdate?: string;
   reportedReason?: string;
   tokenGroupId?: string;
-  category?: { CategoryId: number; FormFactor: string; MovingFactor: 'NONE' | 'TIME' | 'EVENT'; OtpGeneratedBy: 'HARDWARE' | 'SOFTWARE' | 'SERVER' };
+  category?: {
+    CategoryId: number;
+    FormFactor: string;
+    MovingFactor: 'NONE' | 'TIME' | 'EVENT';
+    OtpGeneratedBy: 'HARDWARE' | 'SOFTWARE' | 'SERVER';
+  };
   tempPassword?: StoredCode;
   /** SMS/Voice: the code last sent to the phone. */
   phoneOtp?: StoredCode;
@@ -85,9 +90,29 @@ export const DEFAULT_SETTINGS: SimSettings = {
 };
 
 const STATES = ['NEW', 'ENABLED', 'DISABLED', 'LOCKED', 'INACTIVE'];
-const ADAPTERS = ['OATH_EVENT_BASIC', 'OATH_EVENT_ADVANCED_1', 'OATH_EVENT_ADVANCED_2', 'VASCO_TIME', 'SERVER_OTP', 'OATH_TIME', 'SMS_OTP', 'VOICE_OTP', 'SECURID', 'OCRA'];
+const ADAPTERS = [
+  'OATH_EVENT_BASIC',
+  'OATH_EVENT_ADVANCED_1',
+  'OATH_EVENT_ADVANCED_2',
+  'VASCO_TIME',
+  'SERVER_OTP',
+  'OATH_TIME',
+  'SMS_OTP',
+  'VOICE_OTP',
+  'SECURID',
+  'OCRA',
+];
 const int = (minimum: number, maximum: number) => ({ type: 'integer', minimum, maximum });
-const storedCode = { type: 'object', required: ['sha256', 'expires'], additionalProperties: false, properties: { sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' }, expires: { type: 'string', format: 'date-time' }, oneTimeUse: { type: 'boolean' } } };
+const storedCode = {
+  type: 'object',
+  required: ['sha256', 'expires'],
+  additionalProperties: false,
+  properties: {
+    sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    expires: { type: 'string', format: 'date-time' },
+    oneTimeUse: { type: 'boolean' },
+  },
+};
 
 /** Set to true by esbuild (esbuild.mjs) in bundles built with their precompiled validators. */
 declare const __VIP_VALIDATORS_BUILT_WITH_BUNDLE__: boolean | undefined;
@@ -111,8 +136,14 @@ export const STATE_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        timeStepSeconds: int(1, 3600), digits: int(6, 8), validationWindow: int(0, 400), lookAheadWindow: int(1, 1024),
-        syncWindow: int(1, 4096), maxFailedAttempts: int(2, 64), phoneOtpValiditySeconds: int(10, 86400), temporaryPasswordDefaultHours: int(1, 720),
+        timeStepSeconds: int(1, 3600),
+        digits: int(6, 8),
+        validationWindow: int(0, 400),
+        lookAheadWindow: int(1, 1024),
+        syncWindow: int(1, 4096),
+        maxFailedAttempts: int(2, 64),
+        phoneOtpValiditySeconds: int(10, 86400),
+        temporaryPasswordDefaultHours: int(1, 720),
       },
     },
     tokens: {
@@ -139,12 +170,27 @@ export const STATE_SCHEMA = {
           reportedReason: { type: 'string' },
           tokenGroupId: { type: 'string' },
           category: {
-            type: 'object', required: ['CategoryId', 'FormFactor', 'MovingFactor', 'OtpGeneratedBy'], additionalProperties: false,
-            properties: { CategoryId: { type: 'integer' }, FormFactor: { type: 'string' }, MovingFactor: { enum: ['NONE', 'TIME', 'EVENT'] }, OtpGeneratedBy: { enum: ['HARDWARE', 'SOFTWARE', 'SERVER'] } },
+            type: 'object',
+            required: ['CategoryId', 'FormFactor', 'MovingFactor', 'OtpGeneratedBy'],
+            additionalProperties: false,
+            properties: {
+              CategoryId: { type: 'integer' },
+              FormFactor: { type: 'string' },
+              MovingFactor: { enum: ['NONE', 'TIME', 'EVENT'] },
+              OtpGeneratedBy: { enum: ['HARDWARE', 'SOFTWARE', 'SERVER'] },
+            },
           },
           tempPassword: storedCode,
           phoneOtp: storedCode,
-          attributes: { type: 'array', items: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string' }, value: { type: 'string' } } } },
+          attributes: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['name'],
+              additionalProperties: false,
+              properties: { name: { type: 'string' }, value: { type: 'string' } },
+            },
+          },
         },
       },
     },
@@ -173,7 +219,9 @@ function stateValidator(): ValidateFunction {
 export function checkState(value: unknown, source: string): SimulatorState {
   validateState ??= stateValidator();
   if (!validateState(value)) {
-    const problems = (validateState.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '(top level)'} ${e.message ?? 'is invalid'}`);
+    const problems = (validateState.errors ?? [])
+      .slice(0, 5)
+      .map((e) => `${e.instancePath || '(top level)'} ${e.message ?? 'is invalid'}`);
     throw new Error(`${source}: not a valid simulator state: ${problems.join('; ')}`);
   }
   const state = value as SimulatorState;
@@ -181,7 +229,8 @@ export function checkState(value: unknown, source: string): SimulatorState {
   for (const token of state.tokens) {
     if (seen.has(token.id)) throw new Error(`${source}: token ${token.id} is listed twice`);
     seen.add(token.id);
-    if (needsSecret(token.adapter) && !token.secret) throw new Error(`${source}: token ${token.id} (${token.adapter}) needs a hex "secret"`);
+    if (needsSecret(token.adapter) && !token.secret)
+      throw new Error(`${source}: token ${token.id} (${token.adapter}) needs a hex "secret"`);
   }
   checkAdapterSettings(state, source);
   return state;
@@ -221,7 +270,10 @@ export function loadStateFile(file: string): SimulatorState {
 /** Writes the state to a temporary file beside `file`, flushes it, then renames it over `file`:
  *  a reader sees the old or the new state, never a half-written one. */
 export function saveStateFile(file: string, state: SimulatorState): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   const fd = fs.openSync(tmp, 'w', 0o600);
   try {
     fs.writeSync(fd, JSON.stringify(state, null, 2) + '\n');

@@ -1,7 +1,15 @@
 // SOAP 1.1 envelopes for VIP: requests (client → service) and responses (service → client).
 // Parsing is namespace-aware and refuses DTDs, so external entities (XXE) cannot be resolved.
 import { DOMImplementation, DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
-import { documentKey, getOperation, getSchema, soap, type DocumentKind, type JsonSchema, type OperationInfo } from '../data/catalog';
+import {
+  documentKey,
+  getOperation,
+  getSchema,
+  soap,
+  type DocumentKind,
+  type JsonSchema,
+  type OperationInfo,
+} from '../data/catalog';
 import { isPlainObject } from '../schema/document';
 import { schemaAt } from '../schema/schemaWalk';
 import { elementValue, fillElement, MappingError, scalarText } from './mapping';
@@ -45,7 +53,15 @@ function buildMessage(op: OperationInfo, kind: DocumentKind, body: Record<string
       const v = body[field];
       if (v !== undefined && v !== null) el.setAttribute(attr, scalarText(v, `${documentKey(op.name, kind)}.${field}`));
     }
-    fillElement(doc, el, soap.namespace, body, bodySchema(op, kind), documentKey(op.name, kind), new Set(Object.keys(attributes)));
+    fillElement(
+      doc,
+      el,
+      soap.namespace,
+      body,
+      bodySchema(op, kind),
+      documentKey(op.name, kind),
+      new Set(Object.keys(attributes)),
+    );
   } catch (e) {
     if (e instanceof MappingError) throw new SoapError(e.message, 'mapping');
     throw e;
@@ -56,7 +72,8 @@ function buildMessage(op: OperationInfo, kind: DocumentKind, body: Record<string
 export function buildRequestEnvelope(operation: string, body: Record<string, unknown>): string {
   const op = getOperation(operation);
   if (!op) throw new SoapError(`Unknown VIP operation ${operation}.`, 'mapping');
-  if (typeof body.Version !== 'string' || !body.Version) throw new SoapError('The request has no Version: SOAP requires the Version attribute.', 'mapping');
+  if (typeof body.Version !== 'string' || !body.Version)
+    throw new SoapError('The request has no Version: SOAP requires the Version attribute.', 'mapping');
   return buildMessage(op, 'request', body);
 }
 
@@ -72,9 +89,17 @@ export function buildErrorResponseEnvelope(body: Record<string, unknown>): strin
   const el = doc.createElementNS(soap.namespace, 'ErrorResponse');
   soapBody.appendChild(el);
   for (const [field, attr] of Object.entries(soap.responseAttributes)) {
-    if (body[field] !== undefined && body[field] !== null) el.setAttribute(attr, scalarText(body[field], `ErrorResponse.${field}`));
+    if (body[field] !== undefined && body[field] !== null)
+      el.setAttribute(attr, scalarText(body[field], `ErrorResponse.${field}`));
   }
-  fillElement(doc, el, soap.namespace, { Status: body.Status }, { properties: { Status: { $ref: '#/definitions/Status' } } }, 'ErrorResponse');
+  fillElement(
+    doc,
+    el,
+    soap.namespace,
+    { Status: body.Status },
+    { properties: { Status: { $ref: '#/definitions/Status' } } },
+    'ErrorResponse',
+  );
   return serialize(doc);
 }
 
@@ -83,7 +108,10 @@ export function buildFaultEnvelope(faultcode: string, faultstring: string): stri
   const { doc, body } = newEnvelope();
   const fault = doc.createElementNS(soap.envelopeNamespace, 'soapenv:Fault');
   body.appendChild(fault);
-  for (const [name, text] of [['faultcode', faultcode], ['faultstring', faultstring]]) {
+  for (const [name, text] of [
+    ['faultcode', faultcode],
+    ['faultstring', faultstring],
+  ]) {
     const el = doc.createElementNS(null, name);
     el.appendChild(doc.createTextNode(text));
     fault.appendChild(el);
@@ -95,11 +123,17 @@ export function buildFaultEnvelope(faultcode: string, faultstring: string): stri
 export function parseXml(xml: string): Document {
   if (!/^\s*</.test(xml)) throw new SoapError('The body is not XML.', 'malformed');
   // SOAP forbids DTDs; refusing them up front means no entity is ever declared or expanded.
-  if (/<!DOCTYPE/i.test(xml)) throw new SoapError('The XML declares a DOCTYPE; SOAP messages may not, and it is refused (no entities are expanded).', 'malformed');
+  if (/<!DOCTYPE/i.test(xml))
+    throw new SoapError(
+      'The XML declares a DOCTYPE; SOAP messages may not, and it is refused (no entities are expanded).',
+      'malformed',
+    );
   const problems: string[] = [];
   let doc: Document;
   try {
-    doc = new DOMParser({ onError: (level: string, message: string) => void (level !== 'warning' && problems.push(message)) }).parseFromString(xml, 'text/xml');
+    doc = new DOMParser({
+      onError: (level: string, message: string) => void (level !== 'warning' && problems.push(message)),
+    }).parseFromString(xml, 'text/xml');
   } catch (e) {
     problems.push(e instanceof Error ? e.message : String(e));
   }
@@ -121,17 +155,31 @@ function bodyElement(xml: string): Element {
   }
   let body: Element | undefined;
   for (let n = env.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === 1 && (n as Element).localName === 'Body' && (n as Element).namespaceURI === soap.envelopeNamespace) body = n as Element;
+    if (
+      n.nodeType === 1 &&
+      (n as Element).localName === 'Body' &&
+      (n as Element).namespaceURI === soap.envelopeNamespace
+    )
+      body = n as Element;
   }
   const inner = body && firstChildElement(body);
   if (!inner) throw new SoapError('The SOAP Envelope has an empty or missing Body.', 'not-vip');
   if (inner.localName === 'Fault' && inner.namespaceURI === soap.envelopeNamespace) {
     const part = (name: string) => {
-      for (let n = inner.firstChild; n; n = n.nextSibling) if (n.nodeType === 1 && (n as Element).localName === name) return ((n as Element).textContent ?? '').trim();
+      for (let n = inner.firstChild; n; n = n.nextSibling)
+        if (n.nodeType === 1 && (n as Element).localName === name) return ((n as Element).textContent ?? '').trim();
       return undefined;
     };
-    const fault = { faultcode: part('faultcode') ?? '', faultstring: part('faultstring') ?? '', detail: part('detail') };
-    throw new SoapError(`SOAP Fault ${fault.faultcode}: ${fault.faultstring}${fault.detail ? ` (${fault.detail})` : ''}`, 'fault', fault);
+    const fault = {
+      faultcode: part('faultcode') ?? '',
+      faultstring: part('faultstring') ?? '',
+      detail: part('detail'),
+    };
+    throw new SoapError(
+      `SOAP Fault ${fault.faultcode}: ${fault.faultstring}${fault.detail ? ` (${fault.detail})` : ''}`,
+      'fault',
+      fault,
+    );
   }
   return inner;
 }
@@ -153,7 +201,10 @@ function toJson(el: Element, op: OperationInfo, kind: DocumentKind): Record<stri
 
 function checkNamespace(el: Element): void {
   if (!el.namespaceURI || !VIP_NAMESPACES.has(el.namespaceURI)) {
-    throw new SoapError(`<${el.localName}> is in namespace ${el.namespaceURI ?? '(none)'}, not the VIP service namespace ${soap.namespace}.`, 'not-vip');
+    throw new SoapError(
+      `<${el.localName}> is in namespace ${el.namespaceURI ?? '(none)'}, not the VIP service namespace ${soap.namespace}.`,
+      'not-vip',
+    );
   }
 }
 
@@ -162,12 +213,19 @@ function checkNamespace(el: Element): void {
  * `ErrorResponse` (sent before the service knew the operation) becomes the response of
  * `expected`, the operation that was sent.
  */
-export function parseResponseEnvelope(xml: string, expected?: string): { operation: string; document: Record<string, unknown> } {
+export function parseResponseEnvelope(
+  xml: string,
+  expected?: string,
+): { operation: string; document: Record<string, unknown> } {
   const el = bodyElement(xml);
   checkNamespace(el);
   const name = el.localName ?? '';
   const errorFor = name === 'ErrorResponse' ? getOperation(expected ?? '') : undefined;
-  if (errorFor) return { operation: errorFor.name, document: { [documentKey(errorFor.name, 'response')]: toJson(el, errorFor, 'response') } };
+  if (errorFor)
+    return {
+      operation: errorFor.name,
+      document: { [documentKey(errorFor.name, 'response')]: toJson(el, errorFor, 'response') },
+    };
   const op = name.endsWith('Response') ? getOperation(name.slice(0, -'Response'.length)) : undefined;
   if (!op) throw new SoapError(`<${name}> is not the response of a known VIP operation.`, 'not-vip');
   return { operation: op.name, document: { [documentKey(op.name, 'response')]: toJson(el, op, 'response') } };

@@ -11,7 +11,8 @@ export interface XmlShape {
 }
 
 /** XML 1.0 cannot carry these characters at all, escaped or not. */
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NOT_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export class MappingError extends Error {}
 
@@ -45,14 +46,27 @@ export function scalarText(value: unknown, where: string): string {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'string') {
     const bad = NOT_XML.exec(value);
-    if (bad) throw new MappingError(`${where} contains U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, which XML cannot carry.`);
+    if (bad)
+      throw new MappingError(
+        `${where} contains U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, which XML cannot carry.`,
+      );
     return value;
   }
-  throw new MappingError(`${where} must be a string, number or boolean to go into XML, not ${value === null ? 'null' : typeof value}.`);
+  throw new MappingError(
+    `${where} must be a string, number or boolean to go into XML, not ${value === null ? 'null' : typeof value}.`,
+  );
 }
 
 /** Appends `<name>` for `value` (described by `schema`) to `parent`, recursively. */
-export function appendValue(doc: Document, parent: Element, ns: string, name: string, value: unknown, schema: JsonSchema | undefined, where: string): void {
+export function appendValue(
+  doc: Document,
+  parent: Element,
+  ns: string,
+  name: string,
+  value: unknown,
+  schema: JsonSchema | undefined,
+  where: string,
+): void {
   if (Array.isArray(value)) {
     const items = resolve(schema)?.items as JsonSchema | undefined;
     value.forEach((item, i) => appendValue(doc, parent, ns, name, item, items, `${where}[${i}]`));
@@ -69,15 +83,29 @@ export function appendValue(doc: Document, parent: Element, ns: string, name: st
 }
 
 /** Attributes, text and child elements of an object, in schema order. Unknown fields are refused. */
-export function fillElement(doc: Document, el: Element, ns: string, obj: Record<string, unknown>, schema: JsonSchema | undefined, where: string, skip: ReadonlySet<string> = new Set()): void {
+export function fillElement(
+  doc: Document,
+  el: Element,
+  ns: string,
+  obj: Record<string, unknown>,
+  schema: JsonSchema | undefined,
+  where: string,
+  skip: ReadonlySet<string> = new Set(),
+): void {
   const shape = xmlShape(schema) ?? {};
   const props = propertiesOf(schema);
-  const unknown = Object.keys(obj).filter((k) => !skip.has(k) && !(k in props) && k !== shape.text && !shape.attributes?.includes(k));
-  if (unknown.length) throw new MappingError(`${unknown.map((k) => `${where}.${k}`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not part of the XML schema and cannot be sent over SOAP.`);
+  const unknown = Object.keys(obj).filter(
+    (k) => !skip.has(k) && !(k in props) && k !== shape.text && !shape.attributes?.includes(k),
+  );
+  if (unknown.length)
+    throw new MappingError(
+      `${unknown.map((k) => `${where}.${k}`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not part of the XML schema and cannot be sent over SOAP.`,
+    );
   for (const attr of shape.attributes ?? []) {
     if (obj[attr] !== undefined) el.setAttribute(attr, scalarText(obj[attr], `${where}.${attr}`));
   }
-  if (shape.text && obj[shape.text] !== undefined) el.appendChild(doc.createTextNode(scalarText(obj[shape.text], `${where}.${shape.text}`)));
+  if (shape.text && obj[shape.text] !== undefined)
+    el.appendChild(doc.createTextNode(scalarText(obj[shape.text], `${where}.${shape.text}`)));
   for (const [key, propSchema] of Object.entries(props)) {
     if (skip.has(key) || key === shape.text || shape.attributes?.includes(key) || obj[key] === undefined) continue;
     appendValue(doc, el, ns, key, obj[key], propSchema, `${where}.${key}`);
@@ -103,7 +131,11 @@ function typedScalar(text: string, schema: JsonSchema | undefined): unknown {
 }
 
 /** The JSON value of an element described by `schema` (any namespace is accepted for children). */
-export function elementValue(el: Element, schema: JsonSchema | undefined, skipAttributes: ReadonlySet<string> = new Set()): unknown {
+export function elementValue(
+  el: Element,
+  schema: JsonSchema | undefined,
+  skipAttributes: ReadonlySet<string> = new Set(),
+): unknown {
   const shape = xmlShape(schema);
   const children = childElements(el);
   const attrs: Record<string, string> = {};

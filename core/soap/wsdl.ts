@@ -3,7 +3,15 @@
 // schemas in, XML text out. Element order, cardinality and types are read from the JSON Schemas
 // the way the SOAP mapping (./mapping) reads them, so the description and the wire agree.
 import { DOMImplementation, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
-import { documentKey, getSchema, operations, soap, type DocumentKind, type JsonSchema, type OperationInfo } from '../data/catalog';
+import {
+  documentKey,
+  getSchema,
+  operations,
+  soap,
+  type DocumentKind,
+  type JsonSchema,
+  type OperationInfo,
+} from '../data/catalog';
 import { propertiesOf, requiredOf, resolve, schemaAt } from '../schema/schemaWalk';
 import { kindOf, objectBranch, xmlShape, type XmlShape } from './mapping';
 
@@ -29,7 +37,12 @@ function serialize(doc: Document): string {
   return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(doc);
 }
 
-function child(parent: Element, ns: string, name: string, attributes: Record<string, string | number | undefined> = {}): Element {
+function child(
+  parent: Element,
+  ns: string,
+  name: string,
+  attributes: Record<string, string | number | undefined> = {},
+): Element {
   const prefix = ns === XSD ? 'xsd' : ns === WSDL ? 'wsdl' : ns === WSDL_SOAP ? 'soap' : '';
   const el = parent.ownerDocument!.createElementNS(ns, prefix ? `${prefix}:${name}` : name);
   for (const [k, v] of Object.entries(attributes)) if (v !== undefined) el.setAttribute(k, String(v));
@@ -138,7 +151,7 @@ class SchemaWriter {
       if (base) extension.setAttribute('base', base);
       else {
         // A text value with facets needs a named simple type to extend.
-        const name = `${(type.getAttribute('name') || this.anonymousName(type))}Value`;
+        const name = `${type.getAttribute('name') || this.anonymousName(type)}Value`;
         this.declare(name, text, true);
         extension.setAttribute('base', `${TNS}:${name}`);
       }
@@ -149,7 +162,8 @@ class SchemaWriter {
         if (!shape.attributes?.includes(field)) this.element(sequence, field, schema, required.has(field));
       }
     }
-    for (const attr of shape.attributes ?? []) this.attribute(attributeParent, attr, props[attr] ?? { type: 'string' }, required.has(attr));
+    for (const attr of shape.attributes ?? [])
+      this.attribute(attributeParent, attr, props[attr] ?? { type: 'string' }, required.has(attr));
   }
 
   /** A name for the text type of an anonymous complex type: the names of the elements around it. */
@@ -186,7 +200,8 @@ class SchemaWriter {
     if (typeof lengths.minLength === 'number') child(restriction, XSD, 'minLength', { value: lengths.minLength });
     if (typeof lengths.maxLength === 'number') child(restriction, XSD, 'maxLength', { value: lengths.maxLength });
     if (typeof s.pattern === 'string') child(restriction, XSD, 'pattern', { value: xsdPattern(s.pattern) });
-    for (const value of (s.enum as unknown[] | undefined) ?? []) child(restriction, XSD, 'enumeration', { value: String(value) });
+    for (const value of (s.enum as unknown[] | undefined) ?? [])
+      child(restriction, XSD, 'enumeration', { value: String(value) });
   }
 }
 
@@ -201,7 +216,14 @@ export function buildXsd(soapPath: SoapPath): string {
     writer.topElement(op.name, bodySchema(op, 'request'), soap.requestAttributes);
     writer.topElement(`${op.name}Response`, bodySchema(op, 'response'), soap.responseAttributes);
   }
-  const errorBody = { properties: { Version: { $ref: '#/definitions/Version' }, RequestId: { $ref: '#/definitions/RequestId' }, Status: { $ref: '#/definitions/Status' } }, required: ['Version', 'Status'] };
+  const errorBody = {
+    properties: {
+      Version: { $ref: '#/definitions/Version' },
+      RequestId: { $ref: '#/definitions/RequestId' },
+      Status: { $ref: '#/definitions/Status' },
+    },
+    required: ['Version', 'Status'],
+  };
   writer.topElement('ErrorResponse', errorBody, soap.responseAttributes);
   return serialize(writer.doc);
 }
@@ -210,7 +232,12 @@ export function buildXsd(soapPath: SoapPath): string {
 export function buildWsdl(soapPath: SoapPath, address: string, xsdLocation: string): string {
   const doc = new DOMImplementation().createDocument(WSDL, 'wsdl:definitions', null);
   const root = doc.documentElement!;
-  for (const [prefix, ns] of [['soap', WSDL_SOAP], ['xsd', XSD], [TNS, soap.namespace]]) root.setAttributeNS(XMLNS, `xmlns:${prefix}`, ns);
+  for (const [prefix, ns] of [
+    ['soap', WSDL_SOAP],
+    ['xsd', XSD],
+    [TNS, soap.namespace],
+  ])
+    root.setAttributeNS(XMLNS, `xmlns:${prefix}`, ns);
   root.setAttribute('targetNamespace', soap.namespace);
   root.setAttribute('name', `VipSimulator_${soapPath}`);
   const schema = child(child(root, WSDL, 'types'), XSD, 'schema');
@@ -219,7 +246,10 @@ export function buildWsdl(soapPath: SoapPath, address: string, xsdLocation: stri
   const ops = operationsAt(soapPath);
   for (const op of ops) {
     for (const element of [op.name, `${op.name}Response`]) {
-      child(child(root, WSDL, 'message', { name: element }), WSDL, 'part', { name: 'parameters', element: `${TNS}:${element}` });
+      child(child(root, WSDL, 'message', { name: element }), WSDL, 'part', {
+        name: 'parameters',
+        element: `${TNS}:${element}`,
+      });
     }
   }
   const portType = child(root, WSDL, 'portType', { name: `VipPortType_${soapPath}` });
@@ -228,14 +258,21 @@ export function buildWsdl(soapPath: SoapPath, address: string, xsdLocation: stri
     child(operation, WSDL, 'input', { message: `${TNS}:${op.name}` });
     child(operation, WSDL, 'output', { message: `${TNS}:${op.name}Response` });
   }
-  const binding = child(root, WSDL, 'binding', { name: `VipSoapBinding_${soapPath}`, type: `${TNS}:VipPortType_${soapPath}` });
+  const binding = child(root, WSDL, 'binding', {
+    name: `VipSoapBinding_${soapPath}`,
+    type: `${TNS}:VipPortType_${soapPath}`,
+  });
   child(binding, WSDL_SOAP, 'binding', { style: 'document', transport: HTTP_TRANSPORT });
   for (const op of ops) {
     const operation = child(binding, WSDL, 'operation', { name: op.name });
     child(operation, WSDL_SOAP, 'operation', { soapAction: '', style: 'document' });
-    for (const direction of ['input', 'output']) child(child(operation, WSDL, direction), WSDL_SOAP, 'body', { use: 'literal' });
+    for (const direction of ['input', 'output'])
+      child(child(operation, WSDL, direction), WSDL_SOAP, 'body', { use: 'literal' });
   }
-  const port = child(child(root, WSDL, 'service', { name: `VipSimulator_${soapPath}` }), WSDL, 'port', { name: `VipPort_${soapPath}`, binding: `${TNS}:VipSoapBinding_${soapPath}` });
+  const port = child(child(root, WSDL, 'service', { name: `VipSimulator_${soapPath}` }), WSDL, 'port', {
+    name: `VipPort_${soapPath}`,
+    binding: `${TNS}:VipSoapBinding_${soapPath}`,
+  });
   child(port, WSDL_SOAP, 'address', { location: address });
   return serialize(doc);
 }

@@ -12,7 +12,8 @@ function materialFingerprint(material: TlsMaterial): string {
   let fingerprint = fingerprints.get(material);
   if (fingerprint === undefined) {
     const h = createHash('sha256').update(String(material.options.rejectUnauthorized));
-    for (const b of [material.options.cert, material.options.key, material.options.pfx, material.options.ca]) h.update(b ?? '').update('\0');
+    for (const b of [material.options.cert, material.options.key, material.options.pfx, material.options.ca])
+      h.update(b ?? '').update('\0');
     h.update(material.options.passphrase ?? '');
     fingerprint = h.digest('hex');
     fingerprints.set(material, fingerprint);
@@ -29,9 +30,10 @@ export class AgentPool {
     const found = this.agents.get(env.name);
     if (found?.fingerprint === fingerprint) return found.agent;
     found?.agent.destroy();
-    const agent = protocol === 'https:'
-      ? new https.Agent({ keepAlive: true, maxSockets: 4, ...material.options })
-      : new http.Agent({ keepAlive: true, maxSockets: 4 });
+    const agent =
+      protocol === 'https:'
+        ? new https.Agent({ keepAlive: true, maxSockets: 4, ...material.options })
+        : new http.Agent({ keepAlive: true, maxSockets: 4 });
     this.agents.set(env.name, { fingerprint, agent });
     return agent;
   }

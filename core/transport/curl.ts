@@ -21,7 +21,12 @@ export function toCurl(request: PreparedRequest, env: Environment, opts: CurlOpt
   const args: string[] = ['curl', '--silent', '--show-error', '--tlsv1.2', '-X', 'POST'];
   for (const [k, val] of Object.entries(request.headers)) args.push('-H', shellQuote(`${k}: ${val}`));
   if (env.pfx) {
-    args.push('--cert-type', 'P12', '--cert', opts.needsPassphrase === false ? shellQuote(env.pfx) : `${shellQuote(env.pfx + ':')}"$${v}"`);
+    args.push(
+      '--cert-type',
+      'P12',
+      '--cert',
+      opts.needsPassphrase === false ? shellQuote(env.pfx) : `${shellQuote(env.pfx + ':')}"$${v}"`,
+    );
   } else if (env.cert && env.key) {
     args.push('--cert', shellQuote(env.cert), '--key', shellQuote(env.key));
     if (opts.needsPassphrase) args.push('--pass', `"$${v}"`);

@@ -36,7 +36,8 @@ export function validateEnvironment(value: unknown, where = 'environment'): Envi
   const fail = (msg: string): never => {
     throw new TransportError('usage', `${where}: ${msg}`);
   };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('must be an object with at least "name" and "url".');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    fail('must be an object with at least "name" and "url".');
   const v = value as Record<string, unknown>;
   const str = (k: string): string | undefined => {
     if (v[k] === undefined || v[k] === null || v[k] === '') return undefined;
@@ -46,14 +47,17 @@ export function validateEnvironment(value: unknown, where = 'environment'): Envi
   const name = str('name') ?? fail('"name" is missing.');
   const url = str('url') ?? fail(`"url" is missing (e.g. "https://vip.example.com/rest/{operation}").`);
   const env: Environment = { name, url, cert: str('cert'), key: str('key'), pfx: str('pfx'), ca: str('ca') };
-  if (env.cert && !env.key) fail('"cert" is set without "key": give both the PEM certificate and its private key (or use "pfx").');
-  if (env.key && !env.cert) fail('"key" is set without "cert": give both the PEM certificate and its private key (or use "pfx").');
+  if (env.cert && !env.key)
+    fail('"cert" is set without "key": give both the PEM certificate and its private key (or use "pfx").');
+  if (env.key && !env.cert)
+    fail('"key" is set without "cert": give both the PEM certificate and its private key (or use "pfx").');
   if (env.pfx && env.cert) fail('set either "pfx" or "cert" + "key", not both.');
   for (const k of ['cert', 'key', 'pfx', 'ca'] as const) {
     if (env[k] && /^[a-z]+:\/\//i.test(env[k])) fail(`"${k}" must be a file path, not a URL ("${env[k]}").`);
   }
   if (v.timeoutMs !== undefined) {
-    if (typeof v.timeoutMs !== 'number' || !Number.isFinite(v.timeoutMs) || v.timeoutMs <= 0) fail('"timeoutMs" must be a positive number of milliseconds.');
+    if (typeof v.timeoutMs !== 'number' || !Number.isFinite(v.timeoutMs) || v.timeoutMs <= 0)
+      fail('"timeoutMs" must be a positive number of milliseconds.');
     env.timeoutMs = v.timeoutMs as number;
   }
   if (v.rejectUnauthorized !== undefined) {
@@ -64,12 +68,15 @@ export function validateEnvironment(value: unknown, where = 'environment'): Envi
     if (v.transport !== 'rest' && v.transport !== 'soap') fail('"transport" must be "rest" or "soap".');
     env.transport = v.transport as 'rest' | 'soap';
     if (env.transport === 'soap' && url.includes('{operation}')) {
-      fail('a SOAP environment posts to <url>/<mgmt|val|prov>/soap: give the service base URL (e.g. "https://services-auth.vip.symantec.com"), or "{soapPath}" where the path goes, not "{operation}".');
+      fail(
+        'a SOAP environment posts to <url>/<mgmt|val|prov>/soap: give the service base URL (e.g. "https://services-auth.vip.symantec.com"), or "{soapPath}" where the path goes, not "{operation}".',
+      );
     }
   }
   if (v.headers !== undefined) {
     const h = v.headers;
-    if (typeof h !== 'object' || h === null || Array.isArray(h) || Object.values(h).some((x) => typeof x !== 'string')) fail('"headers" must be an object of strings.');
+    if (typeof h !== 'object' || h === null || Array.isArray(h) || Object.values(h).some((x) => typeof x !== 'string'))
+      fail('"headers" must be an object of strings.');
     env.headers = h as Record<string, string>;
   }
   return env;
@@ -86,7 +93,8 @@ export interface ExpandContext {
 export function expandPath(p: string, ctx: ExpandContext): string {
   const vars = ctx.vars ?? process.env;
   let out = p.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => vars[name] ?? '');
-  if (out === '~' || out.startsWith('~/') || out.startsWith('~\\')) out = path.join(ctx.home ?? os.homedir(), out.slice(1));
+  if (out === '~' || out.startsWith('~/') || out.startsWith('~\\'))
+    out = path.join(ctx.home ?? os.homedir(), out.slice(1));
   return path.resolve(ctx.baseDir, out);
 }
 

@@ -9,8 +9,18 @@ import { performance } from 'node:perf_hooks';
 import { redactValues } from '../redact';
 import { TransportError, mapNetworkError } from './errors';
 import {
-  BodyCollector, decodeBody, describeError, headOf, readTlsInfo, resultOf, responseLogLine, timingsOf, tooLarge, vipStatusOf,
-  type Marks, type ResponseHead,
+  BodyCollector,
+  decodeBody,
+  describeError,
+  headOf,
+  readTlsInfo,
+  resultOf,
+  responseLogLine,
+  timingsOf,
+  tooLarge,
+  vipStatusOf,
+  type Marks,
+  type ResponseHead,
 } from './response';
 import type { SendPlan, SendResult, TlsInfo } from './sendTypes';
 
@@ -33,7 +43,13 @@ class Attempt {
   private settled = false;
   private readonly cleanups: (() => void)[] = [];
   private readonly timer: NodeJS.Timeout;
-  private readonly onAbort = () => this.abort(new TransportError('cancelled', 'The request was cancelled; the connection was closed. The service may still have processed it if it had arrived.'));
+  private readonly onAbort = () =>
+    this.abort(
+      new TransportError(
+        'cancelled',
+        'The request was cancelled; the connection was closed. The service may still have processed it if it had arrived.',
+      ),
+    );
 
   constructor(
     readonly plan: SendPlan,
@@ -45,7 +61,13 @@ class Attempt {
     // First: a request Node refuses to build throws here, before any timer or listener exists.
     this.req = openRequest(plan);
     this.timer = setTimeout(
-      () => this.abort(new TransportError('timeout', `No complete response from ${target.host}:${target.port} within ${timeoutMs / 1000} s. The service may be slow or unreachable: check the URL, then retry or raise the timeout (environment "timeoutMs", CLI --timeout).`)),
+      () =>
+        this.abort(
+          new TransportError(
+            'timeout',
+            `No complete response from ${target.host}:${target.port} within ${timeoutMs / 1000} s. The service may be slow or unreachable: check the URL, then retry or raise the timeout (environment "timeoutMs", CLI --timeout).`,
+          ),
+        ),
       Math.max(0, deadline - performance.now()),
     );
     plan.options.signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -82,7 +104,11 @@ class Attempt {
   }
 
   /** Wraps a listener: what it throws settles the attempt (by `fail`) instead of escaping. */
-  guard<A extends unknown[]>(step: string, listener: (...args: A) => void, fail = (e: TransportError) => this.abort(e)): (...args: A) => void {
+  guard<A extends unknown[]>(
+    step: string,
+    listener: (...args: A) => void,
+    fail = (e: TransportError) => this.abort(e),
+  ): (...args: A) => void {
     return (...args: A) => {
       try {
         listener(...args);
@@ -107,8 +133,11 @@ function openRequest(plan: SendPlan): http.ClientRequest {
     return (isHttps ? https : http).request(request.url, reqOptions);
   } catch (e) {
     // Node checks the headers synchronously: an environment's "headers" may break its rules.
-    throw new TransportError('usage', `The request could not be sent: ${describeError(e)}. Check the environment's "headers": names are HTTP tokens (letters, digits, -), values have no line breaks.`,
-      { code: (e as NodeJS.ErrnoException).code });
+    throw new TransportError(
+      'usage',
+      `The request could not be sent: ${describeError(e)}. Check the environment's "headers": names are HTTP tokens (letters, digits, -), values have no line breaks.`,
+      { code: (e as NodeJS.ErrnoException).code },
+    );
   }
 }
 
@@ -125,22 +154,27 @@ function requestFailure(attempt: Attempt, e: Error): Outcome {
   const { plan, req, marks, abortReason } = attempt;
   const code = (e as NodeJS.ErrnoException).code;
   const mapped = () => mapNetworkError(e, plan.target, plan.netContext);
-  if (!abortReason && req.reusedSocket && marks.response === undefined && (code === 'ECONNRESET' || code === 'EPIPE')) return new StaleConnection(mapped());
+  if (!abortReason && req.reusedSocket && marks.response === undefined && (code === 'ECONNRESET' || code === 'EPIPE'))
+    return new StaleConnection(mapped());
   return abortReason ?? mapped();
 }
 
 /** A failure no step expected (a bug here, or in a library): said plainly instead of lost. */
 function unexpectedFailure(step: string, e: unknown, plan: SendPlan): TransportError {
-  return new TransportError('internal',
+  return new TransportError(
+    'internal',
     `Sending to ${plan.target.host}:${plan.target.port} failed unexpectedly while ${step} (${describeError(e)}). The service may have processed the request. This is a bug in VIP API Workbench: please report it with this message.`,
-    { code: (e as NodeJS.ErrnoException | undefined)?.code });
+    { code: (e as NodeJS.ErrnoException | undefined)?.code },
+  );
 }
 
 function closedEarly(plan: SendPlan, head: ResponseHead, e: Error): TransportError {
   const code = (e as NodeJS.ErrnoException).code;
-  return new TransportError('network',
+  return new TransportError(
+    'network',
     `The connection to ${plan.target.host}:${plan.target.port} closed before the whole response arrived (HTTP ${head.status}; ${code ?? e.message}). Retry; if it keeps happening, check a proxy or load balancer in between.`,
-    { code, status: head.status, contentType: head.contentType });
+    { code, status: head.status, contentType: head.contentType },
+  );
 }
 
 function onResponse(attempt: Attempt, res: http.IncomingMessage): void {
@@ -154,25 +188,54 @@ function onResponse(attempt: Attempt, res: http.IncomingMessage): void {
   }
   const body = new BodyCollector(head, plan.cap, plan.options.spillDir, (e) => attempt.abort(e));
   attempt.onFailure(() => body.discard());
-  res.on('data', attempt.guard('receiving the response', (chunk: Buffer) => body.add(chunk)));
+  res.on(
+    'data',
+    attempt.guard('receiving the response', (chunk: Buffer) => body.add(chunk)),
+  );
   // After an error or a complete body a failure needs no abort (the connection is gone, or stays usable).
   const settle = (e: TransportError) => attempt.finish(e);
-  res.on('error', attempt.guard('handling a broken response', (e: Error) => attempt.finish(attempt.abortReason ?? closedEarly(plan, head, e)), settle));
-  res.on('end', attempt.guard('reading the response body', () => {
-    if (attempt.done) return;
-    const end = performance.now();
-    const text = body.end(settle);
-    if (text !== undefined) attempt.finish(undefined, completeResult(attempt, head, tlsInfo, text, end));
-  }, settle));
+  res.on(
+    'error',
+    attempt.guard(
+      'handling a broken response',
+      (e: Error) => attempt.finish(attempt.abortReason ?? closedEarly(plan, head, e)),
+      settle,
+    ),
+  );
+  res.on(
+    'end',
+    attempt.guard(
+      'reading the response body',
+      () => {
+        if (attempt.done) return;
+        const end = performance.now();
+        const text = body.end(settle);
+        if (text !== undefined) attempt.finish(undefined, completeResult(attempt, head, tlsInfo, text, end));
+      },
+      settle,
+    ),
+  );
 }
 
 /** The body → decoded JSON → VIP status → result, and its log line. */
-function completeResult(attempt: Attempt, head: ResponseHead, tlsInfo: TlsInfo | undefined, text: string, end: number): SendResult {
+function completeResult(
+  attempt: Attempt,
+  head: ResponseHead,
+  tlsInfo: TlsInfo | undefined,
+  text: string,
+  end: number,
+): SendResult {
   const { plan } = attempt;
   const json = decodeBody(text, head, plan.request);
   const vip = vipStatusOf(json, text, head);
   const timings = timingsOf(attempt.marks, attempt.t0, end);
-  const result = resultOf(plan, { head, timings, reusedConnection: attempt.req.reusedSocket, tls: tlsInfo }, text, json, vip);
+  const result = resultOf(
+    plan,
+    { head, timings, reusedConnection: attempt.req.reusedSocket, tls: tlsInfo },
+    text,
+    json,
+    vip,
+  );
   plan.log(responseLogLine(result, vip.message));
   return result;
 }
@@ -183,9 +246,18 @@ export function sendOnce(plan: SendPlan, deadline: number): Promise<SendResult> 
     const attempt = new Attempt(plan, deadline, resolve, reject);
     const { req } = attempt;
     const settle = (e: TransportError) => attempt.finish(e);
-    req.on('socket', attempt.guard('opening the connection', (socket: net.Socket) => markPhases(attempt, socket)));
-    req.on('error', attempt.guard('handling a connection error', (e: Error) => attempt.finish(requestFailure(attempt, e)), settle));
-    req.on('response', attempt.guard('reading the response headers', (res: http.IncomingMessage) => onResponse(attempt, res)));
+    req.on(
+      'socket',
+      attempt.guard('opening the connection', (socket: net.Socket) => markPhases(attempt, socket)),
+    );
+    req.on(
+      'error',
+      attempt.guard('handling a connection error', (e: Error) => attempt.finish(requestFailure(attempt, e)), settle),
+    );
+    req.on(
+      'response',
+      attempt.guard('reading the response headers', (res: http.IncomingMessage) => onResponse(attempt, res)),
+    );
     req.end(plan.request.body);
   });
 }

@@ -11,6 +11,12 @@ export {
   type ExpandContext,
 } from './environment';
 export { buildRequest, newRequestId, operationUrl, type BuildOptions, type PreparedRequest } from './request';
-export { LEGACY_PFX_RECIPE, loadTlsMaterial, type CertificateSummary, type TlsMaterial, type TlsOptions } from './preflight';
+export {
+  LEGACY_PFX_RECIPE,
+  loadTlsMaterial,
+  type CertificateSummary,
+  type TlsMaterial,
+  type TlsOptions,
+} from './preflight';
 export { AgentPool, send, sendText, type SendOptions, type SendResult, type Timings, type TlsInfo } from './send';
 export { shellQuote, toCurl, type CurlOptions } from './curl';

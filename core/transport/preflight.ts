@@ -39,12 +39,21 @@ export const LEGACY_PFX_RECIPE =
 function readFile(file: string, what: string, setting: string): Buffer {
   try {
     const st = fs.statSync(file);
-    if (!st.isFile()) throw new TransportError('tls-material', `The ${what} "${file}" is not a file. Check "${setting}" of the environment.`);
+    if (!st.isFile())
+      throw new TransportError(
+        'tls-material',
+        `The ${what} "${file}" is not a file. Check "${setting}" of the environment.`,
+      );
     return fs.readFileSync(file);
   } catch (e) {
     if (e instanceof TransportError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new TransportError('tls-material', `The ${what} "${file}" does not exist. Check "${setting}" of the environment (relative paths start at the workspace folder).`, { code });
+    if (code === 'ENOENT')
+      throw new TransportError(
+        'tls-material',
+        `The ${what} "${file}" does not exist. Check "${setting}" of the environment (relative paths start at the workspace folder).`,
+        { code },
+      );
     throw new TransportError('tls-material', `The ${what} "${file}" cannot be read (${code ?? String(e)}).`, { code });
   }
 }
@@ -60,14 +69,24 @@ export function summarize(cert: X509Certificate): CertificateSummary {
   };
 }
 
-const day = (d: Date) => d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+const day = (d: Date) =>
+  d
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 
 function checkDates(c: CertificateSummary, file: string, now: Date): void {
   if (now < c.validFrom) {
-    throw new TransportError('tls-material', `The client certificate "${file}" (${c.subject}) is not valid yet: valid from ${day(c.validFrom)} to ${day(c.validTo)}. Check this machine's clock, or use the current certificate.`);
+    throw new TransportError(
+      'tls-material',
+      `The client certificate "${file}" (${c.subject}) is not valid yet: valid from ${day(c.validFrom)} to ${day(c.validTo)}. Check this machine's clock, or use the current certificate.`,
+    );
   }
   if (now > c.validTo) {
-    throw new TransportError('tls-material', `The client certificate "${file}" (${c.subject}) expired on ${day(c.validTo)} (valid from ${day(c.validFrom)}). Download a new VIP certificate from VIP Manager and point the environment to it.`);
+    throw new TransportError(
+      'tls-material',
+      `The client certificate "${file}" (${c.subject}) expired on ${day(c.validTo)} (valid from ${day(c.validFrom)}). Download a new VIP certificate from VIP Manager and point the environment to it.`,
+    );
   }
 }
 
@@ -75,7 +94,10 @@ function parseCert(pem: Buffer, file: string): X509Certificate {
   try {
     return new X509Certificate(pem);
   } catch {
-    throw new TransportError('tls-material', `"${file}" is not a PEM or DER certificate. For a .p12/.pfx file use "pfx" instead of "cert".`);
+    throw new TransportError(
+      'tls-material',
+      `"${file}" is not a PEM or DER certificate. For a .p12/.pfx file use "pfx" instead of "cert".`,
+    );
   }
 }
 
@@ -86,12 +108,24 @@ function loadKey(pem: Buffer, file: string, passphrase: string | undefined): Key
     const code = (e as NodeJS.ErrnoException).code ?? '';
     const msg = (e as Error).message;
     if (passphrase === undefined && /INTERRUPTED|passphrase/i.test(code + msg)) {
-      throw new TransportError('tls-material', `The private key "${file}" is encrypted and no passphrase is set. Set it with "VIP: Set certificate passphrase…" (CLI: --passphrase-env VAR).`, { code });
+      throw new TransportError(
+        'tls-material',
+        `The private key "${file}" is encrypted and no passphrase is set. Set it with "VIP: Set certificate passphrase…" (CLI: --passphrase-env VAR).`,
+        { code },
+      );
     }
     if (/BAD_DECRYPT|bad decrypt/i.test(code + msg)) {
-      throw new TransportError('tls-material', `Wrong passphrase for the private key "${file}" (bad decrypt). Set the right one with "VIP: Set certificate passphrase…" (CLI: --passphrase-env VAR).`, { code });
+      throw new TransportError(
+        'tls-material',
+        `Wrong passphrase for the private key "${file}" (bad decrypt). Set the right one with "VIP: Set certificate passphrase…" (CLI: --passphrase-env VAR).`,
+        { code },
+      );
     }
-    throw new TransportError('tls-material', `"${file}" is not a usable private key (${msg}). Give the PEM private key that belongs to the certificate.`, { code });
+    throw new TransportError(
+      'tls-material',
+      `"${file}" is not a usable private key (${msg}). Give the PEM private key that belongs to the certificate.`,
+      { code },
+    );
   }
 }
 
@@ -103,15 +137,27 @@ function loadPfx(pfx: Buffer, file: string, passphrase: string | undefined): Cer
     const msg = (e as Error).message ?? String(e);
     const code = (e as NodeJS.ErrnoException).code;
     if (/mac verify failure/i.test(msg)) {
-      throw new TransportError('tls-material', passphrase
-        ? `Wrong passphrase for the PKCS#12 file "${file}" (mac verify failure). Set the right one with "VIP: Set certificate passphrase…" (CLI: --passphrase-env VAR).`
-        : `The PKCS#12 file "${file}" needs a passphrase (mac verify failure). Set it with "VIP: Set certificate passphrase…" (CLI: --passphrase-env VAR).`, { code });
+      throw new TransportError(
+        'tls-material',
+        passphrase
+          ? `Wrong passphrase for the PKCS#12 file "${file}" (mac verify failure). Set the right one with "VIP: Set certificate passphrase…" (CLI: --passphrase-env VAR).`
+          : `The PKCS#12 file "${file}" needs a passphrase (mac verify failure). Set it with "VIP: Set certificate passphrase…" (CLI: --passphrase-env VAR).`,
+        { code },
+      );
     }
     if (/Unsupported PKCS12 PFX data/i.test(msg)) {
-      throw new TransportError('tls-material', `The PKCS#12 file "${file}" uses legacy encryption (RC2/3DES) that OpenSSL 3 refuses (Unsupported PKCS12 PFX data). Re-export it once with modern encryption: ${LEGACY_PFX_RECIPE} (both steps ask for the passphrase), then point the environment to new.p12.`, { code });
+      throw new TransportError(
+        'tls-material',
+        `The PKCS#12 file "${file}" uses legacy encryption (RC2/3DES) that OpenSSL 3 refuses (Unsupported PKCS12 PFX data). Re-export it once with modern encryption: ${LEGACY_PFX_RECIPE} (both steps ask for the passphrase), then point the environment to new.p12.`,
+        { code },
+      );
     }
     if (/not enough data|wrong tag|asn1|header too long/i.test(msg)) {
-      throw new TransportError('tls-material', `"${file}" is not a PKCS#12 (.p12/.pfx) file (${msg}). For PEM files use "cert" and "key" instead of "pfx".`, { code });
+      throw new TransportError(
+        'tls-material',
+        `"${file}" is not a PKCS#12 (.p12/.pfx) file (${msg}). For PEM files use "cert" and "key" instead of "pfx".`,
+        { code },
+      );
     }
     throw new TransportError('tls-material', `The PKCS#12 file "${file}" cannot be used: ${msg}.`, { code });
   }
@@ -134,7 +180,10 @@ const checked = new Map<string, TlsMaterial>();
 const MAX_CHECKED = 32;
 
 function cacheKey(env: Environment, passphrase: string | undefined): string | undefined {
-  const parts: unknown[] = [env.rejectUnauthorized !== false, passphrase === undefined ? null : createHash('sha256').update(passphrase).digest('hex')];
+  const parts: unknown[] = [
+    env.rejectUnauthorized !== false,
+    passphrase === undefined ? null : createHash('sha256').update(passphrase).digest('hex'),
+  ];
   for (const file of [env.ca, env.pfx, env.cert, env.key]) {
     if (!file) {
       parts.push(null);
@@ -195,7 +244,10 @@ function loadUnchecked(env: Environment, passphrase: string | undefined, now: Da
   if (env.ca) {
     const ca = readFile(env.ca, 'CA file', 'ca');
     if (!/-----BEGIN CERTIFICATE-----/.test(ca.toString('latin1'))) {
-      throw new TransportError('tls-material', `The CA file "${env.ca}" contains no PEM certificate (-----BEGIN CERTIFICATE-----). Convert it with: openssl x509 -inform der -in ca.cer -out ca.pem`);
+      throw new TransportError(
+        'tls-material',
+        `The CA file "${env.ca}" contains no PEM certificate (-----BEGIN CERTIFICATE-----). Convert it with: openssl x509 -inform der -in ca.cer -out ca.pem`,
+      );
     }
     options.ca = ca;
   }
@@ -212,13 +264,17 @@ function loadUnchecked(env: Environment, passphrase: string | undefined, now: Da
     const cert = parseCert(certPem, env.cert);
     const key = loadKey(keyPem, env.key, opts.passphrase);
     if (!cert.checkPrivateKey(key)) {
-      throw new TransportError('tls-material', `The private key "${env.key}" does not match the certificate "${env.cert}" (${cert.subject.replace(/\n/g, ', ')}). Use the key that was generated with this certificate.`);
+      throw new TransportError(
+        'tls-material',
+        `The private key "${env.key}" does not match the certificate "${env.cert}" (${cert.subject.replace(/\n/g, ', ')}). Use the key that was generated with this certificate.`,
+      );
     }
     clientCertificate = summarize(cert);
     checkDates(clientCertificate, env.cert, now);
     options.cert = certPem;
     options.key = keyPem;
-    if (opts.passphrase !== undefined && /ENCRYPTED/.test(keyPem.toString('latin1'))) options.passphrase = opts.passphrase;
+    if (opts.passphrase !== undefined && /ENCRYPTED/.test(keyPem.toString('latin1')))
+      options.passphrase = opts.passphrase;
   }
   return { options, clientCertificate, insecure: !options.rejectUnauthorized };
 }

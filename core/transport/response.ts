@@ -55,7 +55,12 @@ export function readTlsInfo(socket: tls.TLSSocket, isHttps: boolean): TlsInfo | 
   // Not getPeerX509Certificate(): on Node 20 it takes the certificate from the socket (later
   // calls of either method find none), and making the X509Certificate object costs more.
   const peer = socket.getPeerCertificate();
-  const name = (o: Record<string, unknown> | undefined) => (o ? Object.entries(o).map(([k, v]) => `${k}=${String(v)}`).join(', ') : '');
+  const name = (o: Record<string, unknown> | undefined) =>
+    o
+      ? Object.entries(o)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(', ')
+      : '';
   info = {
     protocol: socket.getProtocol(),
     cipher: socket.getCipher()?.name ?? '',
@@ -71,14 +76,23 @@ export function readTlsInfo(socket: tls.TLSSocket, isHttps: boolean): TlsInfo | 
 }
 
 /** The response is over the cap; `outcome` says whether it was saved, or why it could not be. */
-export function tooLarge(head: ResponseHead, cap: number, received: string, outcome: { savedTo?: string; notSaved?: string } = {}): TransportError {
+export function tooLarge(
+  head: ResponseHead,
+  cap: number,
+  received: string,
+  outcome: { savedTo?: string; notSaved?: string } = {},
+): TransportError {
   const { status, contentType } = head;
   const next = outcome.savedTo
     ? `It was saved to ${outcome.savedTo}.`
-    : outcome.notSaved ? `It could not be kept: ${outcome.notSaved}.` : 'Raise the cap (vipApi.maxResponseBytes) to see it.';
-  return new TransportError('too-large',
+    : outcome.notSaved
+      ? `It could not be kept: ${outcome.notSaved}.`
+      : 'Raise the cap (vipApi.maxResponseBytes) to see it.';
+  return new TransportError(
+    'too-large',
     `The response (HTTP ${status}, ${contentType || 'no content type'}) is larger than the ${Math.round(cap / 1024)} KB cap (${received}). ${next}`,
-    { status, contentType, savedTo: outcome.savedTo });
+    { status, contentType, savedTo: outcome.savedTo },
+  );
 }
 
 /** Collects the body under the cap; over it, fails, or with a spill folder writes the body to a file there. */
@@ -97,7 +111,8 @@ export class BodyCollector {
   add(chunk: Buffer): void {
     this.size += chunk.length;
     if (this.spill) {
-      if (this.size > HARD_SPILL_LIMIT) this.fail(tooLarge(this.head, this.cap, `over ${HARD_SPILL_LIMIT} bytes; stopped`));
+      if (this.size > HARD_SPILL_LIMIT)
+        this.fail(tooLarge(this.head, this.cap, `over ${HARD_SPILL_LIMIT} bytes; stopped`));
       else this.spill.stream.write(chunk);
       return;
     }
@@ -112,7 +127,9 @@ export class BodyCollector {
     if (!this.spill) return Buffer.concat(this.chunks).toString('utf8');
     const { file, stream } = this.spill;
     // end()'s callback also gets a write error: then nothing was saved.
-    stream.end((e?: Error | null) => settle(e ? this.spillFailed(e) : tooLarge(this.head, this.cap, `${this.size} bytes`, { savedTo: file })));
+    stream.end((e?: Error | null) =>
+      settle(e ? this.spillFailed(e) : tooLarge(this.head, this.cap, `${this.size} bytes`, { savedTo: file })),
+    );
     return undefined;
   }
 
@@ -136,7 +153,9 @@ export class BodyCollector {
   }
 
   private spillFailed(e: unknown): TransportError {
-    return tooLarge(this.head, this.cap, `${this.size} bytes`, { notSaved: `saving it to ${this.spillDir} failed (${describeError(e)})` });
+    return tooLarge(this.head, this.cap, `${this.size} bytes`, {
+      notSaved: `saving it to ${this.spillDir} failed (${describeError(e)})`,
+    });
   }
 }
 
@@ -155,9 +174,11 @@ function decodeJson(text: string, head: ResponseHead): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new TransportError('not-vip',
+    throw new TransportError(
+      'not-vip',
       `The server answered HTTP ${status}${statusMessage ? ' ' + statusMessage : ''} with ${contentType || 'no content type'} that is not JSON, first bytes: ${firstBytes(text)}. Check the environment URL (path and {operation}).`,
-      { status, contentType });
+      { status, contentType },
+    );
   }
 }
 
@@ -168,14 +189,25 @@ function decodeSoap(text: string, head: ResponseHead, request: PreparedRequest):
   } catch (e) {
     if (!(e instanceof SoapError)) {
       // Not a SOAP problem the parser knows (e.g. nesting too deep for it): still the answer's fault.
-      throw new TransportError('not-vip', `The server answered HTTP ${status} with ${contentType || 'no content type'} that could not be read as a VIP SOAP response (${describeError(e)}), first bytes: ${firstBytes(text)}. Check the environment URL.`, { status, contentType });
+      throw new TransportError(
+        'not-vip',
+        `The server answered HTTP ${status} with ${contentType || 'no content type'} that could not be read as a VIP SOAP response (${describeError(e)}), first bytes: ${firstBytes(text)}. Check the environment URL.`,
+        { status, contentType },
+      );
     }
     if (e.kind !== 'fault') {
-      throw new TransportError('not-vip', `The server answered HTTP ${status} with ${contentType || 'no content type'} that is not a VIP SOAP response (${e.message}), first bytes: ${firstBytes(text)}. Check the environment URL.`, { status, contentType });
+      throw new TransportError(
+        'not-vip',
+        `The server answered HTTP ${status} with ${contentType || 'no content type'} that is not a VIP SOAP response (${e.message}), first bytes: ${firstBytes(text)}. Check the environment URL.`,
+        { status, contentType },
+      );
     }
     const f = e.fault;
-    throw new TransportError('soap-fault', `The SOAP service answered HTTP ${status} with a Fault: ${redactText(f?.faultcode ?? '')}: ${redactText(f?.faultstring ?? '')}${f?.detail ? ` (${redactText(f.detail)})` : ''}. A Fault means the service could not process the envelope at all; show the envelope (VIP: Show SOAP envelope) and check the URL's path (${request.operation.soapPath}).`,
-      { status, contentType, faultcode: f?.faultcode, faultstring: f?.faultstring });
+    throw new TransportError(
+      'soap-fault',
+      `The SOAP service answered HTTP ${status} with a Fault: ${redactText(f?.faultcode ?? '')}: ${redactText(f?.faultstring ?? '')}${f?.detail ? ` (${redactText(f.detail)})` : ''}. A Fault means the service could not process the envelope at all; show the envelope (VIP: Show SOAP envelope) and check the URL's path (${request.operation.soapPath}).`,
+      { status, contentType, faultcode: f?.faultcode, faultstring: f?.faultstring },
+    );
   }
 }
 
@@ -193,7 +225,12 @@ function findVipStatus(json: unknown): VipStatus | undefined {
     const status = (body as Record<string, unknown>).Status;
     if (typeof status !== 'object' || status === null) continue;
     const s = status as Record<string, unknown>;
-    if (typeof s.ReasonCode === 'string') return { key, code: s.ReasonCode.toLowerCase(), message: typeof s.StatusMessage === 'string' ? s.StatusMessage : '' };
+    if (typeof s.ReasonCode === 'string')
+      return {
+        key,
+        code: s.ReasonCode.toLowerCase(),
+        message: typeof s.StatusMessage === 'string' ? s.StatusMessage : '',
+      };
   }
   return undefined;
 }
@@ -202,9 +239,11 @@ function findVipStatus(json: unknown): VipStatus | undefined {
 export function vipStatusOf(json: unknown, text: string, head: ResponseHead): VipStatus {
   const vip = findVipStatus(json);
   if (vip) return vip;
-  throw new TransportError('not-vip',
+  throw new TransportError(
+    'not-vip',
     `The server answered HTTP ${head.status} with JSON that is not a VIP response (no "<Operation>Response" with "Status"), first bytes: ${firstBytes(text)}. Check the environment URL.`,
-    { status: head.status, contentType: head.contentType });
+    { status: head.status, contentType: head.contentType },
+  );
 }
 
 export function timingsOf(marks: Marks, t0: number, end: number): Timings {
@@ -212,7 +251,10 @@ export function timingsOf(marks: Marks, t0: number, end: number): Timings {
   return {
     dns: marks.lookup !== undefined ? ms(marks.lookup) : undefined,
     connect: marks.connect !== undefined ? ms(marks.connect)! - (ms(marks.lookup) ?? 0) : undefined,
-    tls: marks.secure !== undefined && marks.connect !== undefined ? Math.round((marks.secure - marks.connect) * 10) / 10 : undefined,
+    tls:
+      marks.secure !== undefined && marks.connect !== undefined
+        ? Math.round((marks.secure - marks.connect) * 10) / 10
+        : undefined,
     firstByte: ms(marks.response)!,
     total: ms(end)!,
   };
@@ -226,7 +268,13 @@ export interface ExchangeFacts {
   tls?: TlsInfo;
 }
 
-export function resultOf(plan: SendPlan, facts: ExchangeFacts, text: string, json: unknown, vip: VipStatus): SendResult {
+export function resultOf(
+  plan: SendPlan,
+  facts: ExchangeFacts,
+  text: string,
+  json: unknown,
+  vip: VipStatus,
+): SendResult {
   return {
     environment: plan.env.name,
     request: plan.request,
@@ -252,9 +300,16 @@ export function resultOf(plan: SendPlan, facts: ExchangeFacts, text: string, jso
 export function responseLogLine(result: SendResult, vipMessage: string): string {
   const { timings, tls: tlsInfo, reason } = result;
   const opMatch = operationForKey(result.responseKey);
-  const phases = (['dns', 'connect', 'tls', 'firstByte'] as const).filter((k) => timings[k] !== undefined).map((k) => `${k} ${timings[k]}`).join(', ');
-  return `← HTTP ${result.status} ${result.reasonCode} ${vipMessage || reason?.message || ''} · ${timings.total} ms (${phases})` +
+  const phases = (['dns', 'connect', 'tls', 'firstByte'] as const)
+    .filter((k) => timings[k] !== undefined)
+    .map((k) => `${k} ${timings[k]}`)
+    .join(', ');
+  return (
+    `← HTTP ${result.status} ${result.reasonCode} ${vipMessage || reason?.message || ''} · ${timings.total} ms (${phases})` +
     (tlsInfo ? ` · ${tlsInfo.protocol} ${tlsInfo.cipher} · server "${tlsInfo.peerSubject}"` : '') +
     (result.reusedConnection ? ' · reused connection' : '') +
-    (opMatch && opMatch.operation.name !== result.request.operation.name ? ` · ⚠ response key ${result.responseKey} for ${result.request.operation.name}` : '');
+    (opMatch && opMatch.operation.name !== result.request.operation.name
+      ? ` · ⚠ response key ${result.responseKey} for ${result.request.operation.name}`
+      : '')
+  );
 }

@@ -52,8 +52,11 @@ function planSend(request: PreparedRequest, env: Environment, options: SendOptio
 
 function logStart({ request, env, material, log }: SendPlan): void {
   const cc = material.clientCertificate;
-  log(`→ POST ${request.url.href} [${env.name}]${cc ? ` client certificate "${cc.subject}" (expires ${cc.validTo.toISOString()})` : ' no client certificate'}`);
-  if (material.insecure) log(`⚠ Server certificate verification is OFF for environment "${env.name}" (rejectUnauthorized: false).`);
+  log(
+    `→ POST ${request.url.href} [${env.name}]${cc ? ` client certificate "${cc.subject}" (expires ${cc.validTo.toISOString()})` : ' no client certificate'}`,
+  );
+  if (material.insecure)
+    log(`⚠ Server certificate verification is OFF for environment "${env.name}" (rejectUnauthorized: false).`);
 }
 
 /** A kept-alive connection the server closed while idle fails before any response: retry on a new one, within the one timeout. */

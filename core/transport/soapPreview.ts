@@ -11,7 +11,8 @@ export type Transport = 'rest' | 'soap';
  * base that `/<mgmt|val|prov>/soap` is appended to; `derived` says so.
  */
 export function soapUrlTemplate(env: Environment): { template: string; derived: boolean } {
-  if ((env.transport ?? 'rest') === 'soap' || env.url.includes('{soapPath}')) return { template: env.url, derived: false };
+  if ((env.transport ?? 'rest') === 'soap' || env.url.includes('{soapPath}'))
+    return { template: env.url, derived: false };
   const at = env.url.indexOf('{operation}');
   if (at < 0) return { template: env.url, derived: false };
   const base = env.url.slice(0, at).split('?')[0].replace(/\/+$/, '');
@@ -40,10 +41,17 @@ export function soapPreview(text: string, env: Environment, options: BuildOption
   const restEnvironment = (env.transport ?? 'rest') === 'rest';
   const { derived } = soapUrlTemplate(env);
   const environment = withTransport(env, 'soap');
-  const warning = !restEnvironment && env.url.includes('{operation}')
-    ? `The URL of "${env.name}" contains {operation}, which SOAP does not use: write the base URL (e.g. https://services-auth.vip.symantec.com) or put {soapPath} where mgmt/val/prov goes.`
-    : undefined;
-  return { request: buildRequest(text, environment, options), environment, restEnvironment, urlDerived: derived, warning };
+  const warning =
+    !restEnvironment && env.url.includes('{operation}')
+      ? `The URL of "${env.name}" contains {operation}, which SOAP does not use: write the base URL (e.g. https://services-auth.vip.symantec.com) or put {soapPath} where mgmt/val/prov goes.`
+      : undefined;
+  return {
+    request: buildRequest(text, environment, options),
+    environment,
+    restEnvironment,
+    urlDerived: derived,
+    warning,
+  };
 }
 
 /** Text for an XML comment: `--` may not occur in one, and it may not end with `-`. */
@@ -60,15 +68,25 @@ export function envelopeDocumentText(preview: SoapPreview, environmentName: stri
   const lines = [
     `VIP ${request.operation.name} as SOAP 1.1 · environment "${environmentName}" (${preview.restEnvironment ? 'REST' : 'SOAP'})`,
     `POST ${request.url.href}`,
-    ...Object.entries(request.headers).map(([k, v]) => (/^(content-type|soapaction|accept)$/i.test(k) ? `${k}: ${v}` : `${k}: (set in the environment)`)),
+    ...Object.entries(request.headers).map(([k, v]) =>
+      /^(content-type|soapaction|accept)$/i.test(k) ? `${k}: ${v}` : `${k}: (set in the environment)`,
+    ),
   ];
   if (preview.restEnvironment) {
-    lines.push(`This environment sends REST. With "transport": "soap"${preview.urlDerived ? ' and the base URL above' : ''} Send would post this envelope.`);
+    lines.push(
+      `This environment sends REST. With "transport": "soap"${preview.urlDerived ? ' and the base URL above' : ''} Send would post this envelope.`,
+    );
   }
-  if (request.requestIdGenerated) lines.push(`RequestId ${request.requestId} was generated for this view; Send generates a new one each time.`);
+  if (request.requestIdGenerated)
+    lines.push(`RequestId ${request.requestId} was generated for this view; Send generates a new one each time.`);
   if (preview.warning) lines.push(`Warning: ${preview.warning}`);
   lines.push('Below this comment: the exact body that is posted (the comment is not part of it).');
   const declaration = /^<\?xml[^>]*\?>\n?/.exec(request.body)?.[0] ?? '';
   const comment = `<!--\n${lines.map((l) => `  ${commentSafe(l)}`).join('\n')}\n-->\n`;
-  return declaration + (declaration && !declaration.endsWith('\n') ? '\n' : '') + comment + request.body.slice(declaration.length);
+  return (
+    declaration +
+    (declaration && !declaration.endsWith('\n') ? '\n' : '') +
+    comment +
+    request.body.slice(declaration.length)
+  );
 }

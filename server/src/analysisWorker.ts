@@ -35,7 +35,7 @@ export function serveAnalysis(): void {
     try {
       findings = analyze(job.text, job.settings);
     } catch (e) {
-      error = e instanceof Error ? e.stack ?? e.message : String(e);
+      error = e instanceof Error ? (e.stack ?? e.message) : String(e);
     }
     parentPort!.postMessage({ id: job.id, findings, error });
   });
@@ -60,7 +60,10 @@ export class AnalysisWorker {
   private running?: Pending;
   private readonly queue: Pending[] = [];
 
-  constructor(private readonly entry: string, private readonly log: (message: string) => void) {}
+  constructor(
+    private readonly entry: string,
+    private readonly log: (message: string) => void,
+  ) {}
 
   /** Findings for `text`; rejects with Cancelled when a newer job for `key` (the document) supersedes it. */
   analyze(key: string, text: string, settings: Job['settings']): Promise<Finding[]> {

@@ -17,13 +17,24 @@ type Simulator = typeof import('../../cli/simulator');
  */
 function loadSimulator(): Simulator {
   if (typeof __VIP_SIMULATOR_EMBEDDED__ !== 'undefined' && __VIP_SIMULATOR_EMBEDDED__) {
-    const embedded = require('./simulator.generated') as { simulator: string; shared: Record<string, (() => unknown) | undefined> };
-    const code = (require('node:zlib') as typeof import('node:zlib')).brotliDecompressSync(Buffer.from(embedded.simulator, 'base64')).toString();
+    const embedded = require('./simulator.generated') as {
+      simulator: string;
+      shared: Record<string, (() => unknown) | undefined>;
+    };
+    const code = (require('node:zlib') as typeof import('node:zlib'))
+      .brotliDecompressSync(Buffer.from(embedded.simulator, 'base64'))
+      .toString();
     const module = { exports: {} as Simulator };
     // The engine and catalog modules it shares with the language server come from this bundle.
     const load = (id: string): unknown => (Object.hasOwn(embedded.shared, id) ? embedded.shared[id]!() : require(id));
     // eslint-disable-next-line @typescript-eslint/no-implied-eval, @typescript-eslint/no-unsafe-call -- runs our own simulator bundle, embedded at build time, as a CommonJS module
-    new Function('exports', 'require', 'module', '__filename', '__dirname', `${code}\n//# sourceURL=vip-simulator.js`)(module.exports, load, module, __filename, __dirname);
+    new Function('exports', 'require', 'module', '__filename', '__dirname', `${code}\n//# sourceURL=vip-simulator.js`)(
+      module.exports,
+      load,
+      module,
+      __filename,
+      __dirname,
+    );
     return module.exports;
   } else {
     return require('../../cli/simulator') as Simulator; // from the sources (tsx)
@@ -38,8 +49,12 @@ function runLanguageServer(): void {
   console.warn = connection.console.warn.bind(connection.console);
   console.error = connection.console.error.bind(connection.console);
   console.debug = connection.console.log.bind(connection.console);
-  process.on('uncaughtException', (e) => connection.console.error(`Uncaught exception: ${e instanceof Error ? e.stack : String(e)}`));
-  process.on('unhandledRejection', (e) => connection.console.error(`Unhandled rejection: ${e instanceof Error ? e.stack : String(e)}`));
+  process.on('uncaughtException', (e) =>
+    connection.console.error(`Uncaught exception: ${e instanceof Error ? e.stack : String(e)}`),
+  );
+  process.on('unhandledRejection', (e) =>
+    connection.console.error(`Unhandled rejection: ${e instanceof Error ? e.stack : String(e)}`),
+  );
   startServer(connection, { workerEntry: __filename });
 }
 

@@ -32,8 +32,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let client: ClientCapabilities | undefined;
   const settings = new SettingsStore(connection, () => !!client?.workspace?.configuration);
   const pullDiagnostics = (): boolean => !!client?.textDocument?.diagnostic;
-  const worker = options.workerEntry ? new AnalysisWorker(options.workerEntry, (m) => connection.console.error(m)) : undefined;
-  const diagnostics = new DiagnosticsScheduler(connection, documents, cache, settings, () => !pullDiagnostics(), worker);
+  const worker = options.workerEntry
+    ? new AnalysisWorker(options.workerEntry, (m) => connection.console.error(m))
+    : undefined;
+  const diagnostics = new DiagnosticsScheduler(
+    connection,
+    documents,
+    cache,
+    settings,
+    () => !pullDiagnostics(),
+    worker,
+  );
   let shutDown = false;
   connection.onShutdown(() => {
     shutDown = true;
@@ -48,7 +57,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
   connection.onInitialized(() => {
     if (client?.workspace?.didChangeConfiguration?.dynamicRegistration) {
-      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'vipApi' }).catch(() => undefined);
+      void connection.client
+        .register(DidChangeConfigurationNotification.type, { section: 'vipApi' })
+        .catch(() => undefined);
     }
   });
   connection.onDidChangeConfiguration(
@@ -73,19 +84,24 @@ export function startServer(connection: Connection, options: ServerOptions = {})
  * `safe`: the same for requests, which are also refused after shutdown, as LSP says.
  */
 function handlerGuards(connection: Connection, isShutDown: () => boolean): { safe: Guard; guarded: Guard } {
-  const guarded: Guard = (name, fallback, fn) => async (...args) => {
-    try {
-      return await fn(...args);
-    } catch (e) {
-      if (e instanceof ResponseError) throw e; // a deliberate protocol answer, e.g. ServerCancelled
-      connection.console.error(`${name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-      return fallback;
-    }
-  };
-  const safe: Guard = (name, fallback, fn) => async (...args) => {
-    if (isShutDown()) throw new ResponseError(ErrorCodes.InvalidRequest, `The server is shutting down: ${name} is not answered.`);
-    return guarded(name, fallback, fn)(...args);
-  };
+  const guarded: Guard =
+    (name, fallback, fn) =>
+    async (...args) => {
+      try {
+        return await fn(...args);
+      } catch (e) {
+        if (e instanceof ResponseError) throw e; // a deliberate protocol answer, e.g. ServerCancelled
+        connection.console.error(`${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        return fallback;
+      }
+    };
+  const safe: Guard =
+    (name, fallback, fn) =>
+    async (...args) => {
+      if (isShutDown())
+        throw new ResponseError(ErrorCodes.InvalidRequest, `The server is shutting down: ${name} is not answered.`);
+      return guarded(name, fallback, fn)(...args);
+    };
   return { safe, guarded };
 }
 
@@ -102,7 +118,12 @@ function initializeResult(pullDiagnostics: boolean): InitializeResult {
 }
 
 /** Open, change and close: validation scheduled, the parsed document dropped on close. */
-function registerDocumentEvents(documents: TextDocuments<TextDocument>, cache: DocumentCache, diagnostics: DiagnosticsScheduler, guarded: Guard): void {
+function registerDocumentEvents(
+  documents: TextDocuments<TextDocument>,
+  cache: DocumentCache,
+  diagnostics: DiagnosticsScheduler,
+  guarded: Guard,
+): void {
   documents.onDidOpen(guarded('didOpen', undefined, (e) => diagnostics.schedule(e.document.uri, true)));
   documents.onDidChangeContent(guarded('didChange', undefined, (e) => diagnostics.schedule(e.document.uri)));
   documents.onDidClose(

@@ -16,11 +16,17 @@ const defaultServerSettings: ServerSettings = {
 /** Reads and sanitises settings; anything malformed falls back to the default. */
 function normalizeSettings(raw: unknown): ServerSettings {
   const s = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  const supported = Array.isArray(s.supportedVersions) && s.supportedVersions.every((v) => typeof v === 'string') && s.supportedVersions.length > 0
-    ? (s.supportedVersions)
-    : defaultServerSettings.supportedVersions;
+  const supported =
+    Array.isArray(s.supportedVersions) &&
+    s.supportedVersions.every((v) => typeof v === 'string') &&
+    s.supportedVersions.length > 0
+      ? s.supportedVersions
+      : defaultServerSettings.supportedVersions;
   const validation = (s.validation && typeof s.validation === 'object' ? s.validation : {}) as Record<string, unknown>;
-  const debounce = typeof validation.debounceMs === 'number' && validation.debounceMs >= 0 && validation.debounceMs <= 5000 ? validation.debounceMs : defaultServerSettings.debounceMs;
+  const debounce =
+    typeof validation.debounceMs === 'number' && validation.debounceMs >= 0 && validation.debounceMs <= 5000
+      ? validation.debounceMs
+      : defaultServerSettings.debounceMs;
   return { supportedVersions: supported, debounceMs: debounce };
 }
 
@@ -28,11 +34,15 @@ export class SettingsStore {
   private current: ServerSettings = defaultServerSettings;
   private pending?: Promise<ServerSettings>;
 
-  constructor(private readonly connection: Connection, private readonly canPull: () => boolean) {}
+  constructor(
+    private readonly connection: Connection,
+    private readonly canPull: () => boolean,
+  ) {}
 
   /** Settings given at initialize (clients without workspace/configuration). */
   setInitial(raw: unknown): void {
-    if (raw && typeof raw === 'object' && 'vipApi' in raw) this.current = normalizeSettings((raw as Record<string, unknown>).vipApi);
+    if (raw && typeof raw === 'object' && 'vipApi' in raw)
+      this.current = normalizeSettings((raw as Record<string, unknown>).vipApi);
   }
 
   get(): Promise<ServerSettings> {
@@ -47,6 +57,7 @@ export class SettingsStore {
   /** Forget the pulled settings (didChangeConfiguration); pushed settings apply at once. */
   invalidate(pushed?: unknown): void {
     this.pending = undefined;
-    if (pushed && typeof pushed === 'object' && 'vipApi' in pushed) this.current = normalizeSettings((pushed as Record<string, unknown>).vipApi);
+    if (pushed && typeof pushed === 'object' && 'vipApi' in pushed)
+      this.current = normalizeSettings((pushed as Record<string, unknown>).vipApi);
   }
 }

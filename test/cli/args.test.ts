@@ -16,9 +16,14 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli', 'main.ts'), ...args], { cwd: ROOT }, (e, stdout, stderr) => {
-      resolve({ code: e ? (typeof e.code === 'number' ? e.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'cli', 'main.ts'), ...args],
+      { cwd: ROOT },
+      (e, stdout, stderr) => {
+        resolve({ code: e ? (typeof e.code === 'number' ? e.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -35,7 +40,9 @@ const COMMANDS: { args: string[]; help: string; usageExit: number }[] = [
 
 describe('vip-api: one argument parser, one help format', () => {
   test('`<command> --help` and `-h` print "Usage:" and the command\'s help on stdout, exit 0', async () => {
-    const runs = COMMANDS.flatMap((c) => ['--help', '-h'].map(async (flag) => ({ c, flag, r: await cli([...c.args, flag]) })));
+    const runs = COMMANDS.flatMap((c) =>
+      ['--help', '-h'].map(async (flag) => ({ c, flag, r: await cli([...c.args, flag]) })),
+    );
     for (const { c, flag, r } of await Promise.all(runs)) {
       const what = `${c.args.join(' ')} ${flag}`;
       assert.equal(r.code, 0, `${what}: ${r.stderr}`);
@@ -44,7 +51,7 @@ describe('vip-api: one argument parser, one help format', () => {
     }
   });
 
-  test('an unknown option: the command, parseArgs\' sentence, then the usage, on stderr; the documented exit code', async () => {
+  test("an unknown option: the command, parseArgs' sentence, then the usage, on stderr; the documented exit code", async () => {
     const runs = COMMANDS.map(async (c) => ({ c, r: await cli([...c.args, 'x.vip.json', '--bogus']) }));
     for (const { c, r } of await Promise.all(runs)) {
       const what = c.args.join(' ');
@@ -55,7 +62,7 @@ describe('vip-api: one argument parser, one help format', () => {
     }
   });
 
-  test('the top-level help lists every command\'s help block', async () => {
+  test("the top-level help lists every command's help block", async () => {
     const r = await cli(['--help']);
     assert.equal(r.code, 0);
     for (const c of COMMANDS) assert.ok(r.stdout.includes(c.help), c.args.join(' '));
@@ -65,7 +72,11 @@ describe('vip-api: one argument parser, one help format', () => {
     const out: string[] = [];
     const io = { out: (t: string) => void out.push(t), err: (t: string) => void out.push(t) };
     // At T=89 s the TOTP step is 2; one step back is step 1, RFC 6238's 287082 at T=59 s.
-    assert.equal(await runSimulator(['otp', 'SYMC10000001', '--now', '1970-01-01T00:01:29Z', '--offset', '-1'], io), 0, out.join(''));
+    assert.equal(
+      await runSimulator(['otp', 'SYMC10000001', '--now', '1970-01-01T00:01:29Z', '--offset', '-1'], io),
+      0,
+      out.join(''),
+    );
     assert.equal(out.pop(), '287082\n');
   });
 

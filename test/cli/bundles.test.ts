@@ -21,10 +21,17 @@ test('the activation bundle holds neither the language client nor the transport,
     logLevel: 'silent',
   });
   const inputs = Object.keys(result.metafile.inputs);
-  const heavy = inputs.filter((f) => /node_modules\/(vscode-languageclient|vscode-jsonrpc|@xmldom)\/|core\/(soap|engine\/(validate|schemaValidation))|core\/transport\/(send|request|preflight)\.ts|schemas\/(requests|responses|reason-codes)/.test(f));
+  const heavy = inputs.filter((f) =>
+    /node_modules\/(vscode-languageclient|vscode-jsonrpc|@xmldom)\/|core\/(soap|engine\/(validate|schemaValidation))|core\/transport\/(send|request|preflight)\.ts|schemas\/(requests|responses|reason-codes)/.test(
+      f,
+    ),
+  );
   assert.deepEqual(heavy, [], 'these belong in dist/language.js or dist/send.js');
   // The CodeLens needs the operation names: operations.json, not the whole catalog.
-  assert.ok(inputs.some((f) => f.endsWith('schemas/operations.json')), inputs.join('\n'));
+  assert.ok(
+    inputs.some((f) => f.endsWith('schemas/operations.json')),
+    inputs.join('\n'),
+  );
 });
 
 test('each built bundle loads and exports what client/src/bundles.ts and package.json expect', () => {

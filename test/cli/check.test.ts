@@ -25,7 +25,11 @@ function tempDir(files: Record<string, string>): string {
 }
 
 /** The reason-code catalog, read from the file itself (not through the code under test). */
-const CATALOG = (JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'reason-codes.json'), 'utf8')) as { codes: { code: string; message: string; solution: string; family: string }[] }).codes;
+const CATALOG = (
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'reason-codes.json'), 'utf8')) as {
+    codes: { code: string; message: string; solution: string; family: string }[];
+  }
+).codes;
 const CATALOG_CODES = CATALOG.map((c) => c.code);
 
 /**
@@ -34,14 +38,34 @@ const CATALOG_CODES = CATALOG.map((c) => c.code);
  */
 const CANNOT_COME_FROM_CHECK: Record<string, string[]> = {
   'success: check reports problems, and a request without one has no finding': ['0000'],
-  'the state of the stored credential or phone (existence, status, registration) is known only to the service': ['4990', '4993', '4994', '4995', '4996', '49f2', '4e11', '4e16', '4e1b', '4e1d'],
-  'whether a security code (OTP) is right, in the sync window or expired depends on the credential\'s secret and the service\'s clock': ['4923', '4997', '49b5', '4e3f'],
-  'the connection, the certificate or the URL, not the request body: decided by the service and the transport': ['4e02', '4e03', '4e0b', '4e10'],
-  'the service\'s own condition (unavailable, internal error)': ['4879', '4e01'],
-  'the account\'s configuration (credential types it supports)': ['4f05'],
-  'documented without the fields that cause them; check reports malformed requests as 4e00, the code the troubleshooting page gives': ['4845', '4e3a'],
+  'the state of the stored credential or phone (existence, status, registration) is known only to the service': [
+    '4990',
+    '4993',
+    '4994',
+    '4995',
+    '4996',
+    '49f2',
+    '4e11',
+    '4e16',
+    '4e1b',
+    '4e1d',
+  ],
+  "whether a security code (OTP) is right, in the sync window or expired depends on the credential's secret and the service's clock":
+    ['4923', '4997', '49b5', '4e3f'],
+  'the connection, the certificate or the URL, not the request body: decided by the service and the transport': [
+    '4e02',
+    '4e03',
+    '4e0b',
+    '4e10',
+  ],
+  "the service's own condition (unavailable, internal error)": ['4879', '4e01'],
+  "the account's configuration (credential types it supports)": ['4f05'],
+  'documented without the fields that cause them; check reports malformed requests as 4e00, the code the troubleshooting page gives':
+    ['4845', '4e3a'],
   // User Services statuses (family user-services): schemas/operations.json has no User Services operation to check.
-  'a VIP User Services status; check reads Credential Management requests only': CATALOG.filter((c) => c.family === 'user-services').map((c) => c.code),
+  'a VIP User Services status; check reads Credential Management requests only': CATALOG.filter(
+    (c) => c.family === 'user-services',
+  ).map((c) => c.code),
 };
 
 /** Every x-vip-reasonCode in schemas/ (the codes the schemas say a field's problem gets). */
@@ -56,7 +80,12 @@ function schemaReasonCodes(): Set<string> {
       }
     }
   };
-  const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.json') ? [path.join(dir, e.name)] : []));
+  const files = (dir: string): string[] =>
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) =>
+        e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.json') ? [path.join(dir, e.name)] : [],
+      );
   for (const file of files(path.join(ROOT, 'schemas'))) walk(JSON.parse(fs.readFileSync(file, 'utf8')));
   return codes;
 }
@@ -69,7 +98,10 @@ describe('vip-api check', () => {
     const r = run('check', file);
     assert.equal(r.code, 1);
     assert.equal(r.stdout.trim().split('\n').length, 1);
-    assert.match(r.stdout, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:16: error 4e04: Version "5.0" is not supported`));
+    assert.match(
+      r.stdout,
+      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:16: error 4e04: Version "5.0" is not supported`),
+    );
     assert.match(r.stderr, /1 file checked, 1 error/);
   });
   test('a clean file exits 0 with no output on stdout', () => {
@@ -85,27 +117,44 @@ describe('vip-api check', () => {
     assert.match(r.stdout, /:1:\d+: warning: OTP "abcdef"/);
   });
   test('folders are searched for *.vip.json only, recursively', () => {
-    const dir = tempDir({ 'a/one.vip.json': GOOD, 'a/b/two.vip.json': GOOD.replace('3.1', '5.0'), 'notes.json': '{', 'x.txt': 'x' });
+    const dir = tempDir({
+      'a/one.vip.json': GOOD,
+      'a/b/two.vip.json': GOOD.replace('3.1', '5.0'),
+      'notes.json': '{',
+      'x.txt': 'x',
+    });
     const r = run('check', dir);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /2 files checked, 1 error/);
     assert.match(r.stdout, /two\.vip\.json:1:\d+: error 4e04/);
   });
   test('each code in schemas/reason-codes.json is flagged by check on test/fixtures/predicted/<code>.vip.json, or listed in CANNOT_COME_FROM_CHECK with the reason', () => {
-    const fixtures = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.vip.json')).map((f) => f.slice(0, 4)).sort();
+    const fixtures = fs
+      .readdirSync(FIXTURES)
+      .filter((f) => f.endsWith('.vip.json'))
+      .map((f) => f.slice(0, 4))
+      .sort();
     const excused = Object.values(CANNOT_COME_FROM_CHECK).flat();
     const accounted = [...fixtures, ...excused].sort();
     // Exactly once each: a code added to the catalog needs a fixture or a reason here.
-    assert.deepEqual(accounted, [...new Set(accounted)].sort(), 'a code has both a fixture and a reason, or two reasons');
+    assert.deepEqual(
+      accounted,
+      [...new Set(accounted)].sort(),
+      'a code has both a fixture and a reason, or two reasons',
+    );
     assert.deepEqual(accounted, [...CATALOG_CODES].sort());
     // Every code a schema says the service answers (x-vip-reasonCode) is one check predicts.
-    for (const code of schemaReasonCodes()) assert.ok(fixtures.includes(code), `${code} is in a schema but has no fixture`);
+    for (const code of schemaReasonCodes())
+      assert.ok(fixtures.includes(code), `${code} is in a schema but has no fixture`);
     const r = run('check', '--format', 'json', FIXTURES);
     const out = JSON.parse(r.stdout) as { files: { file: string; diagnostics: { code: string | null }[] }[] };
     assert.deepEqual(out.files.map((f) => path.basename(f.file).slice(0, 4)).sort(), fixtures);
     for (const f of out.files) {
       const code = path.basename(f.file).slice(0, 4);
-      assert.ok(f.diagnostics.some((d) => d.code === code), `${f.file}: ${JSON.stringify(f.diagnostics)}`);
+      assert.ok(
+        f.diagnostics.some((d) => d.code === code),
+        `${f.file}: ${JSON.stringify(f.diagnostics)}`,
+      );
     }
   });
   test('--format json reports positions, severity, code and rule', () => {

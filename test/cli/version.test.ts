@@ -12,7 +12,7 @@ import { BUNDLED_SERVER, ROOT, TestLspClient } from '../helpers/lspClient';
 const run = promisify(execFile);
 const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-test('vip-api --version from the bundle (dist/cli.js) prints package.json\'s version, also with no package.json beside it', async () => {
+test("vip-api --version from the bundle (dist/cli.js) prints package.json's version, also with no package.json beside it", async () => {
   const alone = fs.mkdtempSync(path.join(os.tmpdir(), 'vip-version-'));
   // Away from the project the bundle has no package.json to read: the version must be built in.
   fs.copyFileSync(path.join(ROOT, 'dist', 'cli.js'), path.join(alone, 'cli.js'));
@@ -26,12 +26,14 @@ test('vip-api --version from the bundle (dist/cli.js) prints package.json\'s ver
   }
 });
 
-test('vip-api --version from the sources (tsx) prints package.json\'s version', async () => {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli', 'main.ts'), '--version'], { cwd: ROOT });
+test("vip-api --version from the sources (tsx) prints package.json's version", async () => {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli', 'main.ts'), '--version'], {
+    cwd: ROOT,
+  });
   assert.equal(stdout, `${VERSION}\n`);
 });
 
-test('the language server reports package.json\'s version in serverInfo (bundle and sources)', async () => {
+test("the language server reports package.json's version in serverInfo (bundle and sources)", async () => {
   for (const serverModule of [BUNDLED_SERVER, path.join(ROOT, 'server', 'src', 'main.ts')]) {
     const client = new TestLspClient({ serverModule });
     try {

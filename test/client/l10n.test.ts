@@ -10,10 +10,19 @@ import ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLIENT = path.join(ROOT, 'client', 'src');
-const readJson = (relative: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.join(ROOT, relative), 'utf8')) as Record<string, unknown>;
+const readJson = (relative: string): Record<string, unknown> =>
+  JSON.parse(fs.readFileSync(path.join(ROOT, relative), 'utf8')) as Record<string, unknown>;
 
 /** Keys of the manifest whose string values VS Code shows (to localise); `body`, `default`, `examples` hold data. */
-const SHOWN = new Set(['title', 'description', 'markdownDescription', 'patternErrorMessage', 'category', 'label', 'displayName']);
+const SHOWN = new Set([
+  'title',
+  'description',
+  'markdownDescription',
+  'patternErrorMessage',
+  'category',
+  'label',
+  'displayName',
+]);
 const DATA = new Set(['body', 'default', 'examples', 'enum', 'pattern']);
 
 function shownStrings(node: unknown, at: string, out: { at: string; value: string }[]): void {
@@ -21,8 +30,9 @@ function shownStrings(node: unknown, at: string, out: { at: string; value: strin
   else if (node && typeof node === 'object') {
     for (const [key, value] of Object.entries(node)) {
       if (DATA.has(key)) continue;
-      if ((SHOWN.has(key) && typeof value === 'string')) out.push({ at: `${at}.${key}`, value });
-      else if (key === 'markdownEnumDescriptions' && Array.isArray(value)) value.forEach((v: unknown, i) => out.push({ at: `${at}.${key}[${i}]`, value: String(v) }));
+      if (SHOWN.has(key) && typeof value === 'string') out.push({ at: `${at}.${key}`, value });
+      else if (key === 'markdownEnumDescriptions' && Array.isArray(value))
+        value.forEach((v: unknown, i) => out.push({ at: `${at}.${key}[${i}]`, value: String(v) }));
       else shownStrings(value, `${at}.${key}`, out);
     }
   }
@@ -48,9 +58,14 @@ function unlocalisedLiterals(file: string): string[] {
     return false;
   };
   const visit = (node: ts.Node): void => {
-    if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node)) && !allowed(node)) {
+    if (
+      (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node)) &&
+      !allowed(node)
+    ) {
       // A template's own text only: what its ${…} parts hold is checked on its own.
-      const text = ts.isTemplateExpression(node) ? [node.head.text, ...node.templateSpans.map((span) => span.literal.text)].join('${…}') : node.text;
+      const text = ts.isTemplateExpression(node)
+        ? [node.head.text, ...node.templateSpans.map((span) => span.literal.text)].join('${…}')
+        : node.text;
       if (isSentence(text)) {
         const { line } = source.getLineAndCharacterOfPosition(node.getStart(source));
         found.push(`${path.relative(ROOT, file)}:${line + 1}: ${text.slice(0, 80)}`);
@@ -63,19 +78,41 @@ function unlocalisedLiterals(file: string): string[] {
   return found;
 }
 
-const clientFiles = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? clientFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+const clientFiles = (dir: string): string[] =>
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? clientFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+    );
 
 describe('localisation', () => {
   test('every contributed string VS Code shows is a %key% of package.nls.json, and every key is used', () => {
     const pkg = readJson('package.json');
     const nls = readJson('package.nls.json') as Record<string, string>;
     const shown: { at: string; value: string }[] = [];
-    shownStrings({ displayName: pkg['displayName'], description: pkg['description'], contributes: pkg['contributes'], capabilities: pkg['capabilities'] }, 'package.json', shown);
+    shownStrings(
+      {
+        displayName: pkg['displayName'],
+        description: pkg['description'],
+        contributes: pkg['contributes'],
+        capabilities: pkg['capabilities'],
+      },
+      'package.json',
+      shown,
+    );
     const bypassing = shown.filter((s) => !/^%[^%]+%$/.test(s.value)).map((s) => `${s.at}: ${s.value}`);
     assert.deepEqual(bypassing, [], 'contributed strings written into package.json instead of package.nls.json');
     const used = new Set(shown.map((s) => s.value.slice(1, -1)));
-    assert.deepEqual([...used].filter((k) => !(k in nls)), [], 'keys missing from package.nls.json');
-    assert.deepEqual(Object.keys(nls).filter((k) => !used.has(k)), [], 'keys of package.nls.json that nothing uses');
+    assert.deepEqual(
+      [...used].filter((k) => !(k in nls)),
+      [],
+      'keys missing from package.nls.json',
+    );
+    assert.deepEqual(
+      Object.keys(nls).filter((k) => !used.has(k)),
+      [],
+      'keys of package.nls.json that nothing uses',
+    );
   });
 
   test('client messages go through vscode.l10n.t (the log stays English)', () => {
@@ -90,7 +127,10 @@ describe('localisation', () => {
       const cli = path.join(ROOT, 'node_modules', '@vscode', 'l10n-dev', 'dist', 'cli.js');
       const r = spawnSync(process.execPath, [cli, 'export', '--outDir', out, CLIENT], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
-      const expected = JSON.parse(fs.readFileSync(path.join(out, 'bundle.l10n.json'), 'utf8')) as Record<string, unknown>;
+      const expected = JSON.parse(fs.readFileSync(path.join(out, 'bundle.l10n.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
       assert.ok(Object.keys(expected).length >= 30, 'few messages found: are they written with vscode.l10n.t?');
       assert.deepEqual(readJson('l10n/bundle.l10n.json'), expected, 'stale: run npm run l10n');
     } finally {

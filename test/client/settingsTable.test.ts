@@ -9,5 +9,6 @@ test('the README settings table is generated from package.json and current (run 
   assert.equal(readme, updateSettingsTable(readme));
   const settings = contributedSettings().map(([key]) => key);
   assert.ok(settings.length >= 9);
-  for (const key of settings) assert.ok(readme.includes(`| \`${key}\` |`), `${key} is not in the README settings table`);
+  for (const key of settings)
+    assert.ok(readme.includes(`| \`${key}\` |`), `${key} is not in the README settings table`);
 });

@@ -24,8 +24,10 @@ async function main(): Promise<number> {
       extensionTestsPath: suite.entry,
       launchArgs: [
         path.join(repoRoot, 'test/e2e/fixtures/workspace'),
-        '--user-data-dir', userDataDir,
-        '--extensions-dir', extensionsDir,
+        '--user-data-dir',
+        userDataDir,
+        '--extensions-dir',
+        extensionsDir,
         '--disable-extensions', // other installed extensions; the one under test still loads
         // test-electron itself adds --skip-welcome, --skip-release-notes, --disable-workspace-trust…
       ],

@@ -58,7 +58,9 @@ async function main(): Promise<void> {
   const tools = await ensureTools(log);
   // The hard limit covers everything after the (one-time, minutes-long) tool install.
   setTimeout(() => {
-    void cleanup().then(() => finish({ passed: 0, failed: 1 }, `e2e: hard timeout after ${hardTimeoutMs / 1000} s; process group ended`));
+    void cleanup().then(() =>
+      finish({ passed: 0, failed: 1 }, `e2e: hard timeout after ${hardTimeoutMs / 1000} s; process group ended`),
+    );
   }, hardTimeoutMs).unref();
 
   log(`Building the extension and the e2e suite… (${elapsed()})`);
@@ -79,25 +81,70 @@ async function main(): Promise<void> {
   browser = await launchBrowser(tools.chromium);
 
   const total: Counts = { passed: 0, failed: 0 };
-  const add = (c: Counts): void => { total.passed += c.passed; total.failed += c.failed; };
-  const selectUi = <T extends { name: string }>(tests: T[]): T[] => (suiteOnly ? [] : grep ? tests.filter((t) => t.name.includes(grep)) : tests);
+  const add = (c: Counts): void => {
+    total.passed += c.passed;
+    total.failed += c.failed;
+  };
+  const selectUi = <T extends { name: string }>(tests: T[]): T[] =>
+    suiteOnly ? [] : grep ? tests.filter((t) => t.name.includes(grep)) : tests;
   const screenshotsDir = path.join(e2eDir, 'screenshots');
   if (!uiOnly) {
     log(`\nExtension-host suite (Mocha in VS Code's extension host):`);
-    add(await runExtensionTests({ browser, server, extensionPath: repoRoot, testsPath, folder: fixtureWorkspace, timeoutMs: 5 * 60_000, browserLog, hostLog, log }));
+    add(
+      await runExtensionTests({
+        browser,
+        server,
+        extensionPath: repoRoot,
+        testsPath,
+        folder: fixtureWorkspace,
+        timeoutMs: 5 * 60_000,
+        browserLog,
+        hostLog,
+        log,
+      }),
+    );
   }
   const restrictedUi = selectUi(restrictedUiTests);
   if (!uiOnly || restrictedUi.length) {
     // A second code-server with workspace trust on: the same extension in Restricted Mode.
-    restrictedServer = await startCodeServer({ tools, logFile: path.join(artifactsDir, 'code-server-restricted.log'), smokeTestDriver: true, restricted: true });
+    restrictedServer = await startCodeServer({
+      tools,
+      logFile: path.join(artifactsDir, 'code-server-restricted.log'),
+      smokeTestDriver: true,
+      restricted: true,
+    });
     if (!uiOnly) {
       log(`\nExtension-host suite in an untrusted workspace (Restricted Mode, ${restrictedServer.origin}):`);
-      add(await runExtensionTests({ browser, server: restrictedServer, extensionPath: repoRoot, testsPath: untrustedSuite.entry, folder: restrictedWorkspace, timeoutMs: 2 * 60_000, browserLog, hostLog, log }));
+      add(
+        await runExtensionTests({
+          browser,
+          server: restrictedServer,
+          extensionPath: repoRoot,
+          testsPath: untrustedSuite.entry,
+          folder: restrictedWorkspace,
+          timeoutMs: 2 * 60_000,
+          browserLog,
+          hostLog,
+          log,
+        }),
+      );
     }
     // After the suite: these grant trust, which lasts for this server's life.
     if (restrictedUi.length) {
       log(`\nBrowser UI tests in an untrusted workspace (Restricted Mode):`);
-      add(await runUiTests({ browser, server: restrictedServer, tests: restrictedUi, extensionPath: repoRoot, folder: restrictedWorkspace, screenshotsDir, timeoutMs: 90_000, browserLog, log }));
+      add(
+        await runUiTests({
+          browser,
+          server: restrictedServer,
+          tests: restrictedUi,
+          extensionPath: repoRoot,
+          folder: restrictedWorkspace,
+          screenshotsDir,
+          timeoutMs: 90_000,
+          browserLog,
+          log,
+        }),
+      );
     }
     await restrictedServer.stop();
     restrictedServer = undefined;
@@ -105,7 +152,19 @@ async function main(): Promise<void> {
   const ui = selectUi(uiTests);
   if (ui.length) {
     log(`\nBrowser UI tests (Playwright on the workbench page):`);
-    add(await runUiTests({ browser, server, tests: ui, extensionPath: repoRoot, folder: fixtureWorkspace, screenshotsDir, timeoutMs: 90_000, browserLog, log }));
+    add(
+      await runUiTests({
+        browser,
+        server,
+        tests: ui,
+        extensionPath: repoRoot,
+        folder: fixtureWorkspace,
+        screenshotsDir,
+        timeoutMs: 90_000,
+        browserLog,
+        log,
+      }),
+    );
   }
   if (!suiteOnly && (!grep || 'npm start playground'.includes(grep))) {
     log(`\nThe playground (npm start, as a user runs it):`);
@@ -116,7 +175,9 @@ async function main(): Promise<void> {
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => { void cleanup().then(() => finish({ passed: 0, failed: 1 }, `e2e: interrupted by ${signal}`)); });
+  process.on(signal, () => {
+    void cleanup().then(() => finish({ passed: 0, failed: 1 }, `e2e: interrupted by ${signal}`));
+  });
 }
 process.on('unhandledRejection', (err) => {
   console.error('e2e: unhandled rejection', err);

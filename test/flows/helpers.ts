@@ -26,9 +26,17 @@ export function writeFlow(dir: string, name: string, flow: unknown): string {
 }
 
 /** Loads (no diagnostics allowed) and runs a flow file. */
-export async function runFile(file: string, target: FlowTarget = { kind: 'simulator' }, options: { vars?: Record<string, string>; env?: NodeJS.ProcessEnv } = {}): Promise<FlowResult[]> {
+export async function runFile(
+  file: string,
+  target: FlowTarget = { kind: 'simulator' },
+  options: { vars?: Record<string, string>; env?: NodeJS.ProcessEnv } = {},
+): Promise<FlowResult[]> {
   const loaded = loadFlowFile(file);
-  assert.deepEqual(loaded.diagnostics.filter((d) => d.severity === 'error'), [], 'the flow file is valid');
+  assert.deepEqual(
+    loaded.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+    'the flow file is valid',
+  );
   return runFlow(loaded.flow!, { target, ...options });
 }
 
@@ -37,7 +45,9 @@ export function flow(steps: unknown[], extra: Record<string, unknown> = {}): Rec
   return { name: 'test flow', clock: CLOCK, ...extra, steps };
 }
 
-export const send = (op: string, fields: Record<string, unknown>) => ({ [`${op}Request`]: { Version: '3.1', ...fields } });
+export const send = (op: string, fields: Record<string, unknown>) => ({
+  [`${op}Request`]: { Version: '3.1', ...fields },
+});
 
 export interface CliRun {
   status: number;
@@ -46,13 +56,28 @@ export interface CliRun {
 }
 
 /** `vip-api …` in a child process, asynchronously (a simulator of the test may have to answer it). */
-export function cli(args: string[], opts: { dist?: boolean; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
-  const argv = opts.dist ? [path.join(ROOT, 'dist', 'cli.js'), ...args] : ['--import', pathToFileURL(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href, path.join(ROOT, 'cli', 'main.ts'), ...args];
+export function cli(
+  args: string[],
+  opts: { dist?: boolean; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliRun> {
+  const argv = opts.dist
+    ? [path.join(ROOT, 'dist', 'cli.js'), ...args]
+    : [
+        '--import',
+        pathToFileURL(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href,
+        path.join(ROOT, 'cli', 'main.ts'),
+        ...args,
+      ];
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, argv, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
-      const status = error ? (typeof error.code === 'number' ? error.code : NaN) : 0;
-      if (Number.isNaN(status)) reject(error instanceof Error ? error : new Error(`${args.join(' ')} failed`));
-      else resolve({ status, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      argv,
+      { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, encoding: 'utf8', timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const status = error ? (typeof error.code === 'number' ? error.code : NaN) : 0;
+        if (Number.isNaN(status)) reject(error instanceof Error ? error : new Error(`${args.join(' ')} failed`));
+        else resolve({ status, stdout, stderr });
+      },
+    );
   });
 }

@@ -7,10 +7,19 @@ import { test } from 'node:test';
 import { ROOT, runFile } from './helpers';
 
 const SAMPLES = path.join(ROOT, 'scripts', 'playground', 'workspace', 'flows');
-const files = fs.readdirSync(SAMPLES).filter((f) => f.endsWith('.vipflow.json')).sort();
+const files = fs
+  .readdirSync(SAMPLES)
+  .filter((f) => f.endsWith('.vipflow.json'))
+  .sort();
 
 test('the samples are the five scenarios of the issue', () => {
-  assert.deepEqual(files, ['fails-on-purpose.vipflow.json', 'lockout-and-unlock.vipflow.json', 'lost-phone.vipflow.json', 'sms-register-activate.vipflow.json', 'temporary-password-disabled.vipflow.json']);
+  assert.deepEqual(files, [
+    'fails-on-purpose.vipflow.json',
+    'lockout-and-unlock.vipflow.json',
+    'lost-phone.vipflow.json',
+    'sms-register-activate.vipflow.json',
+    'temporary-password-disabled.vipflow.json',
+  ]);
 });
 
 for (const name of files) {
@@ -18,10 +27,17 @@ for (const name of files) {
     const file = path.join(SAMPLES, name);
     const [result] = await runFile(file);
     if (name !== 'fails-on-purpose.vipflow.json') {
-      assert.equal(result.status, 'passed', JSON.stringify(result.steps.map((s) => [s.name, s.status, s.problem?.message])));
+      assert.equal(
+        result.status,
+        'passed',
+        JSON.stringify(result.steps.map((s) => [s.name, s.status, s.problem?.message])),
+      );
       return;
     }
-    assert.deepEqual(result.steps.map((s) => s.status), ['passed', 'passed', 'failed', 'skipped']);
+    assert.deepEqual(
+      result.steps.map((s) => s.status),
+      ['passed', 'passed', 'failed', 'skipped'],
+    );
     const failed = result.steps[2];
     const lines = fs.readFileSync(file, 'utf8').split('\n');
     const replay = lines.findIndex((l) => l.includes('"replay the same code"'));

@@ -4,7 +4,15 @@
 import { strict as assert } from 'node:assert';
 import { performance } from 'node:perf_hooks';
 import { describe, test } from 'node:test';
-import { analyze, completionsAt, documentSymbols, formatEdits, hoverAt, quickFixes, VipDocument } from '../../core/engine';
+import {
+  analyze,
+  completionsAt,
+  documentSymbols,
+  formatEdits,
+  hoverAt,
+  quickFixes,
+  VipDocument,
+} from '../../core/engine';
 import { extremes, int, mutate, rng, vipDocument } from './generators';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 2000);
@@ -45,7 +53,9 @@ describe(`engine fuzz (${CASES} cases, seed ${SEED})`, () => {
       try {
         exercise(text, r);
       } catch (e) {
-        assert.fail(`case ${i} (seed ${SEED}) failed: ${e instanceof Error ? e.stack : String(e)}\ntext: ${JSON.stringify(text.slice(0, 2000))}`);
+        assert.fail(
+          `case ${i} (seed ${SEED}) failed: ${e instanceof Error ? e.stack : String(e)}\ntext: ${JSON.stringify(text.slice(0, 2000))}`,
+        );
       }
       slowest = Math.max(slowest, performance.now() - t);
     }

@@ -18,8 +18,52 @@ export type Rand = () => number;
 export const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 export const int = (r: Rand, max: number): number => Math.floor(r() * max);
 
-const STRINGS = ['', 'VSST12345678', '3.1', '5.0', '123456', '12345', 'MOBILEPHONE', 'BREW', 'Lost', '2026-12-01T00:00:00Z', '2099-01-01T00:00:00Z', 'not a date', '4e04', 'ZZZZ', 'x'.repeat(50), '\u0000', '\ud800', 'é😀', '"quoted"', '\\', 'true'];
-const NASTY = ['\u0000', '\ud800', '\udfff', '\uFEFF', '\r', '\r\n', '\u2028', '{', '}', '[', ']', '"', ',', ':', '/*', '//', '\\u', 'null', '-', '1e999', '\t'];
+const STRINGS = [
+  '',
+  'VSST12345678',
+  '3.1',
+  '5.0',
+  '123456',
+  '12345',
+  'MOBILEPHONE',
+  'BREW',
+  'Lost',
+  '2026-12-01T00:00:00Z',
+  '2099-01-01T00:00:00Z',
+  'not a date',
+  '4e04',
+  'ZZZZ',
+  'x'.repeat(50),
+  '\u0000',
+  '\ud800',
+  'é😀',
+  '"quoted"',
+  '\\',
+  'true',
+];
+const NASTY = [
+  '\u0000',
+  '\ud800',
+  '\udfff',
+  '\uFEFF',
+  '\r',
+  '\r\n',
+  '\u2028',
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  ',',
+  ':',
+  '/*',
+  '//',
+  '\\u',
+  'null',
+  '-',
+  '1e999',
+  '\t',
+];
 
 /** A value shaped by `schema`, sometimes deliberately wrong. */
 function value(r: Rand, schema: JsonSchema | undefined, depth: number): unknown {
@@ -91,7 +135,14 @@ export function mutate(r: Rand, text: string): string {
 export function extremes(): [string, string][] {
   return [
     ['100 000-level array nesting', '['.repeat(100_000) + ']'.repeat(100_000)],
-    ['100 000-level object nesting in a request', '{"EnableTokenRequest": {"Version": "3.1", "TokenId": "V", "X": ' + '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000) + '}}'],
+    [
+      '100 000-level object nesting in a request',
+      '{"EnableTokenRequest": {"Version": "3.1", "TokenId": "V", "X": ' +
+        '{"a":'.repeat(100_000) +
+        '1' +
+        '}'.repeat(100_000) +
+        '}}',
+    ],
     ['unterminated 100 000-level nesting', '{"a":['.repeat(50_000)],
     ['a 50 MB string', '{"EnableTokenRequest": {"Version": "3.1", "TokenId": "' + 'V'.repeat(50 * 1024 * 1024) + '"}}'],
     ['NUL bytes everywhere', '{\u0000"EnableTokenRequest"\u0000: {"Version": "3.1\u0000"}}'],
@@ -104,8 +155,16 @@ export function extremes(): [string, string][] {
 
 /** A ~1.2 MB request (over the server's worker threshold): the fields plus a long list the schema does not know. */
 export function hugeRequest(r: Rand): string {
-  const filler = Array.from({ length: 16_000 }, (_, i) => ({ TokenId: `VSST${String(i).padStart(8, '0')}`, TokenStatus: pick(r, ['ENABLED', 'DISABLED']), LastUpdate: '2026-11-01T10:00:00Z' }));
-  return JSON.stringify({ DeactivateTokenRequest: { Version: pick(r, ['3.1', '5.0']), TokenId: 'VSST12345678', Filler: filler } }, null, pick(r, [0, 1]));
+  const filler = Array.from({ length: 16_000 }, (_, i) => ({
+    TokenId: `VSST${String(i).padStart(8, '0')}`,
+    TokenStatus: pick(r, ['ENABLED', 'DISABLED']),
+    LastUpdate: '2026-11-01T10:00:00Z',
+  }));
+  return JSON.stringify(
+    { DeactivateTokenRequest: { Version: pick(r, ['3.1', '5.0']), TokenId: 'VSST12345678', Filler: filler } },
+    null,
+    pick(r, [0, 1]),
+  );
 }
 
 /** Documents no person writes, as a mutated file may be: deep nesting (closed or not), or a huge one. */
@@ -113,7 +172,9 @@ export function hostileDocument(r: Rand): string {
   const depth = pick(r, [129, 2_000, 20_000, 100_000]);
   switch (int(r, 5)) {
     case 0:
-      return '{"EnableTokenRequest": {"Version": ' + '{"a":'.repeat(depth) + '1' + '}'.repeat(depth) + ', "TokenId": "V"}}';
+      return (
+        '{"EnableTokenRequest": {"Version": ' + '{"a":'.repeat(depth) + '1' + '}'.repeat(depth) + ', "TokenId": "V"}}'
+      );
     case 1:
       return '{"EnableTokenRequest": {"Version": "3.1", "TokenId": "V", "X": ' + '[ '.repeat(depth) + '}}';
     case 2:

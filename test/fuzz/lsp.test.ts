@@ -41,7 +41,26 @@ function randomEdit(r: Rand, doc: TextDocument): TextDocumentContentChangeEvent 
   if (r() < 0.03) return { text: vipDocument(r) }; // full replacement
   const a = int(r, text.length + 1);
   const b = Math.min(text.length, a + int(r, 12));
-  const insert = r() < 0.5 ? '' : pick(r, ['"', '{', '}', ',', ':', '5.0', '3.1', '"OTP": "12345"', '\n', '\r\n', '// x\n', '\u0000', '\ud800', 'VSST', ' ']);
+  const insert =
+    r() < 0.5
+      ? ''
+      : pick(r, [
+          '"',
+          '{',
+          '}',
+          ',',
+          ':',
+          '5.0',
+          '3.1',
+          '"OTP": "12345"',
+          '\n',
+          '\r\n',
+          '// x\n',
+          '\u0000',
+          '\ud800',
+          'VSST',
+          ' ',
+        ]);
   return { range: { start: doc.positionAt(a), end: doc.positionAt(b) }, text: insert };
 }
 
@@ -49,27 +68,55 @@ function randomEdit(r: Rand, doc: TextDocument): TextDocumentContentChangeEvent 
 const key = (d: Diagnostic) =>
   `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.code ?? ''} ${(typeof d.message === 'string' ? d.message : d.message.value).replace(/(now \(|until )\d{4}-\d\d-\d\dT[\d:.]+Z/g, '$1<clock>')}`;
 
-type Requester = (client: TestLspClient, uri: string, position: Position, doc: TextDocument, r: Rand) => Promise<unknown>;
+type Requester = (
+  client: TestLspClient,
+  uri: string,
+  position: Position,
+  doc: TextDocument,
+  r: Rand,
+) => Promise<unknown>;
 
 /** The requests of the mix, by name; code actions carry the diagnostics last published for the document. */
 const REQUESTS: Record<string, Requester> = {
   hover: (c, uri, position) => c.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position }),
-  completion: (c, uri, position) => c.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position }),
+  completion: (c, uri, position) =>
+    c.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position }),
   symbols: (c, uri) => c.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } }),
   folding: (c, uri) => c.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } }),
-  selection: (c, uri, position) => c.connection.sendRequest(SelectionRangeRequest.type, { textDocument: { uri }, positions: [position, { line: 0, character: 0 }] }),
+  selection: (c, uri, position) =>
+    c.connection.sendRequest(SelectionRangeRequest.type, {
+      textDocument: { uri },
+      positions: [position, { line: 0, character: 0 }],
+    }),
   codeAction: (c, uri, position, doc, r) => {
     const diagnostics = c.published.filter((p) => p.uri === uri).at(-1)?.diagnostics ?? [];
-    const range = pick(r, [{ start: position, end: position }, { start: { line: 0, character: 0 }, end: doc.positionAt(doc.getText().length) }]);
+    const range = pick(r, [
+      { start: position, end: position },
+      { start: { line: 0, character: 0 }, end: doc.positionAt(doc.getText().length) },
+    ]);
     return c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics } });
   },
-  formatting: (c, uri) => c.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } }),
+  formatting: (c, uri) =>
+    c.connection.sendRequest(DocumentFormattingRequest.type, {
+      textDocument: { uri },
+      options: { tabSize: 2, insertSpaces: true },
+    }),
   rangeFormatting: (c, uri, position, doc) =>
-    c.connection.sendRequest(DocumentRangeFormattingRequest.type, { textDocument: { uri }, range: { start: position, end: doc.positionAt(doc.getText().length) }, options: { tabSize: 4, insertSpaces: false } }),
+    c.connection.sendRequest(DocumentRangeFormattingRequest.type, {
+      textDocument: { uri },
+      range: { start: position, end: doc.positionAt(doc.getText().length) },
+      options: { tabSize: 4, insertSpaces: false },
+    }),
 };
 
 /** A request must be answered in time, and without a JSON-RPC error (a rejection fails the test). */
-async function ask(client: TestLspClient, what: string, request: Requester, at: { uri: string; position: Position; doc: TextDocument; r: Rand }, ms: number): Promise<void> {
+async function ask(
+  client: TestLspClient,
+  what: string,
+  request: Requester,
+  at: { uri: string; position: Position; doc: TextDocument; r: Rand },
+  ms: number,
+): Promise<void> {
   await within(request(client, at.uri, at.position, at.doc, at.r), ms, what);
   assert.deepEqual(client.serverErrors, [], `the server reported errors after ${what}`);
 }
@@ -78,7 +125,10 @@ describe(`language server fuzz (${EDITS} edits, seed ${SEED})`, () => {
   let client: TestLspClient;
   before(async () => {
     client = new TestLspClient({ settings: { validation: { debounceMs: 0 } } });
-    await client.initialize({ workspace: { configuration: true }, textDocument: { completion: { completionItem: { snippetSupport: true } } } });
+    await client.initialize({
+      workspace: { configuration: true },
+      textDocument: { completion: { completionItem: { snippetSupport: true } } },
+    });
   });
   after(() => client.shutdown());
 
@@ -87,10 +137,20 @@ describe(`language server fuzz (${EDITS} edits, seed ${SEED})`, () => {
     const text = hostileDocument(r);
     const doc = TextDocument.create(uri, 'vip-json', version + 1, text);
     await client.change(uri, doc.version, [{ text }]);
-    await within(client.diagnosticsForVersion(uri, doc.version), 20_000, `diagnostics of a hostile document (${text.length} characters) after edit ${i}`);
+    await within(
+      client.diagnosticsForVersion(uri, doc.version),
+      20_000,
+      `diagnostics of a hostile document (${text.length} characters) after edit ${i}`,
+    );
     for (const what of ['formatting', 'rangeFormatting', 'codeAction', 'selection', pick(r, Object.keys(REQUESTS))]) {
       const position = doc.positionAt(int(r, text.length + 1));
-      await ask(client, `${what} on a hostile document (${text.slice(0, 40)}…, ${text.length} characters) after edit ${i}`, REQUESTS[what], { uri, position, doc, r }, HOSTILE_ANSWER_MS);
+      await ask(
+        client,
+        `${what} on a hostile document (${text.slice(0, 40)}…, ${text.length} characters) after edit ${i}`,
+        REQUESTS[what],
+        { uri, position, doc, r },
+        HOSTILE_ANSWER_MS,
+      );
     }
     return doc.version;
   }
@@ -110,16 +170,29 @@ describe(`language server fuzz (${EDITS} edits, seed ${SEED})`, () => {
       const change = randomEdit(r, doc);
       doc = TextDocument.update(doc, [change], doc.version + 1);
       await client.change(uri, doc.version, [change]);
-      const position = pick(r, [doc.positionAt(int(r, doc.getText().length + 1)), { line: int(r, 50), character: int(r, 300) }, { line: 0, character: 0 }]);
+      const position = pick(r, [
+        doc.positionAt(int(r, doc.getText().length + 1)),
+        { line: int(r, 50), character: int(r, 300) },
+        { line: 0, character: 0 },
+      ]);
       const what = pick(r, [...Object.keys(REQUESTS), 'none']);
-      if (what !== 'none') await ask(client, `${what} after edit ${i}`, REQUESTS[what], { uri, position, doc, r }, ANSWER_MS);
+      if (what !== 'none')
+        await ask(client, `${what} after edit ${i}`, REQUESTS[what], { uri, position, doc, r }, ANSWER_MS);
       if (i % 100 === 99 || i === EDITS - 1) {
         // No drift: the incrementally synced document validates exactly like the same text opened fresh.
-        const synced = await within(client.diagnosticsForVersion(uri, doc.version), 5000, `diagnostics for version ${doc.version}`);
+        const synced = await within(
+          client.diagnosticsForVersion(uri, doc.version),
+          5000,
+          `diagnostics for version ${doc.version}`,
+        );
         const freshUri = `file:///fuzz/fresh-${fresh++}.vip.json`;
         await client.open(freshUri, doc.getText());
         const expected = await within(client.diagnosticsForVersion(freshUri, 1), 5000, 'fresh diagnostics');
-        assert.deepEqual(synced.map(key).sort(), expected.map(key).sort(), `drift after edit ${i}: ${JSON.stringify(doc.getText())}`);
+        assert.deepEqual(
+          synced.map(key).sort(),
+          expected.map(key).sort(),
+          `drift after edit ${i}: ${JSON.stringify(doc.getText())}`,
+        );
         await client.close(freshUri);
       }
       if (r() < 0.01) await client.close(`file:///fuzz/never-opened-${i}.vip.json`);
@@ -137,11 +210,26 @@ describe(`language server fuzz (${EDITS} edits, seed ${SEED})`, () => {
   test('out-of-range edits and positions are survived', async () => {
     const uri = 'file:///fuzz/range.vip.json';
     await client.open(uri, '{"EnableTokenRequest": {"Version": "5.0", "TokenId": "V"}}');
-    await client.change(uri, 2, [{ range: { start: { line: 10, character: 0 }, end: { line: 2, character: 5 } }, text: 'x' }]);
-    await client.change(uri, 3, [{ range: { start: { line: -1, character: -1 }, end: { line: 0, character: 1 } }, text: '' }]);
+    await client.change(uri, 2, [
+      { range: { start: { line: 10, character: 0 }, end: { line: 2, character: 5 } }, text: 'x' },
+    ]);
+    await client.change(uri, 3, [
+      { range: { start: { line: -1, character: -1 }, end: { line: 0, character: 1 } }, text: '' },
+    ]);
     const doc = TextDocument.create(uri, 'vip-json', 3, '');
-    for (const position of [{ line: -1, character: 0 }, { line: 0, character: -7 }, { line: 1e9, character: 1e9 }]) {
-      for (const [what, request] of Object.entries(REQUESTS)) await ask(client, `${what} at an impossible position`, request, { uri, position, doc, r: rng(SEED) }, ANSWER_MS);
+    for (const position of [
+      { line: -1, character: 0 },
+      { line: 0, character: -7 },
+      { line: 1e9, character: 1e9 },
+    ]) {
+      for (const [what, request] of Object.entries(REQUESTS))
+        await ask(
+          client,
+          `${what} at an impossible position`,
+          request,
+          { uri, position, doc, r: rng(SEED) },
+          ANSWER_MS,
+        );
     }
     await within(client.diagnosticsForVersion(uri, 3), 5000, 'diagnostics');
     assert.deepEqual(client.serverErrors, []);
@@ -153,10 +241,15 @@ describe(`language server fuzz (${EDITS} edits, seed ${SEED})`, () => {
     await late.initialize();
     await late.connection.sendRequest(ShutdownRequest.type);
     const refusal = await within(
-      late.connection.sendRequest(HoverRequest.type, { textDocument: { uri: 'file:///x.vip.json' }, position: { line: 0, character: 0 } }).then(
-        (answer) => assert.fail(`answered after shutdown: ${JSON.stringify(answer)}`),
-        (e: unknown) => e,
-      ),
+      late.connection
+        .sendRequest(HoverRequest.type, {
+          textDocument: { uri: 'file:///x.vip.json' },
+          position: { line: 0, character: 0 },
+        })
+        .then(
+          (answer) => assert.fail(`answered after shutdown: ${JSON.stringify(answer)}`),
+          (e: unknown) => e,
+        ),
       1000,
       'a request after shutdown',
     );

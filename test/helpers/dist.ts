@@ -29,5 +29,6 @@ export function assertBuilt(bundle: string): void {
   const name = path.relative(ROOT, bundle);
   if (!fs.existsSync(bundle)) throw new Error(`${name} is missing: run npm run build`);
   const source = newestSource();
-  if (fs.statSync(bundle).mtimeMs < source.mtimeMs) throw new Error(`${name} is older than ${source.file}: run npm run build`);
+  if (fs.statSync(bundle).mtimeMs < source.mtimeMs)
+    throw new Error(`${name} is older than ${source.file}: run npm run build`);
 }

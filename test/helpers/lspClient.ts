@@ -45,7 +45,12 @@ export interface TestClientOptions {
 /** `p`, or a rejection naming `what` when it does not settle within `ms`. */
 export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
-  return Promise.race([p.finally(() => clearTimeout(timer)), new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} not answered within ${ms} ms`)), ms)))]);
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} not answered within ${ms} ms`)), ms)),
+    ),
+  ]);
 }
 
 export class TestLspClient {
@@ -60,7 +65,11 @@ export class TestLspClient {
   private readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   /** Every publishDiagnostics notification, in arrival order. */
   readonly published: PublishDiagnosticsParams[] = [];
-  private readonly waiters: { uri: string; predicate: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  private readonly waiters: {
+    uri: string;
+    predicate: (p: PublishDiagnosticsParams) => boolean;
+    resolve: (p: PublishDiagnosticsParams) => void;
+  }[] = [];
   private exited = false;
   private configurationHeld?: Promise<void>;
   private readonly stderrWaiters: (() => void)[] = [];
@@ -69,14 +78,21 @@ export class TestLspClient {
     const module = options.serverModule ?? BUNDLED_SERVER;
     if (module === BUNDLED_SERVER) assertBuilt(module);
     const execArgv = module.endsWith('.ts') ? ['--import', 'tsx'] : [];
-    this.process = spawn(process.execPath, [...execArgv, module, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT, env: { ...process.env, ...options.env } });
+    this.process = spawn(process.execPath, [...execArgv, module, '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      cwd: ROOT,
+      env: { ...process.env, ...options.env },
+    });
     this.process.stderr!.on('data', (d: Buffer) => {
       this.stderr.push(d.toString());
       for (const w of [...this.stderrWaiters]) w();
     });
     this.process.on('exit', () => (this.exited = true));
     this.settings = options.settings ?? {};
-    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection = createProtocolConnection(
+      new StreamMessageReader(this.process.stdout!),
+      new StreamMessageWriter(this.process.stdin!),
+    );
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.diagnostics.set(p.uri, p);
       this.published.push(p);
@@ -103,18 +119,31 @@ export class TestLspClient {
     this.connection.listen();
   }
 
-  async initialize(capabilities: ClientCapabilities = { workspace: { configuration: true } }, initializationOptions?: unknown): Promise<InitializeResult> {
-    const result = await this.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities, initializationOptions });
+  async initialize(
+    capabilities: ClientCapabilities = { workspace: { configuration: true } },
+    initializationOptions?: unknown,
+  ): Promise<InitializeResult> {
+    const result = await this.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      capabilities,
+      initializationOptions,
+    });
     await this.connection.sendNotification(InitializedNotification.type, {});
     return result;
   }
 
   async open(uri: string, text: string, version = 1, languageId = 'vip-json'): Promise<void> {
-    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version, text } });
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId, version, text },
+    });
   }
 
   async change(uri: string, version: number, contentChanges: TextDocumentContentChangeEvent[]): Promise<void> {
-    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges });
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges,
+    });
   }
 
   async close(uri: string): Promise<void> {
@@ -135,12 +164,31 @@ export class TestLspClient {
   }
 
   /** Resolves with the next (or current) published diagnostics for `uri` that satisfy `predicate`. */
-  waitForDiagnostics(uri: string, predicate: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
+  waitForDiagnostics(
+    uri: string,
+    predicate: (p: PublishDiagnosticsParams) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<PublishDiagnosticsParams> {
     const current = this.diagnostics.get(uri);
     if (current && predicate(current)) return Promise.resolve(current);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(this.diagnostics.get(uri))}; stderr: ${this.stderr.join('')}`)), timeoutMs);
-      this.waiters.push({ uri, predicate, resolve: (p) => { clearTimeout(timer); resolve(p); } });
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(this.diagnostics.get(uri))}; stderr: ${this.stderr.join('')}`,
+            ),
+          ),
+        timeoutMs,
+      );
+      this.waiters.push({
+        uri,
+        predicate,
+        resolve: (p) => {
+          clearTimeout(timer);
+          resolve(p);
+        },
+      });
     });
   }
 
@@ -158,7 +206,9 @@ export class TestLspClient {
       const waiter = (): void => void check();
       const timer = setTimeout(() => {
         this.stderrWaiters.splice(this.stderrWaiters.indexOf(waiter), 1);
-        reject(new Error(`nothing matching ${pattern} on stderr within ${timeoutMs} ms; stderr: ${this.stderr.join('')}`));
+        reject(
+          new Error(`nothing matching ${pattern} on stderr within ${timeoutMs} ms; stderr: ${this.stderr.join('')}`),
+        );
       }, timeoutMs);
       this.stderrWaiters.push(waiter);
       check();
@@ -172,7 +222,9 @@ export class TestLspClient {
 
   async shutdown(): Promise<void> {
     if (this.exited) return;
-    const exited = new Promise<void>((resolve) => (this.exited ? resolve() : this.process.once('exit', () => resolve())));
+    const exited = new Promise<void>((resolve) =>
+      this.exited ? resolve() : this.process.once('exit', () => resolve()),
+    );
     try {
       await this.connection.sendRequest(ShutdownRequest.type);
       await this.connection.sendNotification(ExitNotification.type);

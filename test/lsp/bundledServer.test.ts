@@ -27,10 +27,14 @@ test('a request with Version 5.0 gets a 4e04 diagnostic on that value', async ()
 
 test('hover on the seed sample reason code shows the message and solution', async () => {
   const uri = 'file:///smoke/seed-response.vip.json';
-  const text = '{ "DeactivateTokenResponse": { "Version": "5.0", "RequestId": "SYMC87654321", "SameInitialState": "false", "Status": { "ReasonCode": "4e04", "StatusMessage": "Unsupported service protocol version" } } }';
+  const text =
+    '{ "DeactivateTokenResponse": { "Version": "5.0", "RequestId": "SYMC87654321", "SameInitialState": "false", "Status": { "ReasonCode": "4e04", "StatusMessage": "Unsupported service protocol version" } } }';
   await client.open(uri, text);
   const character = text.indexOf('"4e04"') + 2;
-  const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character } });
+  const hover = await client.connection.sendRequest(HoverRequest.type, {
+    textDocument: { uri },
+    position: { line: 0, character },
+  });
   assert.ok(hover && typeof hover.contents === 'object' && 'value' in hover.contents);
   const value = (hover.contents as { value: string }).value;
   assert.match(value, /4e04/);

@@ -21,7 +21,8 @@ function cacheDir(mode = 0o700): string {
 const cacheFiles = (dir: string): string[] => fs.readdirSync(dir).filter((f) => /^server-.+\.cache$/.test(f));
 
 /** The loader says what it decided on stderr (VIP_API_CODE_CACHE_TRACE=1): wait for that line. */
-const traced = (client: TestLspClient, decision: string): Promise<string> => client.waitForStderr(new RegExp(`vip-api code cache: ${decision}(?: (.*))?\\n`)).then((m) => m[1] ?? '');
+const traced = (client: TestLspClient, decision: string): Promise<string> =>
+  client.waitForStderr(new RegExp(`vip-api code cache: ${decision}(?: (.*))?\\n`)).then((m) => m[1] ?? '');
 
 async function startServer(env: Record<string, string>): Promise<TestLspClient> {
   const client = new TestLspClient({ env: { VIP_API_CODE_CACHE_TRACE: '1', ...env } });
@@ -33,9 +34,15 @@ async function startServer(env: Record<string, string>): Promise<TestLspClient> 
 /** A full round trip: a 4e04 request gets its diagnostic, so the bundle really runs. */
 async function works(client: TestLspClient): Promise<void> {
   const uri = 'file:///cache-check.vip.json';
-  await client.open(uri, '{"DeactivateTokenRequest": {"Version": "5.0", "RequestId": "r1", "TokenId": "SYMC10000001"}}');
+  await client.open(
+    uri,
+    '{"DeactivateTokenRequest": {"Version": "5.0", "RequestId": "r1", "TokenId": "SYMC10000001"}}',
+  );
   const diagnostics = await client.diagnosticsForVersion(uri, 1);
-  assert.ok(diagnostics.some((d) => d.code === '4e04'), JSON.stringify(diagnostics));
+  assert.ok(
+    diagnostics.some((d) => d.code === '4e04'),
+    JSON.stringify(diagnostics),
+  );
 }
 
 test('a first start writes the cache; the next start uses it; off, or a directory others can write, gets none', async () => {

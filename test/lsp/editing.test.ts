@@ -41,8 +41,15 @@ before(async () => {
     textDocument: { completion: { completionItem: { snippetSupport: true } } },
   });
   const caps = init.capabilities;
-  assert.ok(caps.completionProvider && caps.codeActionProvider && caps.documentSymbolProvider && caps.foldingRangeProvider);
-  assert.ok(caps.selectionRangeProvider && caps.documentFormattingProvider && caps.documentRangeFormattingProvider && caps.documentLinkProvider);
+  assert.ok(
+    caps.completionProvider && caps.codeActionProvider && caps.documentSymbolProvider && caps.foldingRangeProvider,
+  );
+  assert.ok(
+    caps.selectionRangeProvider &&
+      caps.documentFormattingProvider &&
+      caps.documentRangeFormattingProvider &&
+      caps.documentLinkProvider,
+  );
 });
 after(() => client.shutdown());
 
@@ -73,30 +80,44 @@ function position(text: string, offset: number) {
 describe('completion', () => {
   test('at the root of an empty document: every operation, as snippets that build a request', async () => {
     const { uri } = await open('empty', '');
-    const list = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } })) as CompletionList;
+    const list = (await client.connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri },
+      position: { line: 0, character: 0 },
+    })) as CompletionList;
     assert.equal(list.items.length, 58);
     const item = list.items.find((i) => i.label === 'UnlockTokenRequest')!;
     assert.equal(item.insertTextFormat, InsertTextFormat.Snippet);
     assert.ok(item.documentation && typeof item.documentation === 'object' && /LOCKED/.test(item.documentation.value));
     const edit = item.textEdit as TextEdit;
-    const diagnostics = await replaceText(uri, snippetToText(edit.newText).replace('"TokenId": ""', '"TokenId": "VSST12345678"'));
+    const diagnostics = await replaceText(
+      uri,
+      snippetToText(edit.newText).replace('"TokenId": ""', '"TokenId": "VSST12345678"'),
+    );
     assert.deepEqual(diagnostics, []);
   });
 
   test('fields in an incomplete document, with the missing comma as an additional edit', async () => {
     const text = '{\n  "DeactivateTokenRequest": {\n    "Version": "3.1"\n    \n';
     const { uri } = await open('incomplete', text);
-    const list = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 3, character: 4 } })) as CompletionList;
+    const list = (await client.connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri },
+      position: { line: 3, character: 4 },
+    })) as CompletionList;
     const item = list.items.find((i) => i.label === 'TokenId')!;
     assert.ok(item, list.items.map((i) => i.label).join());
-    assert.deepEqual(item.additionalTextEdits, [{ range: { start: { line: 2, character: 20 }, end: { line: 2, character: 20 } }, newText: ',' }]);
+    assert.deepEqual(item.additionalTextEdits, [
+      { range: { start: { line: 2, character: 20 }, end: { line: 2, character: 20 } }, newText: ',' },
+    ]);
     assert.ok(!list.items.some((i) => i.label === 'Version'));
   });
 
   test('enum values with descriptions', async () => {
     const text = '{ "DeactivateTokenRequest": { "Version": "3.1", "TokenId": "VSST1", "Reason": "" } }';
     const { uri } = await open('values', text);
-    const list = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: position(text, text.indexOf('""') + 1) })) as CompletionList;
+    const list = (await client.connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri },
+      position: position(text, text.indexOf('""') + 1),
+    })) as CompletionList;
     const lost = list.items.find((i) => i.label === '"Lost"')!;
     assert.deepEqual(lost.documentation, { kind: 'markdown', value: 'The credential was lost.' });
     assert.equal((lost.textEdit as TextEdit).newText, '"Lost"');
@@ -105,26 +126,51 @@ describe('completion', () => {
   test('a position past the end of the document is answered as the end: the fields the open operation takes', async () => {
     const text = '{ "DeactivateTokenRequest": {';
     const { uri } = await open('past-end', text);
-    const list = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 40, character: 99 } })) as CompletionList;
+    const list = (await client.connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri },
+      position: { line: 40, character: 99 },
+    })) as CompletionList;
     // The schema's fields in order, without the XML alias `Id`; each inserted at the end of the text.
-    assert.deepEqual(list.items.map((i) => i.label), ['Version', 'RequestId', 'AuthorizerAccountId', 'TokenId', 'Reason']);
+    assert.deepEqual(
+      list.items.map((i) => i.label),
+      ['Version', 'RequestId', 'AuthorizerAccountId', 'TokenId', 'Reason'],
+    );
     const end = { line: 0, character: text.length };
-    assert.ok(list.items.every((i) => JSON.stringify((i.textEdit as TextEdit).range) === JSON.stringify({ start: end, end })), JSON.stringify(list.items.map((i) => i.textEdit)));
-    assert.equal((list.items[0].textEdit as TextEdit).newText, '"Version": "${1|3.1,2.0,3.0|}"', 'a choice of the supported versions, preferred first');
+    assert.ok(
+      list.items.every((i) => JSON.stringify((i.textEdit as TextEdit).range) === JSON.stringify({ start: end, end })),
+      JSON.stringify(list.items.map((i) => i.textEdit)),
+    );
+    assert.equal(
+      (list.items[0].textEdit as TextEdit).newText,
+      '"Version": "${1|3.1,2.0,3.0|}"',
+      'a choice of the supported versions, preferred first',
+    );
     assert.deepEqual(client.serverErrors, []);
     assert.ok(!client.hasExited);
   });
 });
 
 describe('quick fixes', () => {
-  test('a diagnostic carries its rule and path, and the rule\'s payload nested in data', async () => {
-    const { diagnostics } = await open('payload', '{ "DeactivateTokenRequest": { "Version": "3.1", "TokenId": "VSST1", "Reasn": "Lost" } }');
+  test("a diagnostic carries its rule and path, and the rule's payload nested in data", async () => {
+    const { diagnostics } = await open(
+      'payload',
+      '{ "DeactivateTokenRequest": { "Version": "3.1", "TokenId": "VSST1", "Reasn": "Lost" } }',
+    );
     const unknown = diagnostics.find((d) => (d.data as { rule: string }).rule === 'schema.unknownField')!;
-    assert.deepEqual(unknown.data, { rule: 'schema.unknownField', path: ['DeactivateTokenRequest', 'Reasn'], data: { field: 'Reasn', suggestions: ['Reason'] } });
+    assert.deepEqual(unknown.data, {
+      rule: 'schema.unknownField',
+      path: ['DeactivateTokenRequest', 'Reasn'],
+      data: { field: 'Reasn', suggestions: ['Reason'] },
+    });
   });
 
   /** Asks for the fixes of the diagnostic with `code`/`rule`, applies the preferred one, returns the new diagnostics. */
-  async function fixAndRevalidate(name: string, text: string, pick: (d: Diagnostic) => boolean, title?: RegExp): Promise<{ actions: CodeAction[]; after: Diagnostic[]; fixed: string }> {
+  async function fixAndRevalidate(
+    name: string,
+    text: string,
+    pick: (d: Diagnostic) => boolean,
+    title?: RegExp,
+  ): Promise<{ actions: CodeAction[]; after: Diagnostic[]; fixed: string }> {
     const { uri, diagnostics } = await open(name, text);
     const target = diagnostics.find(pick);
     assert.ok(target, JSON.stringify(diagnostics));
@@ -141,41 +187,71 @@ describe('quick fixes', () => {
   }
 
   test('4e04: set Version to a supported version', async () => {
-    const { actions, after } = await fixAndRevalidate('version', '{\n  "DeactivateTokenRequest": {\n    "Version": "5.0",\n    "TokenId": "VSST12345678"\n  }\n}\n', (d) => d.code === '4e04');
-    assert.deepEqual(actions.map((a) => a.title), ['Set Version to "2.0"', 'Set Version to "3.0"', 'Set Version to "3.1"']);
+    const { actions, after } = await fixAndRevalidate(
+      'version',
+      '{\n  "DeactivateTokenRequest": {\n    "Version": "5.0",\n    "TokenId": "VSST12345678"\n  }\n}\n',
+      (d) => d.code === '4e04',
+    );
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Set Version to "2.0"', 'Set Version to "3.0"', 'Set Version to "3.1"'],
+    );
     assert.deepEqual(after, []);
   });
 
   test('4e08: replace ACProfile', async () => {
-    const { after } = await fixAndRevalidate('profile', '{ "GetActivationCodeRequest": { "Version": "3.1", "ACProfile": "BREW" } }', (d) => d.code === '4e08', /COMPUTER/);
+    const { after } = await fixAndRevalidate(
+      'profile',
+      '{ "GetActivationCodeRequest": { "Version": "3.1", "ACProfile": "BREW" } }',
+      (d) => d.code === '4e08',
+      /COMPUTER/,
+    );
     assert.deepEqual(after, []);
   });
 
   test('4953: ExpirationDate set to the maximum allowed', async () => {
-    const text = '{ "SetTemporaryPasswordRequest": { "Version": "3.1", "TokenId": "VSST1", "TemporaryPassword": "123456", "ExpirationDate": "2099-01-01T00:00:00Z" } }';
+    const text =
+      '{ "SetTemporaryPasswordRequest": { "Version": "3.1", "TokenId": "VSST1", "TemporaryPassword": "123456", "ExpirationDate": "2099-01-01T00:00:00Z" } }';
     const { after } = await fixAndRevalidate('expiry', text, (d) => d.code === '4953');
     assert.deepEqual(after, []);
   });
 
   test('4952: clear the temporary password', async () => {
-    const text = '{ "SetTemporaryPasswordRequest": { "Version": "3.1", "TokenId": "VSST1", "TemporaryPassword": "12345" } }';
+    const text =
+      '{ "SetTemporaryPasswordRequest": { "Version": "3.1", "TokenId": "VSST1", "TemporaryPassword": "12345" } }';
     const { after, fixed } = await fixAndRevalidate('temp', text, (d) => d.code === '4952', /Clear/);
     assert.deepEqual(after, []);
     assert.match(fixed, /"TemporaryPassword": ""/);
   });
 
   test('missing required field, misspelt field and misspelt operation', async () => {
-    const missing = await fixAndRevalidate('missing', '{\n  "SynchronizeRequest": {\n    "Version": "3.1",\n    "TokenId": "VSST1",\n    "OTP1": "123456"\n  }\n}\n', (d) => (d.data as { rule: string }).rule === 'schema.required');
+    const missing = await fixAndRevalidate(
+      'missing',
+      '{\n  "SynchronizeRequest": {\n    "Version": "3.1",\n    "TokenId": "VSST1",\n    "OTP1": "123456"\n  }\n}\n',
+      (d) => (d.data as { rule: string }).rule === 'schema.required',
+    );
     assert.deepEqual(missing.after, []);
-    const field = await fixAndRevalidate('field', '{ "DeactivateTokenRequest": { "Version": "3.1", "TokenId": "VSST1", "Reasn": "Lost" } }', (d) => (d.data as { rule: string }).rule === 'schema.unknownField');
+    const field = await fixAndRevalidate(
+      'field',
+      '{ "DeactivateTokenRequest": { "Version": "3.1", "TokenId": "VSST1", "Reasn": "Lost" } }',
+      (d) => (d.data as { rule: string }).rule === 'schema.unknownField',
+    );
     assert.deepEqual(field.after, []);
-    const op = await fixAndRevalidate('operation', '{ "DeactivateTokenRequst": { "Version": "3.1", "TokenId": "VSST1" } }', (d) => (d.data as { rule: string }).rule === 'document.unknownOperation');
+    const op = await fixAndRevalidate(
+      'operation',
+      '{ "DeactivateTokenRequst": { "Version": "3.1", "TokenId": "VSST1" } }',
+      (d) => (d.data as { rule: string }).rule === 'document.unknownOperation',
+    );
     assert.deepEqual(op.after, []);
   });
 
   test('syntax: a missing comma is inserted', async () => {
     const text = '{\n  "DeactivateTokenRequest": {\n    "Version": "3.1"\n    "TokenId": "VSST12345678"\n  }\n}\n';
-    const { after, fixed } = await fixAndRevalidate('comma', text, (d) => (d.data as { rule: string }).rule === 'syntax');
+    const { after, fixed } = await fixAndRevalidate(
+      'comma',
+      text,
+      (d) => (d.data as { rule: string }).rule === 'syntax',
+    );
     assert.deepEqual(after, []);
     assert.match(fixed, /"3\.1",\n/);
   });
@@ -199,22 +275,40 @@ describe('quick fixes', () => {
 });
 
 describe('structure', () => {
-  const text = '{\n  "DeactivateTokenRequest": {\n    "Version": "3.1",\n    "TokenId": { "value": "16505551212", "type": "SMS" },\n    "Reason": "Lost"\n  }\n}\n';
+  const text =
+    '{\n  "DeactivateTokenRequest": {\n    "Version": "3.1",\n    "TokenId": { "value": "16505551212", "type": "SMS" },\n    "Reason": "Lost"\n  }\n}\n';
 
   test('document symbols: operation → fields', async () => {
     const { uri } = await open('symbols', text);
-    const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[];
+    const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, {
+      textDocument: { uri },
+    })) as DocumentSymbol[];
     assert.equal(symbols.length, 1);
     assert.equal(symbols[0].name, 'DeactivateTokenRequest');
-    assert.deepEqual(symbols[0].children!.map((c) => c.name), ['Version', 'TokenId', 'Reason']);
-    assert.deepEqual(symbols[0].children![1].children!.map((c) => c.name), ['value', 'type']);
+    assert.deepEqual(
+      symbols[0].children!.map((c) => c.name),
+      ['Version', 'TokenId', 'Reason'],
+    );
+    assert.deepEqual(
+      symbols[0].children![1].children!.map((c) => c.name),
+      ['value', 'type'],
+    );
   });
 
   test('folding and selection ranges', async () => {
     const { uri } = await open('folding', text);
     const folds = await client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } });
-    assert.deepEqual(folds!.map((f) => [f.startLine, f.endLine]), [[0, 5], [1, 4]]);
-    const [selection] = (await client.connection.sendRequest(SelectionRangeRequest.type, { textDocument: { uri }, positions: [{ line: 4, character: 16 }] })) as SelectionRange[];
+    assert.deepEqual(
+      folds!.map((f) => [f.startLine, f.endLine]),
+      [
+        [0, 5],
+        [1, 4],
+      ],
+    );
+    const [selection] = (await client.connection.sendRequest(SelectionRangeRequest.type, {
+      textDocument: { uri },
+      positions: [{ line: 4, character: 16 }],
+    })) as SelectionRange[];
     const doc = TextDocument.create(uri, 'vip-json', 1, text);
     assert.equal(doc.getText(selection.range), 'Lost');
     assert.equal(doc.getText(selection.parent!.range), '"Lost"');
@@ -235,11 +329,20 @@ describe('formatting', () => {
 
   test('format with the editor settings, then formatting again changes nothing', async () => {
     const { uri } = await open('format', minified);
-    const edits = (await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 3, insertSpaces: true, insertFinalNewline: true } }))!;
+    const edits = (await client.connection.sendRequest(DocumentFormattingRequest.type, {
+      textDocument: { uri },
+      options: { tabSize: 3, insertSpaces: true, insertFinalNewline: true },
+    }))!;
     const formatted = apply(uri, edits);
-    assert.equal(formatted, '{\n   "DeactivateTokenRequest": {\n      "Version": "3.1",\n      "TokenId": "VSST12345678"\n   }\n}\n');
+    assert.equal(
+      formatted,
+      '{\n   "DeactivateTokenRequest": {\n      "Version": "3.1",\n      "TokenId": "VSST12345678"\n   }\n}\n',
+    );
     assert.deepEqual(await replaceText(uri, formatted), []);
-    const again = await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 3, insertSpaces: true, insertFinalNewline: true } });
+    const again = await client.connection.sendRequest(DocumentFormattingRequest.type, {
+      textDocument: { uri },
+      options: { tabSize: 3, insertSpaces: true, insertFinalNewline: true },
+    });
     assert.deepEqual(again, []);
   });
 
@@ -261,14 +364,20 @@ describe('formatting', () => {
 
 describe('custom requests for the client', () => {
   test('vip/operations lists operations with summaries, common first', async () => {
-    const ops = await client.connection.sendRequest<{ name: string; summary: string; common: boolean }[]>('vip/operations');
+    const ops =
+      await client.connection.sendRequest<{ name: string; summary: string; common: boolean }[]>('vip/operations');
     assert.equal(ops.length, 29);
     assert.ok(ops[0].common && ops[0].summary.length > 10);
-    assert.equal(ops.findIndex((o) => !o.common), ops.filter((o) => o.common).length);
+    assert.equal(
+      ops.findIndex((o) => !o.common),
+      ops.filter((o) => o.common).length,
+    );
   });
 
   test('vip/skeleton returns a snippet and its plain text, which validates once filled', async () => {
-    const result = await client.connection.sendRequest<{ snippet: string; text: string } | null>('vip/skeleton', { operation: 'DeactivateToken' });
+    const result = await client.connection.sendRequest<{ snippet: string; text: string } | null>('vip/skeleton', {
+      operation: 'DeactivateToken',
+    });
     assert.ok(result);
     assert.match(result.snippet, /"TokenId": "\$\{2\}"/);
     const { diagnostics } = await open('skeleton', result.text);
@@ -279,8 +388,16 @@ describe('custom requests for the client', () => {
 
   test('vip/documentInfo says which operation and schema apply', async () => {
     const { uri } = await open('info', '{ "UnlockTokenRequest": { "Version": "3.1" } }');
-    const info = await client.connection.sendRequest<{ operation: string; kind: string; schemaFile: string; schemaUri: string }>('vip/documentInfo', { uri });
-    assert.deepEqual([info.operation, info.kind, info.schemaFile], ['UnlockToken', 'request', 'requests/UnlockToken.json']);
+    const info = await client.connection.sendRequest<{
+      operation: string;
+      kind: string;
+      schemaFile: string;
+      schemaUri: string;
+    }>('vip/documentInfo', { uri });
+    assert.deepEqual(
+      [info.operation, info.kind, info.schemaFile],
+      ['UnlockToken', 'request', 'requests/UnlockToken.json'],
+    );
     assert.ok(fs.existsSync(fileURLToPath(info.schemaUri)));
     const unknown = await open('info-unknown', '{ "Hello": {} }');
     assert.deepEqual(await client.connection.sendRequest('vip/documentInfo', { uri: unknown.uri }), { key: 'Hello' });
@@ -297,10 +414,23 @@ describe('settings', () => {
       const { uri, diagnostics } = await open('settings', text);
       const [d] = diagnostics.filter((x) => x.code === '4e04');
       assert.ok(d, JSON.stringify(diagnostics));
-      const list = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: position(text, text.indexOf('"3.1"') + 1) })) as CompletionList;
-      assert.deepEqual(list.items.map((i) => i.label), ['"4.0"']);
-      const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
-      assert.deepEqual(actions.map((a) => [a.title, a.isPreferred]), [['Set Version to "4.0"', true]]);
+      const list = (await client.connection.sendRequest(CompletionRequest.type, {
+        textDocument: { uri },
+        position: position(text, text.indexOf('"3.1"') + 1),
+      })) as CompletionList;
+      assert.deepEqual(
+        list.items.map((i) => i.label),
+        ['"4.0"'],
+      );
+      const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri },
+        range: d.range,
+        context: { diagnostics: [d] },
+      })) as CodeAction[];
+      assert.deepEqual(
+        actions.map((a) => [a.title, a.isPreferred]),
+        [['Set Version to "4.0"', true]],
+      );
     } finally {
       client.settings = {};
       await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });

@@ -19,7 +19,8 @@ let sim: RunningSimulator;
 
 const at = (...p: string[]) => path.join(dir, ...p);
 const check = (args: string[], timeoutMs = 20_000) => runCli(['check', ...args], { cwd: dir, timeoutMs });
-const send = (file: string, timeoutMs = 20_000) => runCli(['send', file, '--url', `${sim.url}/{operation}`], { cwd: dir, timeoutMs });
+const send = (file: string, timeoutMs = 20_000) =>
+  runCli(['send', file, '--url', `${sim.url}/{operation}`], { cwd: dir, timeoutMs });
 
 /** No hang, no crash: the process ended by itself with an exit code and printed no stack trace. */
 function clean(r: CliRun, code: number): void {
@@ -45,7 +46,8 @@ describe('many files', () => {
     const base = at('many');
     for (let d = 0; d < 30; d++) {
       fs.mkdirSync(path.join(base, `d${d}`, 'inner'), { recursive: true });
-      for (let i = 0; i < 100; i++) fs.writeFileSync(path.join(base, `d${d}`, i % 2 ? 'inner' : '', `r${i}.vip.json`), i % 10 === 0 ? BAD : OK);
+      for (let i = 0; i < 100; i++)
+        fs.writeFileSync(path.join(base, `d${d}`, i % 2 ? 'inner' : '', `r${i}.vip.json`), i % 10 === 0 ? BAD : OK);
       for (let i = 0; i < 10; i++) fs.writeFileSync(path.join(base, `d${d}`, `notes${i}.json`), '{"not": "checked"}');
     }
     const r = await check(['many'], 60_000);
@@ -65,7 +67,10 @@ describe('many files', () => {
 describe('binary and huge files', () => {
   const binaries = () => {
     fs.writeFileSync(at('nul.vip.json'), Buffer.from([0, 0, 0x7b, 0, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x0a, 0]));
-    fs.writeFileSync(at('random.vip.json'), Buffer.concat([randomBytes(32 * 1024), Buffer.alloc(1), randomBytes(32 * 1024)]));
+    fs.writeFileSync(
+      at('random.vip.json'),
+      Buffer.concat([randomBytes(32 * 1024), Buffer.alloc(1), randomBytes(32 * 1024)]),
+    );
     fs.writeFileSync(at('utf16.vip.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(OK, 'utf16le')]));
     fs.writeFileSync(at('latin1.vip.json'), Buffer.from([0x7b, 0xe9, 0xff, 0x7d])); // invalid UTF-8, no NUL
     return ['nul.vip.json', 'random.vip.json', 'utf16.vip.json'];
@@ -93,9 +98,12 @@ describe('binary and huge files', () => {
     }
   });
 
-  test('a 50 MB request file: check reports it quickly; send gets the simulator\'s 4e00 (body too large), exit 2', async () => {
+  test("a 50 MB request file: check reports it quickly; send gets the simulator's 4e00 (body too large), exit 2", async () => {
     const big = at('big.vip.json');
-    fs.writeFileSync(big, `{"GetServerTimeRequest": {"Version": "3.1", "RequestId": "${'x'.repeat(50 * 1024 * 1024)}"}}`);
+    fs.writeFileSync(
+      big,
+      `{"GetServerTimeRequest": {"Version": "3.1", "RequestId": "${'x'.repeat(50 * 1024 * 1024)}"}}`,
+    );
     const r = await check(['big.vip.json'], 60_000);
     clean(r, 0);
     assert.match(r.stdout, /larger than .* characters: only its syntax was checked/);
@@ -175,7 +183,10 @@ describe('links, folders and special files', () => {
     if (!fs.existsSync(at('pipe.vip.json'))) execFileSync('mkfifo', [at('pipe.vip.json')]);
     fs.writeFileSync(at('ok.vip.json'), OK);
     for (const config of [at('pipe.vip.json'), '/dev/null']) {
-      const s = await runCli(['send', 'ok.vip.json', '--env', 'x', '--config', config], { cwd: dir, timeoutMs: 10_000 });
+      const s = await runCli(['send', 'ok.vip.json', '--env', 'x', '--config', config], {
+        cwd: dir,
+        timeoutMs: 10_000,
+      });
       clean(s, 1);
       assert.match(s.stderr, /the config file .* is not a regular file/);
     }
@@ -200,7 +211,9 @@ describe('links, folders and special files', () => {
       try {
         execFileSync(process.execPath, ['-e', '0'], { uid: 65534, gid: 65534 });
       } catch (e) {
-        t.skip(`running as root and cannot start a process as nobody (${(e as Error).message}): permission bits cannot be tested`);
+        t.skip(
+          `running as root and cannot start a process as nobody (${(e as Error).message}): permission bits cannot be tested`,
+        );
         return;
       }
     }

@@ -14,12 +14,24 @@ export interface RawReply {
  * Writes `chunks` to a new connection (waiting `gapMs` between them) and reads until the server
  * closes it or one whole response has arrived; bounded by `timeoutMs`.
  */
-export function raw(port: number, chunks: (string | Buffer)[], opts: { gapMs?: number; timeoutMs?: number } = {}): Promise<RawReply> {
+export function raw(
+  port: number,
+  chunks: (string | Buffer)[],
+  opts: { gapMs?: number; timeoutMs?: number } = {},
+): Promise<RawReply> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     let data = Buffer.alloc(0);
     let done = false;
-    const timer = setTimeout(() => finish(new Error(`no complete reply within ${opts.timeoutMs ?? 5000} ms; got ${JSON.stringify(data.toString('latin1').slice(0, 200))}`)), opts.timeoutMs ?? 5000);
+    const timer = setTimeout(
+      () =>
+        finish(
+          new Error(
+            `no complete reply within ${opts.timeoutMs ?? 5000} ms; got ${JSON.stringify(data.toString('latin1').slice(0, 200))}`,
+          ),
+        ),
+      opts.timeoutMs ?? 5000,
+    );
     const finish = (err?: Error, closed = false) => {
       if (done) return;
       done = true;
@@ -27,7 +39,8 @@ export function raw(port: number, chunks: (string | Buffer)[], opts: { gapMs?: n
       socket.destroy();
       if (err) return reject(err);
       const reply = parse(data, closed);
-      if (!reply) return reject(new Error(`not an HTTP reply: ${JSON.stringify(data.toString('latin1').slice(0, 200))}`));
+      if (!reply)
+        return reject(new Error(`not an HTTP reply: ${JSON.stringify(data.toString('latin1').slice(0, 200))}`));
       resolve(reply);
     };
     socket.on('data', (c: Buffer) => {
@@ -64,9 +77,15 @@ export function parse(data: Buffer, closed: boolean): RawReply | undefined {
 }
 
 /** A VIP response document: one `<Op>Response`/`ErrorResponse` key with a Status and a reason code. */
-export function assertVip(r: { status: number; headers: Record<string, string | string[] | undefined>; body: string }, code?: string): Record<string, unknown> {
+export function assertVip(
+  r: { status: number; headers: Record<string, string | string[] | undefined>; body: string },
+  code?: string,
+): Record<string, unknown> {
   assert.match(String(r.headers['content-type']), /^application\/json/, `HTTP ${r.status} ${r.body.slice(0, 200)}`);
-  const doc = JSON.parse(r.body) as Record<string, { Status: { ReasonCode: string; StatusMessage: string; ErrorDetail?: string } }>;
+  const doc = JSON.parse(r.body) as Record<
+    string,
+    { Status: { ReasonCode: string; StatusMessage: string; ErrorDetail?: string } }
+  >;
   const keys = Object.keys(doc);
   assert.equal(keys.length, 1);
   assert.match(keys[0], /Response$/);
@@ -76,4 +95,3 @@ export function assertVip(r: { status: number; headers: Record<string, string | 
   if (code) assert.equal(status.ReasonCode, code, JSON.stringify(doc));
   return doc[keys[0]];
 }
-

@@ -22,7 +22,16 @@ const MAX_BODY = 64 * 1024;
 
 const post = (p: string, body: string | Buffer, headers: Record<string, string> = {}) => {
   const b = typeof body === 'string' ? Buffer.from(body) : body;
-  return Buffer.concat([Buffer.from(`POST ${p} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}Content-Length: ${b.length}\r\n\r\n`), b]);
+  return Buffer.concat([
+    Buffer.from(
+      `POST ${p} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\n${Object.entries(
+        headers,
+      )
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('')}Content-Length: ${b.length}\r\n\r\n`,
+    ),
+    b,
+  ]);
 };
 const TIME = JSON.stringify({ GetServerTimeRequest: { Version: '3.1' } });
 
@@ -52,10 +61,19 @@ describe('malformed HTTP', () => {
     ['binary noise', '\x00\x01\x02\xff\xfe\r\n\r\n'],
     ['no HTTP version', 'POST /validate\r\n\r\n'],
     ['header without a colon', 'POST /validate HTTP/1.1\r\nHost: x\r\nBroken header\r\n\r\n'],
-    ['two different Content-Lengths', 'POST /validate HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello'],
+    [
+      'two different Content-Lengths',
+      'POST /validate HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello',
+    ],
     ['negative Content-Length', 'POST /validate HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n'],
-    ['bad chunk size', 'POST /validate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nhello\r\n0\r\n\r\n'],
-    ['Content-Length and chunked', 'POST /validate HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
+    [
+      'bad chunk size',
+      'POST /validate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nhello\r\n0\r\n\r\n',
+    ],
+    [
+      'Content-Length and chunked',
+      'POST /validate HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+    ],
     ['headers over 16 KB', `POST /validate HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`],
   ];
   for (const [name, bytes] of cases) {
@@ -87,8 +105,13 @@ describe('bodies and content', () => {
   });
 
   test('a huge chunked body (8 MB, no length): 4e00 without reading it all, process alive', async () => {
-    const head = 'POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
-    const chunk = Buffer.concat([Buffer.from(`${(1 << 20).toString(16)}\r\n`), Buffer.alloc(1 << 20, 0x7b), Buffer.from('\r\n')]);
+    const head =
+      'POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
+    const chunk = Buffer.concat([
+      Buffer.from(`${(1 << 20).toString(16)}\r\n`),
+      Buffer.alloc(1 << 20, 0x7b),
+      Buffer.from('\r\n'),
+    ]);
     const r = await raw(port, [head, ...Array.from({ length: 8 }, () => chunk)], { timeoutMs: 10_000 });
     assertVip(r, '4e00');
     await alive();
@@ -96,7 +119,11 @@ describe('bodies and content', () => {
 
   test('invalid UTF-8 (bad bytes, overlong form, encoded surrogate): 4e00 "not valid UTF-8"', async () => {
     for (const bad of [[0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80]]) {
-      const body = Buffer.concat([Buffer.from('{"ValidateRequest":{"Version":"3.1","TokenId":"'), Buffer.from(bad), Buffer.from('","OTP":"123456"}}')]);
+      const body = Buffer.concat([
+        Buffer.from('{"ValidateRequest":{"Version":"3.1","TokenId":"'),
+        Buffer.from(bad),
+        Buffer.from('","OTP":"123456"}}'),
+      ]);
       const r = await raw(port, [post('/validate', body)]);
       const inner = assertVip(r, '4e00');
       assert.match(String((inner.Status as { ErrorDetail: string }).ErrorDetail), /not valid UTF-8/);
@@ -105,7 +132,11 @@ describe('bodies and content', () => {
   });
 
   test('a lone surrogate escape, NUL escapes and a BOM: VIP answers, well-formed JSON out', async () => {
-    for (const body of ['{"GetTokenInformationRequest":{"Version":"3.1","TokenId":"\\ud800"}}', '{"GetTokenInformationRequest":{"Version":"3.1","TokenId":"\\u0000\\u0000"}}', `\uFEFF${TIME}`]) {
+    for (const body of [
+      '{"GetTokenInformationRequest":{"Version":"3.1","TokenId":"\\ud800"}}',
+      '{"GetTokenInformationRequest":{"Version":"3.1","TokenId":"\\u0000\\u0000"}}',
+      `\uFEFF${TIME}`,
+    ]) {
       const p = body.includes('GetServerTime') ? '/get-server-time' : '/get-token-information';
       assertVip(await raw(port, [post(p, body)]));
     }
@@ -114,17 +145,35 @@ describe('bodies and content', () => {
 
   test('wrong content types: 4e00 naming the type; a missing one is read as JSON', async () => {
     for (const type of ['text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded']) {
-      const r = await raw(port, [Buffer.from(`POST /get-server-time HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: ${type}\r\nContent-Length: ${TIME.length}\r\n\r\n${TIME}`)]);
+      const r = await raw(port, [
+        Buffer.from(
+          `POST /get-server-time HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: ${type}\r\nContent-Length: ${TIME.length}\r\n\r\n${TIME}`,
+        ),
+      ]);
       const inner = assertVip(r, '4e00');
-      assert.match(String((inner.Status as { ErrorDetail: string }).ErrorDetail), /Content-Type must be application\/json/);
+      assert.match(
+        String((inner.Status as { ErrorDetail: string }).ErrorDetail),
+        /Content-Type must be application\/json/,
+      );
     }
-    const none = await raw(port, [Buffer.from(`POST /get-server-time HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: ${TIME.length}\r\n\r\n${TIME}`)]);
+    const none = await raw(port, [
+      Buffer.from(
+        `POST /get-server-time HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: ${TIME.length}\r\n\r\n${TIME}`,
+      ),
+    ]);
     assertVip(none, '0000');
     // An XML type is a SOAP client on the wrong path: a SOAP Fault that names the SOAP paths.
-    const xml = await raw(port, [Buffer.from(`POST /get-server-time HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/xml\r\nContent-Length: ${TIME.length}\r\n\r\n${TIME}`)]);
+    const xml = await raw(port, [
+      Buffer.from(
+        `POST /get-server-time HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/xml\r\nContent-Length: ${TIME.length}\r\n\r\n${TIME}`,
+      ),
+    ]);
     assert.equal(xml.status, 500);
     assert.match(xml.headers['content-type'], /^text\/xml/);
-    assert.match(xml.body, /<faultcode>soapenv:Client<\/faultcode>.*served at \/mgmt\/soap, \/val\/soap and \/prov\/soap/s);
+    assert.match(
+      xml.body,
+      /<faultcode>soapenv:Client<\/faultcode>.*served at \/mgmt\/soap, \/val\/soap and \/prov\/soap/s,
+    );
   });
 
   test('not JSON, JSON of the wrong shape, an unknown path: VIP answers (4e00 / 4e10)', async () => {
@@ -138,7 +187,11 @@ describe('bodies and content', () => {
   });
 
   test('invalid JSON that carries a code: the 4e00 ErrorDetail does not quote it (V8 parse messages quote the input)', async () => {
-    for (const body of ['x{"ValidateRequest":{"OTP":"918273"}}', '{"ValidateRequest":{"OTP":"918273",}}', '{"ValidateRequest":{"OTP":tru, "x":"918273"}}']) {
+    for (const body of [
+      'x{"ValidateRequest":{"OTP":"918273"}}',
+      '{"ValidateRequest":{"OTP":"918273",}}',
+      '{"ValidateRequest":{"OTP":tru, "x":"918273"}}',
+    ]) {
       const r = await raw(port, [post('/validate', body)]);
       assertVip(r, '4e00');
       assert.ok(!r.body.includes('918273'), r.body);
@@ -148,11 +201,22 @@ describe('bodies and content', () => {
   test('SOAP: DOCTYPEs (external entity to a local file, entity expansion bomb) are refused with a Fault at once', async () => {
     const marker = path.join(dir, 'marker.txt');
     fs.writeFileSync(marker, 'MARKER-4711-local-file');
-    const envelope = (doctype: string, token: string) => `<?xml version="1.0"?>${doctype}<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><Validate Version="3.1" Id="r1" xmlns="https://schemas.vip.symantec.com/2006/08/vipservice"><TokenId>${token}</TokenId><OTP>123456</OTP></Validate></soapenv:Body></soapenv:Envelope>`;
-    const lol = ['<!ENTITY l0 "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`)].join('');
-    for (const xml of [envelope(`<!DOCTYPE d [<!ENTITY x SYSTEM "file://${marker}">]>`, '&x;'), envelope(`<!DOCTYPE d [${lol}]>`, '&l9;')]) {
+    const envelope = (doctype: string, token: string) =>
+      `<?xml version="1.0"?>${doctype}<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><Validate Version="3.1" Id="r1" xmlns="https://schemas.vip.symantec.com/2006/08/vipservice"><TokenId>${token}</TokenId><OTP>123456</OTP></Validate></soapenv:Body></soapenv:Envelope>`;
+    const lol = [
+      '<!ENTITY l0 "lol">',
+      ...Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`),
+    ].join('');
+    for (const xml of [
+      envelope(`<!DOCTYPE d [<!ENTITY x SYSTEM "file://${marker}">]>`, '&x;'),
+      envelope(`<!DOCTYPE d [${lol}]>`, '&l9;'),
+    ]) {
       const t0 = Date.now();
-      const r = await raw(port, [post('/val/soap', xml, { 'Content-Type': 'text/xml' }).toString('utf8').replace('Content-Type: application/json\r\n', '')]);
+      const r = await raw(port, [
+        post('/val/soap', xml, { 'Content-Type': 'text/xml' })
+          .toString('utf8')
+          .replace('Content-Type: application/json\r\n', ''),
+      ]);
       assert.ok(Date.now() - t0 < 2000);
       assert.ok(r.status >= 400, `HTTP ${r.status}`);
       assert.match(r.body, /<faultcode>[^<]*Client<\/faultcode>/);
@@ -196,7 +260,11 @@ describe('slow clients', () => {
       for (let i = 0; i < 200; i++) {
         const s = net.connect(port, '127.0.0.1');
         s.on('error', () => {});
-        s.write(i % 2 ? 'POST /validate HTTP/1.1\r\nHost: x\r\n' : `POST /validate HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{`);
+        s.write(
+          i % 2
+            ? 'POST /validate HTTP/1.1\r\nHost: x\r\n'
+            : `POST /validate HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{`,
+        );
         idle.push(s);
       }
       await Promise.all(idle.filter((s) => s.connecting).map((s) => once(s, 'connect')));
@@ -225,29 +293,45 @@ describe('slow clients', () => {
   });
 
   // With the default 20 s headers timeout (checked every 20 s), this takes up to 50 s: long runs only.
-  test('slowloris headers (one byte a second) are cut off by the headers timeout', { skip: !process.env.VIP_ROBUSTNESS_FULL && 'set VIP_ROBUSTNESS_FULL=1 (takes up to 50 s)' }, async () => {
-    const header = 'POST /get-server-time HTTP/1.1\r\nHost: x\r\n' + 'X-Slow: ' + 'a'.repeat(200);
-    const r = await raw(port, header.split(''), { gapMs: 1000, timeoutMs: 120_000 }).catch((e: Error) => e);
-    if (r instanceof Error) assert.fail(r.message);
-    assert.ok(r.status >= 400, `HTTP ${r.status}`);
-    await alive();
-  });
+  test(
+    'slowloris headers (one byte a second) are cut off by the headers timeout',
+    { skip: !process.env.VIP_ROBUSTNESS_FULL && 'set VIP_ROBUSTNESS_FULL=1 (takes up to 50 s)' },
+    async () => {
+      const header = 'POST /get-server-time HTTP/1.1\r\nHost: x\r\n' + 'X-Slow: ' + 'a'.repeat(200);
+      const r = await raw(port, header.split(''), { gapMs: 1000, timeoutMs: 120_000 }).catch((e: Error) => e);
+      if (r instanceof Error) assert.fail(r.message);
+      assert.ok(r.status >= 400, `HTTP ${r.status}`);
+      await alive();
+    },
+  );
 });
 
 describe('concurrency on one token', () => {
   test('40 parallel failing validations lock the token exactly once; failure count = the maximum', async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 40 });
-    const one = () => new Promise<string>((resolve, reject) => {
-      const req = http.request(`${sim.url}/validate`, { method: 'POST', agent, headers: { 'Content-Type': 'application/json' } }, (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (s: string) => (body += s)).on('end', () => resolve(body));
+    const one = () =>
+      new Promise<string>((resolve, reject) => {
+        const req = http.request(
+          `${sim.url}/validate`,
+          { method: 'POST', agent, headers: { 'Content-Type': 'application/json' } },
+          (res) => {
+            let body = '';
+            res
+              .setEncoding('utf8')
+              .on('data', (s: string) => (body += s))
+              .on('end', () => resolve(body));
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ ValidateRequest: { Version: '3.1', TokenId: 'SYMC10000001', OTP: '000000' } }));
       });
-      req.on('error', reject);
-      req.end(JSON.stringify({ ValidateRequest: { Version: '3.1', TokenId: 'SYMC10000001', OTP: '000000' } }));
-    });
     try {
       const bodies = await Promise.all(Array.from({ length: 40 }, one));
-      const statuses = bodies.map((b) => (JSON.parse(b) as { ValidateResponse: { Status: { ReasonCode: string; ErrorDetail?: string } } }).ValidateResponse.Status);
+      const statuses = bodies.map(
+        (b) =>
+          (JSON.parse(b) as { ValidateResponse: { Status: { ReasonCode: string; ErrorDetail?: string } } })
+            .ValidateResponse.Status,
+      );
       const max = demoState().settings!.maxFailedAttempts!;
       assert.equal(statuses.filter((s) => s.ReasonCode === '49b5').length, max, JSON.stringify(statuses));
       assert.equal(statuses.filter((s) => /is now LOCKED/.test(s.ErrorDetail ?? '')).length, 1);
@@ -268,7 +352,14 @@ describe('--persist under SIGKILL', () => {
   /** A state with many tokens so that each write takes a while (more chances to be cut). */
   function bigState(): SimulatorState {
     const s = demoState();
-    for (let i = 0; i < 3000; i++) s.tokens.push({ id: `BULK${String(i).padStart(8, '0')}`, adapter: 'OATH_TIME', state: 'ENABLED', secret: '3132333435363738393031323334353637383930', attributes: [{ name: 'note', value: 'x'.repeat(100) }] });
+    for (let i = 0; i < 3000; i++)
+      s.tokens.push({
+        id: `BULK${String(i).padStart(8, '0')}`,
+        adapter: 'OATH_TIME',
+        state: 'ENABLED',
+        secret: '3132333435363738393031323334353637383930',
+        attributes: [{ name: 'note', value: 'x'.repeat(100) }],
+      });
     return s;
   }
 
@@ -287,11 +378,15 @@ describe('--persist under SIGKILL', () => {
       }
     });
     return {
-      count: (n) => new Promise<void>((resolve, reject) => {
-        if (seen >= n) return resolve();
-        const timer = setTimeout(() => reject(new Error(`${seen} writes of ${path.basename(file)} within 30 s; waited for ${n}`)), 30_000);
-        waiting.add({ n, resolve: () => (clearTimeout(timer), resolve()) });
-      }),
+      count: (n) =>
+        new Promise<void>((resolve, reject) => {
+          if (seen >= n) return resolve();
+          const timer = setTimeout(
+            () => reject(new Error(`${seen} writes of ${path.basename(file)} within 30 s; waited for ${n}`)),
+            30_000,
+          );
+          waiting.add({ n, resolve: () => (clearTimeout(timer), resolve()) });
+        }),
       close: () => watcher.close(),
     };
   }
@@ -310,9 +405,16 @@ describe('--persist under SIGKILL', () => {
           const op = i % 2 ? 'enable-token' : 'disable-token';
           const key = i % 2 ? 'EnableTokenRequest' : 'DisableTokenRequest';
           await new Promise<void>((resolve) => {
-            const req = http.request(`${p.url}/${op}`, { method: 'POST', agent, headers: { 'Content-Type': 'application/json' } }, (res) => {
-              res.resume().on('end', () => resolve()).on('error', () => resolve());
-            });
+            const req = http.request(
+              `${p.url}/${op}`,
+              { method: 'POST', agent, headers: { 'Content-Type': 'application/json' } },
+              (res) => {
+                res
+                  .resume()
+                  .on('end', () => resolve())
+                  .on('error', () => resolve());
+              },
+            );
             req.on('error', () => resolve());
             req.end(JSON.stringify({ [key]: { Version: '3.1', TokenId: 'SYMC10000001' } }));
           });
@@ -332,7 +434,10 @@ describe('--persist under SIGKILL', () => {
         agent.destroy();
       }
       const text = fs.readFileSync(file, 'utf8');
-      assert.doesNotThrow(() => JSON.parse(text), `round ${round}: the state file does not parse (${text.length} bytes)`);
+      assert.doesNotThrow(
+        () => JSON.parse(text),
+        `round ${round}: the state file does not parse (${text.length} bytes)`,
+      );
       const state = loadStateFile(file);
       assert.equal(state.tokens.length, 3000 + demoState().tokens.length);
     }
@@ -346,7 +451,12 @@ describe('bad file arguments', () => {
   test('regression: --state, --cert or --client-ca naming a FIFO ends with a clear error instead of hanging', async () => {
     const fifo = path.join(dir, 'state.fifo');
     if (!fs.existsSync(fifo)) execFileSync('mkfifo', [fifo]);
-    const cases = [['--state', fifo], ['--tls', '--cert', fifo, '--key', fifo], ['--state', '/dev/null'], ['--tls', '--cert', '/dev/null', '--key', '/dev/null']];
+    const cases = [
+      ['--state', fifo],
+      ['--tls', '--cert', fifo, '--key', fifo],
+      ['--state', '/dev/null'],
+      ['--tls', '--cert', '/dev/null', '--key', '/dev/null'],
+    ];
     for (const args of cases) {
       const r = await runCli(['simulator', ...args], { timeoutMs: 10_000 });
       assert.equal(r.timedOut, false, `${args.join(' ')}: hung`);

@@ -39,13 +39,23 @@ export function cliBundle(): Promise<string> {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vip-sec-cli-build-'));
     fs.chmodSync(tmp, 0o755); // readable by the unprivileged user some tests run it as
     await esbuild.build({
-      entryPoints: [path.join(root, 'cli/main.ts')], outfile: path.join(tmp, 'cli.js'), bundle: true, platform: 'node', target: 'node20',
-      format: 'cjs', mainFields: ['module', 'main'], logLevel: 'error', absWorkingDir: root,
+      entryPoints: [path.join(root, 'cli/main.ts')],
+      outfile: path.join(tmp, 'cli.js'),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      mainFields: ['module', 'main'],
+      logLevel: 'error',
+      absWorkingDir: root,
     });
     // Preloaded into simulator children: they exit when the test process goes away (its end of
     // their stdin closes), so a killed test run leaves no simulator behind. Unref'd: the open
     // pipe alone must not keep a stopped simulator running.
-    fs.writeFileSync(path.join(tmp, 'watchdog.cjs'), "const s = process.stdin; s.on('close', () => process.kill(process.pid, 'SIGTERM')).resume(); s.unref();\n");
+    fs.writeFileSync(
+      path.join(tmp, 'watchdog.cjs'),
+      "const s = process.stdin; s.on('close', () => process.kill(process.pid, 'SIGTERM')).resume(); s.unref();\n",
+    );
     try {
       fs.renameSync(tmp, dir);
     } catch {
@@ -92,7 +102,12 @@ export async function runCli(args: string[], opts: CliOptions = {}): Promise<Cli
 export function runNode(args: string[], opts: CliOptions = {}): Promise<CliRun> {
   const t0 = performance.now();
   const ids = opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.gid ?? opts.uid };
-  const child = spawn(process.execPath, args, { cwd: opts.cwd ?? root, env: childEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'], ...ids });
+  const child = spawn(process.execPath, args, {
+    cwd: opts.cwd ?? root,
+    env: childEnv(opts.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...ids,
+  });
   return collect(child, opts.timeoutMs ?? 20_000, t0);
 }
 
@@ -142,7 +157,11 @@ export interface SimulatorProcess {
 export async function startSimulatorProcess(args: string[], opts: CliOptions = {}): Promise<SimulatorProcess> {
   const cli = await cliBundle();
   const watchdog = path.join(path.dirname(cli), 'watchdog.cjs');
-  const child = spawn(process.execPath, ['-r', watchdog, cli, 'simulator', ...args], { cwd: opts.cwd ?? root, env: childEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['-r', watchdog, cli, 'simulator', ...args], {
+    cwd: opts.cwd ?? root,
+    env: childEnv(opts.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));

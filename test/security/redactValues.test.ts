@@ -5,10 +5,21 @@ import { test } from 'node:test';
 import { REDACTED, redactValues, secretValues } from '../../core/redact';
 
 test('secretValues: from a value at any depth, from JSON text (even broken) and from SOAP text', () => {
-  const value = { SynchronizeRequest: { TokenId: 'VSMT1', OTP1: '111111', OTP2: 222222, Nested: [{ TemporaryPassword: 'Ab3dE6' }], Empty: { OTP: '' } } };
+  const value = {
+    SynchronizeRequest: {
+      TokenId: 'VSMT1',
+      OTP1: '111111',
+      OTP2: 222222,
+      Nested: [{ TemporaryPassword: 'Ab3dE6' }],
+      Empty: { OTP: '' },
+    },
+  };
   assert.deepEqual(secretValues(value).sort(), ['111111', '222222', 'Ab3dE6']);
   assert.deepEqual(secretValues('// note\n{"ValidateRequest": {"OTP" : "918273", "TokenId": "X",').sort(), ['918273']);
-  assert.deepEqual(secretValues('<v:Synchronize><v:OTP1>333333</v:OTP1><OTP2 a="1">444444</OTP2></v:Synchronize>').sort(), ['333333', '444444']);
+  assert.deepEqual(
+    secretValues('<v:Synchronize><v:OTP1>333333</v:OTP1><OTP2 a="1">444444</OTP2></v:Synchronize>').sort(),
+    ['333333', '444444'],
+  );
 });
 
 test('secretValues: values under 4 characters and already redacted ones are not collected', () => {

@@ -12,7 +12,15 @@ let sim: SimulatorProcess;
 
 before(async () => {
   pki = makePki();
-  sim = await startSimulatorProcess(['--tls', '--cert', pki.server.cert, '--key', pki.server.key, '--client-ca', pki.ca.cert]);
+  sim = await startSimulatorProcess([
+    '--tls',
+    '--cert',
+    pki.server.cert,
+    '--key',
+    pki.server.key,
+    '--client-ca',
+    pki.ca.cert,
+  ]);
 });
 after(async () => {
   await sim?.stop();
@@ -36,7 +44,10 @@ test('helper endpoints refuse a caller without a client certificate or with an u
 });
 
 test('control: with the trusted client certificate the helper answers with a code', async () => {
-  const r = await request(sim.url, '/_simulator/otp/SYMC10000001', undefined, { method: 'GET', tls: { ca: ca(), cert: fs.readFileSync(pki.client.cert), key: fs.readFileSync(pki.client.key) } });
+  const r = await request(sim.url, '/_simulator/otp/SYMC10000001', undefined, {
+    method: 'GET',
+    tls: { ca: ca(), cert: fs.readFileSync(pki.client.cert), key: fs.readFileSync(pki.client.key) },
+  });
   assert.equal(r.status, 200, r.text);
   assert.match(String(r.json.OTP), /^\d{6}$/);
 });

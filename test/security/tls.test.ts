@@ -43,23 +43,44 @@ async function server(options: https.ServerOptions): Promise<Server> {
   await once(s, 'listening');
   state.port = (s.address() as net.AddressInfo).port;
   state.url = `https://127.0.0.1:${state.port}/{operation}`;
-  closers.push(() => new Promise<void>((r) => {
-    s.closeAllConnections();
-    s.close(() => r());
-  }));
+  closers.push(
+    () =>
+      new Promise<void>((r) => {
+        s.closeAllConnections();
+        s.close(() => r());
+      }),
+  );
   return state;
 }
 
 const trusted = () => ({ cert: fs.readFileSync(pki.server.cert), key: fs.readFileSync(pki.server.key) });
 // OpenSSL 3 offers TLS 1.0/1.1 only at security level 0.
-const legacy = (v: 'TLSv1' | 'TLSv1.1'): https.ServerOptions => ({ ...trusted(), minVersion: 'TLSv1', maxVersion: v, ciphers: 'DEFAULT@SECLEVEL=0' });
-
+const legacy = (v: 'TLSv1' | 'TLSv1.1'): https.ServerOptions => ({
+  ...trusted(),
+  minVersion: 'TLSv1',
+  maxVersion: v,
+  ciphers: 'DEFAULT@SECLEVEL=0',
+});
 
 before(async () => {
   pki = makePki();
   const o = (args: string[]) => execFileSync('openssl', args, { cwd: pki.dir, stdio: ['ignore', 'ignore', 'pipe'] });
   o(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-out', 'self.key']);
-  o(['req', '-x509', '-new', '-key', 'self.key', '-subj', '/CN=localhost', '-days', '1', '-addext', 'subjectAltName=IP:127.0.0.1', '-out', 'self.crt']);
+  o([
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    'self.key',
+    '-subj',
+    '/CN=localhost',
+    '-days',
+    '1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+    '-out',
+    'self.crt',
+  ]);
   selfSigned = { cert: path.join(pki.dir, 'self.crt'), key: path.join(pki.dir, 'self.key') };
   reqFile = path.join(pki.dir, 'time.vip.json');
   fs.writeFileSync(reqFile, REQ);
@@ -72,11 +93,22 @@ after(async () => {
 describe('server certificate verification is on by default', () => {
   test('transport: self-signed and unknown-CA servers are refused before any request is sent', async () => {
     const self = await server({ cert: fs.readFileSync(selfSigned.cert), key: fs.readFileSync(selfSigned.key) });
-    const rogue = await server({ cert: fs.readFileSync(pki.untrusted.serverCert), key: fs.readFileSync(pki.untrusted.serverKey) });
+    const rogue = await server({
+      cert: fs.readFileSync(pki.untrusted.serverCert),
+      key: fs.readFileSync(pki.untrusted.serverKey),
+    });
     // No "ca": the system roots; no "rejectUnauthorized": the default.
-    await refused(sendText(REQ, { name: 'self', url: self.url }), 'server-certificate', /self-signed and not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
+    await refused(
+      sendText(REQ, { name: 'self', url: self.url }),
+      'server-certificate',
+      /self-signed and not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\)/,
+    );
     await refused(sendText(REQ, { name: 'rogue', url: rogue.url }), 'server-certificate', /not trusted/);
-    await refused(sendText(REQ, { name: 'rogue', url: rogue.url, ca: pki.ca.cert }), 'server-certificate', /not trusted.*CA file/);
+    await refused(
+      sendText(REQ, { name: 'rogue', url: rogue.url, ca: pki.ca.cert }),
+      'server-certificate',
+      /not trusted.*CA file/,
+    );
     assert.equal(self.requests + rogue.requests, 0, 'no request may reach an unverified server');
   });
 
@@ -104,15 +136,24 @@ describe('server certificate verification is on by default', () => {
     assert.equal(r.insecure, true);
     assert.equal(r.tls?.authorized, false);
     assert.match(r.tls?.authorizationError ?? '', /SELF_SIGNED/);
-    assert.ok(lines.some((l) => /verification is OFF for environment "lab"/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /verification is OFF for environment "lab"/.test(l)),
+      lines.join('\n'),
+    );
     // rejectUnauthorized true (explicit) behaves like the default.
     await refused(sendText(REQ, { ...env, rejectUnauthorized: true }), 'server-certificate', /self-signed/);
   });
 
   test('vip-api send: untrusted servers refused (exit 1, the sentence on stderr), even with NODE_TLS_REJECT_UNAUTHORIZED=0', async () => {
     const self = await server({ cert: fs.readFileSync(selfSigned.cert), key: fs.readFileSync(selfSigned.key) });
-    const rogue = await server({ cert: fs.readFileSync(pki.untrusted.serverCert), key: fs.readFileSync(pki.untrusted.serverKey) });
-    for (const [s, re] of [[self, /self-signed and not trusted/], [rogue, /not trusted/]] as const) {
+    const rogue = await server({
+      cert: fs.readFileSync(pki.untrusted.serverCert),
+      key: fs.readFileSync(pki.untrusted.serverKey),
+    });
+    for (const [s, re] of [
+      [self, /self-signed and not trusted/],
+      [rogue, /not trusted/],
+    ] as const) {
       for (const env of [{}, { NODE_TLS_REJECT_UNAUTHORIZED: '0' }]) {
         const r = await runCli(['send', reqFile, '--url', s.url], { env });
         assert.equal(r.code, 1, `${JSON.stringify(env)}: ${r.stderr}`);
@@ -135,7 +176,15 @@ describe('server certificate verification is on by default', () => {
   test('regression: vip-api send --env with "rejectUnauthorized": false in the config warns on stderr like --insecure', async () => {
     const self = await server({ cert: fs.readFileSync(selfSigned.cert), key: fs.readFileSync(selfSigned.key) });
     const config = path.join(pki.dir, 'insecure-env.json');
-    fs.writeFileSync(config, JSON.stringify({ 'vipApi.environments': [{ name: 'lab', url: self.url, rejectUnauthorized: false }, { name: 'strict', url: self.url }] }));
+    fs.writeFileSync(
+      config,
+      JSON.stringify({
+        'vipApi.environments': [
+          { name: 'lab', url: self.url, rejectUnauthorized: false },
+          { name: 'strict', url: self.url },
+        ],
+      }),
+    );
     const off = await runCli(['send', reqFile, '--env', 'lab', '--config', config]);
     assert.equal(off.code, 0, off.stderr);
     assert.match(off.stderr, /NOT verified/);
@@ -143,7 +192,10 @@ describe('server certificate verification is on by default', () => {
     assert.equal(on.code, 1, on.stderr);
     assert.match(on.stderr, /self-signed/);
     // A string is not an explicit false: the config is refused rather than read as "off".
-    fs.writeFileSync(config, JSON.stringify({ 'vipApi.environments': [{ name: 'lab', url: self.url, rejectUnauthorized: 'false' }] }));
+    fs.writeFileSync(
+      config,
+      JSON.stringify({ 'vipApi.environments': [{ name: 'lab', url: self.url, rejectUnauthorized: 'false' }] }),
+    );
     const str = await runCli(['send', reqFile, '--env', 'lab', '--config', config]);
     assert.equal(str.code, 1);
     assert.match(str.stderr, /"rejectUnauthorized" must be true or false/);
@@ -216,10 +268,20 @@ describe('TLS 1.0 and 1.1 servers are refused', () => {
         t.skip(`this machine's OpenSSL cannot negotiate ${version} (control handshake: ${control})`);
         return;
       }
-      await refused(sendText(REQ, { name: 'old', url: s.url, ca: pki.ca.cert }), 'handshake', /does not support TLS 1\.2 or later.*VIP requires TLS 1\.2\+/);
+      await refused(
+        sendText(REQ, { name: 'old', url: s.url, ca: pki.ca.cert }),
+        'handshake',
+        /does not support TLS 1\.2 or later.*VIP requires TLS 1\.2\+/,
+      );
       // The CLI under a Node started with the same lowered defaults.
       const lowered = { NODE_OPTIONS: '--tls-min-v1.0 --tls-cipher-list=DEFAULT@SECLEVEL=0' };
-      const probe = await runNode(['-e', `require('tls').connect({host:'127.0.0.1',port:${s.port},rejectUnauthorized:false},function(){console.log(this.getProtocol());this.end()}).on('error',e=>console.log(e.code))`], { env: lowered });
+      const probe = await runNode(
+        [
+          '-e',
+          `require('tls').connect({host:'127.0.0.1',port:${s.port},rejectUnauthorized:false},function(){console.log(this.getProtocol());this.end()}).on('error',e=>console.log(e.code))`,
+        ],
+        { env: lowered },
+      );
       assert.equal(probe.stdout.trim(), version, 'a child Node with these options does speak the old version');
       const r = await runCli(['send', reqFile, '--url', s.url, '--ca', pki.ca.cert], { env: lowered });
       assert.equal(r.code, 1, r.stderr);
@@ -230,16 +292,22 @@ describe('TLS 1.0 and 1.1 servers are refused', () => {
 
   test('vip-api simulator --tls refuses TLS 1.0/1.1 clients (a TLS 1.2 client gets through)', async () => {
     // Its Node is started with lowered defaults too: only the simulator's own minVersion can refuse.
-    const sim = await startSimulatorProcess(['--tls', '--cert', pki.server.cert, '--key', pki.server.key], { env: { NODE_OPTIONS: '--tls-min-v1.0 --tls-cipher-list=DEFAULT@SECLEVEL=0' } });
+    const sim = await startSimulatorProcess(['--tls', '--cert', pki.server.cert, '--key', pki.server.key], {
+      env: { NODE_OPTIONS: '--tls-min-v1.0 --tls-cipher-list=DEFAULT@SECLEVEL=0' },
+    });
     try {
       const port = Number(new URL(sim.url).port);
-      const hello = (maxVersion: tls.SecureVersion) => new Promise<string>((resolve) => {
-        const s = tls.connect({ host: '127.0.0.1', port, ca: fs.readFileSync(pki.ca.cert), minVersion: 'TLSv1', maxVersion }, () => {
-          resolve(String(s.getProtocol()));
-          s.end();
+      const hello = (maxVersion: tls.SecureVersion) =>
+        new Promise<string>((resolve) => {
+          const s = tls.connect(
+            { host: '127.0.0.1', port, ca: fs.readFileSync(pki.ca.cert), minVersion: 'TLSv1', maxVersion },
+            () => {
+              resolve(String(s.getProtocol()));
+              s.end();
+            },
+          );
+          s.on('error', (e: NodeJS.ErrnoException) => resolve(`error ${e.code ?? e.message}`));
         });
-        s.on('error', (e: NodeJS.ErrnoException) => resolve(`error ${e.code ?? e.message}`));
-      });
       assert.equal(await hello('TLSv1.2'), 'TLSv1.2');
       for (const v of ['TLSv1', 'TLSv1.1'] as const) assert.match(await hello(v), /^error /, v);
     } finally {
@@ -268,7 +336,10 @@ describe('TLS 1.0 and 1.1 servers are refused', () => {
     });
     const versions = offeredVersions(await hello);
     assert.ok(versions.length > 0);
-    assert.ok(versions.every((v) => v >= 0x0303), `offered ${versions.map((v) => v.toString(16)).join(', ')}`);
+    assert.ok(
+      versions.every((v) => v >= 0x0303),
+      `offered ${versions.map((v) => v.toString(16)).join(', ')}`,
+    );
     // A client left to the lowered defaults does offer 1.0 here: the parser sees what it must.
     const lowered = await new Promise<Buffer>((resolve) => {
       const raw = net.createServer((socket) => {

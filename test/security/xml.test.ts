@@ -39,7 +39,12 @@ after(() => new Promise<void>((r) => server.close(() => r())));
 async function refused(): Promise<TransportError> {
   const t0 = performance.now();
   try {
-    await sendText('{"ValidateRequest":{"Version":"3.1","TokenId":"SYMC10000001","OTP":"123456"}}', { name: 'hostile', url: base, transport: 'soap', timeoutMs: 5000 });
+    await sendText('{"ValidateRequest":{"Version":"3.1","TokenId":"SYMC10000001","OTP":"123456"}}', {
+      name: 'hostile',
+      url: base,
+      transport: 'soap',
+      timeoutMs: 5000,
+    });
   } catch (e) {
     assert.ok(e instanceof TransportError, String(e));
     assert.ok(performance.now() - t0 < 2000, 'refused at once');
@@ -50,7 +55,11 @@ async function refused(): Promise<TransportError> {
 
 test('control: the same answer without a DOCTYPE is a result', async () => {
   answer = envelope('', 'Success');
-  const r = await sendText('{"ValidateRequest":{"Version":"3.1","TokenId":"SYMC10000001","OTP":"123456"}}', { name: 'hostile', url: base, transport: 'soap' });
+  const r = await sendText('{"ValidateRequest":{"Version":"3.1","TokenId":"SYMC10000001","OTP":"123456"}}', {
+    name: 'hostile',
+    url: base,
+    transport: 'soap',
+  });
   assert.equal(r.reasonCode, '0000');
 });
 
@@ -62,7 +71,10 @@ test('an external entity naming a local file: refused, the file is not read into
 });
 
 test('an entity expansion bomb: refused at once, nothing expanded', async () => {
-  const lol = ['<!ENTITY l0 "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`)].join('');
+  const lol = [
+    '<!ENTITY l0 "lol">',
+    ...Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`),
+  ].join('');
   answer = envelope(`<!DOCTYPE d [${lol}]>`, '&l9;');
   const e = await refused();
   assert.ok(!e.message.includes('lollollol'), e.message.slice(0, 300));

@@ -59,7 +59,10 @@ describe('state machine', () => {
 
   test('Deactivate records the Reason; GetTokenInformation reports it', async () => {
     assert.equal(code(await vip(sim, 'DeactivateToken', { TokenId: 'TOTPENABLED', Reason: 'Stolen' })), '0000');
-    const info = (await vip(sim, 'GetTokenInformation', { TokenId: 'TOTPENABLED' })).TokenInformation as Record<string, unknown>;
+    const info = (await vip(sim, 'GetTokenInformation', { TokenId: 'TOTPENABLED' })).TokenInformation as Record<
+      string,
+      unknown
+    >;
     assert.equal(info.TokenStatus, 'INACTIVE');
     assert.equal(info.ReportedReason, 'Stolen');
     assert.equal(info.LastUpdate, NOW);
@@ -85,8 +88,15 @@ describe('TOTP windows (validation ±2 steps, sync ±10 steps)', () => {
   test('outside the validation window but inside the sync window: 4923; Synchronize fixes the drift', async () => {
     const ahead = (n: number) => sim.otp('TOTPENABLED', n)!;
     assert.equal(code(await vip(sim, 'Validate', { TokenId: 'TOTPENABLED', OTP: ahead(7) })), '4923');
-    assert.equal(code(await vip(sim, 'Validate', { TokenId: 'TOTPENABLED', OTP: ahead(11) })), '49b5', 'beyond the sync window');
-    assert.equal(code(await vip(sim, 'Synchronize', { TokenId: 'TOTPENABLED', OTP1: ahead(7), OTP2: ahead(8) })), '0000');
+    assert.equal(
+      code(await vip(sim, 'Validate', { TokenId: 'TOTPENABLED', OTP: ahead(11) })),
+      '49b5',
+      'beyond the sync window',
+    );
+    assert.equal(
+      code(await vip(sim, 'Synchronize', { TokenId: 'TOTPENABLED', OTP1: ahead(7), OTP2: ahead(8) })),
+      '0000',
+    );
     assert.equal(sim.token('TOTPENABLED')!.driftSteps, 8);
     // The clock of the credential runs 8 steps ahead: its next code validates now.
     clock = new Date(clock.getTime() + 30_000);
@@ -101,7 +111,11 @@ describe('TOTP windows (validation ±2 steps, sync ±10 steps)', () => {
   });
 
   test('Synchronize with codes that are not consecutive: 49b5', async () => {
-    const body = await vip(sim, 'Synchronize', { TokenId: 'TOTPENABLED', OTP1: sim.otp('TOTPENABLED', 5)!, OTP2: sim.otp('TOTPENABLED', 7)! });
+    const body = await vip(sim, 'Synchronize', {
+      TokenId: 'TOTPENABLED',
+      OTP1: sim.otp('TOTPENABLED', 5)!,
+      OTP2: sim.otp('TOTPENABLED', 7)!,
+    });
     assert.equal(code(body), '49b5');
   });
 });
@@ -110,18 +124,35 @@ describe('HOTP windows (look-ahead 3, sync 10)', () => {
   test('look-ahead accepts a skipped counter and moves past it', async () => {
     assert.equal(code(await vip(sim, 'Validate', { TokenId: 'HOTP0001', OTP: sim.otp('HOTP0001', 2)! })), '0000');
     assert.equal(sim.token('HOTP0001')!.counter, 8);
-    assert.equal(code(await vip(sim, 'Validate', { TokenId: 'HOTP0001', OTP: sim.otp('HOTP0001', -1)! })), '49b5', 'a used code');
+    assert.equal(
+      code(await vip(sim, 'Validate', { TokenId: 'HOTP0001', OTP: sim.otp('HOTP0001', -1)! })),
+      '49b5',
+      'a used code',
+    );
   });
 
   test('beyond look-ahead, inside sync: 4923; Synchronize resyncs; beyond sync: 49b5', async () => {
     assert.equal(code(await vip(sim, 'Validate', { TokenId: 'HOTP0001', OTP: sim.otp('HOTP0001', 6)! })), '4923');
     assert.equal(code(await vip(sim, 'Validate', { TokenId: 'HOTP0001', OTP: sim.otp('HOTP0001', 10)! })), '49b5');
-    assert.equal(code(await vip(sim, 'Synchronize', { TokenId: 'HOTP0001', OTP1: sim.otp('HOTP0001', 6)!, OTP2: sim.otp('HOTP0001', 7)! })), '0000');
+    assert.equal(
+      code(
+        await vip(sim, 'Synchronize', {
+          TokenId: 'HOTP0001',
+          OTP1: sim.otp('HOTP0001', 6)!,
+          OTP2: sim.otp('HOTP0001', 7)!,
+        }),
+      ),
+      '0000',
+    );
     assert.equal(sim.token('HOTP0001')!.counter, 5 + 8);
   });
 
   test('CheckOTP with OTP1 + OTP2 synchronizes', async () => {
-    const body = await vip(sim, 'CheckOTP', { TokenId: 'HOTP0001', OTP1: sim.otp('HOTP0001', 6)!, OTP2: sim.otp('HOTP0001', 7)! });
+    const body = await vip(sim, 'CheckOTP', {
+      TokenId: 'HOTP0001',
+      OTP1: sim.otp('HOTP0001', 6)!,
+      OTP2: sim.otp('HOTP0001', 7)!,
+    });
     assert.equal(code(body), '0000');
     assert.equal(sim.token('HOTP0001')!.counter, 13);
   });
@@ -160,7 +191,16 @@ describe('lockout after MaxFailedAttempts (3)', () => {
 
 describe('temporary passwords', () => {
   test('one-time use on a DISABLED credential: Validate accepts it once', async () => {
-    assert.equal(code(await vip(sim, 'SetTemporaryPassword', { TokenId: 'TOTPDISABLED', TemporaryPassword: 'ab12cd', OneTimeUseOnly: 'true' })), '0000');
+    assert.equal(
+      code(
+        await vip(sim, 'SetTemporaryPassword', {
+          TokenId: 'TOTPDISABLED',
+          TemporaryPassword: 'ab12cd',
+          OneTimeUseOnly: 'true',
+        }),
+      ),
+      '0000',
+    );
     const first = await vip(sim, 'Validate', { TokenId: 'TOTPDISABLED', OTP: 'ab12cd' });
     assert.equal(code(first), '0000');
     assert.equal(code(await vip(sim, 'Validate', { TokenId: 'TOTPDISABLED', OTP: 'ab12cd' })), '4997');
@@ -168,30 +208,57 @@ describe('temporary passwords', () => {
   });
 
   test('a reusable password works until it expires; GetTokenInformation reports the expiry', async () => {
-    await vip(sim, 'SetTemporaryPassword', { TokenId: 'TOTPENABLED', TemporaryPassword: '975310', ExpirationDate: '2026-06-01T13:00:00Z' });
-    const info = (await vip(sim, 'GetTokenInformation', { TokenId: 'TOTPENABLED' })).TokenInformation as Record<string, unknown>;
+    await vip(sim, 'SetTemporaryPassword', {
+      TokenId: 'TOTPENABLED',
+      TemporaryPassword: '975310',
+      ExpirationDate: '2026-06-01T13:00:00Z',
+    });
+    const info = (await vip(sim, 'GetTokenInformation', { TokenId: 'TOTPENABLED' })).TokenInformation as Record<
+      string,
+      unknown
+    >;
     assert.equal(info.TempPasswordExpirationDate, '2026-06-01T13:00:00.000Z');
     assert.equal(info.TempPasswordOneTimeUse, 'false');
     assert.equal(code(await vip(sim, 'Validate', { TokenId: 'TOTPENABLED', OTP: '975310' })), '0000');
     assert.equal(code(await vip(sim, 'Validate', { TokenId: 'TOTPENABLED', OTP: '975310' })), '0000');
     clock = new Date('2026-06-01T13:00:00Z');
     assert.equal(code(await vip(sim, 'Validate', { TokenId: 'TOTPENABLED', OTP: '975310' })), '49b5', 'expired');
-    const later = (await vip(sim, 'GetTokenInformation', { TokenId: 'TOTPENABLED' })).TokenInformation as Record<string, unknown>;
+    const later = (await vip(sim, 'GetTokenInformation', { TokenId: 'TOTPENABLED' })).TokenInformation as Record<
+      string,
+      unknown
+    >;
     assert.equal(later.TempPasswordExpirationDate, undefined);
   });
 
   test('expiry limits: Set ≤ 30 days (4953), Generate ≤ 7 days; an empty value clears', async () => {
-    const set = (ExpirationDate: string) => vip(sim, 'SetTemporaryPassword', { TokenId: 'TOTPENABLED', TemporaryPassword: '123456', ExpirationDate }).then(code);
+    const set = (ExpirationDate: string) =>
+      vip(sim, 'SetTemporaryPassword', { TokenId: 'TOTPENABLED', TemporaryPassword: '123456', ExpirationDate }).then(
+        code,
+      );
     assert.equal(await set('2026-07-01T12:00:00Z'), '0000', 'exactly 30 days');
     assert.equal(await set('2026-07-01T12:00:01Z'), '4953');
     assert.equal(await set(NOW), '4953', 'not later than now');
-    const gen = (ExpirationDate: string) => vip(sim, 'GenerateTemporaryPassword', { TokenId: 'TOTPENABLED', ExpirationDate }).then(code);
+    const gen = (ExpirationDate: string) =>
+      vip(sim, 'GenerateTemporaryPassword', { TokenId: 'TOTPENABLED', ExpirationDate }).then(code);
     assert.equal(await gen('2026-06-08T12:00:00Z'), '0000');
     assert.equal(await gen('2026-06-08T12:00:01Z'), '4953');
-    assert.equal(code(await vip(sim, 'SetTemporaryPwdExpiration', { TokenId: 'TOTPENABLED', ExpirationDate: '2026-07-02T00:00:00Z' })), '4953');
-    assert.equal(code(await vip(sim, 'SetTemporaryPassword', { TokenId: 'TOTPENABLED', TemporaryPassword: '' })), '0000');
+    assert.equal(
+      code(
+        await vip(sim, 'SetTemporaryPwdExpiration', { TokenId: 'TOTPENABLED', ExpirationDate: '2026-07-02T00:00:00Z' }),
+      ),
+      '4953',
+    );
+    assert.equal(
+      code(await vip(sim, 'SetTemporaryPassword', { TokenId: 'TOTPENABLED', TemporaryPassword: '' })),
+      '0000',
+    );
     assert.equal(sim.token('TOTPENABLED')!.tempPassword, undefined);
-    assert.equal(code(await vip(sim, 'SetTemporaryPwdExpiration', { TokenId: 'TOTPENABLED', ExpirationDate: '2026-06-02T00:00:00Z' })), '4990');
+    assert.equal(
+      code(
+        await vip(sim, 'SetTemporaryPwdExpiration', { TokenId: 'TOTPENABLED', ExpirationDate: '2026-06-02T00:00:00Z' }),
+      ),
+      '4990',
+    );
   });
 
   test('a generated password validates and is never stored in clear', async () => {
@@ -206,7 +273,18 @@ describe('SMS and voice credentials', () => {
   test('Register → delivered code → ActivateToken with OTP1 → SendOTP → Validate', async () => {
     assert.equal(code(await vip(sim, 'Register', { TokenId: { value: '15550003333', type: 'SMS' } })), '0000');
     const registered = sim.deliveries().at(-1)!;
-    assert.deepEqual({ ...registered, code: undefined }, { time: NOW, operation: 'Register', tokenId: '15550003333', channel: 'SMS', to: '15550003333', kind: 'OTP', code: undefined });
+    assert.deepEqual(
+      { ...registered, code: undefined },
+      {
+        time: NOW,
+        operation: 'Register',
+        tokenId: '15550003333',
+        channel: 'SMS',
+        to: '15550003333',
+        kind: 'OTP',
+        code: undefined,
+      },
+    );
     assert.equal(code(await vip(sim, 'ActivateToken', { TokenId: '15550003333' })), '4e1d');
     assert.equal(code(await vip(sim, 'ActivateToken', { TokenId: '15550003333', OTP1: registered.code })), '0000');
     assert.equal(code(await vip(sim, 'Register', { TokenId: '15550003333' })), '4e1b', 'already registered');
@@ -215,13 +293,20 @@ describe('SMS and voice credentials', () => {
     const voice = sim.deliveries().at(-1)!;
     assert.equal(voice.channel, 'Voice');
     assert.equal(code(await vip(sim, 'Validate', { TokenId: '15550002222', OTP: voice.code })), '0000');
-    assert.equal(code(await vip(sim, 'Validate', { TokenId: '15550002222', OTP: voice.code })), '49b5', 'a phone code works once');
+    assert.equal(
+      code(await vip(sim, 'Validate', { TokenId: '15550002222', OTP: voice.code })),
+      '49b5',
+      'a phone code works once',
+    );
   });
 
   test('a phone code expires after phoneOtpValiditySeconds', async () => {
     await vip(sim, 'SendOTP', { TokenId: '15550001111' });
     clock = new Date(clock.getTime() + 301_000);
-    assert.equal(code(await vip(sim, 'Validate', { TokenId: '15550001111', OTP: sim.deliveries().at(-1)!.code })), '49b5');
+    assert.equal(
+      code(await vip(sim, 'Validate', { TokenId: '15550001111', OTP: sim.deliveries().at(-1)!.code })),
+      '49b5',
+    );
   });
 
   test('the delivery log is also served at /_simulator/deliveries', async () => {
@@ -234,7 +319,10 @@ describe('SMS and voice credentials', () => {
   test('4f05: phone operations on an OATH credential and Synchronize on a phone credential', async () => {
     assert.equal(code(await vip(sim, 'SendOTP', { TokenId: 'HOTP0001' })), '4f05');
     assert.equal(code(await vip(sim, 'Register', { TokenId: 'HOTP0001' })), '4f05');
-    assert.equal(code(await vip(sim, 'Synchronize', { TokenId: '15550001111', OTP1: '123456', OTP2: '234567' })), '4f05');
+    assert.equal(
+      code(await vip(sim, 'Synchronize', { TokenId: '15550001111', OTP1: '123456', OTP2: '234567' })),
+      '4f05',
+    );
   });
 });
 

@@ -19,8 +19,12 @@ after(() => {
 });
 
 /** Starts the CLI from source and resolves with the child and an iterator over its stdout lines. */
-async function startCli(...args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; lines: AsyncIterableIterator<string>; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli', 'main.ts'), 'simulator', ...args], { cwd: ROOT });
+async function startCli(
+  ...args: string[]
+): Promise<{ child: ChildProcessWithoutNullStreams; lines: AsyncIterableIterator<string>; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli', 'main.ts'), 'simulator', ...args], {
+    cwd: ROOT,
+  });
   started.add(child);
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const first = await lines.next();
@@ -68,10 +72,22 @@ test('options: usage errors are clear; flags map to simulator options', () => {
   assert.match(usageError(simulatorOptions(['--revoked-serials', '1'])), /needs --tls/);
   assert.match(usageError(simulatorOptions(['--wat'])), /Unknown option '--wat'/);
   assert.throws(() => simulatorOptions(['--now', 'soon']), /ISO date-time/);
-  assert.throws(() => simulatorOptions(['--tls', '--cert', '/nonexistent.pem', '--key', 'k']), /cannot read --cert \/nonexistent\.pem: ENOENT/);
-  assert.deepEqual(simulatorOptions(['--host=127.0.0.2', '--port', '8443', '--fault', '4E01', '--latency', '50', '--now', NOW]), {
-    host: '127.0.0.2', port: 8443, state: undefined, persist: false, now: NOW, fault: '4e01', latencyMs: 50,
-  });
+  assert.throws(
+    () => simulatorOptions(['--tls', '--cert', '/nonexistent.pem', '--key', 'k']),
+    /cannot read --cert \/nonexistent\.pem: ENOENT/,
+  );
+  assert.deepEqual(
+    simulatorOptions(['--host=127.0.0.2', '--port', '8443', '--fault', '4E01', '--latency', '50', '--now', NOW]),
+    {
+      host: '127.0.0.2',
+      port: 8443,
+      state: undefined,
+      persist: false,
+      now: NOW,
+      fault: '4e01',
+      latencyMs: 50,
+    },
+  );
 });
 
 test('`simulator otp` prints the code the demo credential shows (RFC 6238: 287082 at T=59 s)', async () => {

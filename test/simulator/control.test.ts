@@ -12,8 +12,12 @@ import { makePki } from '../helpers/pki';
 import { runCli, startSimulatorProcess } from '../security/helpers';
 import { NOW, code, request, usageError, vip } from './helpers';
 
-const control = (sim: RunningSimulator | string, what: string, body?: unknown, method = body === undefined ? 'GET' : 'POST') =>
-  request(typeof sim === 'string' ? sim : sim.url, `/_simulator/${what}`, body, { method });
+const control = (
+  sim: RunningSimulator | string,
+  what: string,
+  body?: unknown,
+  method = body === undefined ? 'GET' : 'POST',
+) => request(typeof sim === 'string' ? sim : sim.url, `/_simulator/${what}`, body, { method });
 
 let sim: RunningSimulator;
 before(async () => {
@@ -42,18 +46,50 @@ describe('over HTTP', () => {
     assert.equal((await vip(sim, 'GetServerTime')).Timestamp, '2026-07-01T08:00:00.000Z');
     // A code 20 steps (10 minutes) ahead: too far now, the current one once the clock has moved on.
     const later = sim.otp('SYMC10000001', 20)!;
-    assert.equal(code(await vip(sim, 'Validate', { TokenId: 'SYMC10000001', OTP: later })), '4923', '20 steps ahead is outside the window');
-    assert.deepEqual((await control(sim, 'clock', { advance: 'PT10M' })).json, { now: '2026-07-01T08:10:00.000Z', frozen: true });
-    assert.equal(code(await vip(sim, 'Validate', { TokenId: 'SYMC10000001', OTP: later })), '0000', 'ten minutes on, the same code is current');
+    assert.equal(
+      code(await vip(sim, 'Validate', { TokenId: 'SYMC10000001', OTP: later })),
+      '4923',
+      '20 steps ahead is outside the window',
+    );
+    assert.deepEqual((await control(sim, 'clock', { advance: 'PT10M' })).json, {
+      now: '2026-07-01T08:10:00.000Z',
+      frozen: true,
+    });
+    assert.equal(
+      code(await vip(sim, 'Validate', { TokenId: 'SYMC10000001', OTP: later })),
+      '0000',
+      'ten minutes on, the same code is current',
+    );
     // A temporary password expires on the simulator's clock.
-    assert.equal(code(await vip(sim, 'SetTemporaryPassword', { TokenId: 'SYMC10000003', TemporaryPassword: '135790', ExpirationDate: '2026-07-01T09:00:00Z' })), '0000');
+    assert.equal(
+      code(
+        await vip(sim, 'SetTemporaryPassword', {
+          TokenId: 'SYMC10000003',
+          TemporaryPassword: '135790',
+          ExpirationDate: '2026-07-01T09:00:00Z',
+        }),
+      ),
+      '0000',
+    );
     await control(sim, 'clock', { advance: 'PT1H' });
-    assert.equal(code(await vip(sim, 'Validate', { TokenId: 'SYMC10000003', OTP: '135790' })), '4997', 'expired an hour later');
+    assert.equal(
+      code(await vip(sim, 'Validate', { TokenId: 'SYMC10000003', OTP: '135790' })),
+      '4997',
+      'expired an hour later',
+    );
   });
 
   test('clock: a bad body is a 400 that says what it takes, and the clock stays', async () => {
     await control(sim, 'clock', { now: '2026-07-01T08:00:00Z' });
-    for (const body of [{}, { now: 'soon' }, { advance: '30s' }, { advance: 'P1M' }, { now: NOW, advance: 'PT1S' }, { advance: 30 }, '[1']) {
+    for (const body of [
+      {},
+      { now: 'soon' },
+      { advance: '30s' },
+      { advance: 'P1M' },
+      { now: NOW, advance: 'PT1S' },
+      { advance: 30 },
+      '[1',
+    ]) {
       const r = await control(sim, 'clock', body);
       assert.equal(r.status, 400, JSON.stringify(body));
       assert.match(String(r.json.error), /now|advance|JSON/);
@@ -65,12 +101,22 @@ describe('over HTTP', () => {
     await control(sim, 'reset', undefined, 'POST');
     const read = await control(sim, 'state');
     assert.deepEqual(read.json, demoState());
-    const small: SimulatorState = { account: 'ACME', tokens: [{ id: 'ACME0001', adapter: 'OATH_TIME', state: 'ENABLED', secret: '3132333435363738393031323334353637383930' }] };
+    const small: SimulatorState = {
+      account: 'ACME',
+      tokens: [
+        { id: 'ACME0001', adapter: 'OATH_TIME', state: 'ENABLED', secret: '3132333435363738393031323334353637383930' },
+      ],
+    };
     const put = await control(sim, 'state', small, 'PUT');
     assert.deepEqual(put.json, { loaded: true, tokens: 1 });
     assert.deepEqual(sim.state(), small);
     assert.equal(code(await vip(sim, 'GetTokenInformation', { TokenId: 'ACME0001' })), '0000');
-    const bad = await control(sim, 'state', { account: 'ACME', tokens: [{ id: 'T', adapter: 'OATH_TIME', state: 'SLEEPING', secret: '00' }] }, 'PUT');
+    const bad = await control(
+      sim,
+      'state',
+      { account: 'ACME', tokens: [{ id: 'T', adapter: 'OATH_TIME', state: 'SLEEPING', secret: '00' }] },
+      'PUT',
+    );
     assert.equal(bad.status, 400);
     assert.match(String(bad.json.error), /not a valid simulator state: \/tokens\/0\/state/);
     assert.deepEqual(sim.state(), small, 'a refused state changes nothing');
@@ -80,7 +126,11 @@ describe('over HTTP', () => {
 
   test('otp and deliveries as before; unknown endpoints 404, wrong methods 405', async () => {
     await control(sim, 'reset', undefined, 'POST');
-    assert.deepEqual((await control(sim, 'otp/SYMC10000001')).json, { TokenId: 'SYMC10000001', OTP: sim.otp('SYMC10000001'), time: NOW });
+    assert.deepEqual((await control(sim, 'otp/SYMC10000001')).json, {
+      TokenId: 'SYMC10000001',
+      OTP: sim.otp('SYMC10000001'),
+      time: NOW,
+    });
     assert.equal((await control(sim, 'otp/NOPE')).status, 404);
     assert.equal((await control(sim, 'otp/SYMC10000001?offset=x')).status, 400);
     assert.equal((await control(sim, 'otp/%E0%A4%A')).status, 400, 'bad percent-encoding is a 400, not a crash');
@@ -94,7 +144,12 @@ describe('over HTTP', () => {
   test('--no-control: every /_simulator/ path is 404 (and 200 with the control API on)', async () => {
     const off = await startSimulator({ now: NOW, control: false });
     try {
-      for (const [what, body, method] of [['reset', undefined, 'POST'], ['state', undefined, 'GET'], ['otp/SYMC10000001', undefined, 'GET'], ['clock', { advance: 'PT1S' }, 'POST']] as const) {
+      for (const [what, body, method] of [
+        ['reset', undefined, 'POST'],
+        ['state', undefined, 'GET'],
+        ['otp/SYMC10000001', undefined, 'GET'],
+        ['clock', { advance: 'PT1S' }, 'POST'],
+      ] as const) {
         assert.equal((await control(off, what, body, method)).status, 404, what);
         assert.equal((await control(sim, what, body, method)).status, 200, what);
       }
@@ -107,34 +162,56 @@ describe('over HTTP', () => {
 describe('who may call it', () => {
   test('--control-from parses addresses and CIDR subnets, and refuses anything else', () => {
     const access = new ControlAccess(['10.0.0.0/8', '192.168.1.20', 'fd00::/64']);
-    for (const a of ['127.0.0.1', '127.9.9.9', '::1', '::ffff:127.0.0.1', '10.1.2.3', '192.168.1.20', '::ffff:10.0.0.1', 'fd00::2']) assert.ok(access.allows(a), a);
-    for (const a of ['192.168.1.21', '11.0.0.1', 'fd01::2', '::ffff:192.168.1.21', undefined]) assert.ok(!access.allows(a), String(a));
+    for (const a of [
+      '127.0.0.1',
+      '127.9.9.9',
+      '::1',
+      '::ffff:127.0.0.1',
+      '10.1.2.3',
+      '192.168.1.20',
+      '::ffff:10.0.0.1',
+      'fd00::2',
+    ])
+      assert.ok(access.allows(a), a);
+    for (const a of ['192.168.1.21', '11.0.0.1', 'fd01::2', '::ffff:192.168.1.21', undefined])
+      assert.ok(!access.allows(a), String(a));
     assert.ok(!new ControlAccess().allows('10.1.2.3'), 'loopback only by default');
-    for (const bad of ['10.0.0.0/33', 'example.com', '10.0.0.0/8/1', '']) assert.throws(() => new ControlAccess([bad]), /control-from takes/, bad);
+    for (const bad of ['10.0.0.0/33', 'example.com', '10.0.0.0/8/1', ''])
+      assert.throws(() => new ControlAccess([bad]), /control-from takes/, bad);
   });
 
   // The caller must come from an address that is not loopback: this machine's first other IPv4 address.
-  const outside = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
-  test('from an address that is not loopback: 403, unless --control-from allows it', { skip: !outside && 'this machine has no IPv4 address besides loopback' }, async () => {
-    const pki = makePki();
-    const tls = { cert: fs.readFileSync(pki.server.cert), key: fs.readFileSync(pki.server.key) };
-    const client = { tls: { ca: fs.readFileSync(pki.ca.cert), checkServerIdentity: () => undefined } };
-    const closed = await startSimulator({ now: NOW, host: outside, tls });
-    const open = await startSimulator({ now: NOW, host: outside, tls, controlFrom: [`${outside}/32`] });
-    try {
-      const refused = await request(closed.url, '/_simulator/state', undefined, { method: 'GET', ...client });
-      assert.equal(refused.status, 403);
-      assert.match(String(refused.json.error), /loopback callers only; allow others with --control-from/);
-      assert.equal(code(await vip(closed.url, 'GetServerTime', {}, client)), '0000', 'VIP operations are served to anyone');
-      const allowed = await request(open.url, '/_simulator/state', undefined, { method: 'GET', ...client });
-      assert.equal(allowed.status, 200);
-      assert.deepEqual(allowed.json, demoState());
-    } finally {
-      await closed.close();
-      await open.close();
-      fs.rmSync(pki.dir, { recursive: true, force: true });
-    }
-  });
+  const outside = Object.values(os.networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+  test(
+    'from an address that is not loopback: 403, unless --control-from allows it',
+    { skip: !outside && 'this machine has no IPv4 address besides loopback' },
+    async () => {
+      const pki = makePki();
+      const tls = { cert: fs.readFileSync(pki.server.cert), key: fs.readFileSync(pki.server.key) };
+      const client = { tls: { ca: fs.readFileSync(pki.ca.cert), checkServerIdentity: () => undefined } };
+      const closed = await startSimulator({ now: NOW, host: outside, tls });
+      const open = await startSimulator({ now: NOW, host: outside, tls, controlFrom: [`${outside}/32`] });
+      try {
+        const refused = await request(closed.url, '/_simulator/state', undefined, { method: 'GET', ...client });
+        assert.equal(refused.status, 403);
+        assert.match(String(refused.json.error), /loopback callers only; allow others with --control-from/);
+        assert.equal(
+          code(await vip(closed.url, 'GetServerTime', {}, client)),
+          '0000',
+          'VIP operations are served to anyone',
+        );
+        const allowed = await request(open.url, '/_simulator/state', undefined, { method: 'GET', ...client });
+        assert.equal(allowed.status, 200);
+        assert.deepEqual(allowed.json, demoState());
+      } finally {
+        await closed.close();
+        await open.close();
+        fs.rmSync(pki.dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('in the TypeScript API', () => {
@@ -162,7 +239,8 @@ describe('in the TypeScript API', () => {
     assert.equal(parseDuration('P1DT2H3M4.5S'), ((26 * 60 + 3) * 60 + 4.5) * 1000);
     assert.equal(parseDuration('P2W'), 14 * 86_400_000);
     assert.equal(parseDuration('-PT5M'), -300_000);
-    for (const bad of ['P', 'PT', '30S', 'P1Y', 'P1M', 'PT1.5', 'P1DT']) assert.throws(() => parseDuration(bad), /ISO 8601 duration/, bad);
+    for (const bad of ['P', 'PT', '30S', 'P1Y', 'P1M', 'PT1.5', 'P1DT'])
+      assert.throws(() => parseDuration(bad), /ISO 8601 duration/, bad);
   });
 });
 
@@ -170,7 +248,10 @@ describe('from the CLI', () => {
   const cli = async (...args: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const exit = await runSimulator(['control', ...args], { out: (t) => void out.push(t), err: (t) => void err.push(t) });
+    const exit = await runSimulator(['control', ...args], {
+      out: (t) => void out.push(t),
+      err: (t) => void err.push(t),
+    });
     return { exit, out: out.join(''), err: err.join('') };
   };
 
@@ -179,15 +260,24 @@ describe('from the CLI', () => {
     await vip(sim, 'DisableToken', { TokenId: 'SYMC10000001' });
     assert.deepEqual(JSON.parse((await cli('reset', '--url', sim.url)).out), { reset: true, now: NOW, frozen: false });
     assert.equal(sim.token('SYMC10000001')!.state, 'ENABLED');
-    assert.deepEqual(JSON.parse((await cli('clock', '--advance', 'PT1M', '--url', sim.url)).out), { now: '2026-06-01T12:01:00.000Z', frozen: true });
-    assert.deepEqual(JSON.parse((await cli('clock', '--now', '2026-06-02T00:00:00Z', '--url', sim.url)).out).now, '2026-06-02T00:00:00.000Z');
+    assert.deepEqual(JSON.parse((await cli('clock', '--advance', 'PT1M', '--url', sim.url)).out), {
+      now: '2026-06-01T12:01:00.000Z',
+      frozen: true,
+    });
+    assert.deepEqual(
+      JSON.parse((await cli('clock', '--now', '2026-06-02T00:00:00Z', '--url', sim.url)).out).now,
+      '2026-06-02T00:00:00.000Z',
+    );
     assert.deepEqual(JSON.parse((await cli('clock', '--url', sim.url)).out).now, '2026-06-02T00:00:00.000Z');
     assert.deepEqual(JSON.parse((await cli('state', '--url', sim.url)).out), sim.state());
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vip-control-'));
     try {
       const file = path.join(dir, 'state.json');
       fs.writeFileSync(file, JSON.stringify({ account: 'ACME', tokens: [] }));
-      assert.deepEqual(JSON.parse((await cli('state', '--load', file, '--url', sim.url)).out), { loaded: true, tokens: 0 });
+      assert.deepEqual(JSON.parse((await cli('state', '--load', file, '--url', sim.url)).out), {
+        loaded: true,
+        tokens: 0,
+      });
       assert.deepEqual(sim.state(), { account: 'ACME', tokens: [] });
       fs.writeFileSync(file, JSON.stringify({ account: 'ACME' }));
       const refused = await cli('state', '--load', file, '--url', sim.url);
@@ -197,13 +287,26 @@ describe('from the CLI', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
     await cli('reset', '--url', sim.url);
-    assert.equal(JSON.parse((await cli('otp', 'VSMT10000002', '--offset', '1', '--url', sim.url)).out).OTP, '287082', 'RFC 4226 counter 1');
+    assert.equal(
+      JSON.parse((await cli('otp', 'VSMT10000002', '--offset', '1', '--url', sim.url)).out).OTP,
+      '287082',
+      'RFC 4226 counter 1',
+    );
     await vip(sim, 'SendOTP', { TokenId: '15555550100' });
     assert.equal(JSON.parse((await cli('deliveries', '--url', sim.url)).out).deliveries[0].to, '15555550100');
   });
 
   test('usage errors exit 2; a refused call exits 1 with the reason', async () => {
-    for (const args of [[], ['teleport', '--url', sim.url], ['reset'], ['reset', '--url', 'ftp://x'], ['clock', '--now', NOW, '--advance', 'PT1S', '--url', sim.url], ['reset', '--load', 'x', '--url', sim.url], ['otp', '--url', sim.url], ['reset', '--wat', '--url', sim.url]]) {
+    for (const args of [
+      [],
+      ['teleport', '--url', sim.url],
+      ['reset'],
+      ['reset', '--url', 'ftp://x'],
+      ['clock', '--now', NOW, '--advance', 'PT1S', '--url', sim.url],
+      ['reset', '--load', 'x', '--url', sim.url],
+      ['otp', '--url', sim.url],
+      ['reset', '--wat', '--url', sim.url],
+    ]) {
       const r = await cli(...args);
       assert.equal(r.exit, 2, `${args.join(' ')}: ${r.err}`);
       assert.match(r.err, /Usage:/);
@@ -230,7 +333,10 @@ describe('from the CLI', () => {
       assert.equal(reset.code, 0, reset.stderr);
       assert.equal(JSON.parse(reset.stdout).reset, true);
       const state = await runCli(['simulator', 'control', 'state', '--url', on.url]);
-      assert.equal(JSON.parse(state.stdout).tokens.find((t: { id: string }) => t.id === 'SYMC10000001').state, 'ENABLED');
+      assert.equal(
+        JSON.parse(state.stdout).tokens.find((t: { id: string }) => t.id === 'SYMC10000001').state,
+        'ENABLED',
+      );
       const refused = await runCli(['simulator', 'control', 'state', '--url', off.url]);
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /HTTP 404: .*control API is off/);
@@ -243,7 +349,10 @@ describe('from the CLI', () => {
   test('--no-control and --control-from on the command line', async () => {
     const { simulatorOptions } = await import('../../cli/simulator');
     assert.equal((simulatorOptions(['--no-control']) as { control?: boolean }).control, false);
-    assert.deepEqual((simulatorOptions(['--control-from', '10.0.0.0/8, 192.168.1.20']) as { controlFrom?: string[] }).controlFrom, ['10.0.0.0/8', '192.168.1.20']);
+    assert.deepEqual(
+      (simulatorOptions(['--control-from', '10.0.0.0/8, 192.168.1.20']) as { controlFrom?: string[] }).controlFrom,
+      ['10.0.0.0/8', '192.168.1.20'],
+    );
     assert.match(usageError(simulatorOptions(['--no-control', '--control-from', '10.0.0.1'])), /exclude each other/);
   });
 });

@@ -25,11 +25,22 @@ const xmlPost = (s: RunningSimulator, path: string, body: string, contentType: s
 
 /** `expected`: the operation an ErrorResponse (an answer before the operation is known) stands for. */
 function statusOf(text: string, expected?: string): { ReasonCode: string; ErrorDetail?: string } {
-  return (Object.values(parseResponseEnvelope(text, expected).document)[0] as { Status: { ReasonCode: string; ErrorDetail?: string } }).Status;
+  return (
+    Object.values(parseResponseEnvelope(text, expected).document)[0] as {
+      Status: { ReasonCode: string; ErrorDetail?: string };
+    }
+  ).Status;
 }
 
 test('an envelope on a near-miss path: 4E10 in SOAP that names the right path', async () => {
-  for (const [path, body, right] of [['/prov/soap/', TIME, '/prov/soap'], ['/soap', TIME, '/prov/soap'], ['/PROV/SOAP', TIME, '/prov/soap'], ['/val/soap/x', VALIDATE, '/val/soap'], ['/', VALIDATE, '/val/soap'], ['/validate', VALIDATE, '/val/soap']]) {
+  for (const [path, body, right] of [
+    ['/prov/soap/', TIME, '/prov/soap'],
+    ['/soap', TIME, '/prov/soap'],
+    ['/PROV/SOAP', TIME, '/prov/soap'],
+    ['/val/soap/x', VALIDATE, '/val/soap'],
+    ['/', VALIDATE, '/val/soap'],
+    ['/validate', VALIDATE, '/val/soap'],
+  ]) {
     const r = await xmlPost(sim, path, body);
     assert.equal(r.status, 200, `${path}: ${r.text}`);
     assert.match(String(r.headers['content-type']), /^text\/xml/, path);
@@ -50,12 +61,21 @@ test('XML that is no VIP envelope on a near-miss path: a Client fault that names
     const r = await xmlPost(sim, '/soap', body);
     assert.equal(r.status, 500, r.text);
     assert.match(String(r.headers['content-type']), /^text\/xml/);
-    assert.throws(() => parseResponseEnvelope(r.text), (e: unknown) => e instanceof SoapError && e.fault?.faultcode === 'soapenv:Client' && /\/mgmt\/soap, \/val\/soap and \/prov\/soap/.test(e.fault.faultstring));
+    assert.throws(
+      () => parseResponseEnvelope(r.text),
+      (e: unknown) =>
+        e instanceof SoapError &&
+        e.fault?.faultcode === 'soapenv:Client' &&
+        /\/mgmt\/soap, \/val\/soap and \/prov\/soap/.test(e.fault.faultstring),
+    );
   }
 });
 
 test('other methods with an XML content type: 405 in SOAP', async () => {
-  const r = await request(sim.url, '/prov/soap/', undefined, { method: 'GET', headers: { 'Content-Type': 'text/xml' } });
+  const r = await request(sim.url, '/prov/soap/', undefined, {
+    method: 'GET',
+    headers: { 'Content-Type': 'text/xml' },
+  });
   assert.equal(r.status, 405);
   assert.match(String(r.headers['content-type']), /^text\/xml/);
   assert.match(r.text, /<ErrorResponse /);

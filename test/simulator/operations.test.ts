@@ -23,7 +23,10 @@ async function ok(operation: string, fields: Record<string, unknown> = {}): Prom
   assert.equal(body.RequestId, `req${operation}`, 'RequestId is echoed');
   assert.equal(body.Version, '3.1');
   const validate = validatorFor(operation, 'response');
-  assert.ok(validate({ [`${operation}Response`]: body }), `${operation} response breaks its schema: ${JSON.stringify(validate.errors)}`);
+  assert.ok(
+    validate({ [`${operation}Response`]: body }),
+    `${operation} response breaks its schema: ${JSON.stringify(validate.errors)}`,
+  );
   covered.add(operation);
   return body;
 }
@@ -43,20 +46,47 @@ test('token life cycle: activate, disable, enable, deactivate, unlock', async ()
 test('codes: Validate, ValidateMultiple, Synchronize, CheckOTP', async () => {
   const totp = sim.otp('SYMC10000001')!;
   const validated = await ok('Validate', { TokenId: 'SYMC10000001', OTP: totp });
-  assert.deepEqual(validated.TokenCategoryDetails, { CategoryId: 70, FormFactor: 'MOBILE', MovingFactor: 'TIME', OtpGeneratedBy: 'SOFTWARE' });
-  const multi = await ok('ValidateMultiple', { TokenIds: ['SYMC10000001', 'VSMT10000002'], OTP: sim.otp('VSMT10000002')!, SendSuccessfulTokenId: true });
+  assert.deepEqual(validated.TokenCategoryDetails, {
+    CategoryId: 70,
+    FormFactor: 'MOBILE',
+    MovingFactor: 'TIME',
+    OtpGeneratedBy: 'SOFTWARE',
+  });
+  const multi = await ok('ValidateMultiple', {
+    TokenIds: ['SYMC10000001', 'VSMT10000002'],
+    OTP: sim.otp('VSMT10000002')!,
+    SendSuccessfulTokenId: true,
+  });
   assert.equal(multi.SuccessfulTokenId, 'VSMT10000002');
-  await ok('Synchronize', { TokenId: 'VSMT10000002', OTP1: sim.otp('VSMT10000002', 20)!, OTP2: sim.otp('VSMT10000002', 21)! });
+  await ok('Synchronize', {
+    TokenId: 'VSMT10000002',
+    OTP1: sim.otp('VSMT10000002', 20)!,
+    OTP2: sim.otp('VSMT10000002', 21)!,
+  });
   assert.equal(sim.token('VSMT10000002')?.counter, 1 + 22, 'the counter moves past the two codes');
   await ok('CheckOTP', { TokenId: 'SYMC10000001', OTP1: sim.otp('SYMC10000001')! });
 });
 
 test('temporary passwords: set, generate, send, get and set expiration', async () => {
-  await ok('SetTemporaryPassword', { TokenId: 'SYMC10000003', TemporaryPassword: '246810', ExpirationDate: '2026-06-05T00:00:00Z', OneTimeUseOnly: true });
-  assert.equal((await ok('GetTemporaryPwdExpiration', { TokenId: 'SYMC10000003' })).ExpirationDate, '2026-06-05T00:00:00.000Z');
+  await ok('SetTemporaryPassword', {
+    TokenId: 'SYMC10000003',
+    TemporaryPassword: '246810',
+    ExpirationDate: '2026-06-05T00:00:00Z',
+    OneTimeUseOnly: true,
+  });
+  assert.equal(
+    (await ok('GetTemporaryPwdExpiration', { TokenId: 'SYMC10000003' })).ExpirationDate,
+    '2026-06-05T00:00:00.000Z',
+  );
   await ok('SetTemporaryPwdExpiration', { TokenId: 'SYMC10000003', ExpirationDate: '2026-06-10T00:00:00Z' });
-  assert.equal((await ok('GetTemporaryPwdExpiration', { TokenId: 'SYMC10000003' })).ExpirationDate, '2026-06-10T00:00:00.000Z');
-  const generated = await ok('GenerateTemporaryPassword', { TokenId: 'SYMC10000001', ExpirationDate: '2026-06-02T00:00:00Z' });
+  assert.equal(
+    (await ok('GetTemporaryPwdExpiration', { TokenId: 'SYMC10000003' })).ExpirationDate,
+    '2026-06-10T00:00:00.000Z',
+  );
+  const generated = await ok('GenerateTemporaryPassword', {
+    TokenId: 'SYMC10000001',
+    ExpirationDate: '2026-06-02T00:00:00Z',
+  });
   assert.match(String(generated.TemporaryPassword), /^[0-9]{6}$/);
   await ok('SendTemporaryPassword', { TokenId: '15555550100', PhoneNumber: '15555550100' });
   const sent = sim.deliveries().at(-1)!;
@@ -65,7 +95,8 @@ test('temporary passwords: set, generate, send, get and set expiration', async (
 });
 
 test('GetTokenInformation reports the §5 fields', async () => {
-  const info = (await ok('GetTokenInformation', { TokenId: 'SYMC10000003', includeBadAttemptsCount: true })).TokenInformation as Record<string, unknown>;
+  const info = (await ok('GetTokenInformation', { TokenId: 'SYMC10000003', includeBadAttemptsCount: true }))
+    .TokenInformation as Record<string, unknown>;
   assert.equal(info.TokenId, 'SYMC10000003');
   assert.equal(info.TokenStatus, 'DISABLED');
   assert.equal(info.Adapter, 'OATH_TIME');
@@ -96,8 +127,16 @@ test('account operations: GetServerTime, GetActivationCode', async () => {
 });
 
 test('less common operations: GetAdminCode, ValidateCR, SetTokenAttributes, transaction verification', async () => {
-  assert.match(String((await ok('GetAdminCode', { TokenId: 'VSMT10000002', RequestCode: 'A1B2C3' })).RecoveryCode), /^[0-9]{8}$/);
-  const cr = await ok('ValidateCR', { TokenIds: ['VSOC10000007'], NumericChallenge: '11111111', Response: ocra(SECRET, '11111111'), CheckOnly: false });
+  assert.match(
+    String((await ok('GetAdminCode', { TokenId: 'VSMT10000002', RequestCode: 'A1B2C3' })).RecoveryCode),
+    /^[0-9]{8}$/,
+  );
+  const cr = await ok('ValidateCR', {
+    TokenIds: ['VSOC10000007'],
+    NumericChallenge: '11111111',
+    Response: ocra(SECRET, '11111111'),
+    CheckOnly: false,
+  });
   assert.equal(cr.SuccessfulTokenId, 'VSOC10000007');
   const attrs = await ok('SetTokenAttributes', {
     TokenId: 'SYMC10000001',
@@ -115,14 +154,37 @@ test('less common operations: GetAdminCode, ValidateCR, SetTokenAttributes, tran
 
 test('adapter configuration: read, change, read back; the lockout follows MaxFailedAttempts', async () => {
   const before = await ok('GetAdapterConfiguration', { Adapter: 'OATH_TIME' });
-  assert.deepEqual(Object.keys(before).filter((k) => k.startsWith('AdapterInfo')), ['AdapterInfoHOTPTimeBased'], 'only the block of the adapter asked for');
-  assert.deepEqual(before.AdapterInfoHOTPTimeBased, { MaxFailedAttempts: 5, ValidationRuntimeWindow: 10, RunTimeSyncWindow: 100, AutoSyncEnable: 'false', RunTimeAutoSyncWindow: 20, AutoSyncThreshold: 5, SuccessiveTimeStep: 1, InitialValidationWindow: 10 });
+  assert.deepEqual(
+    Object.keys(before).filter((k) => k.startsWith('AdapterInfo')),
+    ['AdapterInfoHOTPTimeBased'],
+    'only the block of the adapter asked for',
+  );
+  assert.deepEqual(before.AdapterInfoHOTPTimeBased, {
+    MaxFailedAttempts: 5,
+    ValidationRuntimeWindow: 10,
+    RunTimeSyncWindow: 100,
+    AutoSyncEnable: 'false',
+    RunTimeAutoSyncWindow: 20,
+    AutoSyncThreshold: 5,
+    SuccessiveTimeStep: 1,
+    InitialValidationWindow: 10,
+  });
   const sms = await ok('GetAdapterConfiguration', { Adapter: 'SMS_OTP' });
   assert.equal((sms.AdapterInfoSMSOTP as { ValidityPeriod: number }).ValidityPeriod, 300);
-  assert.deepEqual(Object.keys((await ok('GetAdapterConfiguration', { Adapter: 'SECURID' })).AdapterInfoTimeBased as object), ['MaxFailedAttempts'], 'an adapter without stored settings: the lockout count of settings');
+  assert.deepEqual(
+    Object.keys((await ok('GetAdapterConfiguration', { Adapter: 'SECURID' })).AdapterInfoTimeBased as object),
+    ['MaxFailedAttempts'],
+    'an adapter without stored settings: the lockout count of settings',
+  );
 
-  await ok('SetAdapterConfiguration', { Adapter: 'OATH_TIME', AdapterInfoHOTPTimeBased: { MaxFailedAttempts: 2, AutoSyncEnable: true } });
-  const after = (await ok('GetAdapterConfiguration', { Adapter: 'OATH_TIME' })).AdapterInfoHOTPTimeBased as Record<string, unknown>;
+  await ok('SetAdapterConfiguration', {
+    Adapter: 'OATH_TIME',
+    AdapterInfoHOTPTimeBased: { MaxFailedAttempts: 2, AutoSyncEnable: true },
+  });
+  const after = (await ok('GetAdapterConfiguration', { Adapter: 'OATH_TIME' })).AdapterInfoHOTPTimeBased as Record<
+    string,
+    unknown
+  >;
   assert.equal(after.MaxFailedAttempts, 2);
   assert.equal(after.AutoSyncEnable, 'true');
   assert.equal(after.RunTimeSyncWindow, 100, 'settings not sent stay');
@@ -135,13 +197,35 @@ test('adapter configuration: read, change, read back; the lockout follows MaxFai
   assert.equal(code(await vip(sim, 'Validate', { TokenId: 'SYMC10000001', OTP: '000000' })), '49b5');
   assert.equal(sim.token('SYMC10000001')?.state, 'LOCKED');
 
-  const wrong = await vip(sim, 'SetAdapterConfiguration', { Adapter: 'OATH_TIME', AdapterInfoSMSOTP: { ValidityPeriod: 120 } });
+  const wrong = await vip(sim, 'SetAdapterConfiguration', {
+    Adapter: 'OATH_TIME',
+    AdapterInfoSMSOTP: { ValidityPeriod: 120 },
+  });
   assert.equal(code(wrong), '4e00');
-  assert.match(String(wrong.Status.ErrorDetail), /AdapterInfoSMSOTP does not configure OATH_TIME: send its settings in AdapterInfoHOTPTimeBased/);
+  assert.match(
+    String(wrong.Status.ErrorDetail),
+    /AdapterInfoSMSOTP does not configure OATH_TIME: send its settings in AdapterInfoHOTPTimeBased/,
+  );
   await ok('SetAdapterConfiguration', { Adapter: 'OATH_TIME' });
-  assert.equal((sim.state().adapterSettings?.OATH_TIME as { MaxFailedAttempts: number }).MaxFailedAttempts, 2, 'nothing sent, nothing changed');
-  assert.equal(code(await vip(sim, 'SetAdapterConfiguration', { Adapter: 'OATH_TIME', AdapterInfoHOTPTimeBased: { MaxFailedAttempts: 65 } })), '4e00', 'out of range');
-  assert.equal(code(await vip(sim, 'GetAdapterConfiguration', { Adapter: 'OATH_TIME', AuthorizerAccountId: 'STRANGER' })), '4e03');
+  assert.equal(
+    (sim.state().adapterSettings?.OATH_TIME as { MaxFailedAttempts: number }).MaxFailedAttempts,
+    2,
+    'nothing sent, nothing changed',
+  );
+  assert.equal(
+    code(
+      await vip(sim, 'SetAdapterConfiguration', {
+        Adapter: 'OATH_TIME',
+        AdapterInfoHOTPTimeBased: { MaxFailedAttempts: 65 },
+      }),
+    ),
+    '4e00',
+    'out of range',
+  );
+  assert.equal(
+    code(await vip(sim, 'GetAdapterConfiguration', { Adapter: 'OATH_TIME', AuthorizerAccountId: 'STRANGER' })),
+    '4e03',
+  );
 });
 
 test('every operation of the catalog was exercised above', () => {

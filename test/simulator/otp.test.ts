@@ -12,14 +12,25 @@ test('HOTP matches the RFC 4226 test vectors', () => {
 
 test('TOTP (SHA-1, 30 s, 8 digits) matches the RFC 6238 test vectors', () => {
   const vectors: [number, string][] = [
-    [59, '94287082'], [1111111109, '07081804'], [1111111111, '14050471'], [1234567890, '89005924'], [2000000000, '69279037'], [20000000000, '65353130'],
+    [59, '94287082'],
+    [1111111109, '07081804'],
+    [1111111111, '14050471'],
+    [1234567890, '89005924'],
+    [2000000000, '69279037'],
+    [20000000000, '65353130'],
   ];
   for (const [seconds, code] of vectors) assert.equal(totp(KEY, seconds * 1000, 30, 8), code, `T=${seconds}`);
   assert.equal(totp(KEY, 59_000), '287082', 'six digits are the last six of the eight');
 });
 
 test('OCRA-1:HOTP-SHA1-6:QN08 matches the RFC 6287 one-way challenge/response vectors', () => {
-  const expected: [string, string][] = [['00000000', '237653'], ['11111111', '243178'], ['22222222', '653583'], ['33333333', '740991'], ['99999999', '294470']];
+  const expected: [string, string][] = [
+    ['00000000', '237653'],
+    ['11111111', '243178'],
+    ['22222222', '653583'],
+    ['33333333', '740991'],
+    ['99999999', '294470'],
+  ];
   for (const [q, code] of expected) assert.equal(ocra(KEY, q), code, `Q=${q}`);
 });
 

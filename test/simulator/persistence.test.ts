@@ -13,7 +13,13 @@ const initial: SimulatorState = {
   account: 'ACME',
   tokens: [
     { id: 'TOTP0001', adapter: 'OATH_TIME', state: 'ENABLED', secret: '3132333435363738393031323334353637383930' },
-    { id: 'HOTP0001', adapter: 'OATH_EVENT_BASIC', state: 'ENABLED', secret: '3132333435363738393031323334353637383930', counter: 0 },
+    {
+      id: 'HOTP0001',
+      adapter: 'OATH_EVENT_BASIC',
+      state: 'ENABLED',
+      secret: '3132333435363738393031323334353637383930',
+      counter: 0,
+    },
   ],
 };
 
@@ -27,7 +33,10 @@ test('changes survive a restart: state, HOTP counter, temporary password', async
   assert.equal(code(await vip(sim, 'DisableToken', { TokenId: 'TOTP0001', Reason: 'Lost' })), '0000');
   const hotpCode = sim.otp('HOTP0001')!;
   assert.equal(code(await vip(sim, 'Validate', { TokenId: 'HOTP0001', OTP: hotpCode })), '0000');
-  assert.equal(code(await vip(sim, 'SetTemporaryPassword', { TokenId: 'TOTP0001', TemporaryPassword: '424242' })), '0000');
+  assert.equal(
+    code(await vip(sim, 'SetTemporaryPassword', { TokenId: 'TOTP0001', TemporaryPassword: '424242' })),
+    '0000',
+  );
   await sim.close();
 
   assert.equal(onDisk().tokens[0].state, 'DISABLED');
@@ -37,8 +46,16 @@ test('changes survive a restart: state, HOTP counter, temporary password', async
   try {
     assert.equal(sim.token('TOTP0001')!.state, 'DISABLED');
     assert.equal(sim.token('TOTP0001')!.reportedReason, 'Lost');
-    assert.equal(code(await vip(sim, 'Validate', { TokenId: 'HOTP0001', OTP: hotpCode })), '49b5', 'a used code stays used');
-    assert.equal(code(await vip(sim, 'Validate', { TokenId: 'TOTP0001', OTP: '424242' })), '0000', 'the temporary password survived');
+    assert.equal(
+      code(await vip(sim, 'Validate', { TokenId: 'HOTP0001', OTP: hotpCode })),
+      '49b5',
+      'a used code stays used',
+    );
+    assert.equal(
+      code(await vip(sim, 'Validate', { TokenId: 'TOTP0001', OTP: '424242' })),
+      '0000',
+      'the temporary password survived',
+    );
   } finally {
     await sim.close();
   }
@@ -63,7 +80,9 @@ test('each write replaces the file (temp file + rename) and leaves no temp file'
         resolve();
       });
     });
-    const ops = Array.from({ length: 20 }, (_, i) => vip(sim, i % 2 ? 'EnableToken' : 'DisableToken', { TokenId: 'TOTP0001' }));
+    const ops = Array.from({ length: 20 }, (_, i) =>
+      vip(sim, i % 2 ? 'EnableToken' : 'DisableToken', { TokenId: 'TOTP0001' }),
+    );
     await Promise.all(ops);
     await firstChange.finally(() => watcher.close());
     assert.ok(seen.length > 0, 'the watcher saw the file change');
@@ -107,8 +126,14 @@ test('without --persist the file is left alone; reads do not write', async () =>
 test('a broken state file is a clear error', async () => {
   fs.writeFileSync(file, '{"account": "ACME", "tokens": [');
   await assert.rejects(startSimulator({ state: file }), /not valid JSON/);
-  fs.writeFileSync(file, JSON.stringify({ account: 'ACME', tokens: [{ id: 'T', adapter: 'OATH_TIME', state: 'ENABLED' }] }));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ account: 'ACME', tokens: [{ id: 'T', adapter: 'OATH_TIME', state: 'ENABLED' }] }),
+  );
   await assert.rejects(startSimulator({ state: file }), /needs a hex "secret"/);
-  fs.writeFileSync(file, JSON.stringify({ account: 'ACME', tokens: [{ id: 'T', adapter: 'OATH_TIME', state: 'SLEEPING', secret: '00' }] }));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ account: 'ACME', tokens: [{ id: 'T', adapter: 'OATH_TIME', state: 'SLEEPING', secret: '00' }] }),
+  );
   await assert.rejects(startSimulator({ state: file }), /tokens\/0\/state/);
 });

@@ -26,7 +26,10 @@ for (const file of fixtures) {
   const expected = file.slice(0, 4);
   test(`${file}: the engine predicts ${expected}, the simulator answers ${expected}`, async () => {
     const text = fs.readFileSync(path.join(FIXTURES, file), 'utf8');
-    assert.ok(analyze(text).some((f) => f.code === expected), 'the engine predicts it');
+    assert.ok(
+      analyze(text).some((f) => f.code === expected),
+      'the engine predicts it',
+    );
     const document = parse(text) as Record<string, unknown>;
     const [key] = Object.keys(document);
     const op = getOperation(key.replace(/Request$/, ''))!;

@@ -7,7 +7,13 @@ import { after, before, test } from 'node:test';
 import { getReasonCode, reasonCodes } from '../../core/data/catalog';
 import { startSimulator, type RunningSimulator } from '../../core/simulator';
 import { makePki, type Pki } from '../helpers/pki';
-import { OTP_AHEAD, REASON_CODE_REQUESTS, pathOf, reasonCodeRequestsTable, type ReasonCodeRequest } from '../../scripts/simulatorReasonCodeRequests';
+import {
+  OTP_AHEAD,
+  REASON_CODE_REQUESTS,
+  pathOf,
+  reasonCodeRequestsTable,
+  type ReasonCodeRequest,
+} from '../../scripts/simulatorReasonCodeRequests';
 import { NOW, request, vip, type Body } from './helpers';
 
 let sim: RunningSimulator;
@@ -19,7 +25,12 @@ before(async () => {
   sim = await startSimulator({ now: NOW });
   tlsSim = await startSimulator({
     now: NOW,
-    tls: { cert: pki.read(pki.server.cert), key: pki.read(pki.server.key), clientCa: pki.read(pki.ca.cert), revokedSerials: [pki.revokedClient.serial] },
+    tls: {
+      cert: pki.read(pki.server.cert),
+      key: pki.read(pki.server.key),
+      clientCa: pki.read(pki.ca.cert),
+      revokedSerials: [pki.revokedClient.serial],
+    },
   });
 });
 after(async () => {
@@ -29,14 +40,18 @@ after(async () => {
 });
 
 const inner = (json: Record<string, unknown>): Body => Object.values(json)[0] as Body;
-const tls = (cert?: string, key?: string) => ({ tls: { ca: pki.read(pki.ca.cert), ...(cert ? { cert: pki.read(cert), key: pki.read(key!) } : {}) } });
+const tls = (cert?: string, key?: string) => ({
+  tls: { ca: pki.read(pki.ca.cert), ...(cert ? { cert: pki.read(cert), key: pki.read(key!) } : {}) },
+});
 
 /** A row's fields with each `<otp TokenId ±N>` replaced by the code the running simulator expects there. */
 function withCodes(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).map(([k, v]) => {
-    const ahead = typeof v === 'string' ? OTP_AHEAD.exec(v) : null;
-    return [k, ahead ? sim.otp(ahead[1], Number(ahead[2])) : v];
-  }));
+  return Object.fromEntries(
+    Object.entries(fields).map(([k, v]) => {
+      const ahead = typeof v === 'string' ? OTP_AHEAD.exec(v) : null;
+      return [k, ahead ? sim.otp(ahead[1], Number(ahead[2])) : v];
+    }),
+  );
 }
 
 /** Sends one row of the README table exactly as it is written. */
@@ -50,7 +65,10 @@ async function send(row: ReasonCodeRequest): Promise<Body> {
 }
 
 test('the rows cover exactly the 23 codes of the troubleshooting page', () => {
-  const page = reasonCodes.filter((rc) => rc.source === 'troubleshooting-page').map((rc) => rc.code).sort();
+  const page = reasonCodes
+    .filter((rc) => rc.source === 'troubleshooting-page')
+    .map((rc) => rc.code)
+    .sort();
   assert.equal(page.length, 23);
   assert.deepEqual(REASON_CODE_REQUESTS.map((row) => row.code).sort(), page);
 });
@@ -69,14 +87,27 @@ for (const row of REASON_CODE_REQUESTS) {
 }
 
 test('4e04 answers like the seed sample: Version echoed, SameInitialState "false"', async () => {
-  const body = await vip(sim, 'DeactivateToken', { Version: '5.0', RequestId: 'SYMC87654321', TokenId: 'SYMC10000001' });
+  const body = await vip(sim, 'DeactivateToken', {
+    Version: '5.0',
+    RequestId: 'SYMC87654321',
+    TokenId: 'SYMC10000001',
+  });
   assert.deepEqual(body, {
-    Version: '5.0', RequestId: 'SYMC87654321', SameInitialState: 'false',
-    Status: { ReasonCode: '4e04', StatusMessage: 'Unsupported service protocol version', ErrorDetail: body.Status.ErrorDetail },
+    Version: '5.0',
+    RequestId: 'SYMC87654321',
+    SameInitialState: 'false',
+    Status: {
+      ReasonCode: '4e04',
+      StatusMessage: 'Unsupported service protocol version',
+      ErrorDetail: body.Status.ErrorDetail,
+    },
   });
 });
 
 test('the README table is generated from these rows (run npm run docs to update)', () => {
   const doc = fs.readFileSync(`${__dirname}/../../README.md`, 'utf8');
-  assert.ok(doc.includes(reasonCodeRequestsTable()), 'README.md shows the table of scripts/simulatorReasonCodeRequests.ts');
+  assert.ok(
+    doc.includes(reasonCodeRequestsTable()),
+    'README.md shows the table of scripts/simulatorReasonCodeRequests.ts',
+  );
 });

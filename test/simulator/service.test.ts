@@ -9,7 +9,11 @@ const ctx = { now: new Date('2026-06-01T12:00:00Z') };
 
 test('handle answers a document with no wire involved', () => {
   const service = new VipService(demoState());
-  const result = service.handle('GetTokenInformation', { GetTokenInformationRequest: { Version: '3.0', Id: 'abc', TokenId: 'SYMC10000005' } }, ctx);
+  const result = service.handle(
+    'GetTokenInformation',
+    { GetTokenInformationRequest: { Version: '3.0', Id: 'abc', TokenId: 'SYMC10000005' } },
+    ctx,
+  );
   assert.equal(result.reasonCode, '0000');
   assert.equal(result.operation, 'GetTokenInformation');
   assert.equal(result.tokenId, 'SYMC10000005');
@@ -19,7 +23,11 @@ test('handle answers a document with no wire involved', () => {
   assert.equal(body.RequestId, 'abc', 'the XML name Id is echoed as RequestId');
   assert.equal((body.TokenInformation as Record<string, unknown>).TokenStatus, 'NEW');
 
-  const changed = service.handle('ActivateToken', { ActivateTokenRequest: { Version: '3.1', TokenId: 'SYMC10000005' } }, ctx);
+  const changed = service.handle(
+    'ActivateToken',
+    { ActivateTokenRequest: { Version: '3.1', TokenId: 'SYMC10000005' } },
+    ctx,
+  );
   assert.equal(changed.changed, true);
   assert.equal(service.state.tokens.find((t) => t.id === 'SYMC10000005')!.state, 'ENABLED');
 });
@@ -32,22 +40,51 @@ test('an operation name that is not VIP: 4e10 in an ErrorResponse', () => {
 
 test('whatever the document, every operation answers with a response its schema accepts', () => {
   const service = new VipService(demoState());
-  const inner: unknown[] = [null, 42, 'text', [], {}, { Version: {} }, { Version: '3.1', TokenId: ['x'] }, { Version: '3.1', TokenId: { value: 7 } }, { Version: '3.1', TokenId: 'SYMC10000001', OTP: null }];
+  const inner: unknown[] = [
+    null,
+    42,
+    'text',
+    [],
+    {},
+    { Version: {} },
+    { Version: '3.1', TokenId: ['x'] },
+    { Version: '3.1', TokenId: { value: 7 } },
+    { Version: '3.1', TokenId: 'SYMC10000001', OTP: null },
+  ];
   for (const op of operations) {
     const key = `${op.name}Request`;
-    const documents: unknown[] = [undefined, null, 0, 'x', [], { [key]: undefined }, ...inner.map((v) => ({ [key]: v }))];
+    const documents: unknown[] = [
+      undefined,
+      null,
+      0,
+      'x',
+      [],
+      { [key]: undefined },
+      ...inner.map((v) => ({ [key]: v })),
+    ];
     for (const document of documents) {
       const result = service.handle(op.name, document, ctx);
       assert.match(result.reasonCode, /^[0-9a-f]{4}$/, `${op.name} ${JSON.stringify(document)}`);
-      assert.notEqual(result.reasonCode, '4e01', `${op.name} ${JSON.stringify(document)}: ${JSON.stringify(result.response)}`);
-      assert.ok(validatorFor(op.name, 'response')(result.response), `${op.name} ${JSON.stringify(document)}: ${JSON.stringify(result.response)}`);
+      assert.notEqual(
+        result.reasonCode,
+        '4e01',
+        `${op.name} ${JSON.stringify(document)}: ${JSON.stringify(result.response)}`,
+      );
+      assert.ok(
+        validatorFor(op.name, 'response')(result.response),
+        `${op.name} ${JSON.stringify(document)}: ${JSON.stringify(result.response)}`,
+      );
     }
   }
 });
 
 test('a fault in the context wins over the work', () => {
   const service = new VipService(demoState());
-  const result = service.handle('DisableToken', { DisableTokenRequest: { Version: '3.1', TokenId: 'SYMC10000001' } }, { ...ctx, fault: '4879' });
+  const result = service.handle(
+    'DisableToken',
+    { DisableTokenRequest: { Version: '3.1', TokenId: 'SYMC10000001' } },
+    { ...ctx, fault: '4879' },
+  );
   assert.equal(result.reasonCode, '4879');
   assert.equal(result.changed, false);
   assert.equal(service.state.tokens[0].state, 'ENABLED');
@@ -63,8 +100,54 @@ test('seeded random mutations of valid requests never crash the service nor brea
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
-  const values: unknown[] = ['', '3.1', '5.0', 'SYMC10000001', '15555550100', '123456', 'x'.repeat(50), 'ENABLED', 'true', 0, -1, 1e308, true, null, [], {}, ['SYMC10000001', 'VSMT10000002'], { value: '15555550100', type: 'SMS' }, '2026-06-02T00:00:00Z', 'not a date'];
-  const fields = ['Version', 'RequestId', 'Id', 'AuthorizerAccountId', 'TokenId', 'TokenIds', 'OTP', 'OTP1', 'OTP2', 'TemporaryPassword', 'ExpirationDate', 'OneTimeUseOnly', 'ACProfile', 'Reason', 'DeliverOTP', 'TxnId', 'TxnOTP', 'Destination', 'PhoneNumber', 'Attribute', 'ProofOfPossession', 'NumericChallenge', 'Response', 'CheckOnly'];
+  const values: unknown[] = [
+    '',
+    '3.1',
+    '5.0',
+    'SYMC10000001',
+    '15555550100',
+    '123456',
+    'x'.repeat(50),
+    'ENABLED',
+    'true',
+    0,
+    -1,
+    1e308,
+    true,
+    null,
+    [],
+    {},
+    ['SYMC10000001', 'VSMT10000002'],
+    { value: '15555550100', type: 'SMS' },
+    '2026-06-02T00:00:00Z',
+    'not a date',
+  ];
+  const fields = [
+    'Version',
+    'RequestId',
+    'Id',
+    'AuthorizerAccountId',
+    'TokenId',
+    'TokenIds',
+    'OTP',
+    'OTP1',
+    'OTP2',
+    'TemporaryPassword',
+    'ExpirationDate',
+    'OneTimeUseOnly',
+    'ACProfile',
+    'Reason',
+    'DeliverOTP',
+    'TxnId',
+    'TxnOTP',
+    'Destination',
+    'PhoneNumber',
+    'Attribute',
+    'ProofOfPossession',
+    'NumericChallenge',
+    'Response',
+    'CheckOnly',
+  ];
   const service = new VipService(demoState());
   const seen = new Set<string>();
   let answered = 0;

@@ -29,14 +29,24 @@ async function post(sim: RunningSimulator, path: string, xml: string) {
 }
 
 /** The Status of a VIP answer. */
-async function status(sim: RunningSimulator, path: string, xml: string): Promise<{ ReasonCode: string; ErrorDetail?: string }> {
+async function status(
+  sim: RunningSimulator,
+  path: string,
+  xml: string,
+): Promise<{ ReasonCode: string; ErrorDetail?: string }> {
   const r = await post(sim, path, xml);
   assert.equal(r.status, 200, r.text);
-  return (Object.values(parseResponseEnvelope(r.text).document)[0] as { Status: { ReasonCode: string; ErrorDetail?: string } }).Status;
+  return (
+    Object.values(parseResponseEnvelope(r.text).document)[0] as { Status: { ReasonCode: string; ErrorDetail?: string } }
+  ).Status;
 }
 
 /** The faultcode of a SOAP Fault answer (HTTP 500). */
-async function faultOf(sim: RunningSimulator, path: string, xml: string): Promise<{ faultcode: string; faultstring: string }> {
+async function faultOf(
+  sim: RunningSimulator,
+  path: string,
+  xml: string,
+): Promise<{ faultcode: string; faultstring: string }> {
   const r = await post(sim, path, xml);
   assert.equal(r.status, 500, r.text);
   try {
@@ -49,25 +59,44 @@ async function faultOf(sim: RunningSimulator, path: string, xml: string): Promis
 }
 
 describe('elements out of XSD sequence order', () => {
-  const outOfOrder = (otp: string) => envelope(`<v:Validate Version="3.1" Id="o1"><v:OTP>${otp}</v:OTP><v:TokenId>SYMC10000001</v:TokenId></v:Validate>`);
+  const outOfOrder = (otp: string) =>
+    envelope(`<v:Validate Version="3.1" Id="o1"><v:OTP>${otp}</v:OTP><v:TokenId>SYMC10000001</v:TokenId></v:Validate>`);
   test('strict: a Validate with OTP before TokenId is 4E00, naming the sequence from the schemas', async () => {
     const s = await status(strict, '/val/soap', outOfOrder(strict.otp('SYMC10000001')!));
     assert.equal(s.ReasonCode, '4E00');
-    assert.equal(s.ErrorDetail, '<TokenId> comes after <OTP> in Validate: the XSD sequence is AuthorizerAccountId, TokenId, OTP.');
+    assert.equal(
+      s.ErrorDetail,
+      '<TokenId> comes after <OTP> in Validate: the XSD sequence is AuthorizerAccountId, TokenId, OTP.',
+    );
   });
   test('strict: inside nested elements too', async () => {
-    const sms = (info: string) => envelope(`<v:DeliverSMS Version="3.1"><v:TokenId>15555550100</v:TokenId><v:SMSDeliveryInfo>${info}</v:SMSDeliveryInfo></v:DeliverSMS>`);
+    const sms = (info: string) =>
+      envelope(
+        `<v:DeliverSMS Version="3.1"><v:TokenId>15555550100</v:TokenId><v:SMSDeliveryInfo>${info}</v:SMSDeliveryInfo></v:DeliverSMS>`,
+      );
     const nested = await status(strict, '/val/soap', sms('<v:Message>hi</v:Message><v:SMSFrom>12345</v:SMSFrom>'));
     assert.equal(nested.ReasonCode, '4E00');
-    assert.equal(nested.ErrorDetail, '<SMSFrom> comes after <Message> in DeliverSMS/SMSDeliveryInfo: the XSD sequence is SMSFrom, Message.');
-    assert.equal((await status(strict, '/val/soap', sms('<v:SMSFrom>12345</v:SMSFrom><v:Message>hi</v:Message>'))).ReasonCode, '0000');
-    assert.equal((await status(lenient, '/val/soap', sms('<v:Message>hi</v:Message><v:SMSFrom>12345</v:SMSFrom>'))).ReasonCode, '0000', 'lenient');
+    assert.equal(
+      nested.ErrorDetail,
+      '<SMSFrom> comes after <Message> in DeliverSMS/SMSDeliveryInfo: the XSD sequence is SMSFrom, Message.',
+    );
+    assert.equal(
+      (await status(strict, '/val/soap', sms('<v:SMSFrom>12345</v:SMSFrom><v:Message>hi</v:Message>'))).ReasonCode,
+      '0000',
+    );
+    assert.equal(
+      (await status(lenient, '/val/soap', sms('<v:Message>hi</v:Message><v:SMSFrom>12345</v:SMSFrom>'))).ReasonCode,
+      '0000',
+      'lenient',
+    );
   });
   test('lenient: the same request is validated (0000)', async () => {
     assert.equal((await status(lenient, '/val/soap', outOfOrder(lenient.otp('SYMC10000001')!))).ReasonCode, '0000');
   });
   test('strict: in sequence order it is 0000', async () => {
-    const xml = envelope(`<v:Validate Version="3.1"><v:TokenId>SYMC10000001</v:TokenId><v:OTP>${strict.otp('SYMC10000001')}</v:OTP></v:Validate>`);
+    const xml = envelope(
+      `<v:Validate Version="3.1"><v:TokenId>SYMC10000001</v:TokenId><v:OTP>${strict.otp('SYMC10000001')}</v:OTP></v:Validate>`,
+    );
     assert.equal((await status(strict, '/val/soap', xml)).ReasonCode, '0000');
   });
 });
@@ -85,7 +114,8 @@ describe('more than one operation in a Body', () => {
 });
 
 describe('a header marked mustUnderstand="1"', () => {
-  const header = (mu: string) => `<soapenv:Header><x:Trace xmlns:x="urn:example:trace" soapenv:mustUnderstand="${mu}">t1</x:Trace></soapenv:Header>`;
+  const header = (mu: string) =>
+    `<soapenv:Header><x:Trace xmlns:x="urn:example:trace" soapenv:mustUnderstand="${mu}">t1</x:Trace></soapenv:Header>`;
   const call = (mu: string) => envelope('<v:GetServerTime Version="3.1"/>', header(mu));
   test('strict: a MustUnderstand fault naming the header', async () => {
     const f = await faultOf(strict, '/prov/soap', call('1'));
@@ -117,7 +147,9 @@ describe('reason-code case on the SOAP wire', () => {
   test('strict: upper case as production writes it (4E10), also before the body is read', async () => {
     const r = await post(strict, '/val/soap', wrongPath);
     assert.match(r.text, /<ReasonCode>4E10<\/ReasonCode>/);
-    const notUtf8 = await request(strict.url, '/val/soap', Buffer.from([0x3c, 0xff, 0xfe]), { headers: { 'Content-Type': soap.contentType } });
+    const notUtf8 = await request(strict.url, '/val/soap', Buffer.from([0x3c, 0xff, 0xfe]), {
+      headers: { 'Content-Type': soap.contentType },
+    });
     assert.match(notUtf8.text, /<ReasonCode>4E00<\/ReasonCode>/);
   });
   test('lenient: lower case (4e10), as the REST wire writes it', async () => {
@@ -126,7 +158,9 @@ describe('reason-code case on the SOAP wire', () => {
   });
   test('the REST wire keeps lower case in both modes', async () => {
     for (const sim of [strict, lenient]) {
-      const r = await request(sim.url, '/validate', { DeactivateTokenRequest: { Version: '3.1', TokenId: 'SYMC10000001' } });
+      const r = await request(sim.url, '/validate', {
+        DeactivateTokenRequest: { Version: '3.1', TokenId: 'SYMC10000001' },
+      });
       assert.equal((r.json.DeactivateTokenResponse as { Status: { ReasonCode: string } }).Status.ReasonCode, '4e10');
     }
   });

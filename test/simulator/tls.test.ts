@@ -13,7 +13,12 @@ before(async () => {
   pki = makePki();
   sim = await startSimulator({
     now: NOW,
-    tls: { cert: fs.readFileSync(pki.server.cert), key: fs.readFileSync(pki.server.key), clientCa: fs.readFileSync(pki.ca.cert), revokedSerials: ['0x2002'] },
+    tls: {
+      cert: fs.readFileSync(pki.server.cert),
+      key: fs.readFileSync(pki.server.key),
+      clientCa: fs.readFileSync(pki.ca.cert),
+      revokedSerials: ['0x2002'],
+    },
   });
 });
 after(async () => {
@@ -21,11 +26,18 @@ after(async () => {
   fs.rmSync(pki.dir, { recursive: true, force: true });
 });
 
-const client = (cert?: string, key?: string) => ({ tls: { ca: pki.read(pki.ca.cert), ...(cert && key ? { cert: pki.read(cert), key: pki.read(key) } : {}) } });
+const client = (cert?: string, key?: string) => ({
+  tls: { ca: pki.read(pki.ca.cert), ...(cert && key ? { cert: pki.read(cert), key: pki.read(key) } : {}) },
+});
 
 test('the URL is https and a valid client certificate is served', async () => {
   assert.match(sim.url, /^https:\/\/127\.0\.0\.1:\d+$/);
-  const body = await vip(sim, 'GetTokenInformation', { TokenId: 'SYMC10000001' }, client(pki.client.cert, pki.client.key));
+  const body = await vip(
+    sim,
+    'GetTokenInformation',
+    { TokenId: 'SYMC10000001' },
+    client(pki.client.cert, pki.client.key),
+  );
   assert.equal(code(body), '0000');
 });
 
@@ -48,7 +60,12 @@ test('an expired client certificate: 4e02', async () => {
 });
 
 test('a revoked serial: 4e0b; the state is untouched', async () => {
-  const body = await vip(sim, 'DisableToken', { TokenId: 'SYMC10000001' }, client(pki.revokedClient.cert, pki.revokedClient.key));
+  const body = await vip(
+    sim,
+    'DisableToken',
+    { TokenId: 'SYMC10000001' },
+    client(pki.revokedClient.cert, pki.revokedClient.key),
+  );
   assert.equal(code(body), '4e0b');
   assert.equal(body.SameInitialState, 'false');
   assert.equal(sim.token('SYMC10000001')!.state, 'ENABLED');
@@ -61,7 +78,10 @@ test('serials compare as hex without 0x, colons or leading zeros', () => {
 });
 
 test('TLS without a client CA serves any caller over https', async () => {
-  const open = await startSimulator({ now: NOW, tls: { cert: pki.read(pki.server.cert), key: pki.read(pki.server.key) } });
+  const open = await startSimulator({
+    now: NOW,
+    tls: { cert: pki.read(pki.server.cert), key: pki.read(pki.server.key) },
+  });
   try {
     assert.equal(code(await vip(open, 'GetServerTime', {}, client())), '0000');
   } finally {

@@ -11,12 +11,21 @@ let sim: RunningSimulator;
 const logLines: string[] = [];
 
 before(async () => {
-  sim = await startSimulator({ now: NOW, maxBodyBytes: 64 * 1024, requestTimeoutMs: 300, log: (line) => logLines.push(line) });
+  sim = await startSimulator({
+    now: NOW,
+    maxBodyBytes: 64 * 1024,
+    requestTimeoutMs: 300,
+    log: (line) => logLines.push(line),
+  });
 });
 after(() => sim.close());
 
 /** Posts raw bytes to `path` and returns the single top-level member of the answer. */
-async function raw(path: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<{ key: string; body: Body; status: number }> {
+async function raw(
+  path: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<{ key: string; body: Body; status: number }> {
   const reply = await request(sim.url, path, body, { headers });
   const [key] = Object.keys(reply.json);
   assert.ok(key, `a JSON answer: ${reply.status} ${reply.text}`);
@@ -71,7 +80,10 @@ test('hostile bodies: deep nesting, wrong Content-Type, not HTTP at all', async 
     socket.write('NOT HTTP AT ALL\r\n\r\n');
   });
   assert.match(text, /^HTTP\/1\.1 400/);
-  assert.equal(code((JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as { ErrorResponse: Body }).ErrorResponse), '4e00');
+  assert.equal(
+    code((JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as { ErrorResponse: Body }).ErrorResponse),
+    '4e00',
+  );
 
   // A request line without a version: Node reads it as HTTP/0.9.
   const old = net.connect(sim.port, '127.0.0.1');
@@ -88,14 +100,18 @@ test('hostile bodies: deep nesting, wrong Content-Type, not HTTP at all', async 
   assert.match(String(oldBody.ValidateResponse.Status.ErrorDetail), /HTTP\/0\.9 is not supported/);
 });
 
-test('a client that hangs up in the middle of its request line is let go, and others are served', { timeout: 5000 }, async () => {
-  const socket = net.connect(sim.port, '127.0.0.1');
-  await once(socket, 'connect');
-  socket.end('POST /valid');
-  // No 'data' listener: the socket closes only if the server closes without answering.
-  await once(socket, 'close');
-  assert.equal(code(await vip(sim, 'GetServerTime')), '0000');
-});
+test(
+  'a client that hangs up in the middle of its request line is let go, and others are served',
+  { timeout: 5000 },
+  async () => {
+    const socket = net.connect(sim.port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.end('POST /valid');
+    // No 'data' listener: the socket closes only if the server closes without answering.
+    await once(socket, 'close');
+    assert.equal(code(await vip(sim, 'GetServerTime')), '0000');
+  },
+);
 
 test('schema violations: 4e00 naming the field; secret values are not echoed', async () => {
   const missing = await vip(sim, 'Validate', { TokenId: 'SYMC10000001' });
@@ -131,7 +147,10 @@ test('4e10: unknown path, and a body for another operation', async () => {
   assert.equal(unknown.key, 'ErrorResponse');
   assert.equal(code(unknown.body), '4e10');
   assert.equal(unknown.body.Status.StatusMessage, 'This URL does not support this operation.');
-  const mismatch = await raw('/deactivate-token', JSON.stringify({ ValidateRequest: { Version: '3.1', RequestId: 'r1', TokenId: 'SYMC10000001', OTP: '123456' } }));
+  const mismatch = await raw(
+    '/deactivate-token',
+    JSON.stringify({ ValidateRequest: { Version: '3.1', RequestId: 'r1', TokenId: 'SYMC10000001', OTP: '123456' } }),
+  );
   assert.equal(mismatch.key, 'ValidateResponse');
   assert.equal(code(mismatch.body), '4e10');
   assert.equal(mismatch.body.RequestId, 'r1');
@@ -152,7 +171,9 @@ test('other methods: 405 with an Allow header and a VIP body', async () => {
 });
 
 test('a body over the size limit (2 MB against 64 KiB): 4e00, and the server keeps serving', async () => {
-  const big = JSON.stringify({ ValidateRequest: { Version: '3.1', TokenId: 'x'.repeat(2 * 1024 * 1024), OTP: '123456' } });
+  const big = JSON.stringify({
+    ValidateRequest: { Version: '3.1', TokenId: 'x'.repeat(2 * 1024 * 1024), OTP: '123456' },
+  });
   const reply = await request(sim.url, '/validate', big);
   const body = reply.json.ValidateResponse as Body;
   assert.equal(code(body), '4e00');
@@ -160,23 +181,38 @@ test('a body over the size limit (2 MB against 64 KiB): 4e00, and the server kee
   assert.equal(code(await vip(sim, 'GetServerTime')), '0000');
 });
 
-test('an 8 MB chunked body: 4e00 at once, the rest is drained, the same connection serves the next request', { timeout: 10_000 }, async () => {
-  const socket = net.connect(sim.port, '127.0.0.1');
-  let text = '';
-  socket.on('data', (d) => (text += d.toString('utf8')));
-  await once(socket, 'connect');
-  socket.write('POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
-  const mb = Buffer.concat([Buffer.from(`${(1 << 20).toString(16)}\r\n`), Buffer.alloc(1 << 20, 0x7b), Buffer.from('\r\n')]);
-  for (let i = 0; i < 8; i++) socket.write(mb);
-  socket.write('0\r\n\r\n');
-  const time = JSON.stringify({ GetServerTimeRequest: { Version: '3.1' } });
-  socket.write(`POST /get-server-time HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${time.length}\r\n\r\n${time}`);
-  await once(socket, 'close');
-  const bodies = text.split('HTTP/1.1 ').slice(1).map((r) => JSON.parse(r.slice(r.indexOf('\r\n\r\n') + 4)) as Record<string, Body>);
-  assert.equal(bodies.length, 2, text);
-  assert.equal(code(bodies[0].ValidateResponse), '4e00');
-  assert.equal(code(bodies[1].GetServerTimeResponse), '0000');
-});
+test(
+  'an 8 MB chunked body: 4e00 at once, the rest is drained, the same connection serves the next request',
+  { timeout: 10_000 },
+  async () => {
+    const socket = net.connect(sim.port, '127.0.0.1');
+    let text = '';
+    socket.on('data', (d) => (text += d.toString('utf8')));
+    await once(socket, 'connect');
+    socket.write(
+      'POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+    );
+    const mb = Buffer.concat([
+      Buffer.from(`${(1 << 20).toString(16)}\r\n`),
+      Buffer.alloc(1 << 20, 0x7b),
+      Buffer.from('\r\n'),
+    ]);
+    for (let i = 0; i < 8; i++) socket.write(mb);
+    socket.write('0\r\n\r\n');
+    const time = JSON.stringify({ GetServerTimeRequest: { Version: '3.1' } });
+    socket.write(
+      `POST /get-server-time HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${time.length}\r\n\r\n${time}`,
+    );
+    await once(socket, 'close');
+    const bodies = text
+      .split('HTTP/1.1 ')
+      .slice(1)
+      .map((r) => JSON.parse(r.slice(r.indexOf('\r\n\r\n') + 4)) as Record<string, Body>);
+    assert.equal(bodies.length, 2, text);
+    assert.equal(code(bodies[0].ValidateResponse), '4e00');
+    assert.equal(code(bodies[1].GetServerTimeResponse), '0000');
+  },
+);
 
 test('a slow client that never finishes its body gets 4e00 after the request timeout', async () => {
   const socket = net.connect(sim.port, '127.0.0.1');
@@ -186,7 +222,9 @@ test('a slow client that never finishes its body gets 4e00 after the request tim
     socket.on('close', () => resolve(text));
     socket.on('error', reject);
   });
-  socket.write('POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"Valid');
+  socket.write(
+    'POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"Valid',
+  );
   const text = await answer;
   assert.match(text, /^HTTP\/1\.1 200/);
   const body = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as { ValidateResponse: Body };
@@ -219,9 +257,13 @@ test('latency injection delays the answer', async () => {
 });
 
 test('concurrent requests are all answered and counted exactly', async () => {
-  const wrong = ['000000', '111111', '999999'].find((c) => ![...Array(221).keys()].some((i) => sim.otp('SYMC10000001', i - 110) === c))!;
+  const wrong = ['000000', '111111', '999999'].find(
+    (c) => ![...Array(221).keys()].some((i) => sim.otp('SYMC10000001', i - 110) === c),
+  )!;
   // 40 parallel failed validations on one credential: exactly MaxFailedAttempts (5) count before it locks.
-  const answers = await Promise.all(Array.from({ length: 40 }, () => vip(sim, 'Validate', { TokenId: 'SYMC10000001', OTP: wrong })));
+  const answers = await Promise.all(
+    Array.from({ length: 40 }, () => vip(sim, 'Validate', { TokenId: 'SYMC10000001', OTP: wrong })),
+  );
   assert.equal(answers.filter((a) => code(a) === '49b5').length, 5);
   assert.equal(answers.filter((a) => code(a) === '4994').length, 35);
   assert.equal(sim.token('SYMC10000001')!.state, 'LOCKED');
@@ -247,7 +289,13 @@ test('plain HTTP is refused on a host that is not loopback; bad options are clea
   await assert.rejects(startSimulator({ host: '0.0.0.0' }), /refusing plain HTTP/);
   await assert.rejects(startSimulator({ port: sim.port }), /the port is in use/);
   await assert.rejects(startSimulator({ now: 'yesterday' }), /ISO date-time/);
-  await assert.rejects(startSimulator({ state: { account: 'A', tokens: [{ id: 'T', adapter: 'NOPE', state: 'NEW' }] } as never }), /not a valid simulator state/);
+  await assert.rejects(
+    startSimulator({ state: { account: 'A', tokens: [{ id: 'T', adapter: 'NOPE', state: 'NEW' }] } as never }),
+    /not a valid simulator state/,
+  );
   await assert.rejects(startSimulator({ state: '/nonexistent/state.json' }), /cannot read state file/);
-  await assert.rejects(startSimulator({ state: { account: 'A', tokens: [] }, persist: true }), /persist needs a state file/);
+  await assert.rejects(
+    startSimulator({ state: { account: 'A', tokens: [] }, persist: true }),
+    /persist needs a state file/,
+  );
 });

@@ -15,7 +15,10 @@ import { SOAP_CLIENT_CALLS } from './soapClientCalls';
 const PATHS = ['mgmt', 'val', 'prov'] as const;
 const XSD_NS = 'http://www.w3.org/2001/XMLSchema';
 
-type Answer = { attributes?: Record<string, string>; Status: { ReasonCode: string; StatusMessage: string; ErrorDetail?: string } } & Record<string, unknown>;
+type Answer = {
+  attributes?: Record<string, string>;
+  Status: { ReasonCode: string; StatusMessage: string; ErrorDetail?: string };
+} & Record<string, unknown>;
 type SoapClient = soapLib.Client & Record<string, (args: unknown) => Promise<[Answer, string]>>;
 
 let sim: RunningSimulator;
@@ -32,7 +35,9 @@ after(() => sim.close());
 /** Calls `operation` with the client generated from the WSDL of its path. */
 async function call(operation: string, args: Record<string, unknown>, id = `id${operation}`): Promise<Answer> {
   const op = operations.find((o) => o.name === operation)!;
-  const [answer] = await clients.get(op.soapPath)![`${operation}Async`]({ attributes: { Version: '3.1', Id: id }, ...args });
+  const [answer] = await clients
+    .get(op.soapPath)!
+    [`${operation}Async`]({ attributes: { Version: '3.1', Id: id }, ...args });
   assert.equal(answer.attributes?.RequestId, id, `${operation}: RequestId echoed`);
   return answer;
 }
@@ -42,7 +47,14 @@ describe('a client generated from the served WSDL by the npm soap package', () =
     for (const p of PATHS) {
       const description = clients.get(p)!.describe() as Record<string, Record<string, Record<string, unknown>>>;
       const port = Object.values(Object.values(description)[0])[0];
-      assert.deepEqual(Object.keys(port).sort(), operations.filter((o) => o.soapPath === p).map((o) => o.name).sort(), p);
+      assert.deepEqual(
+        Object.keys(port).sort(),
+        operations
+          .filter((o) => o.soapPath === p)
+          .map((o) => o.name)
+          .sort(),
+        p,
+      );
     }
   });
 
@@ -55,7 +67,11 @@ describe('a client generated from the served WSDL by the npm soap package', () =
     const ti = info.TokenInformation as Record<string, unknown>;
     assert.equal(ti.TokenStatus, 'ENABLED');
     assert.equal(ti.Adapter, 'OATH_TIME');
-    assert.equal((info.TokenCategoryDetails as { CategoryId: unknown }).CategoryId, 70, 'CategoryId typed as xsd:integer');
+    assert.equal(
+      (info.TokenCategoryDetails as { CategoryId: unknown }).CategoryId,
+      70,
+      'CategoryId typed as xsd:integer',
+    );
 
     const ok = await call('Validate', { TokenId: 'SYMC10000001', OTP: sim.otp('SYMC10000001') });
     assert.equal(ok.Status.ReasonCode, '0000');
@@ -81,7 +97,10 @@ describe('a client generated from the served WSDL by the npm soap package', () =
       for (const [operation, args] of SOAP_CLIENT_CALLS) {
         const op = operations.find((o) => o.name === operation)!;
         const client = (await soapLib.createClientAsync(`${fresh.url}/${op.soapPath}/soap?wsdl`)) as SoapClient;
-        const [answer, raw] = await client[`${operation}Async`]({ attributes: { Version: '3.1', Id: `all${operation}` }, ...args(fresh) });
+        const [answer, raw] = await client[`${operation}Async`]({
+          attributes: { Version: '3.1', Id: `all${operation}` },
+          ...args(fresh),
+        });
         assert.equal(answer.Status.ReasonCode, '0000', `${operation}: ${JSON.stringify(answer.Status)}`);
         answers.push({ operation, soapPath: op.soapPath, xml: raw });
         covered.add(operation);
@@ -96,18 +115,27 @@ describe('a client generated from the served WSDL by the npm soap package', () =
 test('the served XSD validates every answer above (libxml2 as WebAssembly, from npm xmllint-wasm)', async () => {
   assert.equal(answers.length, SOAP_CLIENT_CALLS.length, 'the session above ran');
   const schemas = new Map<string, string>();
-  for (const p of PATHS) schemas.set(p, (await request(sim.url, `/${p}/soap?xsd=vip`, undefined, { method: 'GET' })).text);
+  for (const p of PATHS)
+    schemas.set(p, (await request(sim.url, `/${p}/soap?xsd=vip`, undefined, { method: 'GET' })).text);
   for (const { operation, soapPath, xml } of answers) {
-    const body = new DOMParser().parseFromString(xml, 'text/xml').getElementsByTagNameNS(soap.envelopeNamespace, 'Body')[0];
-    const element = [...Array.from({ length: body.childNodes.length }, (_, i) => body.childNodes[i])].find((n) => n.nodeType === 1) as Element;
+    const body = new DOMParser()
+      .parseFromString(xml, 'text/xml')
+      .getElementsByTagNameNS(soap.envelopeNamespace, 'Body')[0];
+    const element = [...Array.from({ length: body.childNodes.length }, (_, i) => body.childNodes[i])].find(
+      (n) => n.nodeType === 1,
+    ) as Element;
     assert.equal(element.localName, `${operation}Response`);
-    const result = await validateXML({ xml: [{ fileName: `${operation}Response.xml`, contents: new XMLSerializer().serializeToString(element) }], schema: [{ fileName: 'vip.xsd', contents: schemas.get(soapPath)! }] });
+    const result = await validateXML({
+      xml: [{ fileName: `${operation}Response.xml`, contents: new XMLSerializer().serializeToString(element) }],
+      schema: [{ fileName: 'vip.xsd', contents: schemas.get(soapPath)! }],
+    });
     assert.ok(result.valid, `${operation}: ${result.errors.map((e) => e.message).join('; ')}`);
   }
 });
 
 describe('serving the description', () => {
-  const get = (path: string, headers: Record<string, string> = {}) => request(sim.url, path, undefined, { method: 'GET', headers });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    request(sim.url, path, undefined, { method: 'GET', headers });
   const address = (wsdl: string) => /<soap:address location="([^"]*)"/.exec(wsdl)?.[1];
 
   test('soap:address is the URL the request came to; the XSD is imported from the same place', async () => {
@@ -138,11 +166,17 @@ describe('serving the description', () => {
 /** A type, described the same way from the XSD and from a JSON Schema. */
 type Signature =
   | { simple: string; facets: Record<string, unknown> }
-  | { text?: Signature; attributes: Record<string, { type: Signature; required: boolean }>; children: { name: string; min: number; max: number | 'unbounded'; type: Signature }[] };
+  | {
+      text?: Signature;
+      attributes: Record<string, { type: Signature; required: boolean }>;
+      children: { name: string; min: number; max: number | 'unbounded'; type: Signature }[];
+    };
 
 function elementsOf(parent: Element, localName: string): Element[] {
   const out: Element[] = [];
-  for (let n = parent.firstChild; n; n = n.nextSibling) if (n.nodeType === 1 && (n as Element).localName === localName && (n as Element).namespaceURI === XSD_NS) out.push(n as Element);
+  for (let n = parent.firstChild; n; n = n.nextSibling)
+    if (n.nodeType === 1 && (n as Element).localName === localName && (n as Element).namespaceURI === XSD_NS)
+      out.push(n as Element);
   return out;
 }
 
@@ -163,7 +197,9 @@ class XsdReader {
     if (ref) {
       if (ref.startsWith('xsd:')) return { simple: ref.slice(4), facets: {} };
       const name = ref.replace(/^vip:/, '');
-      const named = [...elementsOf(this.root, 'complexType'), ...elementsOf(this.root, 'simpleType')].find((t) => t.getAttribute('name') === name);
+      const named = [...elementsOf(this.root, 'complexType'), ...elementsOf(this.root, 'simpleType')].find(
+        (t) => t.getAttribute('name') === name,
+      );
       assert.ok(named, `type ${ref} is declared`);
       return this.typeDefinition(named, depth);
     }
@@ -187,13 +223,18 @@ class XsdReader {
     const extension = elementsOf(elementsOf(type, 'simpleContent')[0] ?? type, 'extension')[0];
     const holder = extension ?? type;
     const attributes: Record<string, { type: Signature; required: boolean }> = {};
-    for (const a of elementsOf(holder, 'attribute')) attributes[a.getAttribute('name')!] = { type: this.typeOf(a, depth + 1), required: a.getAttribute('use') === 'required' };
+    for (const a of elementsOf(holder, 'attribute'))
+      attributes[a.getAttribute('name')!] = {
+        type: this.typeOf(a, depth + 1),
+        required: a.getAttribute('use') === 'required',
+      };
     if (extension) return { text: this.baseOf(extension, depth), attributes, children: [] };
     const sequence = elementsOf(type, 'sequence')[0];
     const children = (sequence ? elementsOf(sequence, 'element') : []).map((e) => ({
       name: e.getAttribute('name')!,
       min: Number(e.getAttribute('minOccurs') ?? 1),
-      max: e.getAttribute('maxOccurs') === 'unbounded' ? ('unbounded' as const) : Number(e.getAttribute('maxOccurs') ?? 1),
+      max:
+        e.getAttribute('maxOccurs') === 'unbounded' ? ('unbounded' as const) : Number(e.getAttribute('maxOccurs') ?? 1),
       type: this.typeOf(e, depth + 1),
     }));
     return { attributes, children };
@@ -219,7 +260,9 @@ function jsonSignature(schema: JsonSchema, attributeFields: Record<string, strin
     const required = new Set(requiredOf(objectForm));
     const attrs: Record<string, { type: Signature; required: boolean }> = {};
     for (const a of shape.attributes ?? []) attrs[a] = { type: jsonSignature(props[a]), required: required.has(a) };
-    for (const [field, attr] of Object.entries(attributeFields)) if (field in props && !(attr in attrs)) attrs[attr] = { type: jsonSignature(props[field]), required: required.has(field) };
+    for (const [field, attr] of Object.entries(attributeFields))
+      if (field in props && !(attr in attrs))
+        attrs[attr] = { type: jsonSignature(props[field]), required: required.has(field) };
     if (shape.text) return { text: jsonSignature(props[shape.text]), attributes: attrs, children: [] };
     const children = Object.entries(props)
       .filter(([k]) => !(k in attributeFields) && !shape.attributes?.includes(k))
@@ -268,7 +311,21 @@ describe('the served XSD and schemas/ declare the same elements, types and cardi
         expected.set(op.name, jsonSignature(bodyOf(op, 'request'), soap.requestAttributes));
         expected.set(`${op.name}Response`, jsonSignature(bodyOf(op, 'response'), soap.responseAttributes));
       }
-      expected.set('ErrorResponse', jsonSignature({ type: 'object', properties: { Version: { $ref: '#/definitions/Version' }, RequestId: { $ref: '#/definitions/RequestId' }, Status: { $ref: '#/definitions/Status' } }, required: ['Version', 'Status'] }, soap.responseAttributes));
+      expected.set(
+        'ErrorResponse',
+        jsonSignature(
+          {
+            type: 'object',
+            properties: {
+              Version: { $ref: '#/definitions/Version' },
+              RequestId: { $ref: '#/definitions/RequestId' },
+              Status: { $ref: '#/definitions/Status' },
+            },
+            required: ['Version', 'Status'],
+          },
+          soap.responseAttributes,
+        ),
+      );
       const declared = xsd.topElements();
       assert.deepEqual([...declared.keys()].sort(), [...expected.keys()].sort(), 'the same global elements, both ways');
       for (const [name, element] of declared) assert.deepEqual(xsd.typeOf(element), expected.get(name), name);

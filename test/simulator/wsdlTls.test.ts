@@ -18,22 +18,39 @@ let pki: Pki;
 let sim: RunningSimulator;
 before(async () => {
   pki = makePki();
-  sim = await startSimulator({ now: NOW, tls: { cert: fs.readFileSync(pki.server.cert), key: fs.readFileSync(pki.server.key), clientCa: fs.readFileSync(pki.ca.cert) } });
+  sim = await startSimulator({
+    now: NOW,
+    tls: {
+      cert: fs.readFileSync(pki.server.cert),
+      key: fs.readFileSync(pki.server.key),
+      clientCa: fs.readFileSync(pki.ca.cert),
+    },
+  });
 });
 after(() => sim.close());
 
 /** A client made from the WSDL, which is itself fetched over mTLS with the client certificate. */
 async function clientFor(soapPath: string): Promise<SoapClient> {
-  const withCert = new https.Agent({ ca: fs.readFileSync(pki.ca.cert), cert: fs.readFileSync(pki.client.cert), key: fs.readFileSync(pki.client.key) });
+  const withCert = new https.Agent({
+    ca: fs.readFileSync(pki.ca.cert),
+    cert: fs.readFileSync(pki.client.cert),
+    key: fs.readFileSync(pki.client.key),
+  });
   try {
-    return await soapLib.createClientAsync(`${sim.url}/${soapPath}/soap?wsdl`, { wsdl_options: { httpsAgent: withCert } });
+    return await soapLib.createClientAsync(`${sim.url}/${soapPath}/soap?wsdl`, {
+      wsdl_options: { httpsAgent: withCert },
+    });
   } finally {
     withCert.destroy();
   }
 }
 
 test('with the client certificate: the WSDL says https, and the calls are answered', async () => {
-  const tls = { ca: fs.readFileSync(pki.ca.cert), cert: fs.readFileSync(pki.client.cert), key: fs.readFileSync(pki.client.key) };
+  const tls = {
+    ca: fs.readFileSync(pki.ca.cert),
+    cert: fs.readFileSync(pki.client.cert),
+    key: fs.readFileSync(pki.client.key),
+  };
   const wsdl = await request(sim.url, '/mgmt/soap?wsdl', undefined, { method: 'GET', tls });
   assert.match(wsdl.text, new RegExp(`<soap:address location="${sim.url.replace(/[.]/g, '\\.')}/mgmt/soap"`));
   assert.match(sim.url, /^https:/);
@@ -47,13 +64,23 @@ test('with the client certificate: the WSDL says https, and the calls are answer
 test('without a client certificate: refused with 4e02, which the generated client cannot map to its output', async () => {
   const client = await clientFor('prov');
   // Only the CA that verifies the server: no client certificate.
-  client.setSecurity(new soapLib.ClientSSLSecurity(undefined as unknown as Buffer, undefined as unknown as Buffer, fs.readFileSync(pki.ca.cert)));
+  client.setSecurity(
+    new soapLib.ClientSSLSecurity(
+      undefined as unknown as Buffer,
+      undefined as unknown as Buffer,
+      fs.readFileSync(pki.ca.cert),
+    ),
+  );
   await assert.rejects(client.GetServerTimeAsync({ attributes: { Version: '3.1' } }), (e: unknown) => {
     // The answer is VIP's ErrorResponse (the operation is not read before the caller is known),
     // not GetServerTimeResponse: the soap package rejects it and keeps the body.
     const body = (e as { body?: string }).body ?? '';
     const { document } = parseResponseEnvelope(body, 'GetServerTime');
-    assert.equal((document.GetServerTimeResponse as { Status: { ReasonCode: string } }).Status.ReasonCode, '4E02', 'upper case, as production writes it on the SOAP wire');
+    assert.equal(
+      (document.GetServerTimeResponse as { Status: { ReasonCode: string } }).Status.ReasonCode,
+      '4E02',
+      'upper case, as production writes it on the SOAP wire',
+    );
     return true;
   });
 });

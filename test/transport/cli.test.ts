@@ -15,7 +15,12 @@ let reqFile: string;
 
 before(async () => {
   pki = makePki();
-  server = await startTestServer({ cert: pki.server.cert, key: pki.server.key, clientCa: pki.ca.cert, host: '127.0.0.2' });
+  server = await startTestServer({
+    cert: pki.server.cert,
+    key: pki.server.key,
+    clientCa: pki.ca.cert,
+    host: '127.0.0.2',
+  });
   reqFile = path.join(pki.dir, 'time.vip.json');
   fs.writeFileSync(reqFile, '// get the time\n{"GetServerTimeRequest": {"Version": "3.1"}}\n');
 });
@@ -24,9 +29,14 @@ after(() => server.close());
 /** Runs the real CLI entry (cli/main.ts) in a child process. */
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', path.join(root, 'cli/main.ts'), ...args], { cwd: root, env: { ...process.env, ...env } }, (e, stdout, stderr) => {
-      resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'cli/main.ts'), ...args],
+      { cwd: root, env: { ...process.env, ...env } },
+      (e, stdout, stderr) => {
+        resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -34,31 +44,72 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: numbe
 async function inProcess(args: string[], vars: NodeJS.ProcessEnv = {}) {
   let stdout = '';
   let stderr = '';
-  const code = await runSend(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), vars, cwd: pki.dir, startSimulator: async () => undefined });
+  const code = await runSend(args, {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    vars,
+    cwd: pki.dir,
+    startSimulator: async () => undefined,
+  });
   return { code, stdout, stderr };
 }
 
 describe('vip-api send', () => {
   test('success: JSON on stdout, summary on stderr, exit 0 (real entry, PEM)', async () => {
-    const r = await cli(['send', reqFile, '--url', server.url(), '--cert', pki.client.cert, '--key', pki.client.key, '--ca', pki.ca.cert]);
+    const r = await cli([
+      'send',
+      reqFile,
+      '--url',
+      server.url(),
+      '--cert',
+      pki.client.cert,
+      '--key',
+      pki.client.key,
+      '--ca',
+      pki.ca.cert,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).GetServerTimeResponse.Status.ReasonCode, '0000');
     assert.match(r.stderr, /^0000 Success · \d+ ms \(HTTP 200, TLSv1\.\d, command line\)\n$/);
   });
 
   test('another VIP reason code: exit 2 with the solution', async () => {
-    const r = await inProcess(['send', reqFile, '--url', server.url().replace('{operation}', 'x/{operation}'), '--cert', pki.client.cert, '--key', pki.client.key, '--ca', pki.ca.cert].slice(1));
+    const r = await inProcess(
+      [
+        'send',
+        reqFile,
+        '--url',
+        server.url().replace('{operation}', 'x/{operation}'),
+        '--cert',
+        pki.client.cert,
+        '--key',
+        pki.client.key,
+        '--ca',
+        pki.ca.cert,
+      ].slice(1),
+    );
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /^4e10 This URL does not support this operation\. — .*URL/);
   });
 
   test('--env from a config file, PKCS#12 with --passphrase-env, relative paths', async () => {
     const cfg = path.join(pki.dir, 'envs.json');
-    fs.writeFileSync(cfg, JSON.stringify({ 'vipApi.environments': [{ name: 'Test', url: server.url(), pfx: path.basename(pki.client.p12), ca: './ca.crt' }] }));
-    const r = await inProcess([reqFile, '--env', 'Test', '--config', cfg, '--passphrase-env', 'MY_PASS'], { MY_PASS: pki.passphrase });
+    fs.writeFileSync(
+      cfg,
+      JSON.stringify({
+        'vipApi.environments': [
+          { name: 'Test', url: server.url(), pfx: path.basename(pki.client.p12), ca: './ca.crt' },
+        ],
+      }),
+    );
+    const r = await inProcess([reqFile, '--env', 'Test', '--config', cfg, '--passphrase-env', 'MY_PASS'], {
+      MY_PASS: pki.passphrase,
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /\(HTTP 200, TLSv1\.\d, Test\)/);
-    const wrong = await inProcess([reqFile, '--env', 'Test', '--config', cfg, '--passphrase-env', 'MY_PASS'], { MY_PASS: 'nope' });
+    const wrong = await inProcess([reqFile, '--env', 'Test', '--config', cfg, '--passphrase-env', 'MY_PASS'], {
+      MY_PASS: 'nope',
+    });
     assert.equal(wrong.code, 1);
     assert.equal(wrong.stdout, '');
     assert.match(wrong.stderr, /Wrong passphrase .*mac verify failure/);
@@ -69,7 +120,10 @@ describe('vip-api send', () => {
     const r = await inProcess([reqFile, '--url', server.url(), '--ca', pki.ca.cert]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^vip-api send: The server at 127\.0\.0\.2:\d+ requires a client certificate/);
-    const legacy = await inProcess([reqFile, '--url', server.url(), '--pfx', pki.client.legacyP12, '--passphrase-env', 'P'], { P: pki.passphrase });
+    const legacy = await inProcess(
+      [reqFile, '--url', server.url(), '--pfx', pki.client.legacyP12, '--passphrase-env', 'P'],
+      { P: pki.passphrase },
+    );
     assert.match(legacy.stderr, /openssl pkcs12 -legacy/);
   });
 
@@ -79,7 +133,10 @@ describe('vip-api send', () => {
       [['missing.vip.json', '--url', server.url()], /cannot read missing\.vip\.json \(ENOENT\)/],
       [[reqFile, '--cert', 'a.pem', '--url', server.url()], /--cert and --key go together/],
       [[reqFile, '--url', server.url(), '--timeout', 'soon'], /--timeout takes a positive number/],
-      [[reqFile, '--url', server.url(), '--passphrase-env', 'UNSET_VAR_X'], /UNSET_VAR_X: that environment variable is not set/],
+      [
+        [reqFile, '--url', server.url(), '--passphrase-env', 'UNSET_VAR_X'],
+        /UNSET_VAR_X: that environment variable is not set/,
+      ],
       [[reqFile, '--url', 'http://vip.example.com/{operation}'], /plain http:\/\/ is allowed only to this machine/],
       [[reqFile, '--env', 'Nope', '--config', reqFile], /no "vipApi\.environments" list/],
       [[reqFile, '--bogus'], /Unknown option '--bogus'/],

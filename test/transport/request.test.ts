@@ -2,7 +2,16 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import * as path from 'node:path';
-import { TransportError, buildRequest, expandPath, isLoopbackHost, mapNetworkError, resolveEnvironment, toCurl, validateEnvironment } from '../../core/transport';
+import {
+  TransportError,
+  buildRequest,
+  expandPath,
+  isLoopbackHost,
+  mapNetworkError,
+  resolveEnvironment,
+  toCurl,
+  validateEnvironment,
+} from '../../core/transport';
 
 const env = { name: 'Test', url: 'https://127.0.0.1:8443/vip/{operation}' };
 const REQ = `// a comment
@@ -41,17 +50,24 @@ describe('buildRequest', () => {
   });
 
   test('appends the operation when the URL has no {operation}', () => {
-    assert.equal(buildRequest(REQ, { name: 'x', url: 'https://localhost:9/api/' }).url.href, 'https://localhost:9/api/deactivate-token');
+    assert.equal(
+      buildRequest(REQ, { name: 'x', url: 'https://localhost:9/api/' }).url.href,
+      'https://localhost:9/api/deactivate-token',
+    );
   });
 
   test('refuses responses, unknown keys, non-objects and plain http to other hosts', () => {
-    const usage = (f: () => unknown, re: RegExp) => assert.throws(f, (e: unknown) => e instanceof TransportError && e.kind === 'usage' && re.test(e.message));
+    const usage = (f: () => unknown, re: RegExp) =>
+      assert.throws(f, (e: unknown) => e instanceof TransportError && e.kind === 'usage' && re.test(e.message));
     usage(() => buildRequest('{"DeactivateTokenResponse":{}}', env), /is a response, not a request/);
     usage(() => buildRequest('{"FooRequest":{}}', env), /not a VIP operation/);
     usage(() => buildRequest('[1]', env), /not a VIP request/);
     usage(() => buildRequest('', env), /not a VIP request/);
     usage(() => buildRequest('{"GetServerTimeRequest": 5}', env), /must be an object/);
-    usage(() => buildRequest(REQ, { name: 'x', url: 'http://vip.example.com/{operation}' }), /plain http:\/\/ is allowed only to this machine/);
+    usage(
+      () => buildRequest(REQ, { name: 'x', url: 'http://vip.example.com/{operation}' }),
+      /plain http:\/\/ is allowed only to this machine/,
+    );
     usage(() => buildRequest(REQ, { name: 'x', url: 'ftp://127.0.0.1/' }), /must start with https/);
     usage(() => buildRequest(REQ, { name: 'x', url: 'not a url' }), /not a valid URL/);
     assert.equal(buildRequest(REQ, { name: 'x', url: 'http://127.0.0.2:8080' }).url.protocol, 'http:');
@@ -60,7 +76,12 @@ describe('buildRequest', () => {
 
 describe('environments', () => {
   test('validation names the field and the fix', () => {
-    const bad = (v: unknown, re: RegExp) => assert.throws(() => validateEnvironment(v, 'vipApi.environments[0]'), (e: unknown) => e instanceof TransportError && re.test(e.message) && e.message.startsWith('vipApi.environments[0]'));
+    const bad = (v: unknown, re: RegExp) =>
+      assert.throws(
+        () => validateEnvironment(v, 'vipApi.environments[0]'),
+        (e: unknown) =>
+          e instanceof TransportError && re.test(e.message) && e.message.startsWith('vipApi.environments[0]'),
+      );
     bad({ name: 'a' }, /"url" is missing/);
     bad({ url: 'https://x' }, /"name" is missing/);
     bad({ name: 'a', url: 'https://x', cert: 'c.pem' }, /"cert" is set without "key"/);
@@ -77,14 +98,18 @@ describe('environments', () => {
     assert.equal(expandPath('certs/a.pem', ctx), path.resolve('/ws/certs/a.pem'));
     assert.equal(expandPath('~/a.p12', ctx), path.resolve('/home/u/a.p12'));
     assert.equal(expandPath('${env:CERTS}/ca.pem', ctx), path.resolve('/etc/certs/ca.pem'));
-    const r = resolveEnvironment({ name: 'a', url: 'https://${env:HOST}/{operation}', pfx: 'a.p12' }, { ...ctx, vars: { HOST: 'h' } });
+    const r = resolveEnvironment(
+      { name: 'a', url: 'https://${env:HOST}/{operation}', pfx: 'a.p12' },
+      { ...ctx, vars: { HOST: 'h' } },
+    );
     assert.equal(r.url, 'https://h/{operation}');
     assert.equal(r.pfx, path.resolve('/ws/a.p12'));
   });
 
   test('loopback hosts', () => {
     for (const h of ['localhost', '127.0.0.1', '127.0.0.2', '[::1]', '::1']) assert.ok(isLoopbackHost(h), h);
-    for (const h of ['vip.example.com', '10.0.0.1', '128.0.0.1', 'localhost.evil.com']) assert.ok(!isLoopbackHost(h), h);
+    for (const h of ['vip.example.com', '10.0.0.1', '128.0.0.1', 'localhost.evil.com'])
+      assert.ok(!isLoopbackHost(h), h);
   });
 });
 

@@ -19,14 +19,29 @@ const soapService: TestServer['handler'] = (req, res) => {
   const { operation, body } = parseRequestEnvelope(req.body);
   const code = req.url!.endsWith(`/${getOperation(operation)!.soapPath}/soap`) ? '0000' : '4e10';
   res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' });
-  const status = { ReasonCode: code, StatusMessage: code === '0000' ? 'Success' : 'This URL does not support this operation.' };
-  res.end(buildResponseEnvelope(operation, { Version: body.Version, RequestId: body.RequestId, Status: status, ...(operation === 'DeactivateToken' ? { SameInitialState: false } : {}) }));
+  const status = {
+    ReasonCode: code,
+    StatusMessage: code === '0000' ? 'Success' : 'This URL does not support this operation.',
+  };
+  res.end(
+    buildResponseEnvelope(operation, {
+      Version: body.Version,
+      RequestId: body.RequestId,
+      Status: status,
+      ...(operation === 'DeactivateToken' ? { SameInitialState: false } : {}),
+    }),
+  );
 };
 
 before(async () => {
   pki = makePki();
   server = await startTestServer({ cert: pki.server.cert, key: pki.server.key, clientCa: pki.ca.cert });
-  server2 = await startTestServer({ cert: pki.server.cert, key: pki.server.key, clientCa: pki.ca.cert, host: '127.0.0.2' });
+  server2 = await startTestServer({
+    cert: pki.server.cert,
+    key: pki.server.key,
+    clientCa: pki.ca.cert,
+    host: '127.0.0.2',
+  });
   server.handler = soapService;
   server2.handler = soapService;
 });
@@ -36,9 +51,16 @@ after(async () => {
 });
 
 const env = (host = '127.0.0.1', extra: Partial<Environment> = {}): Environment => ({
-  name: `soap-test-${host}`, url: `https://${host}:${(host === '127.0.0.2' ? server2 : server).port}`, transport: 'soap', cert: pki.client.cert, key: pki.client.key, ca: pki.ca.cert, ...extra,
+  name: `soap-test-${host}`,
+  url: `https://${host}:${(host === '127.0.0.2' ? server2 : server).port}`,
+  transport: 'soap',
+  cert: pki.client.cert,
+  key: pki.client.key,
+  ca: pki.ca.cert,
+  ...extra,
 });
-const REQUEST = '{\n  // lost phone\n  "DeactivateTokenRequest": {"Version": "3.1", "RequestId": "SOAP1", "TokenId": "VSST12345678", "Reason": "Lost",},\n}';
+const REQUEST =
+  '{\n  // lost phone\n  "DeactivateTokenRequest": {"Version": "3.1", "RequestId": "SOAP1", "TokenId": "VSST12345678", "Reason": "Lost",},\n}';
 
 describe('SOAP transport', () => {
   for (const host of ['127.0.0.1', '127.0.0.2', 'localhost']) {
@@ -50,7 +72,14 @@ describe('SOAP transport', () => {
       assert.equal(seen[0].headers.soapaction, '""');
       assert.match(seen[0].body, /<DeactivateToken [^>]*Version="3\.1"[^>]*>/);
       assert.equal(result.reasonCode, '0000');
-      assert.deepEqual(result.json, { DeactivateTokenResponse: { Version: '3.1', RequestId: 'SOAP1', Status: { ReasonCode: '0000', StatusMessage: 'Success' }, SameInitialState: 'false' } });
+      assert.deepEqual(result.json, {
+        DeactivateTokenResponse: {
+          Version: '3.1',
+          RequestId: 'SOAP1',
+          Status: { ReasonCode: '0000', StatusMessage: 'Success' },
+          SameInitialState: 'false',
+        },
+      });
       assert.equal(result.tls?.protocol?.startsWith('TLSv1.'), true);
     });
   }
@@ -58,14 +87,23 @@ describe('SOAP transport', () => {
     seen.length = 0;
     await sendText('{"ValidateRequest": {"Version": "3.1", "TokenId": "V", "OTP": "123456"}}', env());
     await sendText('{"GetServerTimeRequest": {"Version": "3.1"}}', env());
-    assert.deepEqual(seen.map((s) => s.path), ['/val/soap', '/prov/soap']);
+    assert.deepEqual(
+      seen.map((s) => s.path),
+      ['/val/soap', '/prov/soap'],
+    );
   });
   test('a {soapPath} placeholder in the URL is honoured', async () => {
     seen.length = 0;
-    const r = await sendText(REQUEST, env('127.0.0.1', { url: `https://127.0.0.1:${server.port}/gateway/{soapPath}/soap` }));
+    const r = await sendText(
+      REQUEST,
+      env('127.0.0.1', { url: `https://127.0.0.1:${server.port}/gateway/{soapPath}/soap` }),
+    );
     assert.equal(seen[0].path, '/gateway/mgmt/soap');
     assert.equal(r.reasonCode, '0000');
-    const wrong = await sendText(REQUEST, env('127.0.0.1', { url: `https://127.0.0.1:${server.port}/val/soap?{soapPath}` }));
+    const wrong = await sendText(
+      REQUEST,
+      env('127.0.0.1', { url: `https://127.0.0.1:${server.port}/val/soap?{soapPath}` }),
+    );
     assert.equal(wrong.reasonCode, '4e10', 'an operation posted to the wrong SOAP path');
   });
   test('a SOAP Fault is a transport error that shows faultcode and faultstring, not a reason code', async () => {
@@ -75,7 +113,14 @@ describe('SOAP transport', () => {
       res.end(buildFaultEnvelope('soapenv:Client', 'Unmarshalling Error: cvc-complex-type.2.4.a'));
     };
     try {
-      await assert.rejects(sendText(REQUEST, env()), (e: unknown) => e instanceof TransportError && e.kind === 'soap-fault' && /soapenv:Client: Unmarshalling Error/.test(e.message) && e.details.status === 500);
+      await assert.rejects(
+        sendText(REQUEST, env()),
+        (e: unknown) =>
+          e instanceof TransportError &&
+          e.kind === 'soap-fault' &&
+          /soapenv:Client: Unmarshalling Error/.test(e.message) &&
+          e.details.status === 500,
+      );
     } finally {
       server.handler = saved;
     }
@@ -87,13 +132,23 @@ describe('SOAP transport', () => {
       res.end('<html><body>Bad Gateway</body></html>');
     };
     try {
-      await assert.rejects(sendText(REQUEST, env()), (e: unknown) => e instanceof TransportError && e.kind === 'not-vip' && /HTTP 502 with text\/html/.test(e.message) && /Bad Gateway/.test(e.message));
+      await assert.rejects(
+        sendText(REQUEST, env()),
+        (e: unknown) =>
+          e instanceof TransportError &&
+          e.kind === 'not-vip' &&
+          /HTTP 502 with text\/html/.test(e.message) &&
+          /Bad Gateway/.test(e.message),
+      );
     } finally {
       server.handler = saved;
     }
   });
   test('a request that cannot be written as SOAP is refused before sending', () => {
-    assert.throws(() => buildRequest('{"EnableTokenRequest": {"Version": "3.1", "TokenId": "V", "Colour": "red"}}', env()), (e: unknown) => e instanceof TransportError && e.kind === 'usage' && /Colour/.test(e.message));
+    assert.throws(
+      () => buildRequest('{"EnableTokenRequest": {"Version": "3.1", "TokenId": "V", "Colour": "red"}}', env()),
+      (e: unknown) => e instanceof TransportError && e.kind === 'usage' && /Colour/.test(e.message),
+    );
   });
   test('Copy as cURL produces the SOAP form', () => {
     const curl = toCurl(buildRequest(REQUEST, env()), env());
@@ -104,7 +159,13 @@ describe('SOAP transport', () => {
   });
   test('an unknown transport is a clear configuration error', async () => {
     const { validateEnvironment } = await import('../../core/transport');
-    assert.throws(() => validateEnvironment({ name: 'x', url: 'https://h', transport: 'xml-rpc' }), /"transport" must be "rest" or "soap"/);
-    assert.throws(() => validateEnvironment({ name: 'x', url: 'https://h/rest/{operation}', transport: 'soap' }), /SOAP environment posts to <url>\/<mgmt\|val\|prov>\/soap/);
+    assert.throws(
+      () => validateEnvironment({ name: 'x', url: 'https://h', transport: 'xml-rpc' }),
+      /"transport" must be "rest" or "soap"/,
+    );
+    assert.throws(
+      () => validateEnvironment({ name: 'x', url: 'https://h/rest/{operation}', transport: 'soap' }),
+      /SOAP environment posts to <url>\/<mgmt\|val\|prov>\/soap/,
+    );
   });
 });

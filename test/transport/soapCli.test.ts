@@ -20,17 +20,33 @@ const seen: { path: string; contentType?: string; soapAction?: string; body: str
 
 /** SOAP on …/soap (0000 on the operation's own path, 4e10 elsewhere, as VIP does); REST otherwise. */
 const bothWires: TestServer['handler'] = (req, res) => {
-  seen.push({ path: req.url!, contentType: req.headers['content-type'], soapAction: req.headers.soapaction as string | undefined, body: req.body });
+  seen.push({
+    path: req.url!,
+    contentType: req.headers['content-type'],
+    soapAction: req.headers.soapaction as string | undefined,
+    body: req.body,
+  });
   if (!req.url!.endsWith('/soap')) return vipOk(req, res);
   const { operation, body } = parseRequestEnvelope(req.body);
   const code = req.url!.endsWith(`/${getOperation(operation)!.soapPath}/soap`) ? '0000' : '4E10';
   res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' });
-  const status = { ReasonCode: code, StatusMessage: code === '0000' ? 'Success' : 'This URL does not support this operation.' };
+  const status = {
+    ReasonCode: code,
+    StatusMessage: code === '0000' ? 'Success' : 'This URL does not support this operation.',
+  };
   res.end(buildResponseEnvelope(operation, { Version: body.Version, RequestId: body.RequestId, Status: status }));
 };
 
-const DEACTIVATE = { Version: '3.1', RequestId: 'CLI-1', TokenId: { value: '16505551212', type: 'SMS' }, Reason: 'Lost & <found> "é"' };
-let files: Record<'deactivate' | 'validate' | 'time' | 'noId' | 'response' | 'unmappable' | 'broken' | 'noVersion', string>;
+const DEACTIVATE = {
+  Version: '3.1',
+  RequestId: 'CLI-1',
+  TokenId: { value: '16505551212', type: 'SMS' },
+  Reason: 'Lost & <found> "é"',
+};
+let files: Record<
+  'deactivate' | 'validate' | 'time' | 'noId' | 'response' | 'unmappable' | 'broken' | 'noVersion',
+  string
+>;
 let base: string;
 let tls: string[];
 
@@ -46,8 +62,14 @@ before(async () => {
     return f;
   };
   files = {
-    deactivate: write('deactivate.vip.json', `// lost phone\n${JSON.stringify({ DeactivateTokenRequest: DEACTIVATE }, null, 2)}\n`),
-    validate: write('validate.vip.json', '{"ValidateRequest": {"Version": "3.1", "RequestId": "V1", "TokenId": "VSST12345678", "OTP": "918273"}}'),
+    deactivate: write(
+      'deactivate.vip.json',
+      `// lost phone\n${JSON.stringify({ DeactivateTokenRequest: DEACTIVATE }, null, 2)}\n`,
+    ),
+    validate: write(
+      'validate.vip.json',
+      '{"ValidateRequest": {"Version": "3.1", "RequestId": "V1", "TokenId": "VSST12345678", "OTP": "918273"}}',
+    ),
     time: write('time.vip.json', '{"GetServerTimeRequest": {"Version": "3.1", "RequestId": "T1"}}'),
     noId: write('noid.vip.json', '{"GetServerTimeRequest": {"Version": "3.1"}}'),
     response: write('resp.vip.json', '{"GetServerTimeResponse": {"Version": "3.1"}}'),
@@ -61,9 +83,14 @@ after(() => server.close());
 /** The real CLI entry (cli/main.ts) in a child process. */
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', path.join(root, 'cli/main.ts'), ...args], { cwd: root }, (e, stdout, stderr) => {
-      resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'cli/main.ts'), ...args],
+      { cwd: root },
+      (e, stdout, stderr) => {
+        resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -77,7 +104,13 @@ function soapCmd(args: string[]) {
 async function sendCmd(args: string[], vars: NodeJS.ProcessEnv = {}) {
   let stdout = '';
   let stderr = '';
-  const code = await runSend(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), vars, cwd: pki.dir, startSimulator: async () => undefined });
+  const code = await runSend(args, {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    vars,
+    cwd: pki.dir,
+    startSimulator: async () => undefined,
+  });
   return { code, stdout, stderr };
 }
 
@@ -95,11 +128,17 @@ describe('vip-api soap', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, buildRequestEnvelope('DeactivateToken', DEACTIVATE) + '\n');
     assert.match(r.stdout, /<TokenId type="SMS">16505551212<\/TokenId><Reason>Lost &amp; &lt;found&gt; "é"<\/Reason>/);
-    assert.equal(r.stderr, `vip-api soap: POST ${soap.endpoints.mgmt} · Content-Type: text/xml; charset=utf-8 · SOAPAction: ""\n`);
+    assert.equal(
+      r.stderr,
+      `vip-api soap: POST ${soap.endpoints.mgmt} · Content-Type: text/xml; charset=utf-8 · SOAPAction: ""\n`,
+    );
   });
 
   test('each operation goes to its own production path', () => {
-    for (const [file, where] of [[files.validate, 'val'], [files.time, 'prov']] as const) {
+    for (const [file, where] of [
+      [files.validate, 'val'],
+      [files.time, 'prov'],
+    ] as const) {
       const r = soapCmd([file]);
       assert.equal(r.code, 0, r.stderr);
       assert.ok(r.stderr.startsWith(`vip-api soap: POST ${soap.endpoints[where]} `), r.stderr);
@@ -132,7 +171,10 @@ describe('vip-api soap', () => {
   });
 
   test('--env: a SOAP environment as configured; a REST environment shows its SOAP form and says so', () => {
-    const cfg = config([{ name: 'Prod', url: `${base}/gw/{soapPath}/soap`, transport: 'soap' }, { name: 'Rest', url: `${base}/rest/{operation}` }]);
+    const cfg = config([
+      { name: 'Prod', url: `${base}/gw/{soapPath}/soap`, transport: 'soap' },
+      { name: 'Rest', url: `${base}/rest/{operation}` },
+    ]);
     const prod = soapCmd([files.time, '--env', 'Prod', '--config', cfg]);
     assert.equal(prod.code, 0, prod.stderr);
     assert.match(prod.stderr, new RegExp(`POST ${base}/gw/prov/soap `));
@@ -191,23 +233,48 @@ describe('vip-api send --transport', () => {
     seen.length = 0;
     const r = await cli(['send', files.deactivate, '--transport', 'soap', '--url', base, ...tls]);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(seen.map((s) => [s.path, s.contentType, s.soapAction]), [['/mgmt/soap', soap.contentType, '""']]);
-    assert.deepEqual(JSON.parse(r.stdout), { DeactivateTokenResponse: { Version: '3.1', RequestId: 'CLI-1', Status: { ReasonCode: '0000', StatusMessage: 'Success' } } });
+    assert.deepEqual(
+      seen.map((s) => [s.path, s.contentType, s.soapAction]),
+      [['/mgmt/soap', soap.contentType, '""']],
+    );
+    assert.deepEqual(JSON.parse(r.stdout), {
+      DeactivateTokenResponse: {
+        Version: '3.1',
+        RequestId: 'CLI-1',
+        Status: { ReasonCode: '0000', StatusMessage: 'Success' },
+      },
+    });
     assert.match(r.stderr, /^0000 Success · \d+ ms \(HTTP 200, TLSv1\.\d, command line\)\n$/);
   });
 
   test('soap overrides a REST environment (its base URL, said on stderr); rest overrides a SOAP environment', async () => {
-    const cfg = config([{ name: 'Rest', url: `${base}/{operation}`, ...pemFiles() }, { name: 'Soap', url: base, transport: 'soap', ...pemFiles() }]);
+    const cfg = config([
+      { name: 'Rest', url: `${base}/{operation}`, ...pemFiles() },
+      { name: 'Soap', url: base, transport: 'soap', ...pemFiles() },
+    ]);
     seen.length = 0;
     const asSoap = await sendCmd([files.time, '--env', 'Rest', '--config', cfg, '--transport', 'soap']);
     assert.equal(asSoap.code, 0, asSoap.stderr);
-    assert.match(asSoap.stderr, new RegExp(`"Rest" is a REST environment; as SOAP the request goes to ${base}/prov/soap\\.`));
+    assert.match(
+      asSoap.stderr,
+      new RegExp(`"Rest" is a REST environment; as SOAP the request goes to ${base}/prov/soap\\.`),
+    );
     const asRest = await sendCmd([files.time, '--env', 'Soap', '--config', cfg, '--transport', 'rest']);
     assert.equal(asRest.code, 0, asRest.stderr);
     const plain = await sendCmd([files.time, '--env', 'Soap', '--config', cfg]);
     assert.equal(plain.code, 0, plain.stderr);
-    assert.deepEqual(seen.map((s) => [s.path, s.contentType]), [['/prov/soap', soap.contentType], ['/get-server-time', 'application/json'], ['/prov/soap', soap.contentType]]);
-    assert.deepEqual(JSON.parse(asRest.stdout).GetServerTimeResponse.Status, JSON.parse(asSoap.stdout).GetServerTimeResponse.Status);
+    assert.deepEqual(
+      seen.map((s) => [s.path, s.contentType]),
+      [
+        ['/prov/soap', soap.contentType],
+        ['/get-server-time', 'application/json'],
+        ['/prov/soap', soap.contentType],
+      ],
+    );
+    assert.deepEqual(
+      JSON.parse(asRest.stdout).GetServerTimeResponse.Status,
+      JSON.parse(asSoap.stdout).GetServerTimeResponse.Status,
+    );
   });
 
   test('a VIP reason code over SOAP exits 2 with the explanation (operation on the wrong path: 4E10)', async () => {

@@ -11,29 +11,56 @@ import { operations, soap } from '../../core/data/catalog';
 import { buildRequestEnvelope } from '../../core/soap';
 import { TransportError, validateEnvironment, type Environment } from '../../core/transport';
 
-const DEACTIVATE = '{\n  // lost\n  "DeactivateTokenRequest": {"Version": "3.1", "RequestId": "P1", "TokenId": {"value": "16505551212", "type": "SMS"}, "Reason": "a < b & \\"c\\" é"}\n}';
-const BODY = { Version: '3.1', RequestId: 'P1', TokenId: { value: '16505551212', type: 'SMS' }, Reason: 'a < b & "c" é' };
+const DEACTIVATE =
+  '{\n  // lost\n  "DeactivateTokenRequest": {"Version": "3.1", "RequestId": "P1", "TokenId": {"value": "16505551212", "type": "SMS"}, "Reason": "a < b & \\"c\\" é"}\n}';
+const BODY = {
+  Version: '3.1',
+  RequestId: 'P1',
+  TokenId: { value: '16505551212', type: 'SMS' },
+  Reason: 'a < b & "c" é',
+};
 const rest = (url: string): Environment => ({ name: 'Local', url });
 const soapEnv = (url: string): Environment => ({ name: 'Prod', url, transport: 'soap' });
 
 /** Well-formedness as a real XML parser sees it (any error or warning fails). */
 function parseStrict(xml: string) {
   const problems: string[] = [];
-  const doc = new DOMParser({ onError: (_level: string, msg: string) => void problems.push(msg) }).parseFromString(xml, 'text/xml');
+  const doc = new DOMParser({ onError: (_level: string, msg: string) => void problems.push(msg) }).parseFromString(
+    xml,
+    'text/xml',
+  );
   assert.deepEqual(problems, []);
   return doc;
 }
 
 describe('SOAP URL of an environment', () => {
   test('a SOAP environment keeps its URL; {soapPath} is kept in any environment', () => {
-    assert.deepEqual(soapUrlTemplate(soapEnv('https://services-auth.vip.symantec.com')), { template: 'https://services-auth.vip.symantec.com', derived: false });
-    assert.deepEqual(soapUrlTemplate(rest('https://gw.example.com/{soapPath}/soap')), { template: 'https://gw.example.com/{soapPath}/soap', derived: false });
+    assert.deepEqual(soapUrlTemplate(soapEnv('https://services-auth.vip.symantec.com')), {
+      template: 'https://services-auth.vip.symantec.com',
+      derived: false,
+    });
+    assert.deepEqual(soapUrlTemplate(rest('https://gw.example.com/{soapPath}/soap')), {
+      template: 'https://gw.example.com/{soapPath}/soap',
+      derived: false,
+    });
   });
   test('a REST template: the part before {operation} is the base (query dropped); without a placeholder the URL is the base', () => {
-    assert.deepEqual(soapUrlTemplate(rest('http://127.0.0.1:4000/{operation}')), { template: 'http://127.0.0.1:4000', derived: true });
-    assert.deepEqual(soapUrlTemplate(rest('https://vip.example.com/rest/{operation}')), { template: 'https://vip.example.com/rest', derived: true });
-    assert.deepEqual(soapUrlTemplate(rest('https://vip.example.com/api?op={operation}')), { template: 'https://vip.example.com/api', derived: true });
-    assert.deepEqual(soapUrlTemplate(rest('https://vip.example.com/base')), { template: 'https://vip.example.com/base', derived: false });
+    assert.deepEqual(soapUrlTemplate(rest('http://127.0.0.1:4000/{operation}')), {
+      template: 'http://127.0.0.1:4000',
+      derived: true,
+    });
+    assert.deepEqual(soapUrlTemplate(rest('https://vip.example.com/rest/{operation}')), {
+      template: 'https://vip.example.com/rest',
+      derived: true,
+    });
+    assert.deepEqual(soapUrlTemplate(rest('https://vip.example.com/api?op={operation}')), {
+      template: 'https://vip.example.com/api',
+      derived: true,
+    });
+    assert.deepEqual(soapUrlTemplate(rest('https://vip.example.com/base')), {
+      template: 'https://vip.example.com/base',
+      derived: false,
+    });
   });
   test('withTransport switches both ways and keeps the TLS material', () => {
     const env: Environment = { ...rest('https://h/{operation}'), pfx: '/c.p12', ca: '/ca.pem' };
@@ -59,7 +86,11 @@ describe('SOAP preview', () => {
     assert.equal(p.warning, undefined);
   });
   test('a SOAP environment: the production URL per operation', () => {
-    for (const [file, path] of [[DEACTIVATE, 'mgmt'], ['{"ValidateRequest": {"Version": "3.1", "TokenId": "V", "OTP": "123456"}}', 'val'], ['{"GetServerTimeRequest": {"Version": "3.1"}}', 'prov']] as const) {
+    for (const [file, path] of [
+      [DEACTIVATE, 'mgmt'],
+      ['{"ValidateRequest": {"Version": "3.1", "TokenId": "V", "OTP": "123456"}}', 'val'],
+      ['{"GetServerTimeRequest": {"Version": "3.1"}}', 'prov'],
+    ] as const) {
       const p = soapPreview(file, soapEnv('https://services-auth.vip.symantec.com'));
       assert.equal(p.request.url.href, soap.endpoints[path]);
       assert.equal(p.restEnvironment, false);
@@ -70,10 +101,26 @@ describe('SOAP preview', () => {
     assert.match(p.warning ?? '', /contains \{operation\}, which SOAP does not use/);
   });
   test('requests that cannot be written as SOAP fail like Send does', () => {
-    assert.throws(() => soapPreview('{"DeactivateTokenResponse": {}}', rest('https://h')), (e: unknown) => e instanceof TransportError && /is a response/.test(e.message));
-    assert.throws(() => soapPreview('{"EnableTokenRequest": {"Version": "3.1", "TokenId": "V", "Colour": "red"}}', rest('https://h')), (e: unknown) => e instanceof TransportError && /Colour/.test(e.message));
+    assert.throws(
+      () => soapPreview('{"DeactivateTokenResponse": {}}', rest('https://h')),
+      (e: unknown) => e instanceof TransportError && /is a response/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        soapPreview('{"EnableTokenRequest": {"Version": "3.1", "TokenId": "V", "Colour": "red"}}', rest('https://h')),
+      (e: unknown) => e instanceof TransportError && /Colour/.test(e.message),
+    );
     // An envelope attribute is text: an object there is refused, not written as "[object Object]".
-    assert.throws(() => soapPreview('{"EnableTokenRequest": {"Version": "3.1", "RequestId": {"n": 1}, "TokenId": "V"}}', rest('https://h')), (e: unknown) => e instanceof TransportError && /EnableTokenRequest\.RequestId must be a string, number or boolean to go into XML, not object/.test(e.message));
+    assert.throws(
+      () =>
+        soapPreview(
+          '{"EnableTokenRequest": {"Version": "3.1", "RequestId": {"n": 1}, "TokenId": "V"}}',
+          rest('https://h'),
+        ),
+      (e: unknown) =>
+        e instanceof TransportError &&
+        /EnableTokenRequest\.RequestId must be a string, number or boolean to go into XML, not object/.test(e.message),
+    );
   });
 });
 
@@ -92,10 +139,17 @@ describe('the envelope document', () => {
     assert.equal(doc.documentElement?.localName, 'Envelope');
   });
   test('REST environment, generated RequestId, "--" in names and secret header values', () => {
-    const env: Environment = { ...rest('http://127.0.0.1:4000/{operation}'), name: 'a--b-', headers: { Authorization: 'Bearer s3cr3t' } };
+    const env: Environment = {
+      ...rest('http://127.0.0.1:4000/{operation}'),
+      name: 'a--b-',
+      headers: { Authorization: 'Bearer s3cr3t' },
+    };
     const p = soapPreview('{"GetServerTimeRequest": {"Version": "3.1"}}', env);
     const text = envelopeDocumentText(p, env.name);
-    assert.match(text, /This environment sends REST\. With "transport": "soap" and the base URL above Send would post this envelope\./);
+    assert.match(
+      text,
+      /This environment sends REST\. With "transport": "soap" and the base URL above Send would post this envelope\./,
+    );
     assert.match(text, new RegExp(`RequestId ${p.request.requestId} was generated`));
     assert.match(text, /Authorization: \(set in the environment\)/);
     assert.ok(!text.includes('s3cr3t'));
@@ -109,7 +163,10 @@ describe('settings contributed in package.json', () => {
   const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
   const envs = pkg.contributes.configuration.properties['vipApi.environments'];
   // Shown strings are %keys% of package.nls.json (localisation).
-  const nls = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.nls.json'), 'utf8')) as Record<string, string>;
+  const nls = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.nls.json'), 'utf8')) as Record<
+    string,
+    string
+  >;
   const text = (s: string): string => s.replace(/^%(.+)%$/, (_, key: string) => nls[key] ?? s);
   test('"transport" is an enum rest|soap with a description per value', () => {
     const t = envs.items.properties.transport;
@@ -117,7 +174,9 @@ describe('settings contributed in package.json', () => {
     assert.equal(t.markdownEnumDescriptions.length, 2);
   });
   test('the "VIP production (SOAP)" snippet and example are valid environments for the production SOAP endpoints', () => {
-    const snippet = envs.items.defaultSnippets.find((s: { label: string }) => text(s.label) === 'VIP production (SOAP)');
+    const snippet = envs.items.defaultSnippets.find(
+      (s: { label: string }) => text(s.label) === 'VIP production (SOAP)',
+    );
     const body = JSON.parse(JSON.stringify(snippet.body).replace(/\$\{\d+:([^}]*)\}/g, '$1'));
     for (const candidate of [body, envs.examples[0][0]]) {
       const env = validateEnvironment(candidate);
@@ -129,8 +188,18 @@ describe('settings contributed in package.json', () => {
     }
   });
   test('VIP: Show SOAP envelope is contributed and offered for VIP files', () => {
-    assert.ok(pkg.contributes.commands.some((c: { command: string; title: string }) => c.command === 'vipApi.showSoapEnvelope' && text(c.title) === 'Show SOAP envelope'));
-    assert.ok(pkg.contributes.menus.commandPalette.some((m: { command: string; when: string }) => m.command === 'vipApi.showSoapEnvelope' && m.when === 'editorLangId == vip-json'));
+    assert.ok(
+      pkg.contributes.commands.some(
+        (c: { command: string; title: string }) =>
+          c.command === 'vipApi.showSoapEnvelope' && text(c.title) === 'Show SOAP envelope',
+      ),
+    );
+    assert.ok(
+      pkg.contributes.menus.commandPalette.some(
+        (m: { command: string; when: string }) =>
+          m.command === 'vipApi.showSoapEnvelope' && m.when === 'editorLangId == vip-json',
+      ),
+    );
   });
 });
 
@@ -139,9 +208,15 @@ describe('docs/soap.md', () => {
   test('the path table lists every operation under its SOAP path, the unconfirmed ones marked *', () => {
     const listed = new Map<string, { path: string; unconfirmed: boolean }>();
     for (const m of doc.matchAll(/^\| `\/(mgmt|val|prov)\/soap` \| (.+) \|$/gm)) {
-      for (const item of m[2].split(',').map((x) => x.trim())) listed.set(item.replace(/\\?\*$/, ''), { path: m[1], unconfirmed: /\*$/.test(item) });
+      for (const item of m[2].split(',').map((x) => x.trim()))
+        listed.set(item.replace(/\\?\*$/, ''), { path: m[1], unconfirmed: /\*$/.test(item) });
     }
     assert.deepEqual([...listed.keys()].sort(), operations.map((op) => op.name).sort());
-    for (const op of operations) assert.deepEqual(listed.get(op.name), { path: op.soapPath, unconfirmed: op.soapPathConfirmed === false }, op.name);
+    for (const op of operations)
+      assert.deepEqual(
+        listed.get(op.name),
+        { path: op.soapPath, unconfirmed: op.soapPathConfirmed === false },
+        op.name,
+      );
   });
 });

@@ -34,10 +34,22 @@ export const vipOk: Handler = (req, res) => {
   const key = `${op?.name ?? 'Unknown'}Response`;
   const reasonCode = op ? '0000' : '4e10';
   res.writeHead(200, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify({ [key]: { RequestId: id, Status: { ReasonCode: reasonCode, StatusMessage: op ? 'Success' : 'This URL does not support this operation.' } } }));
+  res.end(
+    JSON.stringify({
+      [key]: {
+        RequestId: id,
+        Status: { ReasonCode: reasonCode, StatusMessage: op ? 'Success' : 'This URL does not support this operation.' },
+      },
+    }),
+  );
 };
 
-export async function startTestServer(opts: { cert: string; key: string; clientCa?: string; host?: string }): Promise<TestServer> {
+export async function startTestServer(opts: {
+  cert: string;
+  key: string;
+  clientCa?: string;
+  host?: string;
+}): Promise<TestServer> {
   const events = new EventEmitter();
   const server = https.createServer({
     cert: fs.readFileSync(opts.cert),

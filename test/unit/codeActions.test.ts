@@ -16,7 +16,8 @@ const ctx = { now: NOW, supportedVersions: VERSIONS };
 
 const pretty = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
 /** What a finding is about: its rule, where, and (for a missing field) which field. */
-const id = (f: Pick<Finding, 'rule' | 'path' | 'data'>) => `${f.rule} ${JSON.stringify(f.path)} ${String(f.data && 'missing' in f.data ? f.data.missing : '')}`;
+const id = (f: Pick<Finding, 'rule' | 'path' | 'data'>) =>
+  `${f.rule} ${JSON.stringify(f.path)} ${String(f.data && 'missing' in f.data ? f.data.missing : '')}`;
 
 /** The findings of `text` with `rule`, and the fixes offered for the first one. */
 function fixesFor(text: string, rule: string): { finding: Finding; fixes: QuickFix[] } {
@@ -30,10 +31,17 @@ function applyAndCheck(text: string, finding: Finding, fix: QuickFix): string {
   const before = analyze(text, settings);
   const fixed = applyEdits(text, fix.edits);
   const after = analyze(fixed, settings);
-  assert.ok(!after.some((f) => id(f) === id(finding)), `"${fix.title}" left a ${finding.rule} finding at the same path: ${fixed}`);
+  assert.ok(
+    !after.some((f) => id(f) === id(finding)),
+    `"${fix.title}" left a ${finding.rule} finding at the same path: ${fixed}`,
+  );
   const known = new Set(before.map(id));
   const added = after.filter((f) => f.severity === 'error' && !known.has(id(f)));
-  assert.deepEqual(added.map((f) => f.message), [], `"${fix.title}" added errors: ${fixed}`);
+  assert.deepEqual(
+    added.map((f) => f.message),
+    [],
+    `"${fix.title}" added errors: ${fixed}`,
+  );
   return fixed;
 }
 
@@ -47,7 +55,10 @@ function checkAll(text: string, rule: string, expectedTitles: RegExp[]): Map<str
   return out;
 }
 
-const preferred = (text: string, rule: string) => fixesFor(text, rule).fixes.filter((f) => f.isPreferred).map((f) => f.title);
+const preferred = (text: string, rule: string) =>
+  fixesFor(text, rule)
+    .fixes.filter((f) => f.isPreferred)
+    .map((f) => f.title);
 
 describe('4e04 unsupported Version', () => {
   const text = pretty({ DeactivateTokenRequest: { Version: '5.0', TokenId: 'VSST12345678' } });
@@ -55,11 +66,13 @@ describe('4e04 unsupported Version', () => {
     const fixed = checkAll(text, 'version.unsupported', [/"2\.0"/, /"3\.0"/, /"3\.1"/]);
     assert.match(fixed.get('Set Version to "3.1"')!, /"Version": "3\.1"/);
   });
-  test('the default version is the preferred fix', () => assert.deepEqual(preferred(text, 'version.unsupported'), ['Set Version to "3.1"']));
+  test('the default version is the preferred fix', () =>
+    assert.deepEqual(preferred(text, 'version.unsupported'), ['Set Version to "3.1"']));
 });
 
 describe('4952 TemporaryPassword', () => {
-  const req = (pw: unknown) => pretty({ SetTemporaryPasswordRequest: { Version: '3.1', TokenId: 'VSST12345678', TemporaryPassword: pw } });
+  const req = (pw: unknown) =>
+    pretty({ SetTemporaryPasswordRequest: { Version: '3.1', TokenId: 'VSST12345678', TemporaryPassword: pw } });
   test('a wrong length is only offered clearing, never a made-up value', () => {
     const fixed = checkAll(req('12345'), 'schema.pattern', [/Clear the temporary password/]);
     assert.match([...fixed.values()][0], /"TemporaryPassword": ""/);
@@ -79,10 +92,21 @@ describe('4952 TemporaryPassword', () => {
 });
 
 describe('4953 ExpirationDate', () => {
-  const req = (date: string) => pretty({ SetTemporaryPasswordRequest: { Version: '3.1', TokenId: 'VSST12345678', TemporaryPassword: '123456', ExpirationDate: date } });
+  const req = (date: string) =>
+    pretty({
+      SetTemporaryPasswordRequest: {
+        Version: '3.1',
+        TokenId: 'VSST12345678',
+        TemporaryPassword: '123456',
+        ExpirationDate: date,
+      },
+    });
   test('too far ahead: now + 1 day or the 30-day maximum (preferred)', () => {
     const text = req('2027-06-01T00:00:00Z');
-    const fixed = checkAll(text, 'expiration.tooFar', [/2026-11-30T12:00:00Z \(now \+ 1 day\)/, /2026-12-29T12:00:00Z \(now \+ 30 days/]);
+    const fixed = checkAll(text, 'expiration.tooFar', [
+      /2026-11-30T12:00:00Z \(now \+ 1 day\)/,
+      /2026-12-29T12:00:00Z \(now \+ 30 days/,
+    ]);
     assert.equal(fixed.size, 2);
     assert.deepEqual(preferred(text, 'expiration.tooFar'), [fixesFor(text, 'expiration.tooFar').fixes[1].title]);
   });
@@ -92,7 +116,13 @@ describe('4953 ExpirationDate', () => {
     assert.match(preferred(text, 'expiration.past')[0], /now \+ 1 day/);
   });
   test('GenerateTemporaryPassword offers its own 7-day maximum', () => {
-    const text = pretty({ GenerateTemporaryPasswordRequest: { Version: '3.1', TokenId: 'VSST12345678', ExpirationDate: '2027-01-01T00:00:00Z' } });
+    const text = pretty({
+      GenerateTemporaryPasswordRequest: {
+        Version: '3.1',
+        TokenId: 'VSST12345678',
+        ExpirationDate: '2027-01-01T00:00:00Z',
+      },
+    });
     checkAll(text, 'expiration.tooFar', [/now \+ 1 day/, /2026-12-06T12:00:00Z \(now \+ 7 days/]);
   });
   test('a date in the wrong format gets both dates', () => {
@@ -110,7 +140,11 @@ describe('enums', () => {
   test('the closest allowed value is preferred', () => {
     const text = pretty({ DeactivateTokenRequest: { Version: '3.1', TokenId: 'VSST12345678', Reason: 'lost' } });
     assert.deepEqual(preferred(text, 'schema.enum'), ['Set Reason to "Lost"']);
-    checkAll(text, 'schema.enum', Array.from({ length: 8 }, () => /Set Reason to/));
+    checkAll(
+      text,
+      'schema.enum',
+      Array.from({ length: 8 }, () => /Set Reason to/),
+    );
   });
   test('a nested enum (TokenId.type) is fixed in place', () => {
     const text = pretty({ DeactivateTokenRequest: { Version: '3.1', TokenId: { value: '16505551212', type: 'Sms' } } });
@@ -132,12 +166,15 @@ describe('missing fields', () => {
   });
   test('several missing fields: one at a time or all at once', () => {
     const text = '{ "SynchronizeRequest": { "Version": "3.1" } }';
-    const fixed = checkAll(text, 'schema.required', [/"TokenId"/, /all missing required fields \(TokenId, OTP1, OTP2\)/]);
+    const fixed = checkAll(text, 'schema.required', [
+      /"TokenId"/,
+      /all missing required fields \(TokenId, OTP1, OTP2\)/,
+    ]);
     assert.equal(analyze([...fixed.values()][1], settings).length, 0);
   });
   test('a missing nested field (Destination.type) is added inside its object', () => {
     const text = pretty({ DeliverTxnOTPRequest: { Version: '3.1', Destination: { value: '16505551212' } } });
-    const finding = analyze(text, settings).find((f) => f.rule === 'schema.required' && (f.data).missing === 'type');
+    const finding = analyze(text, settings).find((f) => f.rule === 'schema.required' && f.data.missing === 'type');
     assert.ok(finding, JSON.stringify(analyze(text, settings)));
     const [fix] = quickFixes(new VipDocument(text), finding, ctx);
     applyAndCheck(text, finding, fix);
@@ -162,18 +199,25 @@ describe('names', () => {
     assert.deepEqual(JSON.parse(fixed), { DeactivateTokenRequest: { Version: '3.1', TokenId: 'VSST12345678' } });
   });
   test('a rename is not offered when the target field is already there', () => {
-    const text = pretty({ DeactivateTokenRequest: { Version: '3.1', TokenId: 'VSST12345678', Reason: 'Lost', Reasn: 'Lost' } });
+    const text = pretty({
+      DeactivateTokenRequest: { Version: '3.1', TokenId: 'VSST12345678', Reason: 'Lost', Reasn: 'Lost' },
+    });
     checkAll(text, 'schema.unknownField', [/Remove "Reasn"/]);
   });
   test('a misspelt operation is renamed to the closest one', () => {
     const text = pretty({ DeactivateTokenRequst: { Version: '3.1', TokenId: 'VSST12345678' } });
     const { finding, fixes } = fixesFor(text, 'document.unknownOperation');
     assert.match(fixes[0].title, /Rename "DeactivateTokenRequst" to "DeactivateTokenRequest"/);
-    assert.deepEqual(fixes.filter((f) => f.isPreferred), [fixes[0]]);
+    assert.deepEqual(
+      fixes.filter((f) => f.isPreferred),
+      [fixes[0]],
+    );
     assert.deepEqual(analyze(applyAndCheck(text, finding, fixes[0]), settings), []);
   });
   test('an operation name without its suffix gets Request', () => {
-    checkAll(pretty({ DeactivateToken: { Version: '3.1', TokenId: 'VSST12345678' } }), 'document.unknownOperation', [/to "DeactivateTokenRequest"/]);
+    checkAll(pretty({ DeactivateToken: { Version: '3.1', TokenId: 'VSST12345678' } }), 'document.unknownOperation', [
+      /to "DeactivateTokenRequest"/,
+    ]);
   });
   test('Id is renamed to RequestId', () => {
     const text = pretty({ DeactivateTokenRequest: { Version: '3.1', Id: 'abc', TokenId: 'VSST12345678' } });
@@ -181,17 +225,25 @@ describe('names', () => {
     assert.deepEqual(analyze(fixed, settings), []);
   });
   test('Id next to RequestId is removed', () => {
-    const text = pretty({ DeactivateTokenRequest: { Version: '3.1', RequestId: 'abc', Id: 'abc', TokenId: 'VSST12345678' } });
+    const text = pretty({
+      DeactivateTokenRequest: { Version: '3.1', RequestId: 'abc', Id: 'abc', TokenId: 'VSST12345678' },
+    });
     checkAll(text, 'requestId.both', [/Remove "Id"/]);
   });
 });
 
 describe('value shape', () => {
   test('a numeric OTP is written as a string', () => {
-    checkAll(pretty({ ValidateRequest: { Version: '3.1', TokenId: 'VSST12345678', OTP: 123456 } }), 'schema.type', [/as the string "123456"/]);
+    checkAll(pretty({ ValidateRequest: { Version: '3.1', TokenId: 'VSST12345678', OTP: 123456 } }), 'schema.type', [
+      /as the string "123456"/,
+    ]);
   });
   test('a RequestId over 40 characters is shortened or replaced', () => {
-    const fixed = checkAll(pretty({ DeactivateTokenRequest: { Version: '3.1', RequestId: 'x'.repeat(50), TokenId: 'VSST12345678' } }), 'schema.maxLength', [/Shorten RequestId to 40/, /new request id/]);
+    const fixed = checkAll(
+      pretty({ DeactivateTokenRequest: { Version: '3.1', RequestId: 'x'.repeat(50), TokenId: 'VSST12345678' } }),
+      'schema.maxLength',
+      [/Shorten RequestId to 40/, /new request id/],
+    );
     assert.match([...fixed.values()][0], new RegExp(`"${'x'.repeat(40)}"`));
   });
   test('tab-indented documents get tab-indented insertions', () => {
@@ -212,14 +264,20 @@ describe('document shape and syntax', () => {
   test('a missing comma is inserted after the previous value', () => {
     const text = '{\n  "DeactivateTokenRequest": {\n    "Version": "3.1"\n    "TokenId": "VSST12345678"\n  }\n}\n';
     const { finding, fixes } = fixesFor(text, 'syntax');
-    assert.deepEqual(fixes.map((f) => [f.title, f.isPreferred]), [['Insert the missing comma', true]]);
+    assert.deepEqual(
+      fixes.map((f) => [f.title, f.isPreferred]),
+      [['Insert the missing comma', true]],
+    );
     assert.deepEqual(analyze(applyAndCheck(text, finding, fixes[0]), settings), []);
   });
   test('brackets left open at the end are closed', () => {
     const text = '{ "DeactivateTokenRequest": { "Version": "3.1", "TokenIds": ["a"';
     const finding = analyze(text, settings).find((f) => f.rule === 'syntax')!;
     const fixes = quickFixes(new VipDocument(text), finding, ctx);
-    assert.deepEqual(fixes.map((f) => f.title), ['Close the open brackets (]}})']);
+    assert.deepEqual(
+      fixes.map((f) => f.title),
+      ['Close the open brackets (]}})'],
+    );
     const fixed = applyEdits(text, fixes[0].edits);
     assert.ok(!analyze(fixed, settings).some((f) => f.rule === 'syntax'), fixed);
   });
@@ -239,7 +297,9 @@ describe('every operation', () => {
       for (const field of Object.keys(body)) {
         const { [field]: _removed, ...rest } = body;
         const broken = pretty({ [`${op}Request`]: rest });
-        const finding = analyze(broken, settings).find((f) => f.rule === 'schema.required' && f.data?.missing === field);
+        const finding = analyze(broken, settings).find(
+          (f) => f.rule === 'schema.required' && f.data?.missing === field,
+        );
         assert.ok(finding, `${op} without ${field}`);
         const fix = quickFixes(new VipDocument(broken), finding, ctx).find((x) => x.isPreferred);
         assert.ok(fix, `${op} without ${field}: no preferred fix`);
@@ -270,14 +330,52 @@ describe('robustness', () => {
   test('findings without a path or with a path that no longer exists give no fix', () => {
     const doc = new VipDocument('{ "DeactivateTokenRequest": {');
     assert.deepEqual(quickFixes(doc, { rule: 'syntax' }, ctx), []);
-    assert.deepEqual(quickFixes(doc, { rule: 'schema.unknownField', path: ['DeactivateTokenRequest', 'Nope'], data: { field: 'Nope', suggestions: ['Version'] } }, ctx).length <= 2, true);
-    assert.doesNotThrow(() => quickFixes(doc, { rule: 'schema.enum', path: ['X', 'Y'], data: { allowed: 'oops' } }, ctx));
+    assert.deepEqual(
+      quickFixes(
+        doc,
+        {
+          rule: 'schema.unknownField',
+          path: ['DeactivateTokenRequest', 'Nope'],
+          data: { field: 'Nope', suggestions: ['Version'] },
+        },
+        ctx,
+      ).length <= 2,
+      true,
+    );
+    assert.doesNotThrow(() =>
+      quickFixes(doc, { rule: 'schema.enum', path: ['X', 'Y'], data: { allowed: 'oops' } }, ctx),
+    );
   });
   test('a stale finding whose node is gone gets no fix', () => {
     const doc = new VipDocument(pretty({ DeactivateTokenRequest: { Version: '3.1', TokenId: 'VSST12345678' } }));
-    assert.deepEqual(quickFixes(doc, { rule: 'version.unsupported', path: ['DeactivateTokenRequest', 'Nope'], data: { supported: ['3.1'] } }, ctx), []);
-    assert.deepEqual(quickFixes(doc, { rule: 'schema.required', path: ['DeactivateTokenRequest', 'Gone'], data: { missing: 'value' } }, ctx), []);
-    assert.deepEqual(quickFixes(doc, { rule: 'schema.unknownField', path: ['DeactivateTokenRequest', 'Reasn'], data: { field: 'Reasn', suggestions: ['Reason'] } }, ctx), []);
+    assert.deepEqual(
+      quickFixes(
+        doc,
+        { rule: 'version.unsupported', path: ['DeactivateTokenRequest', 'Nope'], data: { supported: ['3.1'] } },
+        ctx,
+      ),
+      [],
+    );
+    assert.deepEqual(
+      quickFixes(
+        doc,
+        { rule: 'schema.required', path: ['DeactivateTokenRequest', 'Gone'], data: { missing: 'value' } },
+        ctx,
+      ),
+      [],
+    );
+    assert.deepEqual(
+      quickFixes(
+        doc,
+        {
+          rule: 'schema.unknownField',
+          path: ['DeactivateTokenRequest', 'Reasn'],
+          data: { field: 'Reasn', suggestions: ['Reason'] },
+        },
+        ctx,
+      ),
+      [],
+    );
   });
 });
 
@@ -286,8 +384,16 @@ describe('regressions found by the fuzzers', () => {
     const text = '{\n  "CheckOTPRequest": {\n    "Id":/*';
     const doc = new VipDocument(text);
     for (const finding of analyze(doc)) {
-      assert.doesNotThrow(() => quickFixes(doc, finding, { now: new Date('2026-11-29T12:00:00Z'), supportedVersions: ['3.1'] }));
+      assert.doesNotThrow(() =>
+        quickFixes(doc, finding, { now: new Date('2026-11-29T12:00:00Z'), supportedVersions: ['3.1'] }),
+      );
     }
-    assert.doesNotThrow(() => quickFixes(doc, { rule: 'schema.required', path: ['CheckOTPRequest'], data: { missing: 'TokenId' } }, { now: new Date(), supportedVersions: ['3.1'] }));
+    assert.doesNotThrow(() =>
+      quickFixes(
+        doc,
+        { rule: 'schema.required', path: ['CheckOTPRequest'], data: { missing: 'TokenId' } },
+        { now: new Date(), supportedVersions: ['3.1'] },
+      ),
+    );
   });
 });

@@ -26,7 +26,10 @@ function sourceFiles(): string[] {
   return files;
 }
 
-interface LongFunction { where: string; lines: number }
+interface LongFunction {
+  where: string;
+  lines: number;
+}
 
 function longFunctions(file: string): LongFunction[] {
   const text = readFileSync(file, 'utf8');
@@ -58,11 +61,16 @@ function localImports(file: string): string[] {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
   const targets: string[] = [];
   for (const statement of source.statements) {
-    const spec = (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) ? statement.moduleSpecifier : undefined;
+    const spec =
+      ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement) ? statement.moduleSpecifier : undefined;
     if (!spec || !ts.isStringLiteral(spec) || !spec.text.startsWith('.')) continue;
     const base = path.resolve(path.dirname(file), spec.text);
     const resolved = [`${base}.ts`, path.join(base, 'index.ts')].find((f) => {
-      try { return statSync(f).isFile(); } catch { return false; }
+      try {
+        return statSync(f).isFile();
+      } catch {
+        return false;
+      }
     });
     if (resolved) targets.push(resolved);
   }
@@ -90,8 +98,14 @@ export function importCycles(files: string[], importsOf: (file: string) => strin
 
 test('the cycle finder finds a cycle of three and none in a chain', () => {
   const graph: Record<string, string[]> = { a: ['b'], b: ['c'], c: ['a'], d: ['e'], e: [] };
-  assert.deepEqual(importCycles(Object.keys(graph), (f) => graph[f] ?? []), [['a', 'b', 'c', 'a']]);
-  assert.deepEqual(importCycles(['d', 'e'], (f) => graph[f] ?? []), []);
+  assert.deepEqual(
+    importCycles(Object.keys(graph), (f) => graph[f] ?? []),
+    [['a', 'b', 'c', 'a']],
+  );
+  assert.deepEqual(
+    importCycles(['d', 'e'], (f) => graph[f] ?? []),
+    [],
+  );
 });
 
 test(`no import cycles in ${SOURCE_FOLDERS.join(', ')} (type-only imports included)`, () => {

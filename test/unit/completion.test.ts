@@ -28,7 +28,10 @@ const find = (items: CompletionProposal[], label: string) => {
 /** The text after accepting `item` with its tab stops left as they are. */
 function accept(text: string, item: CompletionProposal): string {
   const insert = item.snippet ? snippetToText(item.insertText) : item.insertText;
-  return applyEdits(text, [{ offset: item.replace.offset, length: item.replace.length, content: insert }, ...(item.additionalEdits ?? [])]);
+  return applyEdits(text, [
+    { offset: item.replace.offset, length: item.replace.length, content: insert },
+    ...(item.additionalEdits ?? []),
+  ]);
 }
 
 describe('root', () => {
@@ -52,7 +55,9 @@ describe('root', () => {
     const kinds = sorted.map((i) => (i.label.endsWith('Request') ? 'request' : 'response'));
     assert.equal(kinds.lastIndexOf('request') + 1, kinds.indexOf('response'));
     const uncommon = operations.find((o) => !o.common)!;
-    assert.ok(sorted.findIndex((i) => i.label === `${uncommon.name}Request`) > operations.filter((o) => o.common).length - 1);
+    assert.ok(
+      sorted.findIndex((i) => i.label === `${uncommon.name}Request`) > operations.filter((o) => o.common).length - 1,
+    );
   });
   test('inside braces the key and its body are inserted, without another pair of braces', () => {
     const { text, items } = complete('{\n  |\n}');
@@ -78,11 +83,15 @@ describe('root', () => {
   });
   test('after the operation key: its body with the required fields', () => {
     const { text, items } = complete('{ "UnlockTokenRequest": | }');
-    assert.deepEqual(JSON.parse(accept(text, find(items, '{…}'))), { UnlockTokenRequest: { Version: '3.1', TokenId: '' } });
+    assert.deepEqual(JSON.parse(accept(text, find(items, '{…}'))), {
+      UnlockTokenRequest: { Version: '3.1', TokenId: '' },
+    });
   });
   test('responses get Status with a ReasonCode', () => {
     const { text, items } = complete('|');
-    assert.deepEqual(JSON.parse(accept(text, find(items, 'DeactivateTokenResponse'))), { DeactivateTokenResponse: { Version: '3.1', Status: { ReasonCode: '0000' } } });
+    assert.deepEqual(JSON.parse(accept(text, find(items, 'DeactivateTokenResponse'))), {
+      DeactivateTokenResponse: { Version: '3.1', Status: { ReasonCode: '0000' } },
+    });
   });
 });
 
@@ -113,7 +122,10 @@ describe('field names', () => {
   });
   test('a comma is added after the new field when another property follows', () => {
     const { text, items } = complete('{ "DeactivateTokenRequest": { | "Version": "3.1" } }');
-    assert.deepEqual(Object.keys(JSON.parse(accept(text, find(items, 'Reason'))).DeactivateTokenRequest), ['Reason', 'Version']);
+    assert.deepEqual(Object.keys(JSON.parse(accept(text, find(items, 'Reason'))).DeactivateTokenRequest), [
+      'Reason',
+      'Version',
+    ]);
   });
   test('partly typed names in quotes and bare words are replaced', () => {
     const quoted = complete(body('"Version": "3.1", "Tok|'));
@@ -166,7 +178,10 @@ describe('values', () => {
     assert.deepEqual(analyze(text, { now: NOW }), []);
   });
   test('booleans', () => {
-    assert.deepEqual(labels(complete('{ "SetTemporaryPasswordRequest": { "OneTimeUseOnly": | } }').items), ['true', 'false']);
+    assert.deepEqual(labels(complete('{ "SetTemporaryPasswordRequest": { "OneTimeUseOnly": | } }').items), [
+      'true',
+      'false',
+    ]);
   });
   test('reason codes with their messages inside ReasonCode', () => {
     const { items } = complete('{ "DeactivateTokenResponse": { "Status": { "ReasonCode": "4e|" } } }');
@@ -183,7 +198,9 @@ describe('values', () => {
   });
   test('a comma follows the value when another property comes next', () => {
     const { text, items } = complete('{ "DeactivateTokenRequest": { "Reason": |\n "Version": "3.1" } }');
-    assert.deepEqual(JSON.parse(accept(text, find(items, '"Lost"'))), { DeactivateTokenRequest: { Reason: 'Lost', Version: '3.1' } });
+    assert.deepEqual(JSON.parse(accept(text, find(items, '"Lost"'))), {
+      DeactivateTokenRequest: { Reason: 'Lost', Version: '3.1' },
+    });
   });
   test('an object value gets a snippet with its required fields', () => {
     const { text, items } = complete('{ "DeliverTxnOTPRequest": { "Destination": | } }');
@@ -228,11 +245,30 @@ describe('incomplete and odd documents', () => {
 describe('large documents', () => {
   // Over 8 KB of strict JSON, completion scans only the object around the cursor; the answers
   // must equal those of a full scan (forced here by a leading comment, which makes it JSONC).
-  const history = Array.from({ length: 1500 }, (_, i) => ({ TokenId: `VSST${String(i).padStart(8, '0')}`, TokenStatus: 'ENABLED' }));
-  const big = JSON.stringify({ GetTokenInformationResponse: { Version: '3.1', Status: { ReasonCode: '0000' }, History: history, TokenInformation: { TokenId: 'VSST1', TokenStatus: '' } } }, null, 1);
+  const history = Array.from({ length: 1500 }, (_, i) => ({
+    TokenId: `VSST${String(i).padStart(8, '0')}`,
+    TokenStatus: 'ENABLED',
+  }));
+  const big = JSON.stringify(
+    {
+      GetTokenInformationResponse: {
+        Version: '3.1',
+        Status: { ReasonCode: '0000' },
+        History: history,
+        TokenInformation: { TokenId: 'VSST1', TokenStatus: '' },
+      },
+    },
+    null,
+    1,
+  );
   const comment = '// forces the full scan\n';
   const ctx = { now: new Date('2026-11-29T12:00:00Z'), supportedVersions: ['3.1'] };
-  const cases = [['an enum value at the end', '"TokenStatus": ""\n', 16, true], ['a key in the last object', '"TokenStatus": ""', 1, true], ['a value deep in the list', '"VSST00001400"', 1, false], ['a key of the body', '"Status"', 2, true]] as const;
+  const cases = [
+    ['an enum value at the end', '"TokenStatus": ""\n', 16, true],
+    ['a key in the last object', '"TokenStatus": ""', 1, true],
+    ['a value deep in the list', '"VSST00001400"', 1, false],
+    ['a key of the body', '"Status"', 2, true],
+  ] as const;
   for (const [what, needle, delta, some] of cases) {
     test(`${what}: the same proposals as a full scan`, () => {
       assert.ok(big.length > 8 * 1024);

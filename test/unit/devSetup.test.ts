@@ -33,11 +33,18 @@ interface Task {
 function readJsonc<T>(file: string): T {
   const errors: ParseError[] = [];
   const value = parse(fs.readFileSync(path.join(ROOT, file), 'utf8'), errors, { allowTrailingComma: false }) as T;
-  assert.deepEqual(errors.map((e) => `${printParseErrorCode(e.error)} at offset ${e.offset}`), [], `${file} is not valid JSONC`);
+  assert.deepEqual(
+    errors.map((e) => `${printParseErrorCode(e.error)} at offset ${e.offset}`),
+    [],
+    `${file} is not valid JSONC`,
+  );
   return value;
 }
 
-const launch = readJsonc<{ configurations: LaunchConfiguration[]; compounds?: { name: string; configurations: string[] }[] }>('.vscode/launch.json');
+const launch = readJsonc<{
+  configurations: LaunchConfiguration[];
+  compounds?: { name: string; configurations: string[] }[];
+}>('.vscode/launch.json');
 const tasks = readJsonc<{ tasks: Task[] }>('.vscode/tasks.json').tasks;
 const watchTask = tasks.find((t) => t.label === 'watch');
 
@@ -51,28 +58,44 @@ function resolved(p: string): string | undefined {
 const globBase = (glob: string): string => glob.slice(0, glob.search(/[*?[{]|$/)).replace(/\/[^/]*$/, '') || '/';
 
 test('launch.json: the three kinds of configuration, each preLaunchTask a task in tasks.json, their paths exist', () => {
-  const byType = (type: string, request: string) => launch.configurations.filter((c) => c.type === type && c.request === request);
+  const byType = (type: string, request: string) =>
+    launch.configurations.filter((c) => c.type === type && c.request === request);
   assert.equal(byType('extensionHost', 'launch').length, 1, 'one Extension Development Host configuration');
   assert.equal(byType('node', 'attach').length, 1, 'one configuration attaching to the language server');
-  assert.ok(byType('node', 'launch').some((c) => c.program === '${file}'), 'one running the current test file');
+  assert.ok(
+    byType('node', 'launch').some((c) => c.program === '${file}'),
+    'one running the current test file',
+  );
   const labels = new Set(tasks.map((t) => t.label));
   for (const c of launch.configurations) {
-    if (c.preLaunchTask) assert.ok(labels.has(c.preLaunchTask), `"${c.name}": preLaunchTask "${c.preLaunchTask}" is not a task in tasks.json`);
-    const paths = [c.program, c.cwd, ...(c.args ?? []).map((a) => a.replace(/^--extensionDevelopmentPath=/, ''))].filter((x): x is string => x !== undefined);
+    if (c.preLaunchTask)
+      assert.ok(
+        labels.has(c.preLaunchTask),
+        `"${c.name}": preLaunchTask "${c.preLaunchTask}" is not a task in tasks.json`,
+      );
+    const paths = [
+      c.program,
+      c.cwd,
+      ...(c.args ?? []).map((a) => a.replace(/^--extensionDevelopmentPath=/, '')),
+    ].filter((x): x is string => x !== undefined);
     for (const p of paths) {
       const file = resolved(p);
       if (file !== undefined) assert.ok(fs.existsSync(file), `"${c.name}": ${p} does not exist (${file})`);
     }
     for (const glob of c.outFiles ?? []) {
       const base = globBase(resolved(glob) ?? '');
-      assert.ok(base.startsWith(ROOT) && fs.existsSync(base), `"${c.name}": outFiles ${glob} names no folder of the project (${base})`);
+      assert.ok(
+        base.startsWith(ROOT) && fs.existsSync(base),
+        `"${c.name}": outFiles ${glob} names no folder of the project (${base})`,
+      );
     }
   }
   const host = byType('extensionHost', 'launch')[0];
   assert.ok(host.preLaunchTask, 'the Extension Development Host builds first');
   const names = new Set(launch.configurations.map((c) => c.name));
   for (const compound of launch.compounds ?? []) {
-    for (const n of compound.configurations) assert.ok(names.has(n), `compound "${compound.name}" names an unknown configuration "${n}"`);
+    for (const n of compound.configurations)
+      assert.ok(names.has(n), `compound "${compound.name}" names an unknown configuration "${n}"`);
   }
 });
 
@@ -102,50 +125,65 @@ after(() => {
   fs.rmSync(outDir, { recursive: true, force: true });
 });
 
-test('the watch task prints the lines its problem matcher waits for and rebuilds when a source changes', { timeout: 120_000 }, async () => {
-  assert.ok(watchTask?.isBackground && watchTask.problemMatcher?.background, 'tasks.json has a background "watch" task with a background problem matcher');
-  assert.equal(watchTask.command, 'node');
-  const { beginsPattern, endsPattern } = watchTask.problemMatcher.background;
-  const begins = new RegExp(beginsPattern);
-  const ends = new RegExp(endsPattern);
-  const child = spawn(process.execPath, watchTask.args ?? [], { cwd: ROOT, env: { ...process.env, VIP_BUILD_OUTDIR: outDir }, stdio: ['ignore', 'pipe', 'pipe'] });
-  watcher = child;
-  let output = '';
-  /** The one wait under way: resolved by output, rejected if the watch exits. */
-  let waiting: { from: number; resolve: () => void; reject: (e: Error) => void } | undefined;
-  /** A round of rebuilds started and finished in the output after offset `from`. */
-  const roundDone = (from: number) => {
-    const since = output.slice(from).split('\n');
-    const start = since.findIndex((l) => begins.test(l));
-    return start >= 0 && since.slice(start).some((l) => ends.test(l));
-  };
-  const onOutput = (d: Buffer) => {
-    output += d.toString();
-    if (waiting && roundDone(waiting.from)) waiting.resolve();
-  };
-  child.stdout.on('data', onOutput);
-  child.stderr.on('data', onOutput);
-  child.on('exit', (code) => waiting?.reject(new Error(`the watch exited (${code}):\n${output}`)));
-  const roundAfter = (from: number) => new Promise<void>((resolve, reject) => {
-    waiting = { from, resolve, reject };
-    if (roundDone(from)) resolve();
-  });
-  try {
-    await roundAfter(0);
-    const client = path.join(outDir, 'client.js');
-    assert.ok(fs.existsSync(client), 'the first round wrote the bundles into the output folder');
-    const before = fs.readFileSync(client, 'utf8');
-    // A change the bundle shows and nothing else notices: a legal comment (esbuild keeps those).
-    const changedAt = output.length;
-    fs.writeFileSync(probeFile, `${probeOriginal}\n/*! devSetup-${process.pid} */\n`);
-    await roundAfter(changedAt);
-    const later = fs.readFileSync(client, 'utf8');
-    assert.notEqual(later, before, 'dist/client.js was rebuilt');
-    assert.ok(later.includes(`devSetup-${process.pid}`), 'with the changed source');
-    assert.ok(!output.split('\n').some((l) => new RegExp(watchTask.problemMatcher!.pattern.regexp).test(l)), `no error lines:\n${output}`);
-  } finally {
-    fs.writeFileSync(probeFile, probeOriginal);
-    waiting = undefined;
-    child.kill();
-  }
-});
+test(
+  'the watch task prints the lines its problem matcher waits for and rebuilds when a source changes',
+  { timeout: 120_000 },
+  async () => {
+    assert.ok(
+      watchTask?.isBackground && watchTask.problemMatcher?.background,
+      'tasks.json has a background "watch" task with a background problem matcher',
+    );
+    assert.equal(watchTask.command, 'node');
+    const { beginsPattern, endsPattern } = watchTask.problemMatcher.background;
+    const begins = new RegExp(beginsPattern);
+    const ends = new RegExp(endsPattern);
+    const child = spawn(process.execPath, watchTask.args ?? [], {
+      cwd: ROOT,
+      env: { ...process.env, VIP_BUILD_OUTDIR: outDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    watcher = child;
+    let output = '';
+    /** The one wait under way: resolved by output, rejected if the watch exits. */
+    let waiting: { from: number; resolve: () => void; reject: (e: Error) => void } | undefined;
+    /** A round of rebuilds started and finished in the output after offset `from`. */
+    const roundDone = (from: number) => {
+      const since = output.slice(from).split('\n');
+      const start = since.findIndex((l) => begins.test(l));
+      return start >= 0 && since.slice(start).some((l) => ends.test(l));
+    };
+    const onOutput = (d: Buffer) => {
+      output += d.toString();
+      if (waiting && roundDone(waiting.from)) waiting.resolve();
+    };
+    child.stdout.on('data', onOutput);
+    child.stderr.on('data', onOutput);
+    child.on('exit', (code) => waiting?.reject(new Error(`the watch exited (${code}):\n${output}`)));
+    const roundAfter = (from: number) =>
+      new Promise<void>((resolve, reject) => {
+        waiting = { from, resolve, reject };
+        if (roundDone(from)) resolve();
+      });
+    try {
+      await roundAfter(0);
+      const client = path.join(outDir, 'client.js');
+      assert.ok(fs.existsSync(client), 'the first round wrote the bundles into the output folder');
+      const before = fs.readFileSync(client, 'utf8');
+      // A change the bundle shows and nothing else notices: a legal comment (esbuild keeps those).
+      const changedAt = output.length;
+      fs.writeFileSync(probeFile, `${probeOriginal}\n/*! devSetup-${process.pid} */\n`);
+      await roundAfter(changedAt);
+      const later = fs.readFileSync(client, 'utf8');
+      assert.notEqual(later, before, 'dist/client.js was rebuilt');
+      assert.ok(later.includes(`devSetup-${process.pid}`), 'with the changed source');
+      assert.ok(
+        !output.split('\n').some((l) => new RegExp(watchTask.problemMatcher!.pattern.regexp).test(l)),
+        `no error lines:\n${output}`,
+      );
+    } finally {
+      fs.writeFileSync(probeFile, probeOriginal);
+      waiting = undefined;
+      child.kill();
+    }
+  },
+);

@@ -10,17 +10,26 @@ describe('formatting', () => {
   const minified = '{"DeactivateTokenRequest":{"Version":"3.1","TokenId":"VSST12345678"}}';
   test('honours tab size and spaces, and is stable', () => {
     const once = applyEdits(minified, formatEdits(minified, { tabSize: 4, insertSpaces: true }).edits);
-    assert.equal(once, '{\n    "DeactivateTokenRequest": {\n        "Version": "3.1",\n        "TokenId": "VSST12345678"\n    }\n}');
+    assert.equal(
+      once,
+      '{\n    "DeactivateTokenRequest": {\n        "Version": "3.1",\n        "TokenId": "VSST12345678"\n    }\n}',
+    );
     assert.deepEqual(formatEdits(once, { tabSize: 4, insertSpaces: true }), { edits: [] });
   });
   test('tabs, final newline, comments kept', () => {
     const text = '{"A":{/* why */"B":1}}';
-    assert.equal(applyEdits(text, formatEdits(text, { tabSize: 4, insertSpaces: false, insertFinalNewline: true }).edits), '{\n\t"A": { /* why */\n\t\t"B": 1\n\t}\n}\n');
+    assert.equal(
+      applyEdits(text, formatEdits(text, { tabSize: 4, insertSpaces: false, insertFinalNewline: true }).edits),
+      '{\n\t"A": { /* why */\n\t\t"B": 1\n\t}\n}\n',
+    );
   });
   test('a range formats only what it covers', () => {
     const text = '{"A":{"B":1},\n"C":{"D":2}}';
     const start = text.indexOf('"C"');
-    const out = applyEdits(text, formatEdits(text, { tabSize: 2, insertSpaces: true }, { offset: start, length: text.length - 1 - start }).edits);
+    const out = applyEdits(
+      text,
+      formatEdits(text, { tabSize: 2, insertSpaces: true }, { offset: start, length: text.length - 1 - start }).edits,
+    );
     assert.ok(out.startsWith('{"A":{"B":1},'), out);
     assert.match(out, /"C": \{\n/);
   });
@@ -39,7 +48,10 @@ describe('formatting', () => {
     const text = '{"EnableTokenRequest": {"Version": "3.1", "X": ' + '[ '.repeat(90_000) + '}}';
     const started = performance.now();
     assert.match(formatEdits(text, { tabSize: 2, insertSpaces: true }).refused ?? '', /nested/);
-    assert.match(formatEdits(text, { tabSize: 2, insertSpaces: true }, { offset: 40, length: 100_000 }).refused ?? '', /nested/);
+    assert.match(
+      formatEdits(text, { tabSize: 2, insertSpaces: true }, { offset: 40, length: 100_000 }).refused ?? '',
+      /nested/,
+    );
     assert.ok(performance.now() - started < 1000);
   });
   test('past the size budget: refused although shallow', () => {
@@ -51,7 +63,10 @@ describe('formatting', () => {
   });
   test('a range in a deep document is judged on what it covers', () => {
     const text = '{"A": {"B":1},\n"C": ' + '['.repeat(200) + ']'.repeat(200) + '}';
-    assert.deepEqual(formatEdits(text, { tabSize: 2, insertSpaces: true }, { offset: 0, length: 13 }).refused, undefined);
+    assert.deepEqual(
+      formatEdits(text, { tabSize: 2, insertSpaces: true }, { offset: 0, length: 13 }).refused,
+      undefined,
+    );
     assert.ok(formatEdits(text, { tabSize: 2, insertSpaces: true }).refused);
   });
 });

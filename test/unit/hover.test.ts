@@ -33,13 +33,22 @@ describe('reason-code hover', () => {
     assert.match(h!.markdown, /token state LOCKED/);
   });
   test('an unknown code says so', () => {
-    assert.match(hover('{"ValidateResponse": {"Version": "3.1", "Status": {"ReasonCode": "4abc"}}}', '"4abc"')!.markdown, /not in the VIP reason-code catalog/);
+    assert.match(
+      hover('{"ValidateResponse": {"Version": "3.1", "Status": {"ReasonCode": "4abc"}}}', '"4abc"')!.markdown,
+      /not in the VIP reason-code catalog/,
+    );
   });
   test('User Services codes are marked as such', () => {
-    assert.match(hover('{"ValidateResponse": {"Version": "3.1", "Status": {"ReasonCode": "6009"}}}', '"6009"')!.markdown, /User Services/);
+    assert.match(
+      hover('{"ValidateResponse": {"Version": "3.1", "Status": {"ReasonCode": "6009"}}}', '"6009"')!.markdown,
+      /User Services/,
+    );
   });
   test('works in a document with syntax errors (a response pasted from a log)', () => {
-    assert.match(hover('{"ValidateResponse": {"Status": {"ReasonCode": "49b5" "StatusMessage": "x"', '"49b5"')!.markdown, /invalid security code/);
+    assert.match(
+      hover('{"ValidateResponse": {"Status": {"ReasonCode": "49b5" "StatusMessage": "x"', '"49b5"')!.markdown,
+      /invalid security code/,
+    );
   });
 });
 
@@ -74,7 +83,10 @@ describe('field and operation hover', () => {
     assert.match(h!.markdown, /too many failed validations/);
   });
   test('the TokenId object form', () => {
-    assert.match(hover('{"SendOTPRequest": {"TokenId": {"value": "1650", "type": "SMS"}}}', '"type"')!.markdown, /Kind of credential/);
+    assert.match(
+      hover('{"SendOTPRequest": {"TokenId": {"value": "1650", "type": "SMS"}}}', '"type"')!.markdown,
+      /Kind of credential/,
+    );
   });
   test('nothing to say on punctuation, unknown keys or unknown operations', () => {
     const text = '{"ValidateRequest": {"Nope": 1}}';

@@ -3,11 +3,24 @@ import { test } from 'node:test';
 import { parseTree, findNodeAtLocation } from 'jsonc-parser';
 import { locatePaths, pathKey } from '../../core/schema/locate';
 
-const text = JSON.stringify({ a: { 'k"e\\y': [1, { b: 'x"]}' }, [3, [4]]], c: null, 'é': true }, z: -1.5e3, d: { d: 1 } }, null, 2).replace('"z"', '"z" ');
+const text = JSON.stringify(
+  { a: { 'k"e\\y': [1, { b: 'x"]}' }, [3, [4]]], c: null, é: true }, z: -1.5e3, d: { d: 1 } },
+  null,
+  2,
+).replace('"z"', '"z" ');
 
 test('locates values and keys exactly where jsonc-parser finds them, skipping the rest', () => {
   const tree = parseTree(text)!;
-  const paths = [['a'], ['a', 'k"e\\y', 1, 'b'], ['a', 'k"e\\y', 2, 1, 0], ['a', 'c'], ['a', 'é'], ['z'], ['d', 'd'], ['a', 'k"e\\y']];
+  const paths = [
+    ['a'],
+    ['a', 'k"e\\y', 1, 'b'],
+    ['a', 'k"e\\y', 2, 1, 0],
+    ['a', 'c'],
+    ['a', 'é'],
+    ['z'],
+    ['d', 'd'],
+    ['a', 'k"e\\y'],
+  ];
   const found = locatePaths(text, paths);
   for (const p of paths) {
     const node = findNodeAtLocation(tree, p)!;

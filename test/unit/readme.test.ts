@@ -19,9 +19,17 @@ test('the README test command is the one .ci/run calls', () => {
 test('the README map ("How it is built") names every folder of core/ and every top-level source folder, and only existing ones', () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const map = /## How it is built[\s\S]*?```\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-  const named = (indent: string): string[] => [...map.matchAll(new RegExp(`^${indent}([a-z]+)/ `, 'gm'))].map((m) => m[1]);
-  const folders = (dir: string): string[] => fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const named = (indent: string): string[] =>
+    [...map.matchAll(new RegExp(`^${indent}([a-z]+)/ `, 'gm'))].map((m) => m[1]);
+  const folders = (dir: string): string[] =>
+    fs
+      .readdirSync(path.join(ROOT, dir), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
   assert.deepEqual(named('  ').sort(), folders('core'), 'core/ subfolders in the map');
-  for (const top of named('')) assert.ok(fs.existsSync(path.join(ROOT, top)), `${top}/ is in the map but not in the tree`);
-  for (const top of ['schemas', 'core', 'server', 'client', 'cli', 'syntaxes', 'scripts', 'test', 'bench']) assert.ok(named('').includes(top), `${top}/ is missing from the map`);
+  for (const top of named(''))
+    assert.ok(fs.existsSync(path.join(ROOT, top)), `${top}/ is in the map but not in the tree`);
+  for (const top of ['schemas', 'core', 'server', 'client', 'cli', 'syntaxes', 'scripts', 'test', 'bench'])
+    assert.ok(named('').includes(top), `${top}/ is missing from the map`);
 });

@@ -20,7 +20,8 @@ test('every operation has a request and a response schema that compile', () => {
 test('no schema file exists without an operation', () => {
   const names = new Set(operations.map((o) => `${o.name}.json`));
   for (const dir of ['requests', 'responses']) {
-    for (const file of fs.readdirSync(path.join(SCHEMAS, dir))) assert.ok(names.has(file), `${dir}/${file} has no entry in operations.json`);
+    for (const file of fs.readdirSync(path.join(SCHEMAS, dir)))
+      assert.ok(names.has(file), `${dir}/${file} has no entry in operations.json`);
   }
 });
 
@@ -29,7 +30,10 @@ test('every request field has a description (hover needs one)', () => {
     for (const kind of ['request', 'response'] as const) {
       const key = `${op.name}${kind === 'request' ? 'Request' : 'Response'}`;
       for (const field of Object.keys(propertiesOf(schemaAt(getSchema(op.name, kind), [key])))) {
-        assert.ok(descriptionOf(schemaAt(getSchema(op.name, kind), [key, field])), `${key}.${field} has no description`);
+        assert.ok(
+          descriptionOf(schemaAt(getSchema(op.name, kind), [key, field])),
+          `${key}.${field} has no description`,
+        );
       }
     }
   }

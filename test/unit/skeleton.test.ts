@@ -17,13 +17,20 @@ describe('skeletons', () => {
         assert.doesNotThrow(() => JSON.parse(snippetToText(snippet)), `${op.name} ${kind}`);
         const text = operationSkeleton(op.name, kind, ctx);
         const errors = analyze(text, { now: NOW }).filter((f) => f.severity === 'error');
-        assert.deepEqual(errors.map((e) => e.message), [], `${op.name} ${kind}: ${text}`);
+        assert.deepEqual(
+          errors.map((e) => e.message),
+          [],
+          `${op.name} ${kind}: ${text}`,
+        );
       }
     }
   });
   test('snippet tab stops are numbered in order and values are choices where the schema has them', () => {
     const snippet = operationSnippet('GetActivationCode', 'request', ctx, { wholeDocument: false });
-    assert.equal(snippet, '"GetActivationCodeRequest": {\n\t"Version": "${1|3.1,2.0,3.0|}",\n\t"ACProfile": "${2|MOBILEPHONE,COMPUTER|}"\n}');
+    assert.equal(
+      snippet,
+      '"GetActivationCodeRequest": {\n\t"Version": "${1|3.1,2.0,3.0|}",\n\t"ACProfile": "${2|MOBILEPHONE,COMPUTER|}"\n}',
+    );
   });
 });
 
@@ -33,8 +40,14 @@ describe('values', () => {
   });
   test('ExpirationDate choices follow the operation maximum', () => {
     const op = operations.find((o) => o.name === 'SendTemporaryPassword')!;
-    assert.deepEqual(expirationChoices({ ...ctx, operation: op }).map((c) => c.value), ['2026-11-30T12:00:00Z', '2026-12-06T12:00:00Z']);
-    assert.deepEqual(expirationChoices(ctx).map((c) => c.value), ['2026-11-30T12:00:00Z']);
+    assert.deepEqual(
+      expirationChoices({ ...ctx, operation: op }).map((c) => c.value),
+      ['2026-11-30T12:00:00Z', '2026-12-06T12:00:00Z'],
+    );
+    assert.deepEqual(
+      expirationChoices(ctx).map((c) => c.value),
+      ['2026-11-30T12:00:00Z'],
+    );
   });
   test('string placeholders avoid values already taken and respect the pattern', () => {
     const otp = { type: 'string', pattern: '^[a-zA-Z0-9]{6,10}$' };

@@ -10,7 +10,8 @@ import { MAX_NESTING } from '../../core/engine/limits';
 import { selectionSpans } from '../../core/engine/selectionRanges';
 import { documentSymbols } from '../../core/engine/symbols';
 
-const request = '{\n  "SetTemporaryPasswordRequest": {\n    "Version": "3.1",\n    "TokenId": { "value": "16505551212", "type": "SMS" },\n    "TemporaryPassword": "a1b2c3"\n  }\n}\n';
+const request =
+  '{\n  "SetTemporaryPasswordRequest": {\n    "Version": "3.1",\n    "TokenId": { "value": "16505551212", "type": "SMS" },\n    "TemporaryPassword": "a1b2c3"\n  }\n}\n';
 
 describe('document symbols', () => {
   test('operation → fields, nested objects as children, secrets hidden', () => {
@@ -19,21 +20,34 @@ describe('document symbols', () => {
     assert.equal(op.name, 'SetTemporaryPasswordRequest');
     assert.equal(op.kind, 'operation');
     assert.equal(op.detail, 'SetTemporaryPassword request');
-    assert.deepEqual(op.children.map((c) => [c.name, c.kind, c.detail]), [
-      ['Version', 'string', '"3.1"'],
-      ['TokenId', 'object', undefined],
-      ['TemporaryPassword', 'string', '••••••'],
-    ]);
-    assert.deepEqual(op.children[1].children.map((c) => c.name), ['value', 'type']);
-    assert.equal(request.slice(op.selection.offset, op.selection.offset + op.selection.length), '"SetTemporaryPasswordRequest"');
+    assert.deepEqual(
+      op.children.map((c) => [c.name, c.kind, c.detail]),
+      [
+        ['Version', 'string', '"3.1"'],
+        ['TokenId', 'object', undefined],
+        ['TemporaryPassword', 'string', '••••••'],
+      ],
+    );
+    assert.deepEqual(
+      op.children[1].children.map((c) => c.name),
+      ['value', 'type'],
+    );
+    assert.equal(
+      request.slice(op.selection.offset, op.selection.offset + op.selection.length),
+      '"SetTemporaryPasswordRequest"',
+    );
   });
   test('an unknown operation is still outlined; arrays list their items', () => {
     const [op] = documentSymbols(new VipDocument('{ "Foo": { "TokenIds": ["a", "b"] } }'));
     assert.equal(op.detail, 'unknown operation');
-    assert.deepEqual(op.children[0].children.map((c) => c.name), ['[0]', '[1]']);
+    assert.deepEqual(
+      op.children[0].children.map((c) => c.name),
+      ['[0]', '[1]'],
+    );
   });
   test('broken and non-object documents do not throw', () => {
-    for (const text of ['', '[1]', '{ "A": {', '{{{{', '['.repeat(50_000)]) assert.doesNotThrow(() => documentSymbols(new VipDocument(text)));
+    for (const text of ['', '[1]', '{ "A": {', '{{{{', '['.repeat(50_000)])
+      assert.doesNotThrow(() => documentSymbols(new VipDocument(text)));
   });
 });
 
@@ -56,8 +70,15 @@ describe('folding ranges', () => {
 describe('selection ranges', () => {
   test('from the string contents out to the whole document', () => {
     const offset = request.indexOf('16505551212') + 3;
-    const spans = selectionSpans(new VipDocument(request), offset).map((s) => request.slice(s.offset, s.offset + s.length));
-    assert.deepEqual(spans.slice(0, 4), ['16505551212', '"16505551212"', '"value": "16505551212"', '{ "value": "16505551212", "type": "SMS" }']);
+    const spans = selectionSpans(new VipDocument(request), offset).map((s) =>
+      request.slice(s.offset, s.offset + s.length),
+    );
+    assert.deepEqual(spans.slice(0, 4), [
+      '16505551212',
+      '"16505551212"',
+      '"value": "16505551212"',
+      '{ "value": "16505551212", "type": "SMS" }',
+    ]);
     assert.equal(spans[spans.length - 1], request);
     for (let i = 1; i < spans.length; i++) assert.ok(spans[i].includes(spans[i - 1]));
   });
@@ -82,6 +103,13 @@ describe('selection ranges on deep documents', () => {
     const spans = selectionSpans(new VipDocument(text), text.indexOf('1'));
     assert.equal(spans.length, MAX_NESTING + 1);
     assert.deepEqual(spans[spans.length - 1], { offset: 0, length: text.length });
-    assert.ok(spans.every((s, i) => i === 0 || (s.offset <= spans[i - 1].offset && s.offset + s.length >= spans[i - 1].offset + spans[i - 1].length)), 'each contains the previous');
+    assert.ok(
+      spans.every(
+        (s, i) =>
+          i === 0 ||
+          (s.offset <= spans[i - 1].offset && s.offset + s.length >= spans[i - 1].offset + spans[i - 1].length),
+      ),
+      'each contains the previous',
+    );
   });
 });

@@ -10,5 +10,6 @@ test('the top-level key and its span, past comments, without reading the rest', 
 });
 
 test('no key: an empty object, an array, a key without a colon, an empty text', () => {
-  for (const text of ['{}', '[{"a": 1}]', '{"ValidateRequest"', '', 'null']) assert.equal(topLevelKey(text), undefined, text);
+  for (const text of ['{}', '[{"a": 1}]', '{"ValidateRequest"', '', 'null'])
+    assert.equal(topLevelKey(text), undefined, text);
 });

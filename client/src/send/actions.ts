@@ -93,7 +93,9 @@ function createContext(host: SendHost): SendContext {
     ...host,
     agents: new AgentPool(),
     simulator: new SimulatorHost(context.asAbsolutePath('dist/server.js'), (line) => log.debug(`simulator: ${line}`)),
-    history: new HistoryStore(path.join(context.globalStorageUri.fsPath, 'history.json'), () => config().get<number>('historySize', 50)),
+    history: new HistoryStore(path.join(context.globalStorageUri.fsPath, 'history.json'), () =>
+      config().get<number>('historySize', 50),
+    ),
     responsesDir: path.join(context.globalStorageUri.fsPath, 'responses'),
     inFlight: new Set(),
   };
@@ -122,13 +124,25 @@ function targetHost(ctx: SendContext) {
 async function concrete(ctx: SendContext, env: Environment): Promise<Environment> {
   if (!isSimulator(env)) return env;
   // Nothing starts in an untrusted workspace, not even the local simulator (Copy as cURL, Show SOAP envelope).
-  if (!vscode.workspace.isTrusted) throw new TransportError('usage', vscode.l10n.t('The built-in simulator does not start in an untrusted workspace. Trust the workspace (Manage Workspace Trust) to use it.'));
+  if (!vscode.workspace.isTrusted)
+    throw new TransportError(
+      'usage',
+      vscode.l10n.t(
+        'The built-in simulator does not start in an untrusted workspace. Trust the workspace (Manage Workspace Trust) to use it.',
+      ),
+    );
   const wasRunning = ctx.simulator.currentUrl !== undefined;
   let url: string;
   try {
     url = await ctx.simulator.url();
   } catch (e) {
-    throw new TransportError('usage', vscode.l10n.t('The built-in simulator could not start on 127.0.0.1: {0}. Choose another environment (VIP: Select environment).', e instanceof Error ? e.message : String(e)));
+    throw new TransportError(
+      'usage',
+      vscode.l10n.t(
+        'The built-in simulator could not start on 127.0.0.1: {0}. Choose another environment (VIP: Select environment).',
+        e instanceof Error ? e.message : String(e),
+      ),
+    );
   }
   if (!wasRunning) ctx.log.info(`Built-in simulator started at ${url} (environment "${env.name}").`);
   return { ...env, url: env.transport === 'soap' ? url : `${url}/{operation}` };
@@ -140,7 +154,9 @@ async function passphraseFor(ctx: SendContext, env: Environment, ask: boolean): 
   if (stored !== undefined || !ask) return stored;
   const entered = await vscode.window.showInputBox({
     title: vscode.l10n.t('Passphrase for the certificate of "{0}"', env.name),
-    prompt: vscode.l10n.t('Stored in VS Code SecretStorage (never in settings or logs). Leave empty if the file has no passphrase.'),
+    prompt: vscode.l10n.t(
+      'Stored in VS Code SecretStorage (never in settings or logs). Leave empty if the file has no passphrase.',
+    ),
     password: true,
     ignoreFocusOut: true,
   });
@@ -150,11 +166,19 @@ async function passphraseFor(ctx: SendContext, env: Environment, ask: boolean): 
 }
 
 async function requestDocument(arg: unknown): Promise<vscode.TextDocument | undefined> {
-  if (arg instanceof vscode.Uri) return vscode.workspace.textDocuments.find((d) => d.uri.toString() === arg.toString()) ?? vscode.workspace.openTextDocument(arg);
+  if (arg instanceof vscode.Uri)
+    return (
+      vscode.workspace.textDocuments.find((d) => d.uri.toString() === arg.toString()) ??
+      vscode.workspace.openTextDocument(arg)
+    );
   return vscode.window.activeTextEditor?.document;
 }
 
-async function openResponse(ctx: SendContext, requestDoc: vscode.TextDocument, text: string): Promise<vscode.TextEditor> {
+async function openResponse(
+  ctx: SendContext,
+  requestDoc: vscode.TextDocument,
+  text: string,
+): Promise<vscode.TextEditor> {
   const reuse = ctx.config().get<boolean>('response.reuseTab', true);
   const file = path.join(ctx.responsesDir, responseFileName(requestDoc.uri.path, reuse));
   fs.mkdirSync(ctx.responsesDir, { recursive: true });
@@ -168,7 +192,11 @@ async function openResponse(ctx: SendContext, requestDoc: vscode.TextDocument, t
   } else fs.writeFileSync(file, text);
   const doc = open ?? (await vscode.workspace.openTextDocument(uri));
   if (doc.languageId !== LANGUAGE_ID) await vscode.languages.setTextDocumentLanguage(doc, LANGUAGE_ID);
-  return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
+  return vscode.window.showTextDocument(doc, {
+    viewColumn: vscode.ViewColumn.Beside,
+    preserveFocus: true,
+    preview: false,
+  });
 }
 
 async function openUntitled(content: string): Promise<void> {
@@ -177,16 +205,23 @@ async function openUntitled(content: string): Promise<void> {
 }
 
 async function explain(code: string, message: string): Promise<void> {
-  await vscode.window.showInformationMessage(vscode.l10n.t('VIP reason code {0}', code), { modal: true, detail: explainText(code, message) });
+  await vscode.window.showInformationMessage(vscode.l10n.t('VIP reason code {0}', code), {
+    modal: true,
+    detail: explainText(code, message),
+  });
 }
 
 async function explainReasonCode(code?: unknown, message?: unknown): Promise<void> {
-  const given = typeof code === 'string' ? code : await vscode.window.showInputBox({
-    title: vscode.l10n.t('VIP: Explain reason code'),
-    prompt: vscode.l10n.t('A VIP reason code from a response or a log, e.g. 4e04'),
-    placeHolder: '4e04',
-    validateInput: (v) => (/^\s*[0-9a-fA-F]{4}\s*$/.test(v) ? undefined : vscode.l10n.t('Four hexadecimal digits, e.g. 4e04 or 0000.')),
-  });
+  const given =
+    typeof code === 'string'
+      ? code
+      : await vscode.window.showInputBox({
+          title: vscode.l10n.t('VIP: Explain reason code'),
+          prompt: vscode.l10n.t('A VIP reason code from a response or a log, e.g. 4e04'),
+          placeHolder: '4e04',
+          validateInput: (v) =>
+            /^\s*[0-9a-fA-F]{4}\s*$/.test(v) ? undefined : vscode.l10n.t('Four hexadecimal digits, e.g. 4e04 or 0000.'),
+        });
   if (given === undefined) return;
   await explain(given.trim().toLowerCase(), typeof message === 'string' ? message : '');
 }
@@ -204,7 +239,8 @@ async function sendRequest(ctx: SendContext, arg?: unknown): Promise<SendOutcome
     void vscode.window.showWarningMessage(msg);
     return { ok: false, kind: 'usage', message: msg };
   }
-  if (!(await confirmErrors(doc))) return { ok: false, kind: 'declined', message: vscode.l10n.t('Not sent: the request has errors.') };
+  if (!(await confirmErrors(doc)))
+    return { ok: false, kind: 'declined', message: vscode.l10n.t('Not sent: the request has errors.') };
   const configured = configuredEnvironment(targetHost(ctx), doc.uri);
   const attempt: { env: Environment; request?: PreparedRequest } = { env: configured };
   try {
@@ -221,8 +257,12 @@ async function sendRequest(ctx: SendContext, arg?: unknown): Promise<SendOutcome
 
 function refuseUntrusted(): SendOutcome | undefined {
   if (vscode.workspace.isTrusted) return undefined;
-  const msg = vscode.l10n.t('Sending VIP requests is off in an untrusted workspace (its settings could point your certificate at any server).');
-  void vscode.window.showWarningMessage(msg, vscode.l10n.t('Manage Workspace Trust')).then((pick) => pick && vscode.commands.executeCommand('workbench.trust.manage'));
+  const msg = vscode.l10n.t(
+    'Sending VIP requests is off in an untrusted workspace (its settings could point your certificate at any server).',
+  );
+  void vscode.window
+    .showWarningMessage(msg, vscode.l10n.t('Manage Workspace Trust'))
+    .then((pick) => pick && vscode.commands.executeCommand('workbench.trust.manage'));
   return { ok: false, kind: 'untrusted', message: msg };
 }
 
@@ -231,14 +271,27 @@ async function confirmErrors(doc: vscode.TextDocument): Promise<boolean> {
   const errors = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
   if (!errors.length) return true;
   const sendAnyway = vscode.l10n.t('Send anyway');
-  const go = await vscode.window.showWarningMessage(vscode.l10n.t('This request has {0} error(s). Send anyway?', errors.length), { modal: true }, sendAnyway);
+  const go = await vscode.window.showWarningMessage(
+    vscode.l10n.t('This request has {0} error(s). Send anyway?', errors.length),
+    { modal: true },
+    sendAnyway,
+  );
   return go === sendAnyway;
 }
 
 /** The send itself, under a cancellable progress notification. */
-function transmit(ctx: SendContext, request: PreparedRequest, env: Environment, passphrase: string | undefined): Thenable<SendResult> {
+function transmit(
+  ctx: SendContext,
+  request: PreparedRequest,
+  env: Environment,
+  passphrase: string | undefined,
+): Thenable<SendResult> {
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('VIP: sending {0} to {1}…', request.operation.name, env.name), cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('VIP: sending {0} to {1}…', request.operation.name, env.name),
+      cancellable: true,
+    },
     (_progress, token) => {
       const controller = new AbortController();
       ctx.inFlight.add(controller);
@@ -257,17 +310,33 @@ function transmit(ctx: SendContext, request: PreparedRequest, env: Environment, 
 }
 
 /** The response beside the request, the history entry, and the status line with its buttons. */
-async function presentResult(ctx: SendContext, doc: vscode.TextDocument, request: PreparedRequest, env: Environment, result: SendResult): Promise<SendOutcome> {
+async function presentResult(
+  ctx: SendContext,
+  doc: vscode.TextDocument,
+  request: PreparedRequest,
+  env: Environment,
+  result: SendResult,
+): Promise<SendOutcome> {
   const responseEditor = await openResponse(ctx, doc, JSON.stringify(result.json, null, 2) + '\n');
   ctx.history.add({
-    time: new Date().toISOString(), environment: env.name, operation: request.operation.name, url: result.url, source: doc.uri.toString(),
-    request: request.value, response: result.json, reasonCode: result.reasonCode, statusMessage: result.statusMessage, totalMs: result.timings.total,
+    time: new Date().toISOString(),
+    environment: env.name,
+    operation: request.operation.name,
+    url: result.url,
+    source: doc.uri.toString(),
+    request: request.value,
+    response: result.json,
+    reasonCode: result.reasonCode,
+    statusMessage: result.statusMessage,
+    totalMs: result.timings.total,
   });
   const line = statusLine(result) + (result.insecure ? ` · ⚠ ${vscode.l10n.t('server certificate not verified')}` : '');
   vscode.window.setStatusBarMessage(`VIP: ${line}`, 15_000);
   const [explainLabel, checkState] = [vscode.l10n.t('Explain'), vscode.l10n.t('Check token state')];
   const buttons = [explainLabel, ...(isTokenStateError(result.reasonCode) ? [checkState] : [])];
-  const shown = result.success ? vscode.window.showInformationMessage(line, ...buttons) : vscode.window.showWarningMessage(line, ...buttons);
+  const shown = result.success
+    ? vscode.window.showInformationMessage(line, ...buttons)
+    : vscode.window.showWarningMessage(line, ...buttons);
   void shown.then(async (pick) => {
     if (pick === explainLabel) await explain(result.reasonCode, result.statusMessage);
     if (pick === checkState) {
@@ -275,23 +344,57 @@ async function presentResult(ctx: SendContext, doc: vscode.TextDocument, request
       if (next) await openUntitled(next);
     }
   });
-  return { ok: true, reasonCode: result.reasonCode, statusLine: line, environment: env.name, responseUri: responseEditor.document.uri.toString(), totalMs: result.timings.total };
+  return {
+    ok: true,
+    reasonCode: result.reasonCode,
+    statusLine: line,
+    environment: env.name,
+    responseUri: responseEditor.document.uri.toString(),
+    totalMs: result.timings.total,
+  };
 }
 
 /** A failed send: kept in the history, and an error message with the buttons that help next. */
-function reportFailure(ctx: SendContext, doc: vscode.TextDocument, attempt: { env: Environment; request?: PreparedRequest }, caught: unknown): SendOutcome {
+function reportFailure(
+  ctx: SendContext,
+  doc: vscode.TextDocument,
+  attempt: { env: Environment; request?: PreparedRequest },
+  caught: unknown,
+): SendOutcome {
   const { env, request } = attempt;
-  const e = caught instanceof TransportError ? caught : new TransportError('network', vscode.l10n.t('Unexpected failure: {0}', redactText(caught instanceof Error ? caught.message : String(caught))));
-  if (!(caught instanceof TransportError)) ctx.log.error(`Send failed unexpectedly: ${redactText(caught instanceof Error ? caught.stack ?? caught.message : String(caught))}`);
+  const e =
+    caught instanceof TransportError
+      ? caught
+      : new TransportError(
+          'network',
+          vscode.l10n.t(
+            'Unexpected failure: {0}',
+            redactText(caught instanceof Error ? caught.message : String(caught)),
+          ),
+        );
+  if (!(caught instanceof TransportError))
+    ctx.log.error(
+      `Send failed unexpectedly: ${redactText(caught instanceof Error ? (caught.stack ?? caught.message) : String(caught))}`,
+    );
   ctx.history.add({
-    time: new Date().toISOString(), environment: env.name, operation: request?.operation.name ?? '?', url: request?.url.href ?? env.url,
-    source: doc.uri.toString(), request: request?.value ?? doc.getText(), error: e.message,
+    time: new Date().toISOString(),
+    environment: env.name,
+    operation: request?.operation.name ?? '?',
+    url: request?.url.href ?? env.url,
+    source: doc.uri.toString(),
+    request: request?.value ?? doc.getText(),
+    error: e.message,
   });
   if (e.kind === 'cancelled') {
     vscode.window.setStatusBarMessage(vscode.l10n.t('VIP: request cancelled'), 5000);
     return { ok: false, kind: e.kind, message: e.message };
   }
-  const label = { passphrase: vscode.l10n.t('Set certificate passphrase…'), saved: vscode.l10n.t('Open saved response'), envelope: vscode.l10n.t('Show SOAP envelope'), log: vscode.l10n.t('Show log') };
+  const label = {
+    passphrase: vscode.l10n.t('Set certificate passphrase…'),
+    saved: vscode.l10n.t('Open saved response'),
+    envelope: vscode.l10n.t('Show SOAP envelope'),
+    log: vscode.l10n.t('Show log'),
+  };
   const buttons: string[] = [];
   if (e.kind === 'tls-material' && /passphrase/i.test(e.message)) buttons.push(label.passphrase);
   if (e.details.savedTo) buttons.push(label.saved);
@@ -317,7 +420,11 @@ async function showHistory(ctx: SendContext): Promise<void> {
   const pick = await vscode.window.showQuickPick(
     entries.map((h) => ({
       label: `${h.reasonCode ?? '$(error)'} ${h.operation}`,
-      description: [h.environment, new Date(h.time).toLocaleString(), ...(h.totalMs !== undefined ? [vscode.l10n.t('{0} ms', Math.round(h.totalMs))] : [])].join(' · '),
+      description: [
+        h.environment,
+        new Date(h.time).toLocaleString(),
+        ...(h.totalMs !== undefined ? [vscode.l10n.t('{0} ms', Math.round(h.totalMs))] : []),
+      ].join(' · '),
       detail: h.error ?? h.statusMessage,
       entry: h,
     })),
@@ -329,7 +436,9 @@ async function showHistory(ctx: SendContext): Promise<void> {
 
 async function reopen(h: HistoryEntry): Promise<void> {
   const [openRequest, openResponse] = [vscode.l10n.t('Open request'), vscode.l10n.t('Open response')];
-  const choice = await vscode.window.showQuickPick([openRequest, ...(h.response ? [openResponse] : [])], { title: `${h.operation} · ${h.environment}` });
+  const choice = await vscode.window.showQuickPick([openRequest, ...(h.response ? [openResponse] : [])], {
+    title: `${h.operation} · ${h.environment}`,
+  });
   if (choice === openRequest) await openUntitled(formatRequest(h.request));
   if (choice === openResponse && h.response) await openUntitled(h.response);
 }
@@ -345,7 +454,9 @@ async function copyAsCurl(ctx: SendContext, arg?: unknown): Promise<void> {
     const note = [
       vscode.l10n.t('cURL command for "{0}" copied.', target.configured.name),
       ...(needs ? [vscode.l10n.t('Set VIP_CERT_PASSPHRASE in your shell first.')] : []),
-      ...(callsBuiltInSimulator(target) ? [vscode.l10n.t('It calls the built-in simulator, which runs while VS Code does.')] : []),
+      ...(callsBuiltInSimulator(target)
+        ? [vscode.l10n.t('It calls the built-in simulator, which runs while VS Code does.')]
+        : []),
     ];
     void vscode.window.showInformationMessage(note.join(' '));
   } catch (e) {
@@ -368,9 +479,19 @@ async function showSoapEnvelope(ctx: SendContext, arg?: unknown): Promise<SoapEn
   try {
     const { configured, env, options } = await resolveTarget(targetHost(ctx), doc.uri);
     const preview = soapPreview(doc.getText(), env, options);
-    const shown = await vscode.workspace.openTextDocument({ language: 'xml', content: envelopeDocumentText(preview, configured.name) });
+    const shown = await vscode.workspace.openTextDocument({
+      language: 'xml',
+      content: envelopeDocumentText(preview, configured.name),
+    });
     await vscode.window.showTextDocument(shown, { viewColumn: vscode.ViewColumn.Beside, preview: false });
-    return { ok: true, uri: shown.uri.toString(), url: preview.request.url.href, envelope: preview.request.body, environment: configured.name, transport: transportLabel(configured) };
+    return {
+      ok: true,
+      uri: shown.uri.toString(),
+      url: preview.request.url.href,
+      envelope: preview.request.body,
+      environment: configured.name,
+      transport: transportLabel(configured),
+    };
   } catch (e) {
     if (!(e instanceof TransportError)) throw e;
     void vscode.window.showErrorMessage(`VIP: ${e.message}`);

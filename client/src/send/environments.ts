@@ -1,6 +1,11 @@
 // Environments from settings (pure: no vscode). The "Simulator" environment needs no settings: the
 // extension starts the built-in simulator on 127.0.0.1 the first time it is used.
-import { resolveEnvironment, validateEnvironment, type Environment, type ExpandContext } from '../../../core/transport/environment';
+import {
+  resolveEnvironment,
+  validateEnvironment,
+  type Environment,
+  type ExpandContext,
+} from '../../../core/transport/environment';
 import { TransportError } from '../../../core/transport/errors';
 
 export const SIMULATOR = 'Simulator';
@@ -29,8 +34,12 @@ export function readEnvironments(raw: unknown, ctx: ExpandContext): EnvironmentL
     list.forEach((v, i) => {
       try {
         const env = validateEnvironment(v, `vipApi.environments[${i}]`);
-        if (hasCredentials(env.url)) problems.push(`vipApi.environments[${i}] ("${env.name}"): the URL must not contain a user name or password (SECURITY.md); the entry is skipped.`);
-        else if (environments.some((e) => e.name === env.name)) problems.push(`vipApi.environments[${i}]: the name "${env.name}" is used twice; the first one counts.`);
+        if (hasCredentials(env.url))
+          problems.push(
+            `vipApi.environments[${i}] ("${env.name}"): the URL must not contain a user name or password (SECURITY.md); the entry is skipped.`,
+          );
+        else if (environments.some((e) => e.name === env.name))
+          problems.push(`vipApi.environments[${i}]: the name "${env.name}" is used twice; the first one counts.`);
         else environments.push(resolveEnvironment(env, ctx));
       } catch (e) {
         if (e instanceof TransportError) problems.push(e.message);
@@ -41,7 +50,12 @@ export function readEnvironments(raw: unknown, ctx: ExpandContext): EnvironmentL
   const builtIn = !environments.some((e) => e.name === SIMULATOR);
   if (builtIn) environments.unshift({ name: SIMULATOR, url: SIMULATOR_URL });
   // The SOAP twin sits right after the built-in Simulator, or last: it never becomes the default.
-  if (!environments.some((e) => e.name === SIMULATOR_SOAP)) environments.splice(builtIn ? 1 : environments.length, 0, { name: SIMULATOR_SOAP, url: SIMULATOR_URL, transport: 'soap' });
+  if (!environments.some((e) => e.name === SIMULATOR_SOAP))
+    environments.splice(builtIn ? 1 : environments.length, 0, {
+      name: SIMULATOR_SOAP,
+      url: SIMULATOR_URL,
+      transport: 'soap',
+    });
   return { environments, problems };
 }
 

@@ -24,7 +24,10 @@ export interface HistoryEntry {
   error?: string;
 }
 
-export type NewHistoryEntry = Omit<HistoryEntry, 'id' | 'request' | 'response'> & { request: unknown; response?: unknown };
+export type NewHistoryEntry = Omit<HistoryEntry, 'id' | 'request' | 'response'> & {
+  request: unknown;
+  response?: unknown;
+};
 
 function redactJson(v: unknown): string {
   return typeof v === 'string' ? redactText(v) : JSON.stringify(redactValue(v), null, 2);

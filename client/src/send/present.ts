@@ -5,7 +5,9 @@ import { getReasonCode, type ReasonCodeInfo } from '../../../core/data/catalog';
 import type { SendResult } from '../../../core/transport';
 
 /** "0000 Success · 182 ms", or "4e04 Unsupported service protocol version — Correct the version… · 12 ms". */
-export function statusLine(r: Pick<SendResult, 'reasonCode' | 'statusMessage' | 'reason' | 'success' | 'timings'>): string {
+export function statusLine(
+  r: Pick<SendResult, 'reasonCode' | 'statusMessage' | 'reason' | 'success' | 'timings'>,
+): string {
   const message = r.reason?.message ?? r.statusMessage;
   const fix = !r.success && r.reason?.solution ? ` — ${firstSentence(r.reason.solution)}` : '';
   return `${r.reasonCode} ${message}${fix} · ${Math.round(r.timings.total)} ms`;
@@ -33,7 +35,8 @@ export function responseFileName(requestName: string, reuse: boolean, when: Date
 /** The explanation of a reason code as plain text (for a modal message's detail). */
 export function explainText(code: string, statusMessage = ''): string {
   const rc: ReasonCodeInfo | undefined = getReasonCode(code);
-  if (!rc) return `Reason code ${code} is not in the catalog.${statusMessage ? ` The service said: ${statusMessage}` : ''}`;
+  if (!rc)
+    return `Reason code ${code} is not in the catalog.${statusMessage ? ` The service said: ${statusMessage}` : ''}`;
   const lines = [`${rc.code} — ${rc.message}`, '', `Cause / solution: ${rc.solution}`];
   if (rc.note) lines.push('', rc.note);
   if (rc.fields?.length) lines.push('', `Fields: ${rc.fields.join(', ')}`);
@@ -47,7 +50,12 @@ export function tokenInformationRequest(sent: unknown): string | undefined {
   if (typeof sent !== 'object' || sent === null) return undefined;
   const body = Object.values(sent)[0] as Record<string, unknown> | undefined;
   if (typeof body !== 'object' || body === null) return undefined;
-  const tokenId = typeof body.TokenId === 'string' ? body.TokenId : Array.isArray(body.TokenId) && typeof body.TokenId[0] === 'string' ? body.TokenId[0] : undefined;
+  const tokenId =
+    typeof body.TokenId === 'string'
+      ? body.TokenId
+      : Array.isArray(body.TokenId) && typeof body.TokenId[0] === 'string'
+        ? body.TokenId[0]
+        : undefined;
   if (!tokenId) return undefined;
   const version = typeof body.Version === 'string' ? body.Version : '3.1';
   return JSON.stringify({ GetTokenInformationRequest: { Version: version, TokenId: tokenId } }, null, 2) + '\n';

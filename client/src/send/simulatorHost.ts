@@ -44,7 +44,9 @@ export class SimulatorHost {
 
   private start(): Promise<{ url: string; child: ChildProcess }> {
     return new Promise((resolve, reject) => {
-      const child = fork(this.cliPath, ['simulator', '--host', '127.0.0.1', '--port', String(this.options.port ?? 0)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+      const child = fork(this.cliPath, ['simulator', '--host', '127.0.0.1', '--port', String(this.options.port ?? 0)], {
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      });
       const stderr: string[] = [];
       let ready = false; // settled: listening, or failed
       let listening = false;
@@ -55,7 +57,10 @@ export class SimulatorHost {
         child.kill();
         reject(new Error(`${why}${stderr.length ? `: ${stderr.join('').trim().slice(0, 500)}` : ''}`));
       };
-      const timer = setTimeout(() => fail(`the simulator did not start within ${this.startTimeoutMs / 1000} s`), this.startTimeoutMs);
+      const timer = setTimeout(
+        () => fail(`the simulator did not start within ${this.startTimeoutMs / 1000} s`),
+        this.startTimeoutMs,
+      );
       readline.createInterface({ input: child.stdout! }).on('line', (line) => {
         const m = READY.exec(line);
         if (!ready && m) {
@@ -119,5 +124,7 @@ export async function startOnFirstFreePort(
       lastError = e;
     }
   }
-  throw new Error(`ports ${port} to ${Math.min(port + tries - 1, 65_535)} are all in use on 127.0.0.1 (${lastError instanceof Error ? lastError.message : String(lastError)})`);
+  throw new Error(
+    `ports ${port} to ${Math.min(port + tries - 1, 65_535)} are all in use on 127.0.0.1 (${lastError instanceof Error ? lastError.message : String(lastError)})`,
+  );
 }

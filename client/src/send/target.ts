@@ -28,7 +28,11 @@ export function configuredEnvironment<Uri, Folder>(host: TargetHost<Uri, Folder>
   return host.currentEnvironment(host.folderOf(uri));
 }
 
-export async function resolveTarget<Uri, Folder>(host: TargetHost<Uri, Folder>, uri: Uri, configured = configuredEnvironment(host, uri)): Promise<SendTarget> {
+export async function resolveTarget<Uri, Folder>(
+  host: TargetHost<Uri, Folder>,
+  uri: Uri,
+  configured = configuredEnvironment(host, uri),
+): Promise<SendTarget> {
   return { configured, env: await host.concrete(configured), options: { autoRequestId: host.autoRequestId() } };
 }
 

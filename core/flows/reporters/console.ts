@@ -22,7 +22,8 @@ function formatStep(step: StepResult, file: string, relative: (f: string) => str
   if (p) {
     const label = p.kind === 'transport' ? 'transport error: ' : p.kind === 'flow' ? 'flow error: ' : '';
     lines.push(`      ${where(file, p.at, relative)}: ${label}${p.message}`);
-    if (p.expected !== undefined) lines.push(...block('expected: ', p.expected), ...block('actual:   ', p.actual ?? ''));
+    if (p.expected !== undefined)
+      lines.push(...block('expected: ', p.expected), ...block('actual:   ', p.actual ?? ''));
     for (const d of p.details ?? []) lines.push(`        ${d}`);
   }
   return lines;

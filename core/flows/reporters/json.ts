@@ -5,5 +5,16 @@ import { summarize } from './summary';
 
 export function toJson(results: FlowResult[], diagnostics: FlowDiagnostic[], relative: (f: string) => string): string {
   const flows = results.map((r) => ({ ...r, file: relative(r.file) }));
-  return JSON.stringify({ version: 1, summary: summarize(results), flows, diagnostics: diagnostics.map((d) => ({ ...d, file: relative(d.file) })) }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        version: 1,
+        summary: summarize(results),
+        flows,
+        diagnostics: diagnostics.map((d) => ({ ...d, file: relative(d.file) })),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }

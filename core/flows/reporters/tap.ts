@@ -11,7 +11,9 @@ export function toTap(results: FlowResult[], relative: (f: string) => string): s
     out.push(`# Subtest: ${clean(flowTitle(r))}`, `    1..${r.steps.length}`);
     r.steps.forEach((step, j) => out.push(...point(step, j + 1, r, relative)));
     const directive = r.status === 'skipped' ? ` # SKIP ${clean(r.skipReason ?? '')}` : '';
-    out.push(`${r.status === 'failed' || r.status === 'error' ? 'not ok' : 'ok'} ${i + 1} - ${clean(flowTitle(r))}${directive}`);
+    out.push(
+      `${r.status === 'failed' || r.status === 'error' ? 'not ok' : 'ok'} ${i + 1} - ${clean(flowTitle(r))}${directive}`,
+    );
   });
   return out.join('\n') + '\n';
 }
@@ -22,8 +24,15 @@ function point(step: StepResult, n: number, r: FlowResult, relative: (f: string)
   const lines = [`    ${ok ? 'ok' : 'not ok'} ${n} - ${clean(step.name)}${directive}`];
   const p = step.problem;
   if (p) {
-    lines.push('      ---', `      message: ${JSON.stringify(p.message)}`, `      severity: ${step.status === 'failed' ? 'fail' : 'error'}`, `      kind: ${p.kind}`, `      at: ${JSON.stringify(where(r.file, p.at, relative))}`);
-    if (p.expected !== undefined) lines.push(`      expected: ${JSON.stringify(p.expected)}`, `      actual: ${JSON.stringify(p.actual ?? '')}`);
+    lines.push(
+      '      ---',
+      `      message: ${JSON.stringify(p.message)}`,
+      `      severity: ${step.status === 'failed' ? 'fail' : 'error'}`,
+      `      kind: ${p.kind}`,
+      `      at: ${JSON.stringify(where(r.file, p.at, relative))}`,
+    );
+    if (p.expected !== undefined)
+      lines.push(`      expected: ${JSON.stringify(p.expected)}`, `      actual: ${JSON.stringify(p.actual ?? '')}`);
     if (step.reasonCode) lines.push(`      reasonCode: ${JSON.stringify(step.reasonCode)}`);
     lines.push('      ...');
   }

@@ -22,7 +22,9 @@ function stored(fields: Req): AdapterSettings {
 function getAdapterConfiguration(ledger: Ledger, req: Req): Fields {
   ledger.authorize(req);
   const adapter = req.Adapter as string;
-  return { [settingsBlockOf(adapter)]: answered(adapterSettingsOf(ledger.state, adapter, ledger.settings.maxFailedAttempts)) };
+  return {
+    [settingsBlockOf(adapter)]: answered(adapterSettingsOf(ledger.state, adapter, ledger.settings.maxFailedAttempts)),
+  };
 }
 
 /** Only the settings sent change (none sent: none change); a Message list replaces the whole list. */
@@ -31,7 +33,11 @@ function setAdapterConfiguration(ledger: Ledger, req: Req, _op: OperationInfo): 
   const adapter = req.Adapter as string;
   const block = settingsBlockOf(adapter);
   const others = BLOCKS.filter((b) => b !== block && b in req);
-  if (others.length) fail('4e00', `${others.join(', ')} ${others.length === 1 ? 'does' : 'do'} not configure ${adapter}: send its settings in ${block}.`);
+  if (others.length)
+    fail(
+      '4e00',
+      `${others.join(', ')} ${others.length === 1 ? 'does' : 'do'} not configure ${adapter}: send its settings in ${block}.`,
+    );
   const given = isObject(req[block]) ? req[block] : {};
   const current = adapterSettingsOf(ledger.state, adapter, ledger.settings.maxFailedAttempts);
   ledger.state.adapterSettings = { ...ledger.state.adapterSettings, [adapter]: { ...current, ...stored(given) } };

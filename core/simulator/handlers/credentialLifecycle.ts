@@ -1,6 +1,14 @@
 // The life cycle of a credential: activation, the state transitions, its information and attributes, activation and admin codes.
 import type { OperationInfo } from '../../data/catalog';
-import { PHONE_ADAPTERS, adminRecoveryCode, checkCode, keyOf, liveTempPassword, proofOfPossession, syncCodes } from '../codes';
+import {
+  PHONE_ADAPTERS,
+  adminRecoveryCode,
+  checkCode,
+  keyOf,
+  liveTempPassword,
+  proofOfPossession,
+  syncCodes,
+} from '../codes';
 import { fail } from '../fault';
 import { DAY_MS, bool, flag, type Fields, type Req } from '../fields';
 import type { CallContext, Ledger, OperationHandler } from '../handlerTypes';
@@ -25,7 +33,8 @@ function activate(ledger: Ledger, req: Req, op: OperationInfo, ctx: CallContext)
     fail('4e1d', 'Send the code delivered by Register in OTP1.');
   }
   if (otp1 && otp2) {
-    if (!syncCodes(token, otp1, otp2, ledger.settings, ctx.now)) fail('49b5', 'OTP1 and OTP2 are not two consecutive codes of this credential.');
+    if (!syncCodes(token, otp1, otp2, ledger.settings, ctx.now))
+      fail('49b5', 'OTP1 and OTP2 are not two consecutive codes of this credential.');
   } else if (otp1) {
     const outcome = checkCode(token, otp1, ledger.settings, ctx.now, true);
     if (outcome === 'sync') fail('4923', 'Send the next code in OTP2.');

@@ -40,7 +40,10 @@ function validateMultiple(ledger: Ledger, req: Req, op: OperationInfo, ctx: Call
     const outcome = temporary ? 'ok' : checkCode(token, otp, ledger.settings, ctx.now, true);
     if (outcome === 'ok') {
       ledger.resetFailures(token);
-      return { ...(bool(req.SendSuccessfulTokenId) ? { SuccessfulTokenId: token.id } : {}), ...ledger.category(token, temporary) };
+      return {
+        ...(bool(req.SendSuccessfulTokenId) ? { SuccessfulTokenId: token.id } : {}),
+        ...ledger.category(token, temporary),
+      };
     }
     sync ||= outcome === 'sync';
   }
@@ -65,7 +68,8 @@ function checkOtp(ledger: Ledger, req: Req, op: OperationInfo, ctx: CallContext)
   const token = ledger.findToken(req.TokenId, req);
   ledger.gate(token, op);
   const otp1 = req.OTP1 as string;
-  if (bool(req.acceptTemporaryPassword) && tempPasswordMatches(token, otp1, ctx.now, false)) return ledger.category(token, true);
+  if (bool(req.acceptTemporaryPassword) && tempPasswordMatches(token, otp1, ctx.now, false))
+    return ledger.category(token, true);
   if (typeof req.OTP2 === 'string') {
     if (syncCodes(token, otp1, req.OTP2, ledger.settings, ctx.now)) return ledger.category(token);
     return fail('49b5', 'OTP1 and OTP2 are not two consecutive codes inside the sync window.');
@@ -83,7 +87,10 @@ function validateCr(ledger: Ledger, req: Req, op: OperationInfo, ctx: CallContex
     ledger.gate(token, op);
   }
   if (typeof req.NumericChallenge !== 'string' || req.NumericChallenge.length > 8) {
-    fail('4e00', 'The simulator supports the OCRA suite OCRA-1:HOTP-SHA1-6:QN08: send a NumericChallenge of 6 to 8 digits.');
+    fail(
+      '4e00',
+      'The simulator supports the OCRA suite OCRA-1:HOTP-SHA1-6:QN08: send a NumericChallenge of 6 to 8 digits.',
+    );
   }
   const checkOnly = bool(req.CheckOnly) === true;
   for (const token of tokens) {
@@ -102,5 +109,8 @@ export const otpValidation: Record<string, OperationHandler> = {
   Synchronize: synchronize,
   CheckOTP: checkOtp,
   ValidateCR: validateCr,
-  GetServerTime: (_ledger, _req, _op, ctx) => ({ Timestamp: ctx.now.toISOString(), UTCTimestamp: ctx.now.toISOString() }),
+  GetServerTime: (_ledger, _req, _op, ctx) => ({
+    Timestamp: ctx.now.toISOString(),
+    UTCTimestamp: ctx.now.toISOString(),
+  }),
 };

@@ -17,17 +17,30 @@ function setTemporaryPassword(ledger: Ledger, req: Req, op: OperationInfo, ctx: 
     delete token.tempPassword;
     return {};
   }
-  token.tempPassword = { sha256: hashCode(token, value), expires, ...(bool(req.OneTimeUseOnly) ? { oneTimeUse: true } : {}) };
+  token.tempPassword = {
+    sha256: hashCode(token, value),
+    expires,
+    ...(bool(req.OneTimeUseOnly) ? { oneTimeUse: true } : {}),
+  };
   ledger.touch(token, ctx);
   return {};
 }
 
-function newTemporaryPassword(ledger: Ledger, req: Req, op: OperationInfo, ctx: CallContext): { token: SimToken; value: string } {
+function newTemporaryPassword(
+  ledger: Ledger,
+  req: Req,
+  op: OperationInfo,
+  ctx: CallContext,
+): { token: SimToken; value: string } {
   const expires = ledger.expiry(req.ExpirationDate, op, ctx);
   const token = ledger.findToken(req.TokenId, req, op.name === 'SendTemporaryPassword');
   ledger.gate(token, op);
   const value = randomDigits(6);
-  token.tempPassword = { sha256: hashCode(token, value), expires, ...(bool(req.OneTimeUseOnly) ? { oneTimeUse: true } : {}) };
+  token.tempPassword = {
+    sha256: hashCode(token, value),
+    expires,
+    ...(bool(req.OneTimeUseOnly) ? { oneTimeUse: true } : {}),
+  };
   ledger.touch(token, ctx);
   return { token, value };
 }
@@ -38,10 +51,25 @@ function generateTemporaryPassword(ledger: Ledger, req: Req, op: OperationInfo, 
 
 function sendTemporaryPassword(ledger: Ledger, req: Req, op: OperationInfo, ctx: CallContext): Fields {
   const destination = isObject(req.Destination) ? req.Destination : undefined;
-  const to = typeof req.PhoneNumber === 'string' ? req.PhoneNumber : typeof destination?.value === 'string' ? destination.value : undefined;
+  const to =
+    typeof req.PhoneNumber === 'string'
+      ? req.PhoneNumber
+      : typeof destination?.value === 'string'
+        ? destination.value
+        : undefined;
   if (!to) fail('4e00', 'SendTemporaryPassword needs PhoneNumber (SMS) or Destination (Voice).');
   const { token, value } = newTemporaryPassword(ledger, req, op, ctx);
-  ledger.deliver({ operation: op.name, tokenId: token.id, channel: destination?.type === 'Voice' ? 'Voice' : 'SMS', to, kind: 'TemporaryPassword', code: value }, ctx);
+  ledger.deliver(
+    {
+      operation: op.name,
+      tokenId: token.id,
+      channel: destination?.type === 'Voice' ? 'Voice' : 'SMS',
+      to,
+      kind: 'TemporaryPassword',
+      code: value,
+    },
+    ctx,
+  );
   return {};
 }
 

@@ -16,7 +16,11 @@ function newTxn(ledger: Ledger, to: string, otp: string | undefined, ctx: CallCo
   }
   const txnId = `TXN${randomInt(10 ** 9, 10 ** 10)}`;
   const code = otp ?? randomDigits(6);
-  ledger.txns.set(txnId, { otp: code, to, expires: ctx.now.getTime() + ledger.settings.phoneOtpValiditySeconds * 1000 });
+  ledger.txns.set(txnId, {
+    otp: code,
+    to,
+    expires: ctx.now.getTime() + ledger.settings.phoneOtpValiditySeconds * 1000,
+  });
   return { txnId, otp: code };
 }
 
@@ -42,7 +46,16 @@ function deliverTxnOtp(ledger: Ledger, req: Req, _op: OperationInfo, ctx: CallCo
   ledger.authorize(req);
   const destination = req.Destination as { value: string; type: string };
   const { txnId, otp } = newTxn(ledger, destination.value, req.TxnOTP as string | undefined, ctx);
-  ledger.deliver({ operation: 'DeliverTxnOTP', channel: destination.type === 'Voice' ? 'Voice' : 'SMS', to: destination.value, kind: 'TxnOTP', code: otp }, ctx);
+  ledger.deliver(
+    {
+      operation: 'DeliverTxnOTP',
+      channel: destination.type === 'Voice' ? 'Voice' : 'SMS',
+      to: destination.value,
+      kind: 'TxnOTP',
+      code: otp,
+    },
+    ctx,
+  );
   return { TxnId: txnId, GatewayResponse: 'SIMULATED: delivered' };
 }
 

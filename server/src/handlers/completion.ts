@@ -1,5 +1,15 @@
 // textDocument/completion over the engine's completionsAt.
-import { CompletionItemKind, CompletionItemTag, InsertTextFormat, MarkupKind, TextEdit, type CompletionItem, type CompletionList, type CompletionParams, type TextDocuments } from 'vscode-languageserver';
+import {
+  CompletionItemKind,
+  CompletionItemTag,
+  InsertTextFormat,
+  MarkupKind,
+  TextEdit,
+  type CompletionItem,
+  type CompletionList,
+  type CompletionParams,
+  type TextDocuments,
+} from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { completionsAt, snippetToText, type CompletionKind } from '../../../core/engine';
 import { toRange } from '../convert';
@@ -23,7 +33,10 @@ export async function completion(
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return null;
   const { supportedVersions } = await settings.get();
-  const proposals = completionsAt(cache.get(doc), doc.offsetAt(params.position), { now: new Date(), supportedVersions });
+  const proposals = completionsAt(cache.get(doc), doc.offsetAt(params.position), {
+    now: new Date(),
+    supportedVersions,
+  });
   const items = proposals.map((p): CompletionItem => {
     const snippet = p.snippet && snippetSupport;
     const text = p.snippet && !snippetSupport ? snippetToText(p.insertText) : p.insertText;

@@ -31,7 +31,10 @@ export class DiagnosticsScheduler {
     clearTimeout(this.timers.get(uri));
     void this.settings.get().then((s) => {
       clearTimeout(this.timers.get(uri));
-      this.timers.set(uri, setTimeout(() => void this.publish(uri), immediate ? 0 : s.debounceMs));
+      this.timers.set(
+        uri,
+        setTimeout(() => void this.publish(uri), immediate ? 0 : s.debounceMs),
+      );
     });
   }
 
@@ -80,7 +83,10 @@ export class DiagnosticsScheduler {
       items = doc ? await this.compute(doc) : [];
     } catch (e) {
       // Superseded by a newer version: the client asks again rather than showing nothing.
-      if (e instanceof Cancelled) throw new ResponseError(LSPErrorCodes.ServerCancelled, 'The document changed during validation.', { retriggerRequest: true });
+      if (e instanceof Cancelled)
+        throw new ResponseError(LSPErrorCodes.ServerCancelled, 'The document changed during validation.', {
+          retriggerRequest: true,
+        });
       throw e;
     }
     return { kind: DocumentDiagnosticReportKind.Full, items } as const;

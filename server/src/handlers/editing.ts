@@ -1,6 +1,12 @@
 // Registration of the editing features (completion, quick fixes, outline, formatting, links,
 // skeleton requests) on the connection, and the capabilities they announce.
-import { CodeActionKind, type ClientCapabilities, type Connection, type ServerCapabilities, type TextDocuments } from 'vscode-languageserver';
+import {
+  CodeActionKind,
+  type ClientCapabilities,
+  type Connection,
+  type ServerCapabilities,
+  type TextDocuments,
+} from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentCache } from '../documentCache';
 import type { SettingsStore } from '../settings';
@@ -24,7 +30,11 @@ export const editingCapabilities: ServerCapabilities = {
 };
 
 /** Wraps a handler so that an exception is logged, not fatal (server.ts). */
-export type Guard = <P extends unknown[], R>(name: string, fallback: R, fn: (...args: P) => R | Promise<R>) => (...args: P) => Promise<R>;
+export type Guard = <P extends unknown[], R>(
+  name: string,
+  fallback: R,
+  fn: (...args: P) => R | Promise<R>,
+) => (...args: P) => Promise<R>;
 
 export function registerEditingHandlers(
   connection: Connection,
@@ -35,15 +45,28 @@ export function registerEditingHandlers(
   clientCapabilities: () => ClientCapabilities | undefined,
 ): void {
   const snippetSupport = () => clientCapabilities()?.textDocument?.completion?.completionItem?.snippetSupport === true;
-  connection.onCompletion(safe('completion', null, (params) => completion(params, documents, cache, settings, snippetSupport())));
+  connection.onCompletion(
+    safe('completion', null, (params) => completion(params, documents, cache, settings, snippetSupport())),
+  );
   connection.onCodeAction(safe('codeAction', [], (params) => codeActions(params, documents, cache, settings)));
   connection.onDocumentSymbol(safe('documentSymbol', [], (params) => symbols(params, documents, cache)));
   connection.onFoldingRanges(safe('foldingRange', [], (params) => folding(params, documents, cache)));
   connection.onSelectionRanges(safe('selectionRange', [], (params) => selectionRanges(params, documents, cache)));
   connection.onDocumentFormatting(safe('formatting', [], (params) => formatting(params, documents, connection)));
-  connection.onDocumentRangeFormatting(safe('rangeFormatting', [], (params) => formatting(params, documents, connection)));
+  connection.onDocumentRangeFormatting(
+    safe('rangeFormatting', [], (params) => formatting(params, documents, connection)),
+  );
   connection.onDocumentLinks(safe('documentLink', [], (params) => links(params, documents, cache)));
-  connection.onRequest(OperationsRequest.type, safe('operations', [], () => operationList()));
-  connection.onRequest(SkeletonRequest.type, safe('skeleton', null, (params) => skeleton(params, settings)));
-  connection.onRequest(DocumentInfoRequest.type, safe('documentInfo', null, (params) => documentInfo(params, documents, cache)));
+  connection.onRequest(
+    OperationsRequest.type,
+    safe('operations', [], () => operationList()),
+  );
+  connection.onRequest(
+    SkeletonRequest.type,
+    safe('skeleton', null, (params) => skeleton(params, settings)),
+  );
+  connection.onRequest(
+    DocumentInfoRequest.type,
+    safe('documentInfo', null, (params) => documentInfo(params, documents, cache)),
+  );
 }

@@ -6,7 +6,11 @@ import { toRange } from '../convert';
 import type { DocumentCache } from '../documentCache';
 import { schemaUri } from './schemaFiles';
 
-export function links(params: DocumentLinkParams, documents: TextDocuments<TextDocument>, cache: DocumentCache): DocumentLink[] {
+export function links(
+  params: DocumentLinkParams,
+  documents: TextDocuments<TextDocument>,
+  cache: DocumentCache,
+): DocumentLink[] {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return [];
   return documentLinks(cache.get(doc)).flatMap((link) => {

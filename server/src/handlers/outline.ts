@@ -11,7 +11,13 @@ import {
   type TextDocuments,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { documentSymbols, foldingRegions, selectionSpans, type OutlineSymbol, type SymbolKindName } from '../../../core/engine';
+import {
+  documentSymbols,
+  foldingRegions,
+  selectionSpans,
+  type OutlineSymbol,
+  type SymbolKindName,
+} from '../../../core/engine';
 import { toRange } from '../convert';
 import type { DocumentCache } from '../documentCache';
 
@@ -25,7 +31,11 @@ const KIND: Record<SymbolKindName, SymbolKind> = {
   null: SymbolKind.Null,
 };
 
-export function symbols(params: DocumentSymbolParams, documents: TextDocuments<TextDocument>, cache: DocumentCache): DocumentSymbol[] {
+export function symbols(
+  params: DocumentSymbolParams,
+  documents: TextDocuments<TextDocument>,
+  cache: DocumentCache,
+): DocumentSymbol[] {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return [];
   const convert = (s: OutlineSymbol): DocumentSymbol => ({
@@ -39,13 +49,25 @@ export function symbols(params: DocumentSymbolParams, documents: TextDocuments<T
   return documentSymbols(cache.get(doc)).map(convert);
 }
 
-export function folding(params: FoldingRangeParams, documents: TextDocuments<TextDocument>, cache: DocumentCache): FoldingRange[] {
+export function folding(
+  params: FoldingRangeParams,
+  documents: TextDocuments<TextDocument>,
+  cache: DocumentCache,
+): FoldingRange[] {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return [];
-  return foldingRegions(cache.get(doc)).map((r) => ({ startLine: r.startLine, endLine: r.endLine, kind: r.kind === 'comment' ? FoldingRangeKind.Comment : undefined }));
+  return foldingRegions(cache.get(doc)).map((r) => ({
+    startLine: r.startLine,
+    endLine: r.endLine,
+    kind: r.kind === 'comment' ? FoldingRangeKind.Comment : undefined,
+  }));
 }
 
-export function selectionRanges(params: SelectionRangeParams, documents: TextDocuments<TextDocument>, cache: DocumentCache): SelectionRange[] {
+export function selectionRanges(
+  params: SelectionRangeParams,
+  documents: TextDocuments<TextDocument>,
+  cache: DocumentCache,
+): SelectionRange[] {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return [];
   const vip = cache.get(doc);

@@ -21,14 +21,28 @@ export async function skeleton(params: SkeletonParams, settings: SettingsStore):
   if (typeof params?.operation !== 'string' || !getOperation(params.operation)) return null;
   const { supportedVersions } = await settings.get();
   const ctx = { now: new Date(), supportedVersions };
-  return { snippet: operationSnippet(params.operation, kind, ctx, { wholeDocument: true }), text: operationSkeleton(params.operation, kind, ctx) };
+  return {
+    snippet: operationSnippet(params.operation, kind, ctx, { wholeDocument: true }),
+    text: operationSkeleton(params.operation, kind, ctx),
+  };
 }
 
-export function documentInfo(params: DocumentInfoParams, documents: TextDocuments<TextDocument>, cache: DocumentCache): DocumentInfo | null {
+export function documentInfo(
+  params: DocumentInfoParams,
+  documents: TextDocuments<TextDocument>,
+  cache: DocumentCache,
+): DocumentInfo | null {
   const doc = typeof params?.uri === 'string' ? documents.get(params.uri) : undefined;
   if (!doc) return null;
   const { key, operation, kind } = cache.get(doc).root;
   if (!operation || !kind) return { key };
   const file = schemaFile(operation.name, kind);
-  return { key, operation: operation.name, kind, summary: operation.summary, schemaFile: file, schemaUri: schemaUri(file) };
+  return {
+    key,
+    operation: operation.name,
+    kind,
+    summary: operation.summary,
+    schemaFile: file,
+    schemaUri: schemaUri(file),
+  };
 }

@@ -4,8 +4,15 @@ import { chromium, type Browser } from 'playwright-core';
 import type { Tools } from './tools';
 
 /** Keeps Chromium from trying to reach anything but loopback (the machine has no other network). */
-const loopbackOnlyArgs = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const loopbackOnlyArgs = [
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 /**
  * Flags the package recommends for AWS Lambda that do not fit here: `--single-process` ends the
@@ -25,7 +32,13 @@ export async function launchBrowser(browser: Tools['chromium']): Promise<Browser
 }
 
 /** The workbench URL that opens `folder` with the extension loaded from `extensionPath` (and tests, if given). */
-export function workbenchUrl(origin: string, port: number, folder: string, extensionPath: string, testsPath?: string): string {
+export function workbenchUrl(
+  origin: string,
+  port: number,
+  folder: string,
+  extensionPath: string,
+  testsPath?: string,
+): string {
   const remote = (p: string): string => `vscode-remote://127.0.0.1:${port}${p}`;
   const payload: [string, string][] = [
     ['extensionDevelopmentPath', remote(extensionPath)],

@@ -37,7 +37,12 @@ export async function buildSuite(suite = 'suite'): Promise<{ entry: string; remo
   const outDir = path.join(outRoot, `run-${process.pid}`, suite);
   const srcDir = path.join(repoRoot, 'test/e2e', suite);
   // Every suite folder runs with the same Mocha entry (suite/index.ts).
-  const entryPoints = [path.join(repoRoot, 'test/e2e/suite/index.ts'), ...readdirSync(srcDir).filter((f) => f.endsWith('.e2e.ts')).map((f) => path.join(srcDir, f))];
+  const entryPoints = [
+    path.join(repoRoot, 'test/e2e/suite/index.ts'),
+    ...readdirSync(srcDir)
+      .filter((f) => f.endsWith('.e2e.ts'))
+      .map((f) => path.join(srcDir, f)),
+  ];
   await esbuild.build({
     entryPoints,
     outdir: outDir,
@@ -52,5 +57,8 @@ export async function buildSuite(suite = 'suite'): Promise<{ entry: string; remo
     sourcemap: 'inline',
     logLevel: 'warning',
   });
-  return { entry: path.join(outDir, 'index.js'), remove: () => rmSync(path.dirname(outDir), { recursive: true, force: true }) };
+  return {
+    entry: path.join(outDir, 'index.js'),
+    remove: () => rmSync(path.dirname(outDir), { recursive: true, force: true }),
+  };
 }

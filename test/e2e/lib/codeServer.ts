@@ -78,7 +78,11 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-async function waitUntil(test: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<boolean> {
+async function waitUntil(
+  test: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await test()) return true;
@@ -110,7 +114,14 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
-  writeFileSync(path.join(dirs.userData, 'User/settings.json'), JSON.stringify({ ...quietSettings, ...(options.restricted ? restrictedSettings : {}), ...options.settings }, null, 2));
+  writeFileSync(
+    path.join(dirs.userData, 'User/settings.json'),
+    JSON.stringify(
+      { ...quietSettings, ...(options.restricted ? restrictedSettings : {}), ...options.settings },
+      null,
+      2,
+    ),
+  );
   const config = path.join(tmp, 'config.yaml');
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
 
@@ -133,8 +144,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
 
   const args = [
     tools.codeServerEntry,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     ...(options.restricted ? [] : ['--disable-workspace-trust']),
@@ -144,31 +157,41 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     ...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
   ];
   // detached: the guard becomes the leader of a new session and process group (setsid).
-  const guard: ChildProcess = spawn(process.execPath, [path.join(import.meta.dirname, 'guard.cjs'), tools.node24, ...args], {
-    detached: true,
-    env: { ...env, VIP_GUARD_TEMP_DIR: tmp },
-    stdio: ['pipe', logFd, logFd],
-  });
+  const guard: ChildProcess = spawn(
+    process.execPath,
+    [path.join(import.meta.dirname, 'guard.cjs'), tools.node24, ...args],
+    {
+      detached: true,
+      env: { ...env, VIP_GUARD_TEMP_DIR: tmp },
+      stdio: ['pipe', logFd, logFd],
+    },
+  );
   closeSync(logFd);
   const pgid = guard.pid!;
   let exited = false;
-  guard.on('exit', () => { exited = true; });
+  guard.on('exit', () => {
+    exited = true;
+  });
 
   let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> => (stopped ??= (async () => {
-    if (groupAlive(pgid)) process.kill(-pgid, 'SIGTERM');
-    if (!(await waitUntil(() => !groupAlive(pgid), 5000))) {
-      process.kill(-pgid, 'SIGKILL');
-      if (!(await waitUntil(() => !groupAlive(pgid), 5000))) console.error(`warning: process group ${pgid} still listed after SIGKILL (zombies?)`);
-    }
-    guard.stdin?.destroy();
-    rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
-  })());
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      if (groupAlive(pgid)) process.kill(-pgid, 'SIGTERM');
+      if (!(await waitUntil(() => !groupAlive(pgid), 5000))) {
+        process.kill(-pgid, 'SIGKILL');
+        if (!(await waitUntil(() => !groupAlive(pgid), 5000)))
+          console.error(`warning: process group ${pgid} still listed after SIGKILL (zombies?)`);
+      }
+      guard.stdin?.destroy();
+      rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+    })());
 
   const ready = await waitUntil(async () => exited || (await healthy(origin)), 60_000, 200);
   if (exited || !ready) {
     await stop();
-    throw new Error(`code-server did not become ready on ${origin} (${exited ? 'it exited' : 'timeout'}); see ${options.logFile}`);
+    throw new Error(
+      `code-server did not become ready on ${origin} (${exited ? 'it exited' : 'timeout'}); see ${options.logFile}`,
+    );
   }
   return { origin, port, logFile: options.logFile, stop };
 }
@@ -177,6 +200,10 @@ function runToEnd(cmd: string, args: string[], env: NodeJS.ProcessEnv, logFd: nu
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { env, stdio: ['ignore', logFd, logFd] });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(cmd)} ${args.slice(1).join(' ')} exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`${path.basename(cmd)} ${args.slice(1).join(' ')} exited with ${code}`)),
+    );
   });
 }

@@ -14,7 +14,11 @@ import { openFromExplorer, waitForWorkbench } from './ui';
 const URL_LINE = /^VIP API Workbench playground: (http:\/\/127\.0\.0\.1:\d+\/\S*)$/m;
 
 export async function checkPlayground(options: {
-  browser: Browser; screenshotsDir: string; browserLog: string; timeoutMs: number; log: (line: string) => void;
+  browser: Browser;
+  screenshotsDir: string;
+  browserLog: string;
+  timeoutMs: number;
+  log: (line: string) => void;
 }): Promise<Counts> {
   const { log } = options;
   const started = Date.now();
@@ -34,8 +38,13 @@ export async function checkPlayground(options: {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    void exited.then((code) => reject(new Error(`npm start exited (${code}) before printing its URL:\n${output.slice(-2000)}`)));
-    setTimeout(() => reject(new Error(`npm start printed no URL within ${options.timeoutMs / 1000} s:\n${output.slice(-2000)}`)), options.timeoutMs).unref();
+    void exited.then((code) =>
+      reject(new Error(`npm start exited (${code}) before printing its URL:\n${output.slice(-2000)}`)),
+    );
+    setTimeout(
+      () => reject(new Error(`npm start printed no URL within ${options.timeoutMs / 1000} s:\n${output.slice(-2000)}`)),
+      options.timeoutMs,
+    ).unref();
   });
 
   const name = 'npm start prints the playground URL, which serves the workbench with the extension';
@@ -53,8 +62,11 @@ export async function checkPlayground(options: {
     await page.locator('.tabs-container .tab', { hasText: 'README.md' }).waitFor();
     const editor = await openFromExplorer(page, 'requests', 'deactivate-lost-phone.vip.json');
     await editor.locator('.codelens-decoration a', { hasText: 'Send request' }).first().click();
-    await page.locator('.monaco-editor .view-lines', { hasText: 'DeactivateTokenResponse' })
-      .locator('.view-line', { hasText: '"ReasonCode"' }).first().waitFor();
+    await page
+      .locator('.monaco-editor .view-lines', { hasText: 'DeactivateTokenResponse' })
+      .locator('.view-line', { hasText: '"ReasonCode"' })
+      .first()
+      .waitFor();
     await page.screenshot({ path: shot });
     child.kill('SIGINT');
     const code = await exited;
@@ -64,7 +76,9 @@ export async function checkPlayground(options: {
   } catch (err) {
     const failedShot = shot.replace(/\.png$/, '-FAILED.png');
     await page.screenshot({ path: failedShot }).catch((e: unknown) => log(`  ! screenshot failed: ${String(e)}`));
-    log(`  ✗ ${name} — ${path.relative(process.cwd(), failedShot)}\n    ${(err instanceof Error ? err.message : String(err)).split('\n').join('\n    ')}`);
+    log(
+      `  ✗ ${name} — ${path.relative(process.cwd(), failedShot)}\n    ${(err instanceof Error ? err.message : String(err)).split('\n').join('\n    ')}`,
+    );
     return { passed: 0, failed: 1 };
   } finally {
     await context.close().catch(() => {});

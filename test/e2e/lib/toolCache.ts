@@ -6,7 +6,16 @@
 // once each end up using one whole copy and nobody ever sees half of one.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statfsSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -82,7 +91,8 @@ export async function ensureTool(spec: ToolSpec, log: Log, root = toolsCacheRoot
     publish(staging, dir);
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
-    if (!(err instanceof ToolInstallError)) log(`  ${spec.label}: the install failed; its last output:\n${indent(String(err))}`);
+    if (!(err instanceof ToolInstallError))
+      log(`  ${spec.label}: the install failed; its last output:\n${indent(String(err))}`);
     throw err instanceof ToolInstallError ? err : new ToolInstallError(describeFailure(spec, err, root));
   }
   log(`Installed ${spec.label} in ${secondsSince(started)} s (${dir}).`);
@@ -91,7 +101,8 @@ export async function ensureTool(spec: ToolSpec, log: Log, root = toolsCacheRoot
 
 async function installInto(spec: ToolSpec, staging: string, log: Log, started: number): Promise<void> {
   mkdirSync(staging, { recursive: true });
-  for (const f of ['package.json', 'package-lock.json']) copyFileSync(path.join(spec.specDir, f), path.join(staging, f));
+  for (const f of ['package.json', 'package-lock.json'])
+    copyFileSync(path.join(spec.specDir, f), path.join(staging, f));
   let lastLine = '';
   const ticker = setInterval(() => {
     log(`  … ${spec.label}: ${secondsSince(started)} s${lastLine ? `, ${lastLine.slice(0, 100)}` : ''}`);
@@ -102,7 +113,9 @@ async function installInto(spec: ToolSpec, staging: string, log: Log, started: n
     log,
     phase: (text) => log(`  ${spec.label}: ${text}`),
     run: (cmd, args, cwd = staging, extraEnv = {}) =>
-      runCommand(cmd, args, cwd, { ...spec.env, ...extraEnv }, (line) => { lastLine = line; }),
+      runCommand(cmd, args, cwd, { ...spec.env, ...extraEnv }, (line) => {
+        lastLine = line;
+      }),
   };
   try {
     await spec.install(ctx);
@@ -143,7 +156,9 @@ export function describeFailure(spec: Pick<ToolSpec, 'label'>, err: unknown, roo
   if (/ENOSPC|no space left/i.test(text)) {
     return `${what}: the disk is full (ENOSPC) in ${root}; free some disk space or set VIP_E2E_TOOLS_CACHE to a folder on a larger disk, then run the command again.`;
   }
-  if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|network|fetch failed/i.test(text)) {
+  if (
+    /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|network|fetch failed/i.test(text)
+  ) {
     return `${what}: the npm registry could not be reached (${firstMatch(text)}); check the network and npm's registry and proxy settings (npm config get registry), then run the command again.`;
   }
   if (/EACCES|EPERM/.test(text)) {
@@ -159,15 +174,30 @@ function firstMatch(text: string): string {
 
 /** npm's own summary (`npm error code X` and its first sentence), else the last lines of output. */
 function lastLines(text: string): string {
-  const lines = text.trim().split('\n').map((l) => l.trim());
+  const lines = text
+    .trim()
+    .split('\n')
+    .map((l) => l.trim());
   const codeAt = lines.findIndex((l) => /^npm error code /.test(l));
   const explained = codeAt >= 0 ? lines.slice(codeAt + 1).find((l) => /^npm error \S/.test(l)) : undefined;
-  const thrown = lines.find((l) => /^(\w*Error|Error)\b|\b(E[A-Z]{3,})\b/.test(l) && !/^(Error: )?\S+ .* failed \(/.test(l));
+  const thrown = lines.find(
+    (l) => /^(\w*Error|Error)\b|\b(E[A-Z]{3,})\b/.test(l) && !/^(Error: )?\S+ .* failed \(/.test(l),
+  );
   const chosen = codeAt >= 0 ? [lines[codeAt], explained ?? ''] : [thrown ?? lines[lines.length - 1] ?? 'no output'];
-  return chosen.join(': ').replace(/npm error /g, '').replace(/\s+/g, ' ').slice(0, 240);
+  return chosen
+    .join(': ')
+    .replace(/npm error /g, '')
+    .replace(/\s+/g, ' ')
+    .slice(0, 240);
 }
 
-function runCommand(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, onLine: (line: string) => void): Promise<void> {
+function runCommand(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  onLine: (line: string) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const tail: string[] = [];
@@ -185,13 +215,19 @@ function runCommand(cmd: string, args: string[], cwd: string, env: NodeJS.Proces
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (code === 0) resolve();
-      else reject(new Error(`${cmd} ${args.join(' ')} failed (${signal ?? `exit ${code}`}) in ${cwd}:\n${tail.join('\n')}`));
+      else
+        reject(
+          new Error(`${cmd} ${args.join(' ')} failed (${signal ?? `exit ${code}`}) in ${cwd}:\n${tail.join('\n')}`),
+        );
     });
   });
 }
 
 function indent(text: string): string {
-  return text.split('\n').map((l) => `    ${l}`).join('\n');
+  return text
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
 }
 
 function secondsSince(started: number): number {

@@ -24,7 +24,9 @@ export interface Tools {
 }
 
 function pinned(name: string, pkg: string): string {
-  const json = JSON.parse(readFileSync(path.join(specRoot, name, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const json = JSON.parse(readFileSync(path.join(specRoot, name, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
   return json.dependencies[pkg];
 }
 
@@ -35,16 +37,25 @@ function pinned(name: string, pkg: string): string {
  * cache, proxy…) stay.
  */
 function cleanEnv(): NodeJS.ProcessEnv {
-  const outerRun = /^npm_(config_(local_prefix|user_agent|npm_version|nodedir|node_gyp)|package_|lifecycle_|command$|execpath$|node_execpath$)/i;
+  const outerRun =
+    /^npm_(config_(local_prefix|user_agent|npm_version|nodedir|node_gyp)|package_|lifecycle_|command$|execpath$|node_execpath$)/i;
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !outerRun.test(k)));
 }
 
 function nodeSpec(env: NodeJS.ProcessEnv): ToolSpec {
   const version = pinned('node', 'node');
   return {
-    name: 'node', label: `Node.js ${version}`, estimate: '~120 MB, ~15 s', needsBytes: 0.5 * GB,
-    specDir: path.join(specRoot, 'node'), recipeVersion: 1, env,
-    install: async (ctx) => { ctx.phase('npm ci'); await ctx.run('npm', ['ci', '--no-audit', '--no-fund']); },
+    name: 'node',
+    label: `Node.js ${version}`,
+    estimate: '~120 MB, ~15 s',
+    needsBytes: 0.5 * GB,
+    specDir: path.join(specRoot, 'node'),
+    recipeVersion: 1,
+    env,
+    install: async (ctx) => {
+      ctx.phase('npm ci');
+      await ctx.run('npm', ['ci', '--no-audit', '--no-fund']);
+    },
     verify: (dir) => requireFile(`Node.js ${version}`, node24Binary(dir)),
   };
 }
@@ -65,8 +76,13 @@ function node24Binary(nodeToolDir: string): string {
 function codeServerSpec(env: NodeJS.ProcessEnv): ToolSpec {
   const version = pinned('code-server', 'code-server');
   return {
-    name: 'code-server', label: `code-server ${version}`, estimate: '~700 MB, compiles native modules, 2-5 min',
-    needsBytes: 2 * GB, specDir: path.join(specRoot, 'code-server'), recipeVersion: 1, env,
+    name: 'code-server',
+    label: `code-server ${version}`,
+    estimate: '~700 MB, compiles native modules, 2-5 min',
+    needsBytes: 2 * GB,
+    specDir: path.join(specRoot, 'code-server'),
+    recipeVersion: 1,
+    env,
     install: installCodeServer,
     verify: (dir) => requireFile(`code-server ${version}`, codeServerEntry(dir)),
   };
@@ -95,7 +111,9 @@ async function installCodeServer(ctx: InstallContext): Promise<void> {
 }
 
 function packagesWithInstallScripts(lockFile: string): string[] {
-  const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as { packages: Record<string, { hasInstallScript?: boolean }> };
+  const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as {
+    packages: Record<string, { hasInstallScript?: boolean }>;
+  };
   return Object.entries(lock.packages)
     .filter(([key, entry]) => key.startsWith('node_modules/') && entry.hasInstallScript)
     .map(([key]) => key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length));
@@ -110,7 +128,9 @@ export function leaveOutKerberos(vscodeDir: string): void {
   writeFileSync(pkgFile, JSON.stringify(pkg, null, 2));
 
   const lockFile = path.join(vscodeDir, 'npm-shrinkwrap.json');
-  const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as { packages: Record<string, { dependencies?: Record<string, string> }> };
+  const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as {
+    packages: Record<string, { dependencies?: Record<string, string> }>;
+  };
   delete lock.packages['']?.dependencies?.['kerberos'];
   for (const key of Object.keys(lock.packages)) {
     if (key === 'node_modules/kerberos' || key.startsWith('node_modules/kerberos/')) delete lock.packages[key];
@@ -139,8 +159,13 @@ function linkPlatformScripts(vscodeDir: string): void {
 function chromiumSpec(env: NodeJS.ProcessEnv): ToolSpec {
   const version = pinned('chromium', '@sparticuz/chromium');
   return {
-    name: 'chromium', label: `Chromium (@sparticuz/chromium ${version})`, estimate: '~300 MB, ~30 s',
-    needsBytes: 1 * GB, specDir: path.join(specRoot, 'chromium'), recipeVersion: 1, env,
+    name: 'chromium',
+    label: `Chromium (@sparticuz/chromium ${version})`,
+    estimate: '~300 MB, ~30 s',
+    needsBytes: 1 * GB,
+    specDir: path.join(specRoot, 'chromium'),
+    recipeVersion: 1,
+    env,
     install: async (ctx) => {
       ctx.phase('npm ci');
       await ctx.run('npm', ['ci', '--no-audit', '--no-fund']);
@@ -155,7 +180,9 @@ function chromiumSpec(env: NodeJS.ProcessEnv): ToolSpec {
       mkdirSync(unpacked);
       await ctx.run(process.execPath, ['--input-type=module', '-e', script], ctx.dir, { TMPDIR: unpacked });
     },
-    verify: (dir) => { chromiumLaunch(dir); },
+    verify: (dir) => {
+      chromiumLaunch(dir);
+    },
   };
 }
 
@@ -170,7 +197,9 @@ function chromiumLaunch(dir: string): Tools['chromium'] {
 
 function requireFile(tool: string, file: string): void {
   if (!existsSync(file)) {
-    throw new ToolInstallError(`${tool} is incomplete: ${file} is missing; delete its folder (${path.dirname(file)}) and run the command again.`);
+    throw new ToolInstallError(
+      `${tool} is incomplete: ${file} is missing; delete its folder (${path.dirname(file)}) and run the command again.`,
+    );
   }
 }
 

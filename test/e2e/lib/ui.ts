@@ -18,8 +18,15 @@ export interface UiTest {
 }
 
 export async function runUiTests(options: {
-  browser: Browser; server: CodeServer; tests: UiTest[]; extensionPath: string; folder: string;
-  screenshotsDir: string; timeoutMs: number; browserLog: string; log: (line: string) => void;
+  browser: Browser;
+  server: CodeServer;
+  tests: UiTest[];
+  extensionPath: string;
+  folder: string;
+  screenshotsDir: string;
+  timeoutMs: number;
+  browserLog: string;
+  log: (line: string) => void;
 }): Promise<Counts> {
   const { log } = options;
   const counts: Counts = { passed: 0, failed: 0 };
@@ -29,19 +36,36 @@ export async function runUiTests(options: {
     const context = await options.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    page.on('console', (m) => appendFileSync(options.browserLog, `[ui "${test.name}" ${m.type()}] ${m.text()}${m.type() === 'error' ? ` (${m.location().url})` : ''}\n`));
-    const shot = test.screenshot ?? test.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    page.on('console', (m) =>
+      appendFileSync(
+        options.browserLog,
+        `[ui "${test.name}" ${m.type()}] ${m.text()}${m.type() === 'error' ? ` (${m.location().url})` : ''}\n`,
+      ),
+    );
+    const shot =
+      test.screenshot ??
+      test.name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '');
     let error: unknown;
     let timer: NodeJS.Timeout | undefined;
     try {
       await page.goto(workbenchUrl(options.server.origin, options.server.port, options.folder, options.extensionPath));
       await waitForWorkbench(page);
-      const snap = async (name: string): Promise<void> => { await page.screenshot({ path: path.join(options.screenshotsDir, `${name}.png`) }); };
+      const snap = async (name: string): Promise<void> => {
+        await page.screenshot({ path: path.join(options.screenshotsDir, `${name}.png`) });
+      };
       const running = test.run(page, snap);
       running.catch(() => {}); // after a timeout it may still reject: handled here, reported below
       await Promise.race([
         running,
-        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${options.timeoutMs / 1000} s`)), options.timeoutMs); }),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`timed out after ${options.timeoutMs / 1000} s`)),
+            options.timeoutMs,
+          );
+        }),
       ]);
     } catch (err) {
       error = err;
@@ -108,7 +132,11 @@ export async function openNotification(page: Page, text: string): Promise<Locato
  * `timeoutMs`. Popups asked for before the language server is ready (a hover, the quick-fix menu)
  * stay empty, and the editor asks again only on the next gesture: so repeat the gesture.
  */
-export async function repeatUntilVisible(action: () => Promise<void>, popup: Locator, timeoutMs = 30_000): Promise<void> {
+export async function repeatUntilVisible(
+  action: () => Promise<void>,
+  popup: Locator,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await action();
@@ -122,9 +150,18 @@ export async function repeatUntilVisible(action: () => Promise<void>, popup: Loc
 }
 
 /** Hovers `target` (moving away first, so each try is a new hover) until `popup` is visible. */
-export async function hoverUntilVisible(page: Page, target: Locator, popup: Locator, timeoutMs = 30_000): Promise<void> {
-  await repeatUntilVisible(async () => {
-    await page.mouse.move(1, 1);
-    await target.hover();
-  }, popup, timeoutMs);
+export async function hoverUntilVisible(
+  page: Page,
+  target: Locator,
+  popup: Locator,
+  timeoutMs = 30_000,
+): Promise<void> {
+  await repeatUntilVisible(
+    async () => {
+      await page.mouse.move(1, 1);
+      await target.hover();
+    },
+    popup,
+    timeoutMs,
+  );
 }

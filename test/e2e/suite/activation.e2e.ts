@@ -3,7 +3,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { activateExtension, closeAllEditors, EXTENSION_ID, fixtureUri, waitForDiagnosticsAfter, waitForEditor } from './helpers';
+import {
+  activateExtension,
+  closeAllEditors,
+  EXTENSION_ID,
+  fixtureUri,
+  waitForDiagnosticsAfter,
+  waitForEditor,
+} from './helpers';
 
 /** Where `npm run bench` reads the activation time (git-ignored, like all of artifacts/). */
 export const ACTIVATION_ARTIFACT = 'test/e2e/artifacts/activation.json';
@@ -17,19 +24,38 @@ export const ACTIVATION_ARTIFACT = 'test/e2e/artifacts/activation.json';
  */
 function startupPerformanceRow(timeoutMs = 20_000): Promise<string> {
   const perfUri = vscode.Uri.from({ scheme: 'perf', path: 'Startup Performance' }).toString();
-  const rowOf = (doc: vscode.TextDocument): string | undefined => doc.getText().split('\n').find((line) => line.startsWith(`| ${EXTENSION_ID} `));
+  const rowOf = (doc: vscode.TextDocument): string | undefined =>
+    doc
+      .getText()
+      .split('\n')
+      .find((line) => line.startsWith(`| ${EXTENSION_ID} `));
   return new Promise((resolve, reject) => {
-    const done = (fn: () => void): void => { clearTimeout(timer); sub.dispose(); fn(); };
+    const done = (fn: () => void): void => {
+      clearTimeout(timer);
+      sub.dispose();
+      fn();
+    };
     const check = (doc: vscode.TextDocument): void => {
       const row = doc.uri.toString() === perfUri ? rowOf(doc) : undefined;
       if (row) done(() => resolve(row));
     };
-    const timer = setTimeout(() => done(() => reject(new Error(`no activation row for ${EXTENSION_ID} in the Startup Performance view after ${timeoutMs} ms`))), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        done(() =>
+          reject(
+            new Error(`no activation row for ${EXTENSION_ID} in the Startup Performance view after ${timeoutMs} ms`),
+          ),
+        ),
+      timeoutMs,
+    );
     const sub = vscode.workspace.onDidChangeTextDocument((e) => check(e.document));
-    vscode.commands.executeCommand('perfview.show').then(() => {
-      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === perfUri);
-      if (open) check(open);
-    }, (e: unknown) => done(() => reject(e instanceof Error ? e : new Error(String(e)))));
+    vscode.commands.executeCommand('perfview.show').then(
+      () => {
+        const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === perfUri);
+        if (open) check(open);
+      },
+      (e: unknown) => done(() => reject(e instanceof Error ? e : new Error(String(e)))),
+    );
   });
 }
 
@@ -45,11 +71,15 @@ describe('activation', () => {
     const uri = fixtureUri('plain/ordinary.json');
     // The JSON language features report the file's syntax error: the workbench has fired
     // onLanguage:json for it and the extensions it activates have run by then.
-    await waitForDiagnosticsAfter(uri, async () => {
-      const doc = await vscode.workspace.openTextDocument(uri);
-      assert.equal(doc.languageId, 'json');
-      await vscode.window.showTextDocument(doc);
-    }, (ds) => ds.length > 0);
+    await waitForDiagnosticsAfter(
+      uri,
+      async () => {
+        const doc = await vscode.workspace.openTextDocument(uri);
+        assert.equal(doc.languageId, 'json');
+        await vscode.window.showTextDocument(doc);
+      },
+      (ds) => ds.length > 0,
+    );
     assert.equal(ext.isActive, false, 'opening an ordinary JSON file activated the extension');
     await closeAllEditors();
   });
@@ -60,7 +90,11 @@ describe('activation', () => {
   // `api`): no JSON file activates it any more, and the fixture workspace opens no vip-json file
   // at start-up.
   it('records the activation time in test/e2e/artifacts/activation.json', async () => {
-    const ext = vscode.extensions.getExtension<{ client: unknown; ready: Promise<void>; testHooks?: { languageClientLoadedMs(): number | undefined } }>(EXTENSION_ID);
+    const ext = vscode.extensions.getExtension<{
+      client: unknown;
+      ready: Promise<void>;
+      testHooks?: { languageClientLoadedMs(): number | undefined };
+    }>(EXTENSION_ID);
     assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
     const cold = !ext.isActive;
     const started = performance.now();
@@ -71,14 +105,25 @@ describe('activation', () => {
     // A test-only hook: VS Code runs the extension in ExtensionMode.Test here.
     assert.ok(ext.exports.testHooks, 'activate() returned no testHooks although the extension runs for tests');
     const languageClientLoadedMs = ext.exports.testHooks.languageClientLoadedMs();
-    assert.ok(typeof languageClientLoadedMs === 'number' && languageClientLoadedMs > 0, `languageClientLoadedMs: ${languageClientLoadedMs}`);
+    assert.ok(
+      typeof languageClientLoadedMs === 'number' && languageClientLoadedMs > 0,
+      `languageClientLoadedMs: ${languageClientLoadedMs}`,
+    );
 
     const row = await startupPerformanceRow();
     // | Extension | Eager | Load Code | Call Activate | Finish Activate | Event | By |
-    const cells = row.split('|').slice(1, -1).map((c) => c.trim());
+    const cells = row
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     assert.equal(cells.length, 7, `unexpected row: ${row}`);
-    const [codeLoadingMs, activateCallMs, activateResolvedMs] = cells.slice(2, 5).map(Number) as [number, number, number];
-    for (const n of [codeLoadingMs, activateCallMs, activateResolvedMs]) assert.ok(Number.isFinite(n) && n >= 0, `not a duration in: ${row}`);
+    const [codeLoadingMs, activateCallMs, activateResolvedMs] = cells.slice(2, 5).map(Number) as [
+      number,
+      number,
+      number,
+    ];
+    for (const n of [codeLoadingMs, activateCallMs, activateResolvedMs])
+      assert.ok(Number.isFinite(n) && n >= 0, `not a duration in: ${row}`);
     const activationMs = codeLoadingMs + activateCallMs + activateResolvedMs;
     assert.ok(activationMs > 0 && activationMs < 15_000, `activation took ${activationMs} ms`);
 
@@ -93,7 +138,8 @@ describe('activation', () => {
       measuredAt: new Date().toISOString(),
       vscodeVersion: vscode.version,
       appName: vscode.env.appName,
-      source: 'Developer: Startup Performance (Extension Activation Stats): Load Code + Call Activate + Finish Activate',
+      source:
+        'Developer: Startup Performance (Extension Activation Stats): Load Code + Call Activate + Finish Activate',
     };
     const file = path.join(ext.extensionPath, ACTIVATION_ARTIFACT);
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -110,7 +156,11 @@ describe('activation', () => {
 
   it('activates and exports a language client that is running once `ready` settles (plus testHooks, in tests only)', async () => {
     const api = await activateExtension(); // awaits api.ready
-    assert.deepEqual(Object.keys(api).sort(), ['client', 'ready', 'testHooks'], 'the API: client, ready, and (in ExtensionMode.Test only) testHooks');
+    assert.deepEqual(
+      Object.keys(api).sort(),
+      ['client', 'ready', 'testHooks'],
+      'the API: client, ready, and (in ExtensionMode.Test only) testHooks',
+    );
     assert.equal(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, true);
     const client = api.client as { isRunning?: () => boolean } | undefined;
     assert.ok(client, 'activate() must return { client }');

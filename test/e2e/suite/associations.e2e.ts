@@ -21,18 +21,23 @@ describe('files.associations', () => {
     await setWorkspaceSetting('associations', undefined, 'files');
     if (!existed) {
       fs.rmSync(settingsFile, { force: true });
-      if (fs.existsSync(path.dirname(settingsFile)) && fs.readdirSync(path.dirname(settingsFile)).length === 0) fs.rmdirSync(path.dirname(settingsFile));
+      if (fs.existsSync(path.dirname(settingsFile)) && fs.readdirSync(path.dirname(settingsFile)).length === 0)
+        fs.rmdirSync(path.dirname(settingsFile));
     }
   });
 
   it('a JSON file mapped to vip-json by {"**/vip/*.json": "vip-json"} opens as vip-json and gets the 4e04 diagnostic', async () => {
     const uri = fixtureUri('vip/unsupported-version.json');
     let languageId = '';
-    const diagnostics = await waitForDiagnosticsAfter(uri, async () => {
-      const doc = await vscode.workspace.openTextDocument(uri);
-      languageId = doc.languageId;
-      await vscode.window.showTextDocument(doc);
-    }, (ds) => ds.some((d) => codeOf(d) === '4e04' && d.source === 'vip'));
+    const diagnostics = await waitForDiagnosticsAfter(
+      uri,
+      async () => {
+        const doc = await vscode.workspace.openTextDocument(uri);
+        languageId = doc.languageId;
+        await vscode.window.showTextDocument(doc);
+      },
+      (ds) => ds.some((d) => codeOf(d) === '4e04' && d.source === 'vip'),
+    );
     assert.equal(languageId, 'vip-json');
     assert.equal(diagnostics.find((d) => codeOf(d) === '4e04')?.range.start.line, 2);
   });

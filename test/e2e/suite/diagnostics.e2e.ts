@@ -1,7 +1,18 @@
 import * as assert from 'node:assert/strict';
 import { afterEach, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { activateExtension, closeAllEditors, codeOf, fixtureUri, openFixture, positionOf, serverDiagnostics, summarize, waitForDiagnostics, waitForDiagnosticsAfter } from './helpers';
+import {
+  activateExtension,
+  closeAllEditors,
+  codeOf,
+  fixtureUri,
+  openFixture,
+  positionOf,
+  serverDiagnostics,
+  summarize,
+  waitForDiagnostics,
+  waitForDiagnosticsAfter,
+} from './helpers';
 
 const has4e04 = (ds: vscode.Diagnostic[]): boolean => ds.some((d) => codeOf(d) === '4e04' && d.source === 'vip');
 
@@ -25,8 +36,14 @@ describe('diagnostics', () => {
     // version, then wait until VS Code shows exactly that (a server that found an error would
     // publish it, and this would wait for it and fail below).
     const expected = await serverDiagnostics(uri);
-    const shown = await waitForDiagnostics(uri, (ds) => JSON.stringify(ds.map((d) => d.message)) === JSON.stringify(expected.map((d) => d.message)));
-    assert.deepEqual(expected.map((d) => d.message), []);
+    const shown = await waitForDiagnostics(
+      uri,
+      (ds) => JSON.stringify(ds.map((d) => d.message)) === JSON.stringify(expected.map((d) => d.message)),
+    );
+    assert.deepEqual(
+      expected.map((d) => d.message),
+      [],
+    );
     assert.deepEqual(shown.map(summarize), []);
   });
 

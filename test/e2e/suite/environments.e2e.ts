@@ -1,7 +1,18 @@
 import * as assert from 'node:assert/strict';
 import { afterEach, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { activateExtension, assertSent, closeAllEditors, extensionLogFile, openRequest, readHistoryText, sendRequest, storageDirOf, waitForEditor, waitForFileText } from './helpers';
+import {
+  activateExtension,
+  assertSent,
+  closeAllEditors,
+  extensionLogFile,
+  openRequest,
+  readHistoryText,
+  sendRequest,
+  storageDirOf,
+  waitForEditor,
+  waitForFileText,
+} from './helpers';
 
 const DEACTIVATE = 'requests/deactivate-lost-phone.vip.json';
 
@@ -16,8 +27,18 @@ async function lensTitle(uri: vscode.Uri): Promise<string | undefined> {
   return lenses.find((l) => l.command?.command === 'vipApi.send')?.command?.title;
 }
 
-function latestHistory(storageDir: string): { environment: string; url: string; operation: string; reasonCode?: string } {
-  const entries = JSON.parse(readHistoryText(storageDir)) as { environment: string; url: string; operation: string; reasonCode?: string }[];
+function latestHistory(storageDir: string): {
+  environment: string;
+  url: string;
+  operation: string;
+  reasonCode?: string;
+} {
+  const entries = JSON.parse(readHistoryText(storageDir)) as {
+    environment: string;
+    url: string;
+    operation: string;
+    reasonCode?: string;
+  }[];
   assert.ok(entries.length > 0, 'history is empty after a send');
   return entries[0];
 }
@@ -37,9 +58,14 @@ describe('environments', () => {
     const outcome = await sendRequest(request.document.uri);
     assertSent(outcome, '0000');
     assert.equal(outcome.environment, 'Simulator (SOAP)');
-    const response = await waitForEditor((e) => e.document.uri.toString() === outcome.responseUri && e.document.getText().length > 0);
+    const response = await waitForEditor(
+      (e) => e.document.uri.toString() === outcome.responseUri && e.document.getText().length > 0,
+    );
     assert.equal(response.document.languageId, 'vip-json');
-    const json = JSON.parse(response.document.getText()) as Record<string, { RequestId?: string; Status?: { ReasonCode?: string } }>;
+    const json = JSON.parse(response.document.getText()) as Record<
+      string,
+      { RequestId?: string; Status?: { ReasonCode?: string } }
+    >;
     assert.equal(json['DeactivateTokenResponse']?.RequestId, 'e2e-deactivate-1');
     assert.equal(json['DeactivateTokenResponse']?.Status?.ReasonCode, '0000');
 
@@ -56,7 +82,10 @@ describe('environments', () => {
   it('Show SOAP envelope opens the exact envelope as an untitled xml document, URL ending in /mgmt/soap', async () => {
     const request = await openRequest(DEACTIVATE);
     await select('Simulator (SOAP)');
-    const outcome = await vscode.commands.executeCommand<EnvelopeOutcome>('vipApi.showSoapEnvelope', request.document.uri);
+    const outcome = await vscode.commands.executeCommand<EnvelopeOutcome>(
+      'vipApi.showSoapEnvelope',
+      request.document.uri,
+    );
     assert.ok(outcome.ok, `showSoapEnvelope failed: ${JSON.stringify(outcome)}`);
     assert.equal(outcome.transport, 'SOAP');
     assert.equal(outcome.environment, 'Simulator (SOAP)');
@@ -86,6 +115,9 @@ describe('environments', () => {
   });
 
   it('an environment name that does not exist is refused', async () => {
-    await assert.rejects(Promise.resolve(select('No such environment')), /No VIP environment named "No such environment"/);
+    await assert.rejects(
+      Promise.resolve(select('No such environment')),
+      /No VIP environment named "No such environment"/,
+    );
   });
 });

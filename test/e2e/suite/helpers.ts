@@ -43,7 +43,11 @@ export function waitForDiagnostics(
   const { timeoutMs = 15_000, checkNow = true } = options;
   return new Promise((resolve, reject) => {
     const key = uri.toString();
-    const finish = (fn: () => void): void => { clearTimeout(timer); sub.dispose(); fn(); };
+    const finish = (fn: () => void): void => {
+      clearTimeout(timer);
+      sub.dispose();
+      fn();
+    };
     const check = (): void => {
       const diagnostics = vscode.languages.getDiagnostics(uri);
       if (accept(diagnostics)) finish(() => resolve(diagnostics));
@@ -51,9 +55,19 @@ export function waitForDiagnostics(
     const sub = vscode.languages.onDidChangeDiagnostics((e) => {
       if (e.uris.some((u) => u.toString() === key)) check();
     });
-    const timer = setTimeout(() => finish(() => reject(new Error(
-      `timed out after ${timeoutMs} ms waiting for diagnostics on ${uri.path}; last seen: ${JSON.stringify(
-        vscode.languages.getDiagnostics(uri).map(summarize))}`))), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        finish(() =>
+          reject(
+            new Error(
+              `timed out after ${timeoutMs} ms waiting for diagnostics on ${uri.path}; last seen: ${JSON.stringify(
+                vscode.languages.getDiagnostics(uri).map(summarize),
+              )}`,
+            ),
+          ),
+        ),
+      timeoutMs,
+    );
     if (checkNow) check();
   });
 }
@@ -80,7 +94,10 @@ export async function serverDiagnostics(uri: vscode.Uri): Promise<{ message: str
   assert.ok(client, 'the extension exports no language client');
   const info = (await client.sendRequest('vip/documentInfo', { uri: uri.toString() })) as { operation?: string } | null;
   assert.ok(info?.operation, `the language server does not know ${uri.path}: ${JSON.stringify(info)}`);
-  const report = (await client.sendRequest('textDocument/diagnostic', { textDocument: { uri: uri.toString() } })) as { kind: string; items?: { message: string; code?: unknown }[] };
+  const report = (await client.sendRequest('textDocument/diagnostic', { textDocument: { uri: uri.toString() } })) as {
+    kind: string;
+    items?: { message: string; code?: unknown }[];
+  };
   assert.equal(report.kind, 'full', `unexpected diagnostic report: ${JSON.stringify(report)}`);
   return report.items ?? [];
 }
@@ -141,7 +158,9 @@ export async function closeAllEditors(): Promise<void> {
     // Only fixture files and untitled documents (New request, SOAP envelope): the workbench also
     // keeps e.g. settings.json as a (briefly dirty) document. A dirty editor left open would make
     // closeAllEditors ask "Save?" and wait for an answer that never comes.
-    const ours = doc.uri.scheme === 'untitled' || (folder !== undefined && doc.uri.toString().startsWith(`${folder}/`)) ||
+    const ours =
+      doc.uri.scheme === 'untitled' ||
+      (folder !== undefined && doc.uri.toString().startsWith(`${folder}/`)) ||
       (doc.uri.scheme === 'file' && tempDir !== undefined && doc.uri.fsPath.startsWith(tempDir + path.sep));
     if (doc.isDirty && ours) {
       await vscode.window.showTextDocument(doc);
@@ -155,9 +174,17 @@ export async function closeAllEditors(): Promise<void> {
  * Resolves with the first value of `event` that `accept` takes; rejects after `timeoutMs`.
  * Call it (subscribe) before the action that fires the event, then await it after.
  */
-export function waitForEvent<T>(event: vscode.Event<T>, accept: (value: T) => boolean = () => true, timeoutMs = 15_000, what = 'the event'): Promise<T> {
+export function waitForEvent<T>(
+  event: vscode.Event<T>,
+  accept: (value: T) => boolean = () => true,
+  timeoutMs = 15_000,
+  what = 'the event',
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+    }, timeoutMs);
     const sub = event((value) => {
       if (!accept(value)) return;
       clearTimeout(timer);
@@ -171,16 +198,34 @@ export function waitForEvent<T>(event: vscode.Event<T>, accept: (value: T) => bo
  * Resolves with the first visible editor that `accept` takes: checked now, and whenever the visible
  * editors or a document's text change (e.g. a response editor that opens, then fills).
  */
-export function waitForEditor(accept: (editor: vscode.TextEditor) => boolean, timeoutMs = 15_000): Promise<vscode.TextEditor> {
+export function waitForEditor(
+  accept: (editor: vscode.TextEditor) => boolean,
+  timeoutMs = 15_000,
+): Promise<vscode.TextEditor> {
   return new Promise((resolve, reject) => {
     const subs: vscode.Disposable[] = [];
-    const done = (fn: () => void): void => { clearTimeout(timer); subs.forEach((s) => s.dispose()); fn(); };
+    const done = (fn: () => void): void => {
+      clearTimeout(timer);
+      subs.forEach((s) => s.dispose());
+      fn();
+    };
     const check = (): void => {
       const found = vscode.window.visibleTextEditors.find(accept);
       if (found) done(() => resolve(found));
     };
-    const timer = setTimeout(() => done(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for an editor; visible: ${
-      vscode.window.visibleTextEditors.map((e) => e.document.uri.toString()).join(', ')}`))), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        done(() =>
+          reject(
+            new Error(
+              `timed out after ${timeoutMs} ms waiting for an editor; visible: ${vscode.window.visibleTextEditors
+                .map((e) => e.document.uri.toString())
+                .join(', ')}`,
+            ),
+          ),
+        ),
+      timeoutMs,
+    );
     subs.push(vscode.window.onDidChangeVisibleTextEditors(check), vscode.workspace.onDidChangeTextDocument(check));
     check();
   });
@@ -200,8 +245,14 @@ export async function openRequest(relative: string): Promise<vscode.TextEditor> 
   const open = vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
   let editor!: vscode.TextEditor;
   const diagnostics = open
-    ? (editor = await openFixture(relative), vscode.languages.getDiagnostics(uri))
-    : await waitForDiagnosticsAfter(uri, async () => { editor = await openFixture(relative); }, () => true);
+    ? ((editor = await openFixture(relative)), vscode.languages.getDiagnostics(uri))
+    : await waitForDiagnosticsAfter(
+        uri,
+        async () => {
+          editor = await openFixture(relative);
+        },
+        () => true,
+      );
   const errors = diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
   assert.deepEqual(errors.map(summarize), [], `${relative} must have no errors before it is sent`);
   return editor;
@@ -215,9 +266,16 @@ export async function sendRequest(uri: vscode.Uri): Promise<SendOutcome> {
 }
 
 /** Asserts a successful outcome (with the outcome in the message otherwise) and narrows it. */
-export function assertSent(outcome: SendOutcome, reasonCode: string): asserts outcome is Extract<SendOutcome, { ok: true }> {
+export function assertSent(
+  outcome: SendOutcome,
+  reasonCode: string,
+): asserts outcome is Extract<SendOutcome, { ok: true }> {
   assert.equal(outcome.ok, true, `send failed: ${JSON.stringify(outcome)}`);
-  assert.equal((outcome as { reasonCode?: string }).reasonCode, reasonCode, `unexpected outcome: ${JSON.stringify(outcome)}`);
+  assert.equal(
+    (outcome as { reasonCode?: string }).reasonCode,
+    reasonCode,
+    `unexpected outcome: ${JSON.stringify(outcome)}`,
+  );
 }
 
 /** The extension's global storage folder, found from a response file (…/globalStorage/<id>/responses/x). */
@@ -240,11 +298,16 @@ export function extensionLogFile(storageDir: string): string | undefined {
   const found: { file: string; mtime: number }[] = [];
   const visit = (dir: string, depth: number): void => {
     let entries: fs.Dirent[];
-    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
     for (const e of entries.filter((x) => x.isDirectory())) {
       const sub = path.join(dir, e.name);
       if (e.name === EXTENSION_ID) {
-        for (const f of fs.readdirSync(sub).filter((n) => n.endsWith('.log'))) found.push({ file: path.join(sub, f), mtime: fs.statSync(path.join(sub, f)).mtimeMs });
+        for (const f of fs.readdirSync(sub).filter((n) => n.endsWith('.log')))
+          found.push({ file: path.join(sub, f), mtime: fs.statSync(path.join(sub, f)).mtimeMs });
       } else if (depth < 4) visit(sub, depth + 1);
     }
   };
@@ -257,14 +320,27 @@ export function extensionLogFile(storageDir: string): string | undefined {
  * workbench (logs) have no VS Code event: checked every 50 ms until `timeoutMs`, then rejects.
  */
 export function waitForFileText(file: string, accept: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
-  const read = (): string => { try { return fs.readFileSync(file, 'utf8'); } catch { return ''; } };
+  const read = (): string => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return '';
+    }
+  };
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + timeoutMs;
     const check = (): void => {
       const text = read();
-      if (accept(text)) { clearInterval(timer); resolve(text); } else if (Date.now() > deadline) {
+      if (accept(text)) {
         clearInterval(timer);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${file}; last 400 characters: ${JSON.stringify(text.slice(-400))}`));
+        resolve(text);
+      } else if (Date.now() > deadline) {
+        clearInterval(timer);
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${file}; last 400 characters: ${JSON.stringify(text.slice(-400))}`,
+          ),
+        );
       }
     };
     const timer = setInterval(check, 50);
@@ -283,5 +359,11 @@ export async function setWorkspaceSetting(key: string, value: unknown, section =
   if (same()) return;
   await config().update(key, value, vscode.ConfigurationTarget.Workspace);
   // Checked and subscribed in the same tick: a change cannot slip in between.
-  if (!same()) await waitForEvent(vscode.workspace.onDidChangeConfiguration, () => same(), 10_000, `the setting ${section}.${key} to change`);
+  if (!same())
+    await waitForEvent(
+      vscode.workspace.onDidChangeConfiguration,
+      () => same(),
+      10_000,
+      `the setting ${section}.${key} to change`,
+    );
 }

@@ -13,7 +13,11 @@ describe('hover', () => {
     assert.ok(catalog, '4e04 missing from schemas/reason-codes.json');
     const editor = await openFixture('responses/deactivate-4e04.vip.json');
     const position = positionOf(editor.document, '"ReasonCode": "4e04"', '"ReasonCode": "'.length + 1);
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      editor.document.uri,
+      position,
+    );
     const text = hoverText(hovers);
     assert.ok(text.includes(catalog.message), `hover should contain "${catalog.message}", got: ${text}`);
     assert.ok(text.includes('4e04'), `hover should name the code, got: ${text}`);

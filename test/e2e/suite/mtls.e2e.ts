@@ -10,8 +10,17 @@ import * as vscode from 'vscode';
 import { LATENCY_HEADER, startSimulator, type RunningSimulator } from '../../../core/simulator';
 import { makePki, type Pki } from '../../helpers/pki';
 import {
-  activateExtension, assertSent, closeAllEditors, extensionLogFile, fixtureUri, openRequest, readHistoryText, sendRequest,
-  setWorkspaceSetting, storageDirOf, waitForFileText,
+  activateExtension,
+  assertSent,
+  closeAllEditors,
+  extensionLogFile,
+  fixtureUri,
+  openRequest,
+  readHistoryText,
+  sendRequest,
+  setWorkspaceSetting,
+  storageDirOf,
+  waitForFileText,
 } from './helpers';
 
 const DEACTIVATE = 'requests/deactivate-lost-phone.vip.json';
@@ -25,7 +34,8 @@ const SLOW = 'E2E slow answer (timeoutMs 300)';
 const SLOWER = 'E2E slow answer (to cancel)';
 
 const select = (name: string): Thenable<unknown> => vscode.commands.executeCommand('vipApi.selectEnvironment', name);
-const setPassphrase = (name: string, value: string): Thenable<unknown> => vscode.commands.executeCommand('vipApi.setPassphrase', name, value);
+const setPassphrase = (name: string, value: string): Thenable<unknown> =>
+  vscode.commands.executeCommand('vipApi.setPassphrase', name, value);
 
 describe('mTLS environment from settings (TLS simulator, SecretStorage)', () => {
   let pki: Pki;
@@ -40,9 +50,15 @@ describe('mTLS environment from settings (TLS simulator, SecretStorage)', () => 
     // Left behind by a run that was killed before its `after`: nothing else writes this (git-ignored) file.
     if (settingsBefore?.includes(MTLS)) settingsBefore = undefined;
     pki = makePki();
-    simulator = await startSimulator({ host: '127.0.0.1', tls: { cert: pki.read(pki.server.cert), key: pki.read(pki.server.key), clientCa: pki.read(pki.ca.cert) } });
+    simulator = await startSimulator({
+      host: '127.0.0.1',
+      tls: { cert: pki.read(pki.server.cert), key: pki.read(pki.server.key), clientCa: pki.read(pki.ca.cert) },
+    });
     assert.match(simulator.url, /^https:\/\/127\.0\.0\.1:\d+$/);
-    simulator2 = await startSimulator({ host: '127.0.0.2', tls: { cert: pki.read(pki.server.cert), key: pki.read(pki.server.key), clientCa: pki.read(pki.ca.cert) } });
+    simulator2 = await startSimulator({
+      host: '127.0.0.2',
+      tls: { cert: pki.read(pki.server.cert), key: pki.read(pki.server.key), clientCa: pki.read(pki.ca.cert) },
+    });
     assert.match(simulator2.url, /^https:\/\/127\.0\.0\.2:\d+$/);
     const url = `${simulator.url}/{operation}`;
     await setWorkspaceSetting('environments', [
@@ -50,11 +66,32 @@ describe('mTLS environment from settings (TLS simulator, SecretStorage)', () => 
       // PEM without a passphrase, so nothing is asked; no ca: the test CA is unknown to Node.
       { name: UNTRUSTED, url, cert: pki.client.cert, key: pki.client.key },
       { name: WRONG_PASSPHRASE, url, pfx: pki.client.p12, ca: pki.ca.cert },
-      { name: PEM_127_0_0_2, url: `${simulator2.url}/{operation}`, cert: pki.client.cert, key: pki.client.encryptedKey, ca: pki.ca.cert },
+      {
+        name: PEM_127_0_0_2,
+        url: `${simulator2.url}/{operation}`,
+        cert: pki.client.cert,
+        key: pki.client.encryptedKey,
+        ca: pki.ca.cert,
+      },
       { name: NO_CLIENT_CERT, url, ca: pki.ca.cert },
       // The simulator delays its answer by the header's milliseconds.
-      { name: SLOW, url, cert: pki.client.cert, key: pki.client.key, ca: pki.ca.cert, timeoutMs: 300, headers: { [LATENCY_HEADER]: '5000' } },
-      { name: SLOWER, url, cert: pki.client.cert, key: pki.client.key, ca: pki.ca.cert, headers: { [LATENCY_HEADER]: '8000' } },
+      {
+        name: SLOW,
+        url,
+        cert: pki.client.cert,
+        key: pki.client.key,
+        ca: pki.ca.cert,
+        timeoutMs: 300,
+        headers: { [LATENCY_HEADER]: '5000' },
+      },
+      {
+        name: SLOWER,
+        url,
+        cert: pki.client.cert,
+        key: pki.client.key,
+        ca: pki.ca.cert,
+        headers: { [LATENCY_HEADER]: '8000' },
+      },
     ]);
   });
 
@@ -81,8 +118,14 @@ describe('mTLS environment from settings (TLS simulator, SecretStorage)', () => 
     await setPassphrase(MTLS, pki.passphrase);
     await select(MTLS);
     const request = await openRequest(DEACTIVATE);
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', request.document.uri);
-    assert.ok(lenses.some((l) => l.command?.title === `Send request ▸ ${MTLS}`), `lens titles: ${lenses.map((l) => l.command?.title).join(' | ')}`);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+      'vscode.executeCodeLensProvider',
+      request.document.uri,
+    );
+    assert.ok(
+      lenses.some((l) => l.command?.title === `Send request ▸ ${MTLS}`),
+      `lens titles: ${lenses.map((l) => l.command?.title).join(' | ')}`,
+    );
 
     const outcome = await sendRequest(request.document.uri);
     assertSent(outcome, '0000');
@@ -90,23 +133,32 @@ describe('mTLS environment from settings (TLS simulator, SecretStorage)', () => 
 
     // The settings file holds the environment (it is the right file) but not the passphrase.
     const settings = fs.readFileSync(settingsFile, 'utf8');
-    assert.ok(settings.includes(MTLS) && settings.includes('client.p12'), 'the workspace settings file does not hold the environment');
+    assert.ok(
+      settings.includes(MTLS) && settings.includes('client.p12'),
+      'the workspace settings file does not hold the environment',
+    );
     assert.ok(!settings.includes(pki.passphrase), 'the passphrase is in the workspace settings file');
 
     // History: this send is there (environment, URL), its passphrase is not.
     const storage = storageDirOf(outcome.responseUri);
     const history = readHistoryText(storage);
-    assert.ok(history.includes(MTLS) && history.includes(`${simulator.url}/deactivate-token`), 'the send is not in the history');
+    assert.ok(
+      history.includes(MTLS) && history.includes(`${simulator.url}/deactivate-token`),
+      'the send is not in the history',
+    );
     assert.ok(!history.includes(pki.passphrase), 'the passphrase is in the history');
 
     // Log: wait until it holds the lines of this passphrase and this send (the client certificate
     // subject proves mTLS was used), then check the passphrase is not in it.
     const logFile = extensionLogFile(storage);
     assert.ok(logFile, 'the extension log file was not found');
-    const log = await waitForFileText(logFile, (t) =>
-      t.includes(`Passphrase for environment "${MTLS}" stored in SecretStorage`) &&
-      t.includes(`→ POST ${simulator.url}/deactivate-token [${MTLS}] client certificate "CN=VIP Test Client"`) &&
-      /← HTTP 200 0000/.test(t));
+    const log = await waitForFileText(
+      logFile,
+      (t) =>
+        t.includes(`Passphrase for environment "${MTLS}" stored in SecretStorage`) &&
+        t.includes(`→ POST ${simulator.url}/deactivate-token [${MTLS}] client certificate "CN=VIP Test Client"`) &&
+        /← HTTP 200 0000/.test(t),
+    );
     assert.ok(!log.includes(pki.passphrase), 'the passphrase is in the extension log');
   });
 
@@ -129,7 +181,10 @@ describe('mTLS environment from settings (TLS simulator, SecretStorage)', () => 
     const outcome = await sendRequest(request.document.uri);
     assert.ok(!outcome.ok, `expected a failure: ${JSON.stringify(outcome)}`);
     assert.equal(outcome.kind, 'tls-material');
-    assert.match(outcome.message, /^Wrong passphrase for the PKCS#12 file ".*client\.p12" \(mac verify failure\)\. Set the right one with "VIP: Set certificate passphrase…"/);
+    assert.match(
+      outcome.message,
+      /^Wrong passphrase for the PKCS#12 file ".*client\.p12" \(mac verify failure\)\. Set the right one with "VIP: Set certificate passphrase…"/,
+    );
     assert.ok(!outcome.message.includes(WRONG));
   });
 
@@ -164,9 +219,22 @@ describe('mTLS environment from settings (TLS simulator, SecretStorage)', () => 
     assert.ok(curl.endsWith(` ${simulator.url}/deactivate-token`), curl);
     assert.ok(!curl.includes(pki.passphrase), 'the passphrase is in the cURL command');
     const run = promisify(execFile);
-    if (await run('sh', ['-c', 'command -v curl']).then(() => true, () => false)) {
-      const { stdout } = await run('sh', ['-c', curl], { timeout: 10_000, env: { ...process.env, VIP_CERT_PASSPHRASE: pki.passphrase } });
-      assert.equal((JSON.parse(stdout) as { DeactivateTokenResponse?: { Status?: { ReasonCode?: string } } }).DeactivateTokenResponse?.Status?.ReasonCode, '0000', stdout);
+    if (
+      await run('sh', ['-c', 'command -v curl']).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      const { stdout } = await run('sh', ['-c', curl], {
+        timeout: 10_000,
+        env: { ...process.env, VIP_CERT_PASSPHRASE: pki.passphrase },
+      });
+      assert.equal(
+        (JSON.parse(stdout) as { DeactivateTokenResponse?: { Status?: { ReasonCode?: string } } })
+          .DeactivateTokenResponse?.Status?.ReasonCode,
+        '0000',
+        stdout,
+      );
     }
   });
 
@@ -179,7 +247,10 @@ describe('mTLS environment from settings (TLS simulator, SecretStorage)', () => 
     assert.ok(!outcome.ok, `expected a failure: ${JSON.stringify(outcome)}`);
     assert.equal(outcome.kind, 'timeout', outcome.message);
     assert.match(outcome.message, /within 0\.3 s/);
-    assert.ok(elapsed < 4000, `the send took ${Math.round(elapsed)} ms: it waited for the answer (5 s) instead of the timeout`);
+    assert.ok(
+      elapsed < 4000,
+      `the send took ${Math.round(elapsed)} ms: it waited for the answer (5 s) instead of the timeout`,
+    );
   });
 
   it('VIP: Cancel request aborts a send under way: {ok:false, kind:"cancelled"} long before the answer, and nothing is left running', async () => {
@@ -202,7 +273,10 @@ describe('mTLS environment from settings (TLS simulator, SecretStorage)', () => 
     const elapsed = performance.now() - started;
     assert.ok(!outcome.ok, `expected a cancelled send: ${JSON.stringify(outcome)}`);
     assert.equal(outcome.kind, 'cancelled', outcome.message);
-    assert.ok(elapsed < 6000, `the send took ${Math.round(elapsed)} ms: it waited for the answer (8 s) instead of stopping`);
+    assert.ok(
+      elapsed < 6000,
+      `the send took ${Math.round(elapsed)} ms: it waited for the answer (8 s) instead of stopping`,
+    );
     assert.equal(await vscode.commands.executeCommand<number>('vipApi.cancelSend'), 0, 'nothing is left to cancel');
   });
 });

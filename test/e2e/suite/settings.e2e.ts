@@ -10,8 +10,20 @@ import { after, afterEach, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { LATENCY_HEADER, startSimulator, type RunningSimulator } from '../../../core/simulator';
 import {
-  activateExtension, assertSent, closeAllEditors, extensionLogFile, fixtureUri, openRequest, openTempRequest, readHistoryText, removeTempFiles,
-  sendRequest, setWorkspaceSetting, storageDirOf, waitForDiagnostics, waitForFileText,
+  activateExtension,
+  assertSent,
+  closeAllEditors,
+  extensionLogFile,
+  fixtureUri,
+  openRequest,
+  openTempRequest,
+  readHistoryText,
+  removeTempFiles,
+  sendRequest,
+  setWorkspaceSetting,
+  storageDirOf,
+  waitForDiagnostics,
+  waitForFileText,
 } from './helpers';
 
 const DEACTIVATE = 'requests/deactivate-lost-phone.vip.json';
@@ -22,7 +34,9 @@ const select = (name: string): Thenable<unknown> => vscode.commands.executeComma
 
 /** A server that answers every POST with a valid DeactivateToken response of about 8 KB (a long RequestId). */
 async function startBigAnswerServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const body = JSON.stringify({ DeactivateTokenResponse: { RequestId: 'x'.repeat(8000), Status: { ReasonCode: '0000', StatusMessage: 'Success' } } });
+  const body = JSON.stringify({
+    DeactivateTokenResponse: { RequestId: 'x'.repeat(8000), Status: { ReasonCode: '0000', StatusMessage: 'Success' } },
+  });
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
@@ -53,7 +67,8 @@ describe('settings read by the extension when it sends', () => {
   });
 
   afterEach(async () => {
-    for (const key of ['historySize', 'response.reuseTab', 'autoRequestId', 'timeoutMs', 'maxResponseBytes']) await setWorkspaceSetting(key, undefined);
+    for (const key of ['historySize', 'response.reuseTab', 'autoRequestId', 'timeoutMs', 'maxResponseBytes'])
+      await setWorkspaceSetting(key, undefined);
     await select('Simulator');
     await closeAllEditors();
   });
@@ -81,8 +96,16 @@ describe('settings read by the extension when it sends', () => {
     }
     assert.ok(last?.ok);
     const storage = storageDirOf(last.responseUri);
-    assert.equal((JSON.parse(readHistoryText(storage)) as unknown[]).length, 2, 'vipApi.historySize 2: two entries after three sends');
-    assert.equal(fs.statSync(path.join(storage, 'history.json')).mode & 0o777, 0o600, 'history.json must be readable by its owner only');
+    assert.equal(
+      (JSON.parse(readHistoryText(storage)) as unknown[]).length,
+      2,
+      'vipApi.historySize 2: two entries after three sends',
+    );
+    assert.equal(
+      fs.statSync(path.join(storage, 'history.json')).mode & 0o777,
+      0o600,
+      'history.json must be readable by its owner only',
+    );
   });
 
   it('vipApi.response.reuseTab: true → one response file per request; false → a new file named after the time', async () => {
@@ -93,21 +116,34 @@ describe('settings read by the extension when it sends', () => {
     await setWorkspaceSetting('response.reuseTab', false);
     const fresh = await sendRequest(request.document.uri);
     assertSent(fresh, '0000');
-    assert.match(path.basename(vscode.Uri.parse(fresh.responseUri).fsPath), /^deactivate-lost-phone\.\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.response\.vip\.json$/);
+    assert.match(
+      path.basename(vscode.Uri.parse(fresh.responseUri).fsPath),
+      /^deactivate-lost-phone\.\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.response\.vip\.json$/,
+    );
   });
 
   it('vipApi.autoRequestId: a request without RequestId gets one when on, and none when off', async () => {
-    const text = JSON.stringify({ DeactivateTokenRequest: { Version: '3.1', TokenId: 'SYMC10000001' } }, null, 2) + '\n';
+    const text =
+      JSON.stringify({ DeactivateTokenRequest: { Version: '3.1', TokenId: 'SYMC10000001' } }, null, 2) + '\n';
     const { document: doc } = await openTempRequest('no-request-id', text);
     await waitForDiagnostics(doc.uri, (ds) => ds.length === 0);
     const requestIdOf = async (outcome: Awaited<ReturnType<typeof sendRequest>>): Promise<unknown> => {
       assertSent(outcome, '0000');
       const response = await vscode.workspace.openTextDocument(vscode.Uri.parse(outcome.responseUri));
-      return (JSON.parse(response.getText()) as { DeactivateTokenResponse: { RequestId?: unknown } }).DeactivateTokenResponse.RequestId;
+      return (JSON.parse(response.getText()) as { DeactivateTokenResponse: { RequestId?: unknown } })
+        .DeactivateTokenResponse.RequestId;
     };
-    assert.equal(typeof (await requestIdOf(await sendRequest(doc.uri))), 'string', 'on (default): the simulator echoes the generated RequestId');
+    assert.equal(
+      typeof (await requestIdOf(await sendRequest(doc.uri))),
+      'string',
+      'on (default): the simulator echoes the generated RequestId',
+    );
     await setWorkspaceSetting('autoRequestId', false);
-    assert.equal(await requestIdOf(await sendRequest(doc.uri)), undefined, 'off: no RequestId is sent, so none is echoed');
+    assert.equal(
+      await requestIdOf(await sendRequest(doc.uri)),
+      undefined,
+      'off: no RequestId is sent, so none is echoed',
+    );
   });
 
   it('vipApi.timeoutMs: 300 ms against an answer delayed 5 s → {ok:false, kind:"timeout"} within 0.3 s', async () => {
@@ -120,7 +156,10 @@ describe('settings read by the extension when it sends', () => {
     assert.ok(!outcome.ok, `expected a timeout: ${JSON.stringify(outcome)}`);
     assert.equal(outcome.kind, 'timeout', outcome.message);
     assert.match(outcome.message, /within 0\.3 s/);
-    assert.ok(elapsed < 4000, `the send took ${Math.round(elapsed)} ms: it waited for the answer instead of vipApi.timeoutMs`);
+    assert.ok(
+      elapsed < 4000,
+      `the send took ${Math.round(elapsed)} ms: it waited for the answer instead of vipApi.timeoutMs`,
+    );
   });
 
   it('vipApi.maxResponseBytes: an 8 KB answer is shown by default and saved to a file, not shown, under a 1 KB cap', async () => {
@@ -142,7 +181,9 @@ describe('settings read by the extension when it sends', () => {
     assertSent(probe, '0000');
     const logFile = extensionLogFile(storageDirOf(probe.responseUri));
     assert.ok(logFile, 'the extension log file was not found');
-    const log = await waitForFileText(logFile, (t) => t.includes(`("${WITH_PASSWORD}"): the URL must not contain a user name or password`));
+    const log = await waitForFileText(logFile, (t) =>
+      t.includes(`("${WITH_PASSWORD}"): the URL must not contain a user name or password`),
+    );
     assert.ok(!log.includes('user:secret'), 'the URL with its password is in the log');
   });
 });

@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import type { SimulatorForAppInfo } from '../../../client/src/simulatorForApp';
 import { activateExtension, setWorkspaceSetting } from './helpers';
 
-const start = async () => vscode.commands.executeCommand<SimulatorForAppInfo | undefined>('vipApi.startSimulatorForApp');
+const start = async () =>
+  vscode.commands.executeCommand<SimulatorForAppInfo | undefined>('vipApi.startSimulatorForApp');
 const stop = async () => vscode.commands.executeCommand<boolean>('vipApi.stopSimulatorForApp');
 
 /** A server on 127.0.0.1 (port 0: a free one); resolves once it listens, rejects if it cannot. */
@@ -35,7 +36,9 @@ async function restReasonCode(restUrl: string): Promise<string | undefined> {
   const res = await fetch(`${restUrl}/get-token-information`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ GetTokenInformationRequest: { Version: '3.1', RequestId: 'app-rest', TokenId: 'SYMC10000001' } }),
+    body: JSON.stringify({
+      GetTokenInformationRequest: { Version: '3.1', RequestId: 'app-rest', TokenId: 'SYMC10000001' },
+    }),
   });
   assert.equal(res.status, 200);
   const json = (await res.json()) as { GetTokenInformationResponse?: { Status?: { ReasonCode?: string } } };
@@ -67,14 +70,25 @@ describe('VIP: Start simulator for my app', () => {
     assert.equal(info.requestedPort, port);
     assert.equal(info.port, port, 'the configured port is used');
     assert.equal(info.restUrl, `http://127.0.0.1:${port}`);
-    assert.deepEqual(info.soapUrls, ['/mgmt/soap', '/val/soap', '/prov/soap'].map((p) => `http://127.0.0.1:${port}${p}`));
-    assert.deepEqual(info.wsdlUrls, info.soapUrls.map((u) => `${u}?wsdl`));
-    for (const url of [info.restUrl, ...info.soapUrls, info.wsdlUrls[0]]) assert.ok(info.message.includes(url), `the notification shows ${url}: ${info.message}`);
+    assert.deepEqual(
+      info.soapUrls,
+      ['/mgmt/soap', '/val/soap', '/prov/soap'].map((p) => `http://127.0.0.1:${port}${p}`),
+    );
+    assert.deepEqual(
+      info.wsdlUrls,
+      info.soapUrls.map((u) => `${u}?wsdl`),
+    );
+    for (const url of [info.restUrl, ...info.soapUrls, info.wsdlUrls[0]])
+      assert.ok(info.message.includes(url), `the notification shows ${url}: ${info.message}`);
     assert.doesNotMatch(info.message, /was taken/);
 
     assert.equal(await restReasonCode(info.restUrl), '0000');
 
-    const soap = await fetch(info.soapUrls[0], { method: 'POST', headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""' }, body: SOAP_GET_TOKEN_INFORMATION });
+    const soap = await fetch(info.soapUrls[0], {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""' },
+      body: SOAP_GET_TOKEN_INFORMATION,
+    });
     const soapText = await soap.text();
     assert.equal(soap.status, 200, soapText);
     assert.match(soapText, /<GetTokenInformationResponse [^>]*RequestId="app-soap"/);
@@ -86,7 +100,10 @@ describe('VIP: Start simulator for my app', () => {
     assert.equal(wsdl.status, 200, wsdlText.slice(0, 300));
     assert.match(wsdl.headers.get('content-type') ?? '', /xml/);
     assert.match(wsdlText, /<wsdl:definitions /);
-    assert.ok(wsdlText.includes(`<soap:address location="${info.soapUrls[1]}"/>`), 'the WSDL points at the URL it was fetched from');
+    assert.ok(
+      wsdlText.includes(`<soap:address location="${info.soapUrls[1]}"/>`),
+      'the WSDL points at the URL it was fetched from',
+    );
 
     // The control API answers loopback callers, such as an application's tests on this machine.
     const otp = await fetch(`${info.restUrl}/_simulator/otp/SYMC10000001`);

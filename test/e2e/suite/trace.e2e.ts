@@ -6,8 +6,17 @@ import * as fs from 'node:fs';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import {
-  activateExtension, assertSent, closeAllEditors, extensionLogFile, fixtureUri, openRequest, positionOf, sendRequest, setWorkspaceSetting,
-  storageDirOf, waitForFileText,
+  activateExtension,
+  assertSent,
+  closeAllEditors,
+  extensionLogFile,
+  fixtureUri,
+  openRequest,
+  positionOf,
+  sendRequest,
+  setWorkspaceSetting,
+  storageDirOf,
+  waitForFileText,
 } from './helpers';
 
 const REQUEST = 'requests/deactivate-lost-phone.vip.json';
@@ -25,8 +34,16 @@ describe('vipApi.trace.server', () => {
     logFile = found;
     // Our channel's log level to Trace, through the Output view's own commands.
     const commands = await vscode.commands.getCommands(true);
-    const show = commands.find((c) => c.startsWith('workbench.action.output.show.') && c.includes('vip-api-workbench') && c.includes('VIP API Workbench'));
-    assert.ok(show, `no Output command for our log channel among: ${commands.filter((c) => c.startsWith('workbench.action.output.show.')).join(', ')}`);
+    const show = commands.find(
+      (c) =>
+        c.startsWith('workbench.action.output.show.') &&
+        c.includes('vip-api-workbench') &&
+        c.includes('VIP API Workbench'),
+    );
+    assert.ok(
+      show,
+      `no Output command for our log channel among: ${commands.filter((c) => c.startsWith('workbench.action.output.show.')).join(', ')}`,
+    );
     await vscode.commands.executeCommand(show);
     await vscode.commands.executeCommand('workbench.action.output.activeOutputLogLevel.1'); // 1: Trace
   });
@@ -41,8 +58,14 @@ describe('vipApi.trace.server', () => {
   async function tracedHover(needle: string): Promise<string> {
     const start = fs.statSync(logFile).size;
     const editor = await openRequest(REQUEST);
-    await vscode.commands.executeCommand('vscode.executeHoverProvider', fixtureUri(REQUEST), positionOf(editor.document, needle, 1));
-    const text = await waitForFileText(logFile, (t) => Buffer.from(t).subarray(start).toString().includes("Received response 'textDocument/hover"));
+    await vscode.commands.executeCommand(
+      'vscode.executeHoverProvider',
+      fixtureUri(REQUEST),
+      positionOf(editor.document, needle, 1),
+    );
+    const text = await waitForFileText(logFile, (t) =>
+      Buffer.from(t).subarray(start).toString().includes("Received response 'textDocument/hover"),
+    );
     return Buffer.from(text).subarray(start).toString();
   }
 

@@ -16,13 +16,17 @@ export const restrictedUiTests: UiTest[] = [
       await item.click();
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Simulator (SOAP)' }).waitFor();
       const rows = await page.locator('.quick-input-list .monaco-list-row').allTextContents();
-      if (rows.some((r) => r.includes('Workspace endpoint'))) throw new Error(`untrusted, yet the workspace environment is offered: ${rows.join(' | ')}`);
+      if (rows.some((r) => r.includes('Workspace endpoint')))
+        throw new Error(`untrusted, yet the workspace environment is offered: ${rows.join(' | ')}`);
       await page.keyboard.press('Escape');
 
       // The Restricted Mode status bar item opens the Workspace Trust editor (after the untrusted
       // suite has run on this server, the palette does not always list Manage Workspace Trust).
       await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().click();
-      await page.locator('.workspace-trust-editor .workspace-trust-buttons .monaco-button', { hasText: 'Trust' }).first().click();
+      await page
+        .locator('.workspace-trust-editor .workspace-trust-buttons .monaco-button', { hasText: 'Trust' })
+        .first()
+        .click();
       await page.locator('.workspace-trust-editor', { hasText: 'You trust this folder' }).first().waitFor();
       // The trust editor opens as a modal editor over the request: close it.
       await page.locator('.monaco-modal-editor-block .action-label.codicon-close').first().click();
@@ -38,7 +42,10 @@ export const restrictedUiTests: UiTest[] = [
       await page.keyboard.press('Escape');
       // And Send works: the built-in simulator starts now (SYMC10000001 is ENABLED in its demo state).
       await editor.locator('.codelens-decoration a', { hasText: 'Send request ▸ Simulator' }).click();
-      await page.locator('.monaco-editor .view-lines', { hasText: 'DeactivateTokenResponse' }).locator('.view-line', { hasText: '"ReasonCode": "0000"' }).waitFor();
+      await page
+        .locator('.monaco-editor .view-lines', { hasText: 'DeactivateTokenResponse' })
+        .locator('.view-line', { hasText: '"ReasonCode": "0000"' })
+        .waitFor();
     },
   },
 ];

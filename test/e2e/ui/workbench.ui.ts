@@ -6,7 +6,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { getReasonCode } from '../../../core/data/catalog';
-import { hoverUntilVisible, openFromExplorer, openNotification, repeatUntilVisible, runCommand, type UiTest } from '../lib/ui';
+import {
+  hoverUntilVisible,
+  openFromExplorer,
+  openNotification,
+  repeatUntilVisible,
+  runCommand,
+  type UiTest,
+} from '../lib/ui';
 
 const WORKSPACE_SETTINGS = path.join(__dirname, '../fixtures/workspace/.vscode/settings.json');
 
@@ -58,7 +65,10 @@ export const uiTests: UiTest[] = [
     async run(page, snap) {
       const editor = await openFromExplorer(page, 'requests', 'unsupported-version.vip.json');
       await editor.locator('.squiggly-error').first().waitFor();
-      const version = editor.locator('.view-line', { hasText: '"Version"' }).locator('span span', { hasText: '5.0' }).first();
+      const version = editor
+        .locator('.view-line', { hasText: '"Version"' })
+        .locator('span span', { hasText: '5.0' })
+        .first();
       const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Set Version to "3.1"' });
       // Escape closes a menu that opened empty ("No code actions available") before the retry.
       await repeatUntilVisible(async () => {
@@ -115,9 +125,16 @@ export const uiTests: UiTest[] = [
       await editor.locator('.codelens-decoration a', { hasText: 'Send request ▸ Simulator (SOAP)' }).waitFor();
       // Back to the default, through the same picker: the workspace state outlives this page.
       await page.locator('.statusbar-item', { hasText: 'VIP: Simulator (SOAP) · SOAP' }).click();
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'REST' }).filter({ hasNotText: 'SOAP' }).first().click();
+      await page
+        .locator('.quick-input-list .monaco-list-row', { hasText: 'REST' })
+        .filter({ hasNotText: 'SOAP' })
+        .first()
+        .click();
       await page.locator('.statusbar-item', { hasText: 'VIP: Simulator · REST' }).waitFor();
-      await editor.locator('.codelens-decoration a', { hasText: 'Send request ▸ Simulator' }).filter({ hasNotText: 'SOAP' }).waitFor();
+      await editor
+        .locator('.codelens-decoration a', { hasText: 'Send request ▸ Simulator' })
+        .filter({ hasNotText: 'SOAP' })
+        .waitFor();
     },
   },
   {
@@ -130,7 +147,11 @@ export const uiTests: UiTest[] = [
       // The item's text arrives from the language server: hover until it shows.
       await hoverUntilVisible(page, entry, hover);
       await snap('language-status-hover');
-      await hover.getByRole('button', { name: 'Open schema' }).or(hover.locator('a', { hasText: 'Open schema' })).first().click();
+      await hover
+        .getByRole('button', { name: 'Open schema' })
+        .or(hover.locator('a', { hasText: 'Open schema' }))
+        .first()
+        .click();
       await page.locator('.tabs-container .tab[data-resource-name="DeactivateToken.json"]').waitFor();
     },
   },
@@ -149,7 +170,13 @@ export const uiTests: UiTest[] = [
       const base = `http://127.0.0.1:${port}`;
       const notice = await openNotification(page, 'VIP simulator for your app is running');
       const text = await notice.textContent();
-      for (const url of [base, `${base}/mgmt/soap`, `${base}/val/soap`, `${base}/prov/soap`, `${base}/mgmt/soap?wsdl`]) {
+      for (const url of [
+        base,
+        `${base}/mgmt/soap`,
+        `${base}/val/soap`,
+        `${base}/prov/soap`,
+        `${base}/mgmt/soap?wsdl`,
+      ]) {
         assert.ok(text?.includes(url), `the notification shows ${url}: ${text}`);
       }
       await snap('simulator-for-app-notification');
@@ -167,7 +194,9 @@ export const uiTests: UiTest[] = [
     screenshot: 'token-state-error',
     async run(page, snap) {
       await openFromExplorer(page, 'requests', 'enable-inactive.vip.json');
-      const lens = page.locator('.editor-group-container .monaco-editor .codelens-decoration a', { hasText: 'Send request' }).first();
+      const lens = page
+        .locator('.editor-group-container .monaco-editor .codelens-decoration a', { hasText: 'Send request' })
+        .first();
       // SYMC10000006 is INACTIVE in the simulator's demo state: EnableToken is refused with 4996.
       await lens.click();
       // Toasts do not show in this headless browser (the window never has focus): the
@@ -207,8 +236,12 @@ export const uiTests: UiTest[] = [
       await row.click();
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open request' }).click();
       // In the untitled editor it opens (the request file itself, with the same text, may be visible too).
-      const untitledGroup = page.locator('.editor-group-container', { has: page.locator('.tab.active[data-resource-name^="Untitled"]') });
-      const reopened = untitledGroup.locator('.monaco-editor .view-lines', { hasText: 'e2e-enable-inactive-1' }).filter({ hasText: 'EnableTokenRequest' });
+      const untitledGroup = page.locator('.editor-group-container', {
+        has: page.locator('.tab.active[data-resource-name^="Untitled"]'),
+      });
+      const reopened = untitledGroup
+        .locator('.monaco-editor .view-lines', { hasText: 'e2e-enable-inactive-1' })
+        .filter({ hasText: 'EnableTokenRequest' });
       await reopened.waitFor();
     },
   },
@@ -217,7 +250,9 @@ export const uiTests: UiTest[] = [
     screenshot: 'walkthrough-explain',
     async run(page, snap) {
       await runCommand(page, 'Welcome: Open Walkthrough...');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with VIP API Workbench' }).click();
+      await page
+        .locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with VIP API Workbench' })
+        .click();
       const walkthrough = page.locator('.gettingStartedContainer');
       const step = (title: string) => walkthrough.locator('.getting-started-step', { hasText: title });
       const button = (name: string) => walkthrough.getByRole('button', { name, exact: true });
@@ -225,7 +260,9 @@ export const uiTests: UiTest[] = [
       await snap('walkthrough');
       // Step 1 is expanded when the walkthrough opens: its button opens the sample in an untitled editor.
       await button('Open the sample').click();
-      const sample = page.locator('.monaco-editor', { has: page.locator('.view-lines', { hasText: 'DeactivateTokenRequest' }) }).first();
+      const sample = page
+        .locator('.monaco-editor', { has: page.locator('.view-lines', { hasText: 'DeactivateTokenRequest' }) })
+        .first();
       await sample.locator('.view-line', { hasText: '"Version": "5.0"' }).waitFor();
       await step('See the reason code VIP would answer').click();
       await button('Show the quick fix').click();
@@ -300,35 +337,50 @@ export const uiTests: UiTest[] = [
       const pfx = path.join(dir, 'not-a-certificate.p12');
       fs.writeFileSync(pfx, 'not a PKCS#12 file\n');
       try {
-        await withWorkspaceEnvironments([
-          { name: 'E2E insecure', url: 'https://127.0.0.1:9/{operation}', rejectUnauthorized: false },
-          { name: 'E2E PKCS#12', url: 'https://127.0.0.1:9/{operation}', pfx },
-        ], async () => {
-          const editor = await openFromExplorer(page, 'requests', 'deactivate-lost-phone.vip.json');
-          const simulatorItem = page.locator('.statusbar-item', { hasText: 'VIP: Simulator · REST' });
-          await simulatorItem.waitFor();
-          assert.ok(!(await simulatorItem.getAttribute('class'))?.includes('warning-kind'), 'the Simulator item is not a warning');
-          await repeatUntilVisible(async () => {
-            await page.keyboard.press('Escape');
-            await simulatorItem.click();
-          }, page.locator('.quick-input-list .monaco-list-row', { hasText: 'E2E insecure' }));
-          await page.locator('.quick-input-list .monaco-list-row', { hasText: 'E2E insecure' }).click();
-          const insecure = page.locator('.statusbar-item.warning-kind', { hasText: 'VIP: E2E insecure · REST' });
-          await insecure.waitFor();
-          await snap('insecure-environment-status-bar');
+        await withWorkspaceEnvironments(
+          [
+            { name: 'E2E insecure', url: 'https://127.0.0.1:9/{operation}', rejectUnauthorized: false },
+            { name: 'E2E PKCS#12', url: 'https://127.0.0.1:9/{operation}', pfx },
+          ],
+          async () => {
+            const editor = await openFromExplorer(page, 'requests', 'deactivate-lost-phone.vip.json');
+            const simulatorItem = page.locator('.statusbar-item', { hasText: 'VIP: Simulator · REST' });
+            await simulatorItem.waitFor();
+            assert.ok(
+              !(await simulatorItem.getAttribute('class'))?.includes('warning-kind'),
+              'the Simulator item is not a warning',
+            );
+            await repeatUntilVisible(
+              async () => {
+                await page.keyboard.press('Escape');
+                await simulatorItem.click();
+              },
+              page.locator('.quick-input-list .monaco-list-row', { hasText: 'E2E insecure' }),
+            );
+            await page.locator('.quick-input-list .monaco-list-row', { hasText: 'E2E insecure' }).click();
+            const insecure = page.locator('.statusbar-item.warning-kind', { hasText: 'VIP: E2E insecure · REST' });
+            await insecure.waitFor();
+            await snap('insecure-environment-status-bar');
 
-          await pickEnvironment(page, 'E2E insecure', 'E2E PKCS#12');
-          await editor.locator('.codelens-decoration a', { hasText: 'Send request ▸ E2E PKCS#12' }).click();
-          const prompt = page.locator('.quick-input-widget', { hasText: 'Passphrase for the certificate of "E2E PKCS#12"' });
-          await prompt.waitFor();
-          await snap('passphrase-prompt');
-          assert.equal(await prompt.locator('input').getAttribute('type'), 'password', 'the passphrase is typed into a password box');
-          await prompt.locator('input').fill('e2e-ui-passphrase');
-          await page.keyboard.press('Enter');
-          // The send goes on with it: this file is no PKCS#12, which the error says.
-          await openNotification(page, 'is not a PKCS#12');
-          await pickEnvironment(page, 'E2E PKCS#12', 'Simulator');
-        });
+            await pickEnvironment(page, 'E2E insecure', 'E2E PKCS#12');
+            await editor.locator('.codelens-decoration a', { hasText: 'Send request ▸ E2E PKCS#12' }).click();
+            const prompt = page.locator('.quick-input-widget', {
+              hasText: 'Passphrase for the certificate of "E2E PKCS#12"',
+            });
+            await prompt.waitFor();
+            await snap('passphrase-prompt');
+            assert.equal(
+              await prompt.locator('input').getAttribute('type'),
+              'password',
+              'the passphrase is typed into a password box',
+            );
+            await prompt.locator('input').fill('e2e-ui-passphrase');
+            await page.keyboard.press('Enter');
+            // The send goes on with it: this file is no PKCS#12, which the error says.
+            await openNotification(page, 'is not a PKCS#12');
+            await pickEnvironment(page, 'E2E PKCS#12', 'Simulator');
+          },
+        );
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

@@ -6,7 +6,16 @@ import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { activateExtension, closeAllEditors, codeOf, EXTENSION_ID, fixtureUri, openFixture, sendRequest, waitForDiagnosticsAfter } from '../suite/helpers';
+import {
+  activateExtension,
+  closeAllEditors,
+  codeOf,
+  EXTENSION_ID,
+  fixtureUri,
+  openFixture,
+  sendRequest,
+  waitForDiagnosticsAfter,
+} from '../suite/helpers';
 
 /** The port the workspace's own environment names (fixtures/untrusted-workspace/.vscode/settings.json). */
 const WORKSPACE_ENDPOINT_PORT = 47913;
@@ -22,7 +31,11 @@ describe('an untrusted workspace (Restricted Mode)', () => {
   let connections = 0;
 
   before(async () => {
-    assert.equal(vscode.workspace.isTrusted, false, 'the runner must open this folder untrusted (workspace trust on, no prompt)');
+    assert.equal(
+      vscode.workspace.isTrusted,
+      false,
+      'the runner must open this folder untrusted (workspace trust on, no prompt)',
+    );
     await activateExtension();
     // Stands where the workspace settings point, and counts anything that reaches it.
     listener = createServer((socket) => {
@@ -41,15 +54,28 @@ describe('an untrusted workspace (Restricted Mode)', () => {
 
   it('still validates and explains: a 4e04 diagnostic on Version 5.0', async () => {
     const uri = fixtureUri('requests/unsupported-version.vip.json');
-    const diagnostics = await waitForDiagnosticsAfter(uri, async () => { await openFixture('requests/unsupported-version.vip.json'); }, (ds) => ds.length > 0);
-    assert.ok(diagnostics.some((d) => codeOf(d) === '4e04'), JSON.stringify(diagnostics.map((d) => d.message)));
+    const diagnostics = await waitForDiagnosticsAfter(
+      uri,
+      async () => {
+        await openFixture('requests/unsupported-version.vip.json');
+      },
+      (ds) => ds.length > 0,
+    );
+    assert.ok(
+      diagnostics.some((d) => codeOf(d) === '4e04'),
+      JSON.stringify(diagnostics.map((d) => d.message)),
+    );
   });
 
   it('refuses to send, says why, and starts no simulator', async () => {
     const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
     await openFixture('requests/deactivate.vip.json');
     const outcome = await sendRequest(fixtureUri('requests/deactivate.vip.json'));
-    assert.deepEqual({ ok: outcome.ok, kind: (outcome as { kind?: string }).kind }, { ok: false, kind: 'untrusted' }, JSON.stringify(outcome));
+    assert.deepEqual(
+      { ok: outcome.ok, kind: (outcome as { kind?: string }).kind },
+      { ok: false, kind: 'untrusted' },
+      JSON.stringify(outcome),
+    );
     assert.match((outcome as { message: string }).message, /untrusted workspace/);
     assert.deepEqual(simulatorProcesses(extensionPath), [], 'no simulator process was started');
   });
@@ -65,8 +91,12 @@ describe('an untrusted workspace (Restricted Mode)', () => {
   it('offers no Send request CodeLens', async () => {
     const uri = fixtureUri('requests/deactivate.vip.json');
     await openFixture('requests/deactivate.vip.json');
-    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
-    assert.deepEqual(lenses.filter((l) => /Send request/.test(l.command?.title ?? '')).map((l) => l.command?.title), []);
+    const lenses =
+      (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+    assert.deepEqual(
+      lenses.filter((l) => /Send request/.test(l.command?.title ?? '')).map((l) => l.command?.title),
+      [],
+    );
   });
 
   it("ignores the workspace's environments: not listed, not selectable, never contacted", async () => {
