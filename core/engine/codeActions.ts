@@ -64,20 +64,12 @@ function candidateFixes(doc: VipDocument, finding: FixableFinding, ctx: EngineCo
   if (finding.rule === 'syntax') return typeof finding.offset === 'number' ? syntaxFixes(doc.text, finding.offset) : [];
   const f = new Fixer(doc, ctx);
   if (finding.rule === 'document.empty') return f.skeletonFixes();
-  const path = finding.path;
-  // A stale finding (the text changed since) names a node that is gone: no fix rather than a wrong one.
-  // (For a missing field the path is that of its object, which exists.)
-  const node = path && doc.nodeAt(path);
-  if (!path || !node) return [];
-  const data =
-    typeof finding.data === 'object' && finding.data !== null ? (finding.data as Record<string, unknown>) : {};
-  const t: Target = { finding, path, field: path[path.length - 1], value: node.value, data };
+  const t = targetOf(doc, finding);
+  if (!t) return [];
+  const path = t.path;
   switch (finding.rule) {
-    case 'version.unsupported': {
-      const supported = stringList(data.supported) ?? [...ctx.supportedVersions];
-      const best = preferredVersion(supported);
-      return supported.map((v) => ({ title: `Set Version to "${v}"`, edits: f.set(path, v), isPreferred: v === best }));
-    }
+    case 'version.unsupported':
+      return versionFixes(f, t, ctx);
     case 'expiration.past':
     case 'expiration.tooFar':
       return f.expirationFixes(path, finding.rule === 'expiration.past' ? 0 : 1);
@@ -92,15 +84,8 @@ function candidateFixes(doc: VipDocument, finding: FixableFinding, ctx: EngineCo
       return [{ title: 'Rename "Id" to "RequestId"', edits: f.renameKey(path, 'RequestId'), isPreferred: true }];
     case 'requestId.both':
       return [{ title: 'Remove "Id" (keep "RequestId")', edits: f.remove(path), isPreferred: true }];
-    case 'schema.enum': {
-      const allowed = stringList(data.allowed) ?? [];
-      const best = typeof t.value === 'string' ? closest(t.value, allowed)[0] : undefined;
-      return allowed.map((a) => ({
-        title: `Set ${String(t.field)} to "${a}"`,
-        edits: f.set(path, a),
-        isPreferred: allowed.length === 1 || a === best,
-      }));
-    }
+    case 'schema.enum':
+      return enumFixes(f, t);
     case 'schema.type':
     case 'schema.pattern':
     case 'schema.minLength':
@@ -121,6 +106,36 @@ function candidateFixes(doc: VipDocument, finding: FixableFinding, ctx: EngineCo
     default:
       return unhandled(finding.rule);
   }
+}
+
+/** The finding's node as it is in the text now, or undefined when the finding is stale. */
+function targetOf(doc: VipDocument, finding: FixableFinding): Target | undefined {
+  const path = finding.path;
+  // A stale finding (the text changed since) names a node that is gone: no fix rather than a wrong one.
+  // (For a missing field the path is that of its object, which exists.)
+  const node = path && doc.nodeAt(path);
+  if (!path || !node) return undefined;
+  const data =
+    typeof finding.data === 'object' && finding.data !== null ? (finding.data as Record<string, unknown>) : {};
+  return { finding, path, field: path[path.length - 1], value: node.value, data };
+}
+
+/** One fix per supported version (from the finding, else the context), the preferred version marked. */
+function versionFixes(f: Fixer, t: Target, ctx: EngineContext): QuickFix[] {
+  const supported = stringList(t.data.supported) ?? [...ctx.supportedVersions];
+  const best = preferredVersion(supported);
+  return supported.map((v) => ({ title: `Set Version to "${v}"`, edits: f.set(t.path, v), isPreferred: v === best }));
+}
+
+/** One fix per allowed value; the closest to the current value (or the only one) is preferred. */
+function enumFixes(f: Fixer, t: Target): QuickFix[] {
+  const allowed = stringList(t.data.allowed) ?? [];
+  const best = typeof t.value === 'string' ? closest(t.value, allowed)[0] : undefined;
+  return allowed.map((a) => ({
+    title: `Set ${String(t.field)} to "${a}"`,
+    edits: f.set(t.path, a),
+    isPreferred: allowed.length === 1 || a === best,
+  }));
 }
 
 /** The compiler proves every rule id has its case above. */

@@ -105,6 +105,17 @@ function locationAt(doc: VipDocument, at: number): Location {
   };
 }
 
+/** How a property name is inserted at the position, shared by operation keys and fields. */
+interface KeyInsertion {
+  /** A colon follows already: insert the quoted key only, not a snippet with its value. */
+  keyOnly: boolean;
+  /** The comma a following property needs, if one follows. */
+  comma: string;
+  /** The replaced text starts with a quote, so proposals filter on the quoted name. */
+  quoted: boolean;
+  common: Pick<CompletionProposal, 'replace' | 'additionalEdits' | 'snippet'>;
+}
+
 function propertyProposals(
   doc: VipDocument,
   objectPath: JsonPath,
@@ -118,31 +129,47 @@ function propertyProposals(
   const comma = !keyOnly && nextSignificant(text, end) === '"' ? ',' : '';
   const additionalEdits = leadingComma(text, replace.offset);
   const quoted = text[replace.offset] === '"';
-  const common = { replace, additionalEdits, snippet: !keyOnly };
+  const insertion: KeyInsertion = { keyOnly, comma, quoted, common: { replace, additionalEdits, snippet: !keyOnly } };
+  if (objectPath.length === 0) return operationKeyProposals(doc, replace, ctx, insertion, wholeDocument);
+  return fieldProposals(doc, objectPath, replace, ctx, insertion);
+}
 
-  if (objectPath.length === 0) {
-    // A VIP document has one key: once it has one, a second would only be an error.
-    if (presentKeys(doc, [], replace).size > 0) return [];
-    const ctxValues: EngineContext = { now: ctx.now, supportedVersions: ctx.supportedVersions };
-    return allDocumentKeys().map((key, i) => {
-      const { operation, kind } = operationForKey(key)!;
-      const insert = keyOnly
-        ? `"${key}"`
-        : operationSnippet(operation.name, kind, ctxValues, { wholeDocument }) + comma;
-      return {
-        ...common,
-        label: key,
-        kind: 'operation' as const,
-        detail: operation.summary,
-        documentation: operationHover(operation, kind),
-        insertText: insert,
-        filterText: quoted ? `"${key}"` : key,
-        // Requests before responses, common operations first, then catalog order.
-        sortText: `${kind === 'request' ? 0 : 1}${operation.common ? 0 : 1}${String(i).padStart(3, '0')}`,
-      };
-    });
-  }
+/** At the root: every operation key, with its skeleton, unless the document has its one key already. */
+function operationKeyProposals(
+  doc: VipDocument,
+  replace: Span,
+  ctx: EngineContext,
+  { keyOnly, comma, quoted, common }: KeyInsertion,
+  wholeDocument: boolean,
+): CompletionProposal[] {
+  // A VIP document has one key: once it has one, a second would only be an error.
+  if (presentKeys(doc, [], replace).size > 0) return [];
+  const ctxValues: EngineContext = { now: ctx.now, supportedVersions: ctx.supportedVersions };
+  return allDocumentKeys().map((key, i) => {
+    const { operation, kind } = operationForKey(key)!;
+    const insert = keyOnly ? `"${key}"` : operationSnippet(operation.name, kind, ctxValues, { wholeDocument }) + comma;
+    return {
+      ...common,
+      label: key,
+      kind: 'operation' as const,
+      detail: operation.summary,
+      documentation: operationHover(operation, kind),
+      insertText: insert,
+      filterText: quoted ? `"${key}"` : key,
+      // Requests before responses, common operations first, then catalog order.
+      sortText: `${kind === 'request' ? 0 : 1}${operation.common ? 0 : 1}${String(i).padStart(3, '0')}`,
+    };
+  });
+}
 
+/** Inside an operation's object: the fields its schema allows that are not there yet, required first. */
+function fieldProposals(
+  doc: VipDocument,
+  objectPath: JsonPath,
+  replace: Span,
+  ctx: EngineContext,
+  { keyOnly, comma, quoted, common }: KeyInsertion,
+): CompletionProposal[] {
   const found = typeof objectPath[0] === 'string' ? operationForKey(objectPath[0]) : undefined;
   if (!found) return [];
   const objectSchema = schemaAt(getSchema(found.operation.name, found.kind), objectPath);

@@ -10,51 +10,80 @@ const OTP_FIELDS = ['OTP', 'OTP1', 'OTP2'];
 // Same shape as the ajv date-time format: the rule only runs on values the schema accepts.
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$/;
 
+// The checks run in a fixed order, so the issues come out in the same order as they always have.
 export function requestRules(op: OperationInfo, key: string, body: unknown, settings: EngineContext): Issue[] {
   if (!isPlainObject(body)) return [];
-  const issues: Issue[] = [];
   const at = (field: string): JsonPath => [key, field];
+  return [
+    ...versionIssues(body, at, settings),
+    ...expirationIssues(op, body, at, settings),
+    ...otpIssues(op, body, at),
+    ...adapterSettingsIssues(op, key, body),
+    ...requestIdIssues(body, at),
+  ];
+}
 
+type RequestBody = Record<string, unknown>;
+type FieldPath = (field: string) => JsonPath;
+
+/** A well-formed Version the service does not support (4e04). */
+function versionIssues(body: RequestBody, at: FieldPath, settings: EngineContext): Issue[] {
   const version = body.Version;
-  if (typeof version === 'string' && VERSION_PATTERN.test(version) && !settings.supportedVersions.includes(version)) {
-    const rc = getReasonCode('4e04');
-    issues.push({
+  if (typeof version !== 'string' || !VERSION_PATTERN.test(version) || settings.supportedVersions.includes(version)) {
+    return [];
+  }
+  const rc = getReasonCode('4e04');
+  return [
+    {
       path: at('Version'),
       severity: 'error',
       code: '4e04',
       rule: 'version.unsupported',
       message: `Version ${JSON.stringify(version)} is not supported: the service would answer 4e04 (${rc?.message}). Supported: ${settings.supportedVersions.join(', ')}.`,
       data: { supported: [...settings.supportedVersions] },
-    });
-  }
+    },
+  ];
+}
 
-  if (op.expirationMaxDays && typeof body.ExpirationDate === 'string' && DATE_TIME.test(body.ExpirationDate)) {
-    const when = Date.parse(body.ExpirationDate);
-    const now = settings.now.getTime();
-    const max = op.expirationMaxDays;
-    if (!Number.isNaN(when)) {
-      if (when <= now) {
-        issues.push({
-          path: at('ExpirationDate'),
-          severity: 'error',
-          code: '4953',
-          rule: 'expiration.past',
-          message: `ExpirationDate must be later than now (${new Date(now).toISOString()}): the service would answer 4953.`,
-          data: { maxDays: max },
-        });
-      } else if (when > now + max * DAY_MS) {
-        issues.push({
-          path: at('ExpirationDate'),
-          severity: 'error',
-          code: '4953',
-          rule: 'expiration.tooFar',
-          message: `ExpirationDate is more than ${max} days ahead: ${op.name} allows at most ${max} days (until ${new Date(now + max * DAY_MS).toISOString()}); the service would answer 4953.`,
-          data: { maxDays: max },
-        });
-      }
-    }
+/** An ExpirationDate in the past or beyond the operation's limit (4953), judged against the context's clock. */
+function expirationIssues(op: OperationInfo, body: RequestBody, at: FieldPath, settings: EngineContext): Issue[] {
+  if (!op.expirationMaxDays || typeof body.ExpirationDate !== 'string' || !DATE_TIME.test(body.ExpirationDate)) {
+    return [];
   }
+  const when = Date.parse(body.ExpirationDate);
+  if (Number.isNaN(when)) return [];
+  const now = settings.now.getTime();
+  const max = op.expirationMaxDays;
+  if (when <= now) {
+    return [
+      {
+        path: at('ExpirationDate'),
+        severity: 'error',
+        code: '4953',
+        rule: 'expiration.past',
+        message: `ExpirationDate must be later than now (${new Date(now).toISOString()}): the service would answer 4953.`,
+        data: { maxDays: max },
+      },
+    ];
+  }
+  if (when > now + max * DAY_MS) {
+    return [
+      {
+        path: at('ExpirationDate'),
+        severity: 'error',
+        code: '4953',
+        rule: 'expiration.tooFar',
+        message: `ExpirationDate is more than ${max} days ahead: ${op.name} allows at most ${max} days (until ${new Date(now + max * DAY_MS).toISOString()}); the service would answer 4953.`,
+        data: { maxDays: max },
+      },
+    ];
+  }
+  return [];
+}
 
+/** OTPs that are valid but not the usual 6 digits, and a Synchronize that sends the same code twice. */
+function otpIssues(op: OperationInfo, body: RequestBody, at: FieldPath): Issue[] {
+  const issues: Issue[] = [];
   for (const field of OTP_FIELDS) {
     const v = body[field];
     if (typeof v === 'string' && /^[a-zA-Z0-9]{6,10}$/.test(v) && !/^\d{6}$/.test(v)) {
@@ -66,7 +95,6 @@ export function requestRules(op: OperationInfo, key: string, body: unknown, sett
       });
     }
   }
-
   if (op.name === 'Synchronize' && typeof body.OTP1 === 'string' && body.OTP1 === body.OTP2) {
     issues.push({
       path: at('OTP2'),
@@ -75,29 +103,32 @@ export function requestRules(op: OperationInfo, key: string, body: unknown, sett
       message: 'OTP2 must be the next consecutive code after OTP1, not the same code.',
     });
   }
+  return issues;
+}
 
-  issues.push(...adapterSettingsIssues(op, key, body));
-
-  if ('Id' in body) {
-    if ('RequestId' in body) {
-      issues.push({
+/** `Id` is the XML name of `RequestId`: a hint when used alone, a warning when both are set. */
+function requestIdIssues(body: RequestBody, at: FieldPath): Issue[] {
+  if (!('Id' in body)) return [];
+  if ('RequestId' in body) {
+    return [
+      {
         path: at('Id'),
         onKey: true,
         severity: 'warning',
         rule: 'requestId.both',
         message: 'Both `Id` and `RequestId` are set: they are the same field (XML attribute `Id`). Keep `RequestId`.',
-      });
-    } else {
-      issues.push({
-        path: at('Id'),
-        onKey: true,
-        severity: 'hint',
-        rule: 'requestId.alias',
-        message: '`Id` is the XML name of `RequestId`; it is accepted, but `RequestId` is the JSON name.',
-      });
-    }
+      },
+    ];
   }
-  return issues;
+  return [
+    {
+      path: at('Id'),
+      onKey: true,
+      severity: 'hint',
+      rule: 'requestId.alias',
+      message: '`Id` is the XML name of `RequestId`; it is accepted, but `RequestId` is the JSON name.',
+    },
+  ];
 }
 
 export function responseRules(key: string, body: unknown): Issue[] {

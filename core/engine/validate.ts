@@ -100,42 +100,45 @@ function shapeIssues(doc: VipDocument): Issue[] {
       },
     ];
   }
-  const out: Issue[] = [];
-  if (keys.length > 1) {
-    for (const extra of keys.slice(1)) {
-      out.push({
-        path: [extra],
-        onKey: true,
-        severity: 'error',
-        rule: 'document.manyKeys',
-        message: `A VIP document has exactly one top-level key; this one has ${keys.length} (${keys.join(', ')}). Put each operation in its own file.`,
-      });
-    }
-  }
-  const first = keys[0];
-  if (!operationForKey(first)) {
-    const bare = getOperation(first);
-    const suggestions = bare ? [`${first}Request`] : suggestOperationKeys(first);
-    const hint = bare
-      ? ` JSON files name the operation with a suffix: "${first}Request" (or "${first}Response").`
-      : suggestions.length
-        ? ` Did you mean ${suggestions.map((x) => `"${x}"`).join(' or ')}?`
-        : ' Known operations: ' +
-          allDocumentKeys()
-            .filter((k) => k.endsWith('Request'))
-            .map((k) => k.slice(0, -7))
-            .join(', ') +
-          '.';
-    out.push({
+  return [...extraKeyIssues(keys), ...unknownOperationIssues(keys[0])];
+}
+
+/** Every top-level key after the first: a VIP document holds one operation. */
+function extraKeyIssues(keys: string[]): Issue[] {
+  return keys.slice(1).map((extra) => ({
+    path: [extra],
+    onKey: true,
+    severity: 'error',
+    rule: 'document.manyKeys',
+    message: `A VIP document has exactly one top-level key; this one has ${keys.length} (${keys.join(', ')}). Put each operation in its own file.`,
+  }));
+}
+
+/** The first key when it names no known operation, with the keys it was probably meant to be. */
+function unknownOperationIssues(first: string): Issue[] {
+  if (operationForKey(first)) return [];
+  const bare = getOperation(first);
+  const suggestions = bare ? [`${first}Request`] : suggestOperationKeys(first);
+  const hint = bare
+    ? ` JSON files name the operation with a suffix: "${first}Request" (or "${first}Response").`
+    : suggestions.length
+      ? ` Did you mean ${suggestions.map((x) => `"${x}"`).join(' or ')}?`
+      : ' Known operations: ' +
+        allDocumentKeys()
+          .filter((k) => k.endsWith('Request'))
+          .map((k) => k.slice(0, -7))
+          .join(', ') +
+        '.';
+  return [
+    {
       path: [first],
       onKey: true,
       severity: 'error',
       rule: 'document.unknownOperation',
       message: `Unknown operation "${first}".${hint}`,
       data: { suggestions },
-    });
-  }
-  return out;
+    },
+  ];
 }
 
 /** Closest `<Operation>Request|Response` keys, also when the suffix itself is missing or misspelt. */
