@@ -104,68 +104,85 @@ export function lineIndex(text: string): (offset: number) => { line: number; col
 }
 
 export function runCheck(args: string[]): number {
-  let opts: CheckOptions | undefined;
+  const opts = optionsOrExitCode(args);
+  if (typeof opts === 'number') return opts;
+  const problems: string[] = [];
+  const files = collectFiles(opts.targets, problems);
+  const results = files.map((file) => checkFile(file, opts));
+  for (const r of results) if (r.error) problems.push(`${r.file}: ${r.error}`);
+  // Every problem (a missing target, an unreadable file) counts as an error, as do error findings.
+  const errors =
+    problems.length + results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length, 0);
+  if (opts.format === 'json') writeJsonReport(results, problems, errors);
+  else writeTextReport(results, problems, errors);
+  if (files.length === 0 && problems.length === 0) process.stderr.write('vip-api check: no *.vip.json files found.\n');
+  return errors > 0 ? 1 : 0;
+}
+
+/** The options, or the exit code once usage (2) or help (0) is written. */
+function optionsOrExitCode(args: string[]): CheckOptions | number {
   try {
-    opts = checkOptions(args);
+    const opts = checkOptions(args);
+    if (opts) return opts;
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     process.stderr.write(usageText('check', e.message, CHECK_HELP));
     return 2;
   }
-  if (!opts) {
-    process.stdout.write(helpText(CHECK_HELP));
-    return 0;
+  process.stdout.write(helpText(CHECK_HELP));
+  return 0;
+}
+
+/** One file's findings in order, with line and column, or why it could not be read. */
+interface FileResult {
+  file: string;
+  findings: (Finding & { line: number; column: number })[];
+  error?: string;
+}
+
+function checkFile(file: string, opts: CheckOptions): FileResult {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    return { file, findings: [], error: `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
   }
-  const problems: string[] = [];
-  const files = collectFiles(opts.targets, problems);
-  const results: { file: string; findings: (Finding & { line: number; column: number })[]; error?: string }[] = [];
-  let errors = problems.length;
-  for (const file of files) {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      const msg = `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
-      results.push({ file, findings: [], error: msg });
-      problems.push(`${file}: ${msg}`);
-      errors++;
-      continue;
+  const at = lineIndex(text);
+  const findings = analyze(text, opts.supportedVersions ? { supportedVersions: opts.supportedVersions } : {})
+    .sort((a, b) => a.offset - b.offset)
+    .map((f) => ({ ...f, ...at(f.offset) }));
+  return { file, findings };
+}
+
+function writeJsonReport(results: FileResult[], problems: string[], errors: number): void {
+  const out = results.map((r) => ({
+    file: r.file,
+    ...(r.error ? { error: r.error } : {}),
+    diagnostics: r.findings.map((f) => ({
+      line: f.line,
+      column: f.column,
+      severity: f.severity,
+      code: f.code ?? null,
+      rule: f.rule,
+      message: f.message,
+    })),
+  }));
+  process.stdout.write(JSON.stringify({ files: out, problems, errorCount: errors }, null, 2) + '\n');
+}
+
+/** Findings as `file:line:column: severity code: message` on stdout; problems and the totals on stderr. */
+function writeTextReport(results: FileResult[], problems: string[], errors: number): void {
+  for (const p of problems) process.stderr.write(`vip-api check: ${p}\n`);
+  for (const r of results) {
+    for (const f of r.findings) {
+      process.stdout.write(
+        `${r.file}:${f.line}:${f.column}: ${f.severity}${f.code ? ' ' + f.code : ''}: ${f.message}\n`,
+      );
     }
-    const at = lineIndex(text);
-    const findings = analyze(text, opts.supportedVersions ? { supportedVersions: opts.supportedVersions } : {})
-      .sort((a, b) => a.offset - b.offset)
-      .map((f) => ({ ...f, ...at(f.offset) }));
-    errors += findings.filter((f) => f.severity === 'error').length;
-    results.push({ file, findings });
   }
-  if (opts.format === 'json') {
-    const out = results.map((r) => ({
-      file: r.file,
-      ...(r.error ? { error: r.error } : {}),
-      diagnostics: r.findings.map((f) => ({
-        line: f.line,
-        column: f.column,
-        severity: f.severity,
-        code: f.code ?? null,
-        rule: f.rule,
-        message: f.message,
-      })),
-    }));
-    process.stdout.write(JSON.stringify({ files: out, problems, errorCount: errors }, null, 2) + '\n');
-  } else {
-    for (const p of problems) process.stderr.write(`vip-api check: ${p}\n`);
-    for (const r of results) {
-      for (const f of r.findings) {
-        process.stdout.write(
-          `${r.file}:${f.line}:${f.column}: ${f.severity}${f.code ? ' ' + f.code : ''}: ${f.message}\n`,
-        );
-      }
-    }
-    const count = results.reduce((n, r) => n + r.findings.length, 0);
-    process.stderr.write(
-      `${files.length} file${files.length === 1 ? '' : 's'} checked, ${errors} error${errors === 1 ? '' : 's'}, ${count} finding${count === 1 ? '' : 's'} in all.\n`,
-    );
-  }
-  if (files.length === 0 && problems.length === 0) process.stderr.write('vip-api check: no *.vip.json files found.\n');
-  return errors > 0 ? 1 : 0;
+  const count = results.reduce((n, r) => n + r.findings.length, 0);
+  const files = results.length;
+  process.stderr.write(
+    `${files} file${files === 1 ? '' : 's'} checked, ${errors} error${errors === 1 ? '' : 's'}, ${count} finding${count === 1 ? '' : 's'} in all.\n`,
+  );
 }

@@ -62,12 +62,39 @@ interface ErrorContext {
 }
 
 function toIssue(err: ErrorObject, doc: unknown, operation: string, kind: DocumentKind): Issue | undefined {
+  const c = errorContext(err, doc, operation, kind);
+  switch (err.keyword) {
+    case 'required':
+      return requiredIssue(c);
+    case 'additionalProperties':
+      return unknownFieldIssue(c);
+    case 'dependencies':
+      return dependencyIssue(c);
+    case 'type':
+      return typeIssue(c);
+    case 'pattern':
+    case 'minLength':
+    case 'maxLength':
+      return stringIssue(c, err.parentSchema);
+    case 'enum':
+      return enumIssue(c);
+    case 'format':
+      return formatIssue(c);
+    case 'minItems':
+    case 'maxItems':
+      return itemCountIssue(c);
+    default:
+      return { ...c.base, rule: 'schema.other', message: `\`${c.field}\` ${err.message ?? 'is invalid'}.` };
+  }
+}
+
+function errorContext(err: ErrorObject, doc: unknown, operation: string, kind: DocumentKind): ErrorContext {
   const path = pointerToPath(err.instancePath, doc);
   const parent = err.parentSchema;
   const reasonCode = typeof parent?.['x-vip-reasonCode'] === 'string' ? parent['x-vip-reasonCode'] : undefined;
   // The service rejects a request that breaks its schema as a whole: 4e00 Malformed request.
   const code = reasonCode ?? (kind === 'request' ? '4e00' : undefined);
-  const c: ErrorContext = {
+  return {
     err,
     params: err.params as Record<string, unknown>,
     path,
@@ -77,56 +104,48 @@ function toIssue(err: ErrorObject, doc: unknown, operation: string, kind: Docume
     reasonCode,
     base: { path, onKey: false, severity: 'error', code },
   };
-  switch (err.keyword) {
-    case 'required':
-      return requiredIssue(c);
-    case 'additionalProperties':
-      return unknownFieldIssue(c);
-    case 'dependencies': {
-      const property = String(c.params.property);
-      const missing = String(c.params.missingProperty);
-      return {
-        ...c.base,
-        path: [...path, property],
-        onKey: true,
-        rule: 'schema.dependency',
-        message: `\`${property}\` needs \`${missing}\`: send the first code in \`${missing}\` and the next consecutive one in \`${property}\`.`,
-        data: { missing },
-      };
-    }
-    case 'type': {
-      const types = Array.isArray(c.params.type) ? (c.params.type as string[]) : String(c.params.type).split(',');
-      return {
-        ...c.base,
-        rule: 'schema.type',
-        message: `\`${c.field}\` must be ${types.map(article).join(' or ')}, not ${describeValue(err.data)}.`,
-      };
-    }
-    case 'pattern':
-    case 'minLength':
-    case 'maxLength':
-      return stringIssue(c, parent);
-    case 'enum':
-      return enumIssue(c);
-    case 'format':
-      return {
-        ...c.base,
-        rule: 'schema.format',
-        message: `\`${c.field}\` must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T12:00:00Z; got ${JSON.stringify(truncate(String(err.data)))}.`,
-      };
-    case 'minItems':
-    case 'maxItems': {
-      const n = Array.isArray(err.data) ? err.data.length : 0;
-      const s = parent as JsonSchema;
-      return {
-        ...c.base,
-        rule: LENGTH_RULES[err.keyword],
-        message: `\`${c.field}\` has ${n} item${n === 1 ? '' : 's'}; ${operation} takes ${typeof s.minItems === 'number' ? s.minItems : 0} to ${typeof s.maxItems === 'number' ? s.maxItems : 'any number of'}.`,
-      };
-    }
-    default:
-      return { ...c.base, rule: 'schema.other', message: `\`${c.field}\` ${err.message ?? 'is invalid'}.` };
-  }
+}
+
+/** A field that is only valid together with another (the consecutive OTP pair). */
+function dependencyIssue(c: ErrorContext): Issue {
+  const property = String(c.params.property);
+  const missing = String(c.params.missingProperty);
+  return {
+    ...c.base,
+    path: [...c.path, property],
+    onKey: true,
+    rule: 'schema.dependency',
+    message: `\`${property}\` needs \`${missing}\`: send the first code in \`${missing}\` and the next consecutive one in \`${property}\`.`,
+    data: { missing },
+  };
+}
+
+function typeIssue(c: ErrorContext): Issue {
+  const types = Array.isArray(c.params.type) ? (c.params.type as string[]) : String(c.params.type).split(',');
+  return {
+    ...c.base,
+    rule: 'schema.type',
+    message: `\`${c.field}\` must be ${types.map(article).join(' or ')}, not ${describeValue(c.err.data)}.`,
+  };
+}
+
+function formatIssue(c: ErrorContext): Issue {
+  return {
+    ...c.base,
+    rule: 'schema.format',
+    message: `\`${c.field}\` must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T12:00:00Z; got ${JSON.stringify(truncate(String(c.err.data)))}.`,
+  };
+}
+
+/** minItems, maxItems: how many items there are and how many the operation takes. */
+function itemCountIssue(c: ErrorContext): Issue {
+  const n = Array.isArray(c.err.data) ? c.err.data.length : 0;
+  const s = c.err.parentSchema as JsonSchema;
+  return {
+    ...c.base,
+    rule: LENGTH_RULES[c.err.keyword],
+    message: `\`${c.field}\` has ${n} item${n === 1 ? '' : 's'}; ${c.operation} takes ${typeof s.minItems === 'number' ? s.minItems : 0} to ${typeof s.maxItems === 'number' ? s.maxItems : 'any number of'}.`,
+  };
 }
 
 function requiredIssue(c: ErrorContext): Issue | undefined {

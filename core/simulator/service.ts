@@ -58,78 +58,34 @@ export class VipService {
   /** Answers one request document sent to the URL of `operation`. Never throws. */
   handle(operation: string, document: unknown, ctx: CallContext): ServiceResult {
     const before = this.options.trackChanges === false ? undefined : JSON.stringify(this.state);
-    let opName: string | undefined = getOperation(operation)?.name;
-    let req: Req | undefined;
-    let tokenId: string | undefined;
-    const result = (code: string, detail?: string, fields: Fields = {}): ServiceResult => ({
-      response: this.reply(opName, req, code, fields, detail),
+    const call: Call = { opName: getOperation(operation)?.name };
+    const result = ({ code, detail, fields = {} }: Answer): ServiceResult => ({
+      response: this.reply(call.opName, call.req, code, fields, detail),
       reasonCode: code,
-      operation: opName,
-      tokenId,
+      operation: call.opName,
+      tokenId: call.tokenId,
       changed: before !== undefined && JSON.stringify(this.state) !== before,
     });
     try {
-      if (!opName) return result('4e10', `No VIP operation is served at this URL (${operation}).`);
-      if (!isObject(document))
-        return result('4e00', `The body must be a JSON object {"${documentKey(opName, 'request')}": {…}}.`);
-      const keys = Object.keys(document);
-      const found = keys.length === 1 ? operationForKey(keys[0]) : undefined;
-      if (!found || found.kind !== 'request') {
-        return result(
-          '4e00',
-          `The body must have exactly one member, "${documentKey(opName, 'request')}"${
-            keys.length
-              ? `; found ${keys
-                  .slice(0, 3)
-                  .map((k) => JSON.stringify(k))
-                  .join(', ')}`
-              : ''
-          }.`,
-        );
-      }
-      if (found.operation.name !== opName) {
-        const urlOp = opName;
-        opName = found.operation.name;
-        req = isObject(document[keys[0]]) ? (document[keys[0]] as Req) : undefined;
-        return result(
-          '4e10',
-          `This URL serves ${urlOp}; the body is a ${keys[0]}. Send it to /${found.operation.rest}.`,
-        );
-      }
-      const body = document[keys[0]];
-      if (!isObject(body)) return result('4e00', `${keys[0]} must be an object.`);
-      req = body;
-      tokenId =
-        typeof req.TokenId === 'string'
-          ? req.TokenId
-          : isObject(req.TokenId) && typeof req.TokenId.value === 'string'
-            ? req.TokenId.value
-            : undefined;
-      if (nestedDeeperThan(body, MAX_DEPTH))
-        return result('4e00', `The request is nested more than ${MAX_DEPTH} levels deep.`);
-      if (ctx.refuse) return result(ctx.refuse.code, ctx.refuse.detail);
-      const fault =
-        ctx.fault ?? (typeof req.RequestId === 'string' ? FAULT_TRIGGER.exec(req.RequestId)?.[1] : undefined);
-      if (fault) return result(fault.toLowerCase(), 'Fault injected by the simulator.');
-      if (
-        typeof req.Version === 'string' &&
-        new RegExp(versions.pattern).test(req.Version) &&
-        !versions.supported.includes(req.Version)
-      ) {
-        return result('4e04', `Version ${req.Version} is not supported; use ${versions.supported.join(', ')}.`);
-      }
-      if (!validatorFor(opName, 'request')(document)) {
-        const problem = this.schemaProblem(document, opName);
-        return result(problem.code, problem.detail);
-      }
-      const op = getOperation(opName)!;
-      const handler = HANDLERS[opName];
-      if (!handler) return result('4e01', `${opName} is not implemented by the simulator.`);
-      return result('0000', undefined, handler(this.ledger, req, op, ctx));
+      return result(this.answer(operation, document, ctx, call));
     } catch (e) {
-      if (e instanceof VipFault) return result(e.code, e.detail, e.fields);
-      return result('4e01', `Simulator error: ${e instanceof Error ? e.message : String(e)}`);
+      if (e instanceof VipFault) return result({ code: e.code, detail: e.detail, fields: e.fields });
+      return result({ code: '4e01', detail: `Simulator error: ${e instanceof Error ? e.message : String(e)}` });
     }
+  }
+
+  /** The first check the request fails, else what its handler answers; fills in `call` as it learns. */
+  private answer(operation: string, document: unknown, ctx: CallContext, call: Call): Answer {
+    const envelope = openEnvelope(operation, document, call);
+    if (!('req' in envelope)) return envelope;
+    const { opName, req } = envelope;
+    const refusal = refusalBeforeSchema(req, ctx);
+    if (refusal) return refusal;
+    if (!validatorFor(opName, 'request')(envelope.document)) return this.schemaProblem(envelope.document, opName);
+    const op = getOperation(opName)!;
+    const handler = HANDLERS[opName];
+    if (!handler) return { code: '4e01', detail: `${opName} is not implemented by the simulator.` };
+    return { code: '0000', fields: handler(this.ledger, req, op, ctx) };
   }
 
   /** A well-formed response document for `code` (also used by the wire for transport errors). */
@@ -173,6 +129,85 @@ export class VipService {
       .join(' ');
     return { code, detail };
   }
+}
+
+/** What the answer names, learnt step by step: an early refusal still names what was known by then. */
+interface Call {
+  opName?: string;
+  req?: Req;
+  tokenId?: string;
+}
+
+/** The reason code a request is answered with, its detail and the response fields. */
+interface Answer {
+  code: string;
+  detail?: string;
+  fields?: Fields;
+}
+
+/** A request whose envelope is right: the operation, the whole document and its body. */
+interface Envelope {
+  opName: string;
+  document: Req;
+  req: Req;
+}
+
+/** The envelope checks: a served URL, exactly one member that is a request of this URL's operation, an object. */
+function openEnvelope(operation: string, document: unknown, call: Call): Envelope | Answer {
+  const opName = call.opName;
+  if (!opName) return { code: '4e10', detail: `No VIP operation is served at this URL (${operation}).` };
+  if (!isObject(document))
+    return { code: '4e00', detail: `The body must be a JSON object {"${documentKey(opName, 'request')}": {…}}.` };
+  const keys = Object.keys(document);
+  const found = keys.length === 1 ? operationForKey(keys[0]) : undefined;
+  if (!found || found.kind !== 'request') return { code: '4e00', detail: oneMemberDetail(opName, keys) };
+  if (found.operation.name !== opName) {
+    // The reply is named for the operation the body is, and echoes its RequestId.
+    call.opName = found.operation.name;
+    call.req = isObject(document[keys[0]]) ? (document[keys[0]] as Req) : undefined;
+    return {
+      code: '4e10',
+      detail: `This URL serves ${opName}; the body is a ${keys[0]}. Send it to /${found.operation.rest}.`,
+    };
+  }
+  const body = document[keys[0]];
+  if (!isObject(body)) return { code: '4e00', detail: `${keys[0]} must be an object.` };
+  call.req = body;
+  call.tokenId = tokenIdOf(body);
+  return { opName, document, req: body };
+}
+
+function oneMemberDetail(opName: string, keys: string[]): string {
+  const foundKeys = keys.length
+    ? `; found ${keys
+        .slice(0, 3)
+        .map((k) => JSON.stringify(k))
+        .join(', ')}`
+    : '';
+  return `The body must have exactly one member, "${documentKey(opName, 'request')}"${foundKeys}.`;
+}
+
+/** The TokenId of a request, plain or as `{ value }`, for the history. */
+function tokenIdOf(req: Req): string | undefined {
+  if (typeof req.TokenId === 'string') return req.TokenId;
+  return isObject(req.TokenId) && typeof req.TokenId.value === 'string' ? req.TokenId.value : undefined;
+}
+
+/** Checks before the schema: a hostile depth, a refusal or fault asked for, an unsupported Version. */
+function refusalBeforeSchema(req: Req, ctx: CallContext): Answer | undefined {
+  if (nestedDeeperThan(req, MAX_DEPTH))
+    return { code: '4e00', detail: `The request is nested more than ${MAX_DEPTH} levels deep.` };
+  if (ctx.refuse) return { code: ctx.refuse.code, detail: ctx.refuse.detail };
+  const fault = ctx.fault ?? (typeof req.RequestId === 'string' ? FAULT_TRIGGER.exec(req.RequestId)?.[1] : undefined);
+  if (fault) return { code: fault.toLowerCase(), detail: 'Fault injected by the simulator.' };
+  if (
+    typeof req.Version === 'string' &&
+    new RegExp(versions.pattern).test(req.Version) &&
+    !versions.supported.includes(req.Version)
+  ) {
+    return { code: '4e04', detail: `Version ${req.Version} is not supported; use ${versions.supported.join(', ')}.` };
+  }
+  return undefined;
 }
 
 /** Iterative, so that a hostile document cannot exhaust the stack. */
