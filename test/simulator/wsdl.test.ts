@@ -35,9 +35,8 @@ after(() => sim.close());
 /** Calls `operation` with the client generated from the WSDL of its path. */
 async function call(operation: string, args: Record<string, unknown>, id = `id${operation}`): Promise<Answer> {
   const op = operations.find((o) => o.name === operation)!;
-  const [answer] = await clients
-    .get(op.soapPath)!
-    [`${operation}Async`]({ attributes: { Version: '3.1', Id: id }, ...args });
+  const client = clients.get(op.soapPath)!;
+  const [answer] = await client[`${operation}Async`]({ attributes: { Version: '3.1', Id: id }, ...args });
   assert.equal(answer.attributes?.RequestId, id, `${operation}: RequestId echoed`);
   return answer;
 }
