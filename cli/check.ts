@@ -1,11 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, type Finding } from '../core/engine';
+import { loadFlowFile } from '../core/flows/check';
 import { lineAt, lineStarts } from '../core/engine/lines';
 import { helpText, parseCommandArgs, usageText, UsageError } from './args';
 
 export const CHECK_HELP = `  vip-api check [--format text|json] [--supported-versions 3.1,3.0] <files or folders…>
-      Check request/response files (folders are searched for *.vip.json).
+      Check request/response files and flow files (folders are searched for *.vip.json and
+      *.vipflow.json; a flow gets the checks of vip-api test before it runs).
       Exit 1 when any error is found, 0 otherwise, 2 on usage errors.
 `;
 
@@ -37,8 +39,13 @@ function checkOptions(args: string[]): CheckOptions | undefined {
   };
 }
 
-/** Files to check: named files as they are, folders searched for *.vip.json, or `suffix` (symlink loops skipped). */
-export function collectFiles(targets: string[], problems: string[], suffix = '.vip.json'): string[] {
+/** Files to check: named files as they are, folders searched for files ending in one of `suffixes` (symlink loops skipped). */
+export function collectFiles(
+  targets: string[],
+  problems: string[],
+  suffixes: string | string[] = '.vip.json',
+): string[] {
+  const wanted = typeof suffixes === 'string' ? [suffixes] : suffixes;
   const files: string[] = [];
   const seenDirs = new Set<string>();
   const walk = (dir: string) => {
@@ -73,7 +80,7 @@ export function collectFiles(targets: string[], problems: string[], suffix = '.v
         }
       }
       if (isDir) walk(full);
-      else if (isFile && entry.name.endsWith(suffix)) files.push(full);
+      else if (isFile && wanted.some((suffix) => entry.name.endsWith(suffix))) files.push(full);
     }
   };
   for (const t of targets) {
@@ -107,7 +114,7 @@ export function runCheck(args: string[]): number {
   const opts = optionsOrExitCode(args);
   if (typeof opts === 'number') return opts;
   const problems: string[] = [];
-  const files = collectFiles(opts.targets, problems);
+  const files = collectFiles(opts.targets, problems, ['.vip.json', FLOW_SUFFIX]);
   const results = files.map((file) => checkFile(file, opts));
   for (const r of results) if (r.error) problems.push(`${r.file}: ${r.error}`);
   // Every problem (a missing target, an unreadable file) counts as an error, as do error findings.
@@ -115,7 +122,8 @@ export function runCheck(args: string[]): number {
     problems.length + results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length, 0);
   if (opts.format === 'json') writeJsonReport(results, problems, errors);
   else writeTextReport(results, problems, errors);
-  if (files.length === 0 && problems.length === 0) process.stderr.write('vip-api check: no *.vip.json files found.\n');
+  if (files.length === 0 && problems.length === 0)
+    process.stderr.write('vip-api check: no *.vip.json or *.vipflow.json files found.\n');
   return errors > 0 ? 1 : 0;
 }
 
@@ -133,14 +141,45 @@ function optionsOrExitCode(args: string[]): CheckOptions | number {
   return 0;
 }
 
+const FLOW_SUFFIX = '.vipflow.json';
+
+/**
+ * A finding as reported: a request/response finding, or a flow file's diagnostic (no reason code;
+ * its rule is shown in the code's place, as `vip-api test` prints it).
+ */
+type Reported = Pick<Finding, 'severity' | 'message'> & {
+  code?: string;
+  rule: string;
+  line: number;
+  column: number;
+  flow?: boolean;
+};
+
 /** One file's findings in order, with line and column, or why it could not be read. */
 interface FileResult {
   file: string;
-  findings: (Finding & { line: number; column: number })[];
+  findings: Reported[];
   error?: string;
 }
 
 function checkFile(file: string, opts: CheckOptions): FileResult {
+  return file.endsWith(FLOW_SUFFIX) ? checkFlowFile(file) : checkDocumentFile(file, opts);
+}
+
+/** A flow file gets the checks `vip-api test` makes before a run: its schema, then what a schema cannot check. */
+function checkFlowFile(file: string): FileResult {
+  const findings = loadFlowFile(file).diagnostics.map((d) => ({
+    severity: d.severity,
+    message: d.message,
+    rule: d.rule,
+    line: d.line,
+    column: d.column,
+    flow: true,
+  }));
+  return { file, findings: findings.sort((a, b) => a.line - b.line || a.column - b.column) };
+}
+
+function checkDocumentFile(file: string, opts: CheckOptions): FileResult {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -170,14 +209,17 @@ function writeJsonReport(results: FileResult[], problems: string[], errors: numb
   process.stdout.write(JSON.stringify({ files: out, problems, errorCount: errors }, null, 2) + '\n');
 }
 
+function tagOf(f: Reported): string {
+  const tag = f.flow ? f.rule : f.code;
+  return tag ? ` ${tag}` : '';
+}
+
 /** Findings as `file:line:column: severity code: message` on stdout; problems and the totals on stderr. */
 function writeTextReport(results: FileResult[], problems: string[], errors: number): void {
   for (const p of problems) process.stderr.write(`vip-api check: ${p}\n`);
   for (const r of results) {
     for (const f of r.findings) {
-      process.stdout.write(
-        `${r.file}:${f.line}:${f.column}: ${f.severity}${f.code ? ' ' + f.code : ''}: ${f.message}\n`,
-      );
+      process.stdout.write(`${r.file}:${f.line}:${f.column}: ${f.severity}${tagOf(f)}: ${f.message}\n`);
     }
   }
   const count = results.reduce((n, r) => n + r.findings.length, 0);

@@ -116,7 +116,27 @@ describe('vip-api check', () => {
     assert.equal(r.code, 0);
     assert.match(r.stdout, /:1:\d+: warning: OTP "abcdef"/);
   });
-  test('folders are searched for *.vip.json only, recursively', () => {
+  test('flow files (*.vipflow.json, found in folders too) get the checks vip-api test makes before a run', () => {
+    const flow = (steps: unknown[]) => JSON.stringify({ name: 'f', steps }, null, 2);
+    const validate = {
+      name: 'v',
+      send: { ValidateRequest: { Version: '3.1', TokenId: 'SYMC10000001', OTP: '123456' } },
+    };
+    const dir = tempDir({
+      'flows/good.vipflow.json': flow([{ ...validate, expect: { reasonCode: '49b5' } }]),
+      'flows/bad.vipflow.json': flow([{ ...validate, retry: { until: { reasonCode: '0000' }, attempts: 3 } }]),
+    });
+    const r = run('check', dir);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /2 files checked, 1 error/);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 1, r.stdout);
+    assert.match(lines[0], /bad\.vipflow\.json:\d+:\d+: error retry\.refused: "retry" is refused on Validate/);
+    const good = run('check', path.join(dir, 'flows', 'good.vipflow.json'));
+    assert.equal(good.code, 0, good.stdout + good.stderr);
+    assert.equal(good.stdout, '');
+  });
+  test('folders are searched for *.vip.json and *.vipflow.json only, recursively', () => {
     const dir = tempDir({
       'a/one.vip.json': GOOD,
       'a/b/two.vip.json': GOOD.replace('3.1', '5.0'),
