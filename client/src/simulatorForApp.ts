@@ -7,12 +7,18 @@
 // The port then comes from the user's settings only (the setting is restricted, like
 // vipApi.environments), so an untrusted repository cannot choose it.
 import * as vscode from 'vscode';
+import { soap } from '../../core/data/operations';
 import { SimulatorHost, startOnFirstFreePort } from './send/simulatorHost';
 
 const DEFAULT_PORT = 8080;
 /** How many ports from the configured one are tried before giving up. */
 const PORT_TRIES = 20;
-const SOAP_PATHS = ['/mgmt/soap', '/val/soap', '/prov/soap'] as const;
+/** The SOAP services (mgmt, val, prov) and their paths, as the catalog's production endpoints name them. */
+const SOAP_SERVICES = (Object.keys(soap.endpoints) as (keyof typeof soap.endpoints)[]).map((service) => ({
+  service,
+  path: new URL(soap.endpoints[service]).pathname,
+}));
+const SOAP_PATHS = SOAP_SERVICES.map((s) => s.path);
 
 /** What the start command shows (and returns, for scripts and tests). */
 export interface SimulatorForAppInfo {
@@ -152,7 +158,12 @@ async function offerCopy(info: SimulatorForAppInfo): Promise<void> {
   const choice = await vscode.window.showInformationMessage(info.message, copyUrl, stop);
   if (choice === stop) await vscode.commands.executeCommand('vipApi.stopSimulatorForApp');
   if (choice !== copyUrl) return;
-  const names = [vscode.l10n.t('management'), vscode.l10n.t('validation'), vscode.l10n.t('provisioning')];
+  const label = {
+    mgmt: vscode.l10n.t('management'),
+    val: vscode.l10n.t('validation'),
+    prov: vscode.l10n.t('provisioning'),
+  };
+  const names = SOAP_SERVICES.map((s) => label[s.service]);
   const items: (vscode.QuickPickItem & { text: string })[] = [
     { label: info.restUrl, description: vscode.l10n.t('REST base URL'), text: info.restUrl },
     ...info.soapUrls.map((u, i) => ({ label: u, description: vscode.l10n.t('SOAP, {0}', names[i]), text: u })),
