@@ -265,6 +265,20 @@ export async function sendRequest(uri: vscode.Uri): Promise<SendOutcome> {
   return outcome;
 }
 
+/**
+ * Sends `uri`, whose environment answers after 5 s, and asserts the send gave up with the 0.3 s
+ * timeout that `source` sets, long before the answer.
+ */
+export async function assertTimesOutAfter300ms(uri: vscode.Uri, source: string): Promise<void> {
+  const started = performance.now();
+  const outcome = await sendRequest(uri);
+  const elapsed = performance.now() - started;
+  assert.ok(!outcome.ok, `expected a timeout: ${JSON.stringify(outcome)}`);
+  assert.equal(outcome.kind, 'timeout', outcome.message);
+  assert.match(outcome.message, /within 0\.3 s/);
+  assert.ok(elapsed < 4000, `the send took ${Math.round(elapsed)} ms: it waited for the answer instead of ${source}`);
+}
+
 /** Asserts a successful outcome (with the outcome in the message otherwise) and narrows it. */
 export function assertSent(
   outcome: SendOutcome,
