@@ -40,27 +40,9 @@ export function registerWalkthrough(context: vscode.ExtensionContext): void {
   );
 }
 
-/** Puts the cursor on the sample's first VIP error (once the server has published it) and opens the quick fixes there. */
+/** Puts the cursor on the sample's first VIP error that has a quick fix, and opens the quick fixes there. */
 async function showQuickFix(editor: vscode.TextEditor): Promise<void> {
-  const uri = editor.document.uri;
-  const vipError = (): vscode.Diagnostic | undefined =>
-    vscode.languages
-      .getDiagnostics(uri)
-      .find((d) => d.source === 'vip' && d.severity === vscode.DiagnosticSeverity.Error);
-  const found =
-    vipError() ??
-    (await new Promise<vscode.Diagnostic | undefined>((resolve) => {
-      // The language server may still be starting: wait for its diagnostics, not forever.
-      const timer = setTimeout(() => done(undefined), 20_000);
-      const listener = vscode.languages.onDidChangeDiagnostics((e) => {
-        if (e.uris.some((u) => u.toString() === uri.toString())) done(vipError());
-      });
-      function done(d: vscode.Diagnostic | undefined): void {
-        clearTimeout(timer);
-        listener.dispose();
-        resolve(d);
-      }
-    }));
+  const found = await firstFixableError(editor.document.uri, Date.now() + 20_000);
   if (!found) {
     void vscode.window.showInformationMessage(
       vscode.l10n.t(
@@ -69,9 +51,50 @@ async function showQuickFix(editor: vscode.TextEditor): Promise<void> {
     );
     return;
   }
-  editor.selection = new vscode.Selection(found.range.start, found.range.start);
-  editor.revealRange(found.range);
+  // Focus again: while the server was being asked, the walkthrough's step media may have taken it,
+  // and the quick-fix menu closes as soon as its editor loses focus.
+  const shown = await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn });
+  shown.selection = new vscode.Selection(found.range.start, found.range.start);
+  shown.revealRange(found.range);
   await vscode.commands.executeCommand('editor.action.quickFix');
+}
+
+/**
+ * The first VIP error in `uri` for which the language server offers a quick fix. The diagnostics on
+ * hand may be stale (the sample opens empty and is filled in a moment later), so an error without a
+ * fix waits for the next diagnostics of `uri`, until `deadline`.
+ */
+async function firstFixableError(uri: vscode.Uri, deadline: number): Promise<vscode.Diagnostic | undefined> {
+  for (;;) {
+    const errors = vscode.languages
+      .getDiagnostics(uri)
+      .filter((d) => d.source === 'vip' && d.severity === vscode.DiagnosticSeverity.Error);
+    for (const error of errors) {
+      const fixes = await vscode.commands.executeCommand<vscode.CodeAction[] | undefined>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        error.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
+      if (fixes?.length) return error;
+    }
+    if (!(await nextDiagnostics(uri, deadline))) return undefined;
+  }
+}
+
+/** Resolves true when the diagnostics of `uri` change, false at `deadline`. */
+function nextDiagnostics(uri: vscode.Uri, deadline: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => done(false), Math.max(0, deadline - Date.now()));
+    const listener = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString())) done(true);
+    });
+    function done(changed: boolean): void {
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(changed);
+    }
+  });
 }
 
 /** `VIP: Explain reason code from log line…`: the selection (or the given text, or a pasted line) → the code's explanation. */

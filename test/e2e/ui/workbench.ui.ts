@@ -285,7 +285,9 @@ export const uiTests: UiTest[] = [
       await button('Add an environment').click();
       const where = page.locator('.quick-input-widget', { hasText: 'where should the setting go?' });
       await where.locator('.monaco-list-row', { hasText: 'User settings' }).waitFor();
-      await page.keyboard.press('Escape');
+      // Escape in the pick's own input: pressed while the walkthrough still has focus, it would
+      // take the walkthrough back to the Welcome page.
+      await where.locator('input').press('Escape');
       await where.waitFor({ state: 'hidden' });
       // Step 5: a pasted log line → the explanation of its reason code.
       await step('Explain a reason code from a log').click();
