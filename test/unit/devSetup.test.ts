@@ -117,11 +117,17 @@ test('extensions.json recommends the linter and the formatter', () => {
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vip-watch-'));
 const probeFile = path.join(ROOT, 'client', 'src', 'vipDocuments.ts');
 const probeOriginal = fs.readFileSync(probeFile, 'utf8');
+const probeTimes = fs.statSync(probeFile);
+/** The probe's text and times as they were: a newer mtime would make dist/ look older than its sources. */
+function restoreProbe(): void {
+  fs.writeFileSync(probeFile, probeOriginal);
+  fs.utimesSync(probeFile, probeTimes.atime, probeTimes.mtime);
+}
 let watcher: ReturnType<typeof spawn> | undefined;
 // Also after a timeout, when the test's own `finally` never runs.
 after(() => {
   watcher?.kill();
-  fs.writeFileSync(probeFile, probeOriginal);
+  restoreProbe();
   fs.rmSync(outDir, { recursive: true, force: true });
 });
 
@@ -186,7 +192,7 @@ test(
         `no error lines:\n${output}`,
       );
     } finally {
-      fs.writeFileSync(probeFile, probeOriginal);
+      restoreProbe();
       waiting = undefined;
       child.kill();
     }

@@ -57,21 +57,23 @@ export class DiagnosticsScheduler {
   }
 
   async compute(doc: TextDocument): Promise<Diagnostic[]> {
+    // The document object is updated in place by later edits: remember which version is analysed.
+    const version = doc.version;
     const cached = this.results.get(doc.uri);
-    if (cached && cached.version === doc.version) return cached.diagnostics;
+    if (cached && cached.version === version) return cached.diagnostics;
     const settings = await this.settings.get();
     const engineSettings = { supportedVersions: settings.supportedVersions };
     let findings: Finding[];
     if (this.worker && doc.getText().length > WORKER_THRESHOLD) {
       findings = await this.worker.analyze(doc.uri, doc.getText(), engineSettings);
-      const current = this.documents.get(doc.uri);
-      if (!current || current.version !== doc.version) throw new Cancelled('stale');
+      if (this.documents.get(doc.uri)?.version !== version || doc.version !== version) throw new Cancelled('stale');
     } else {
+      if (doc.version !== version) throw new Cancelled('stale');
       const vip: VipDocument = this.cache.get(doc);
       findings = analyze(vip, engineSettings);
     }
     const diagnostics = findings.sort((a, b) => a.offset - b.offset).map((f) => toDiagnostic(doc, f));
-    this.results.set(doc.uri, { version: doc.version, diagnostics });
+    this.results.set(doc.uri, { version, diagnostics });
     return diagnostics;
   }
 
