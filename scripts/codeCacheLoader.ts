@@ -7,9 +7,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 
-/** Replaced at build time: the SHA-256 of the wrapped bundle, and its text. */
+/**
+ * Replaced at build time: the SHA-256 of the wrapped bundle, and its text; or, in a production build,
+ * `__BUNDLE_PACKED__`: the text is in the pack (scripts/packBundles.mjs) beside this file.
+ */
 declare const __BUNDLE_HASH__: string;
 declare const __BUNDLE_TEXT__: string;
+declare const __BUNDLE_PACKED__: boolean;
 
 type BundleFunction = (
   exports: unknown,
@@ -79,7 +83,10 @@ else {
   }
 }
 // lineOffset: the bundle's own lines and columns, as in its source map (the wrapper takes line 0).
-const script = new vm.Script(__BUNDLE_TEXT__, { filename: __filename, lineOffset: -1, cachedData: data });
+const text: string = __BUNDLE_PACKED__
+  ? (require('./unpack.js') as typeof import('./packedBundles')).source(path.basename(__filename))
+  : __BUNDLE_TEXT__;
+const script = new vm.Script(text, { filename: __filename, lineOffset: -1, cachedData: data });
 (script.runInThisContext() as BundleFunction)(exports, require, module, __filename, __dirname);
 // V8's own answer: false only when it was given the cache and used it.
 if (data) trace((script.cachedDataRejected === false ? 'accepted ' : 'rejected ') + file);
