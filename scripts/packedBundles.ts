@@ -37,10 +37,15 @@ export function source(name: string): string {
   } finally {
     fs.closeSync(fd);
   }
-  // FLUSH, not FINISH: the stream goes on after this prefix.
-  const code = zlib.brotliDecompressSync(packed, { finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
-  if (code.length !== part.start + part.length)
-    throw new Error(`${file} does not hold ${name}: reinstall the extension`);
+  // FLUSH, not FINISH: the stream goes on after this prefix. One output chunk of the known size: no
+  // chunks to concatenate, less memory left behind (bench memoryAfter100Files).
+  const size = part.start + part.length;
+  const code = zlib.brotliDecompressSync(packed, {
+    finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
+    chunkSize: size,
+    maxOutputLength: size,
+  });
+  if (code.length !== size) throw new Error(`${file} does not hold ${name}: reinstall the extension`);
   return code.toString('latin1', part.start);
 }
 
