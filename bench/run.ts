@@ -10,6 +10,7 @@ import { flowsSection, measureFlows } from './flows';
 import { measureSend } from './send';
 import { fmtBytes, fmtMs, fmtRatio, median } from './stats';
 import { measureValidation, type ValidationRow } from './validation';
+import { VSIX_LIMIT_BYTES } from '../scripts/vsixSize';
 
 const ROOT = path.resolve(__dirname, '..');
 const log = (s: string) => process.stderr.write(s + '\n');
@@ -107,7 +108,7 @@ function sizeSection(): string {
   ])
     lines.push(`| \`${f}\` | ${fmtBytes(fs.statSync(path.join(ROOT, f)).size)} |`);
   const vsix = fs.statSync(path.join(ROOT, 'vip-api-workbench.vsix')).size;
-  check('Size of the .vsix', '≤ 400 KB', fmtBytes(vsix), vsix <= 400 * 1024);
+  check('Size of the .vsix', `≤ ${VSIX_LIMIT_BYTES / 1024} KB`, fmtBytes(vsix), vsix <= VSIX_LIMIT_BYTES);
   // Leave dist/ as the normal build (with source maps) for the tests that follow.
   execFileSync('node', ['esbuild.mjs'], { cwd: ROOT });
   return lines.join('\n');
