@@ -23,10 +23,10 @@ import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 
 /**
- * scripts/codeCacheLoader.ts as one CommonJS script, with the bundle's hash and text filled in; or,
- * with `wrapped` undefined, a loader that takes the text from the production build's pack (dist/unpack.js).
+ * scripts/codeCacheLoader.ts as one CommonJS script, with the bundle's hash, length and text filled in;
+ * or, with `wrapped` undefined, a loader that takes the text from the production build's pack (dist/unpack.js).
  */
-function loaderText(hash, wrapped) {
+function loaderText(hash, length, wrapped) {
   const result = buildSync({
     entryPoints: [path.join(import.meta.dirname, 'codeCacheLoader.ts')],
     bundle: true,
@@ -38,6 +38,7 @@ function loaderText(hash, wrapped) {
     external: ['./unpack.js'],
     define: {
       __BUNDLE_HASH__: JSON.stringify(hash),
+      __BUNDLE_LENGTH__: String(length),
       __BUNDLE_TEXT__: JSON.stringify(wrapped ?? ''),
       __BUNDLE_PACKED__: String(wrapped === undefined),
     },
@@ -58,7 +59,7 @@ export function codeCacheLoader(packer) {
         const wrapped = `(function (exports, require, module, __filename, __dirname) {\n${bundle}\n})`;
         const hash = crypto.createHash('sha256').update(wrapped).digest('hex');
         packer?.add(path.basename(outfile), wrapped);
-        fs.writeFileSync(outfile, loaderText(hash, packer ? undefined : wrapped));
+        fs.writeFileSync(outfile, loaderText(hash, wrapped.length, packer ? undefined : wrapped));
       });
     },
   };

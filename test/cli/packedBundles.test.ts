@@ -52,8 +52,15 @@ test('the packed bundles load and export what client/src/bundles.ts and package.
   });
 });
 
-async function roundTrip(env: Record<string, string>): Promise<TestLspClient> {
-  const client = new TestLspClient({ serverModule: path.join(out, 'server.js'), env });
+/** A copy of the production build, to break. */
+function copyOfBuild(): string {
+  const copy = tempDir('vip-packed-copy-');
+  for (const f of fs.readdirSync(out)) fs.copyFileSync(path.join(out, f), path.join(copy, f));
+  return copy;
+}
+
+async function roundTrip(dir: string, env: Record<string, string>): Promise<TestLspClient> {
+  const client = new TestLspClient({ serverModule: path.join(dir, 'server.js'), env });
   await client.initialize();
   const uri = 'file:///packed/deactivate.vip.json';
   await client.open(
@@ -68,16 +75,18 @@ async function roundTrip(env: Record<string, string>): Promise<TestLspClient> {
   return client;
 }
 
-test('the packed server validates, writes its code cache, and the next start uses it', async () => {
-  const cache = tempDir('vip-packed-cache-');
-  const env = { VIP_API_CODE_CACHE_DIR: cache, VIP_API_CODE_CACHE_TRACE: '1' };
-  const first = await roundTrip(env);
+test('the packed server validates, writes its code cache with its text, and the next start needs no pack', async () => {
+  const build = copyOfBuild();
+  const env = { VIP_API_CODE_CACHE_DIR: tempDir('vip-packed-cache-'), VIP_API_CODE_CACHE_TRACE: '1' };
+  const first = await roundTrip(build, env);
   try {
     await first.waitForStderr(/vip-api code cache: written /);
   } finally {
     await first.shutdown();
   }
-  const second = await roundTrip(env);
+  // The cache file holds the bundle's text too: a start with it neither loads zlib nor decompresses.
+  fs.rmSync(path.join(build, 'bundles.br'));
+  const second = await roundTrip(build, env);
   try {
     await second.waitForStderr(/vip-api code cache: accepted /);
   } finally {
@@ -92,8 +101,7 @@ test('the packed server runs the embedded simulator', () => {
 });
 
 test('a truncated pack stops the server with a clear error, not a crash inside the bundle', () => {
-  const broken = tempDir('vip-packed-broken-');
-  for (const f of fs.readdirSync(out)) fs.copyFileSync(path.join(out, f), path.join(broken, f));
+  const broken = copyOfBuild();
   const pack = path.join(broken, 'bundles.br');
   fs.truncateSync(pack, 1000);
   const r = spawnSync(process.execPath, [path.join(broken, 'server.js'), '--stdio'], {
