@@ -8,7 +8,9 @@ import { codeCacheLoader } from './scripts/codeCache.mjs';
 import { lazyBuiltins } from './scripts/lazyBuiltins.mjs';
 import { bundlePacker } from './scripts/packBundles.mjs';
 
-const production = process.argv.includes('--production');
+// VIP_BUILD_PRODUCTION=1: the same from outside, e.g. to run the e2e suite (which builds with
+// `node esbuild.mjs`) on the packed bundles the .vsix carries.
+const production = process.argv.includes('--production') || process.env.VIP_BUILD_PRODUCTION === '1';
 const watch = process.argv.includes('--watch');
 // Where the bundles go: dist/, or $VIP_BUILD_OUTDIR (test/unit/devSetup.test.ts watches into a temp folder).
 const outDir = process.env.VIP_BUILD_OUTDIR ?? 'dist';
