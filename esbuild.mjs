@@ -6,11 +6,18 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { codeCacheLoader } from './scripts/codeCache.mjs';
 import { lazyBuiltins } from './scripts/lazyBuiltins.mjs';
+import { bundlePacker } from './scripts/packBundles.mjs';
 
-const production = process.argv.includes('--production');
+// VIP_BUILD_PRODUCTION=1: the same from outside, e.g. to run the e2e suite (which builds with
+// `node esbuild.mjs`) on the packed bundles the .vsix carries.
+const production = process.argv.includes('--production') || process.env.VIP_BUILD_PRODUCTION === '1';
 const watch = process.argv.includes('--watch');
 // Where the bundles go: dist/, or $VIP_BUILD_OUTDIR (test/unit/devSetup.test.ts watches into a temp folder).
 const outDir = process.env.VIP_BUILD_OUTDIR ?? 'dist';
+// The production build (the .vsix) carries all bundles but the activation one brotli-compressed
+// (scripts/packBundles.mjs); the development build keeps them plain, with source maps.
+const packer = production && !watch ? bundlePacker() : undefined;
+const packed = packer ? [packer.plugin()] : [];
 
 const common = {
   bundle: true,
@@ -46,15 +53,15 @@ const builds = [
   // The extension: activation bundle, then the language client and the send machinery, loaded
   // later from their own files (client/src/bundles.ts) so activation loads little code.
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
-  { entryPoints: ['client/src/language.ts'], outfile: 'dist/language.js', external: ['vscode'] },
-  { entryPoints: ['client/src/send/actions.ts'], outfile: 'dist/send.js', external: ['vscode'] },
+  { entryPoints: ['client/src/language.ts'], outfile: 'dist/language.js', external: ['vscode'], plugins: packed },
+  { entryPoints: ['client/src/send/actions.ts'], outfile: 'dist/send.js', external: ['vscode'], plugins: packed },
   {
     entryPoints: ['server/src/main.ts'],
     outfile: 'dist/server.js',
     define: { ...withValidators.define, __VIP_SIMULATOR_EMBEDDED__: 'true' },
-    plugins: [sharedValidators, lazyBuiltins(['crypto', 'child_process']), codeCacheLoader()],
+    plugins: [sharedValidators, lazyBuiltins(['crypto', 'child_process']), codeCacheLoader(packer)],
   },
-  { entryPoints: ['core/schema/validators.generated.js'], outfile: 'dist/validators.js' },
+  { entryPoints: ['core/schema/validators.generated.js'], outfile: 'dist/validators.js', plugins: packed },
   { entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, ...withValidators },
 ];
 
@@ -103,4 +110,5 @@ if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
   await Promise.all(options.map((o) => esbuild.build(o)));
+  await packer?.write(outDir);
 }

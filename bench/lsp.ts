@@ -40,8 +40,8 @@ const latency = (what: string, xs: number[]): LatencyRow => ({
   p99: percentile(xs, 99),
 });
 
-async function startClient(): Promise<{ client: TestLspClient; completion: boolean }> {
-  const client = new TestLspClient({ settings: { validation: { debounceMs: 0 } } });
+async function startClient(server = BUNDLED_SERVER): Promise<{ client: TestLspClient; completion: boolean }> {
+  const client = new TestLspClient({ serverModule: server, settings: { validation: { debounceMs: 0 } } });
   const init = await client.initialize({ workspace: { configuration: true } });
   return { client, completion: !!init.capabilities.completionProvider };
 }
@@ -134,9 +134,9 @@ export async function requestLatency(requests = 200): Promise<LatencyRow[]> {
   }
 }
 
-async function spawnToInitialize(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+async function spawnToInitialize(env: NodeJS.ProcessEnv, server: string): Promise<number> {
   const t = performance.now();
-  const p = spawn(process.execPath, [BUNDLED_SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env });
+  const p = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env });
   const c = createProtocolConnection(new StreamMessageReader(p.stdout), new StreamMessageWriter(p.stdin));
   c.listen();
   await c.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, capabilities: {} });
@@ -157,8 +157,8 @@ async function bareNode(): Promise<number> {
  * A first session as a user's: start, initialize, open and validate a request; the server writes
  * its V8 code cache (scripts/codeCache.mjs) ~3 s after such a start. Waits for it (at most 15 s).
  */
-async function firstSession(env: NodeJS.ProcessEnv, cacheDir: string): Promise<boolean> {
-  const p = spawn(process.execPath, [BUNDLED_SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env });
+async function firstSession(env: NodeJS.ProcessEnv, cacheDir: string, server: string): Promise<boolean> {
+  const p = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env });
   const c = createProtocolConnection(new StreamMessageReader(p.stdout), new StreamMessageWriter(p.stdin));
   const published = new Promise((r) => c.onNotification(PublishDiagnosticsNotification.type, r));
   c.listen();
@@ -201,34 +201,34 @@ export interface ColdStart {
  * Spawn → initialize result, against spawn → exit of `node -e 0`, alternated. The server is started
  * as the extension starts it (`node dist/server.js --stdio`, no extra flags); its code cache goes
  * to a directory of its own here (VIP_API_CODE_CACHE_DIR), written by one first session as a
- * user's, so the numbers do not depend on what ~/.cache holds.
+ * user's, so the numbers do not depend on what ~/.cache holds. `server`: another build's (bench/compareBuilds.ts).
  */
-export async function coldStart(runs = 15): Promise<ColdStart> {
+export async function coldStart(runs = 15, server = BUNDLED_SERVER): Promise<ColdStart> {
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vip-bench-code-cache-'));
   try {
     const cached: NodeJS.ProcessEnv = { ...process.env, VIP_API_CODE_CACHE_DIR: cacheDir };
     delete cached.VIP_API_CODE_CACHE;
     const uncached: NodeJS.ProcessEnv = { ...process.env, VIP_API_CODE_CACHE: 'off' };
-    await spawnToInitialize(uncached);
+    await spawnToInitialize(uncached, server);
     await bareNode();
-    const codeCache = await firstSession(cached, cacheDir);
-    const server: number[] = [];
+    const codeCache = await firstSession(cached, cacheDir, server);
+    const started: number[] = [];
     const first: number[] = [];
     const bare: number[] = [];
     for (let i = 0; i < runs; i++) {
-      server.push(await spawnToInitialize(cached));
+      started.push(await spawnToInitialize(cached, server));
       bare.push(await bareNode());
-      first.push(await spawnToInitialize(uncached));
+      first.push(await spawnToInitialize(uncached, server));
     }
-    return { server: median(server), bare: median(bare), firstStart: median(first), codeCache };
+    return { server: median(started), bare: median(bare), firstStart: median(first), codeCache };
   } finally {
     fs.rmSync(cacheDir, { recursive: true, force: true });
   }
 }
 
 /** RSS of the server after opening 100 request files and validating each. */
-export async function memoryAfter100Files(): Promise<number> {
-  const { client } = await startClient();
+export async function memoryAfter100Files(server = BUNDLED_SERVER): Promise<number> {
+  const { client } = await startClient(server);
   try {
     for (let i = 0; i < 100; i++) {
       const uri = `file:///bench/many/${i}.vip.json`;

@@ -10,6 +10,7 @@ import { flowsSection, measureFlows } from './flows';
 import { measureSend } from './send';
 import { fmtBytes, fmtMs, fmtRatio, median } from './stats';
 import { measureValidation, type ValidationRow } from './validation';
+import { VSIX_LIMIT_BYTES } from '../scripts/vsixSize';
 
 const ROOT = path.resolve(__dirname, '..');
 const log = (s: string) => process.stderr.write(s + '\n');
@@ -97,17 +98,20 @@ function sizeSection(): string {
   log('Size: production build and .vsix…');
   execFileSync('npm', ['run', '-s', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   const lines = ['| Artifact | Size |', '|---|---|'];
+  // The production build packs the other bundles (scripts/packBundles.mjs): dist/language.js, send.js and
+  // validators.js are one-line stubs, dist/server.js the code-cache loader.
   for (const f of [
     'dist/client.js',
-    'dist/language.js',
-    'dist/send.js',
     'dist/server.js',
+    'dist/unpack.js',
+    'dist/bundles.br',
+    'dist/validators.br',
     'dist/cli.js',
     'vip-api-workbench.vsix',
   ])
     lines.push(`| \`${f}\` | ${fmtBytes(fs.statSync(path.join(ROOT, f)).size)} |`);
   const vsix = fs.statSync(path.join(ROOT, 'vip-api-workbench.vsix')).size;
-  check('Size of the .vsix', '≤ 400 KB', fmtBytes(vsix), vsix <= 400 * 1024);
+  check('Size of the .vsix', `≤ ${VSIX_LIMIT_BYTES / 1024} KB`, fmtBytes(vsix), vsix <= VSIX_LIMIT_BYTES);
   // Leave dist/ as the normal build (with source maps) for the tests that follow.
   execFileSync('node', ['esbuild.mjs'], { cwd: ROOT });
   return lines.join('\n');
@@ -275,7 +279,10 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
-  sections.push('## 7. Size (production build)\n\n' + sizeSection());
+  sections.push(
+    '## 7. Size (production build)\n\nThe server, the language client and send travel in one brotli stream (`dist/bundles.br`), the validators in `dist/validators.br`; `dist/language.js`, `send.js` and `validators.js` are one-line stubs that run their code from there (scripts/packBundles.mjs).\n\n' +
+      sizeSection(),
+  );
   sections.push(
     '## 8. Scaling\n\nExponent b in time ∝ size^b for our validation (1.0 = linear; below 1 at small sizes, fixed costs dominate).\n\n' +
       scalingSection(validation),

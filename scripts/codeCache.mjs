@@ -22,8 +22,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 
-/** scripts/codeCacheLoader.ts as one CommonJS script, with the bundle's hash and text filled in. */
-function loaderText(hash, wrapped) {
+/**
+ * scripts/codeCacheLoader.ts as one CommonJS script, with the bundle's hash, length and text filled in;
+ * or, with `wrapped` undefined, a loader that takes the text from the production build's pack (dist/unpack.js).
+ */
+function loaderText(hash, length, wrapped) {
   const result = buildSync({
     entryPoints: [path.join(import.meta.dirname, 'codeCacheLoader.ts')],
     bundle: true,
@@ -32,12 +35,19 @@ function loaderText(hash, wrapped) {
     target: 'node20',
     write: false,
     minifySyntax: true,
-    define: { __BUNDLE_HASH__: JSON.stringify(hash), __BUNDLE_TEXT__: JSON.stringify(wrapped) },
+    external: ['./unpack.js'],
+    define: {
+      __BUNDLE_HASH__: JSON.stringify(hash),
+      __BUNDLE_LENGTH__: String(length),
+      __BUNDLE_TEXT__: JSON.stringify(wrapped ?? ''),
+      __BUNDLE_PACKED__: String(wrapped === undefined),
+    },
   });
   return result.outputFiles[0].text;
 }
 
-export function codeCacheLoader() {
+/** `packer`: the production build's (scripts/packBundles.mjs), which then carries the bundle's text. */
+export function codeCacheLoader(packer) {
   return {
     name: 'code-cache-loader',
     setup(build) {
@@ -48,7 +58,8 @@ export function codeCacheLoader() {
         // The bundle as one function (exports, require, module, __filename, __dirname), like Node's own wrapper.
         const wrapped = `(function (exports, require, module, __filename, __dirname) {\n${bundle}\n})`;
         const hash = crypto.createHash('sha256').update(wrapped).digest('hex');
-        fs.writeFileSync(outfile, loaderText(hash, wrapped));
+        packer?.add(path.basename(outfile), wrapped);
+        fs.writeFileSync(outfile, loaderText(hash, wrapped.length, packer ? undefined : wrapped));
       });
     },
   };

@@ -7,9 +7,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 
-/** Replaced at build time: the SHA-256 of the wrapped bundle, and its text. */
+/**
+ * Replaced at build time: the SHA-256 of the wrapped bundle, its length and its text; or, in a
+ * production build, `__BUNDLE_PACKED__`: the text is in the pack (scripts/packBundles.mjs) beside
+ * this file, and the cache file keeps a copy after the code cache, so that only a start without
+ * a cache loads zlib and decompresses (bench/NOTES.md).
+ */
 declare const __BUNDLE_HASH__: string;
+declare const __BUNDLE_LENGTH__: number;
 declare const __BUNDLE_TEXT__: string;
+declare const __BUNDLE_PACKED__: boolean;
 
 type BundleFunction = (
   exports: unknown,
@@ -34,6 +41,7 @@ const trace = (line: string): void => {
 let dir: string | undefined;
 let file: string | undefined;
 let data: Buffer | undefined;
+let cachedText: string | undefined;
 if (process.env.VIP_API_CODE_CACHE === 'off') trace('off');
 else {
   try {
@@ -70,16 +78,24 @@ else {
     if (file && fs.existsSync(file)) {
       const raw = fs.readFileSync(file);
       const body = raw.subarray(8); // after the length and checksum of the body
-      if (raw.length > 8 && raw.readUInt32LE(0) === body.length && raw.readUInt32LE(4) === checksum(body)) data = body;
-      else trace('corrupt ' + file);
+      const sound = raw.length > 8 && raw.readUInt32LE(0) === body.length && raw.readUInt32LE(4) === checksum(body);
+      if (sound && !__BUNDLE_PACKED__) data = body;
+      else if (sound && body.length > __BUNDLE_LENGTH__) {
+        data = body.subarray(0, body.length - __BUNDLE_LENGTH__);
+        cachedText = body.toString('latin1', body.length - __BUNDLE_LENGTH__);
+      } else trace('corrupt ' + file);
     } else if (file) trace('none ' + file);
   } catch (e) {
     trace('not used: ' + (e as Error).message);
     data = undefined;
+    cachedText = undefined;
   }
 }
+const text = !__BUNDLE_PACKED__
+  ? __BUNDLE_TEXT__
+  : (cachedText ?? (require('./unpack.js') as typeof import('./packedBundles')).source(path.basename(__filename)));
 // lineOffset: the bundle's own lines and columns, as in its source map (the wrapper takes line 0).
-const script = new vm.Script(__BUNDLE_TEXT__, { filename: __filename, lineOffset: -1, cachedData: data });
+const script = new vm.Script(text, { filename: __filename, lineOffset: -1, cachedData: data });
 (script.runInThisContext() as BundleFunction)(exports, require, module, __filename, __dirname);
 // V8's own answer: false only when it was given the cache and used it.
 if (data) trace((script.cachedDataRejected === false ? 'accepted ' : 'rejected ') + file);
@@ -88,7 +104,8 @@ const targetDir = dir;
 if (target && targetDir && (!data || script.cachedDataRejected)) {
   setTimeout(() => {
     try {
-      const body = script.createCachedData();
+      const code = script.createCachedData();
+      const body = __BUNDLE_PACKED__ ? Buffer.concat([code, Buffer.from(text, 'latin1')]) : code;
       const header = Buffer.alloc(8);
       header.writeUInt32LE(body.length, 0);
       header.writeUInt32LE(checksum(body), 4);

@@ -44,7 +44,7 @@ test('the extension package holds the bundles, schemas, grammar, icon and docs, 
   }
   const unexpected = files.filter(
     (f) =>
-      !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|language-configuration\.json|package\.nls\.json|l10n\/bundle\.l10n\.json|images\/icon\.png|dist\/[a-z]+\.js|syntaxes\/[^/]+\.json|schemas\/.+\.json|media\/walkthrough\/[^/]+\.(md|png|vip\.json))$/.test(
+      !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|language-configuration\.json|package\.nls\.json|l10n\/bundle\.l10n\.json|images\/icon\.png|dist\/[a-z]+\.(js|br)|syntaxes\/[^/]+\.json|schemas\/.+\.json|media\/walkthrough\/[^/]+\.(md|png|vip\.json))$/.test(
         f,
       ),
   );
