@@ -5,12 +5,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findNodeAtLocation, getNodeValue, parse as parseJsonc, type Node, type ParseError } from 'jsonc-parser';
-import { analyze, MAX_NESTING, VipDocument, type EngineContext, type Finding, type JsonPath } from '../engine';
+import {
+  analyze,
+  MAX_NESTING,
+  MAX_REQUEST_FILE_BYTES,
+  VipDocument,
+  type EngineContext,
+  type Finding,
+  type JsonPath,
+} from '../engine';
 import { nestedBeyond } from './parse';
 import { setPath } from './paths';
-
-/** Request files larger than this are not read for `with` checks (a request is a few hundred bytes). */
-export const MAX_REQUEST_FILE_BYTES = 1024 * 1024;
 
 /** An inline `send` document of a step: its own VipDocument, at `base` in the flow text. */
 export interface InlineRequest {

@@ -33,7 +33,7 @@ export interface FlowCheck {
   flow?: FlowSpec;
 }
 
-/** Flow files larger than this get only the checks of their own text, not of their requests. */
+/** Flow files larger than this are not checked (a flow is a few kilobytes; the editor stays answered). */
 export const MAX_FLOW_LENGTH = 2_000_000;
 
 /**
@@ -41,6 +41,7 @@ export const MAX_FLOW_LENGTH = 2_000_000;
  * an unsaved flow, whose request files cannot be found and are then not reported.
  */
 export function checkFlowText(text: string, flowFile: string | undefined, ctx: Partial<EngineContext> = {}): FlowCheck {
+  if (text.length > MAX_FLOW_LENGTH) return { findings: [tooLarge(text)], requests: [] };
   const parsed = parseFlow(flowFile ?? 'untitled.vipflow.json', text);
   const toSpan = spanFinder(text, parsed.root);
   const fromDiagnostic = (d: FlowDiagnostic): FlowFinding => ({
@@ -54,7 +55,7 @@ export function checkFlowText(text: string, flowFile: string | undefined, ctx: P
     const own = checkFlow(parsed.flow).filter((d) => flowFile || d.rule !== 'step.request');
     findings.push(...own.map(fromDiagnostic));
   }
-  if (!parsed.root || text.length > MAX_FLOW_LENGTH)
+  if (!parsed.root)
     return {
       findings: findings.sort((a, b) => a.offset - b.offset),
       requests: [],
@@ -87,5 +88,15 @@ function spanFinder(text: string, root: Node | undefined): (line: number, column
     if (node && node.offset === offset && node.type !== 'object' && node.type !== 'array')
       return { offset, length: node.length };
     return { offset, length: Math.min(1, text.length - offset) };
+  };
+}
+
+function tooLarge(text: string): FlowFinding {
+  return {
+    offset: 0,
+    length: Math.min(1, text.length),
+    severity: 'information',
+    rule: 'flow.tooLarge',
+    message: `The file is larger than ${MAX_FLOW_LENGTH} characters: it was not checked as a flow.`,
   };
 }

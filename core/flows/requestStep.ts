@@ -5,7 +5,7 @@ import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { operationForKey, type OperationInfo } from '../data/catalog';
 import { secretValues } from '../redact';
 import { buildRequest, send, TransportError, type AgentPool, type Environment } from '../transport';
-import { MAX_NESTING } from '../engine/limits';
+import { MAX_NESTING, MAX_REQUEST_FILE_BYTES } from '../engine/limits';
 import { FlowError } from './errors';
 import type { StepOutcome } from './expect';
 import { nestedBeyond } from './parse';
@@ -33,7 +33,13 @@ export interface RequestDocument {
 export function readRequestFile(file: string): unknown {
   let text: string;
   try {
-    if (!fs.statSync(file).isFile()) throw new FlowError(`the request file ${file} is not a regular file.`);
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new FlowError(`the request file ${file} is not a regular file.`);
+    // The editor reads request files too: a huge one is refused before it is read.
+    if (stat.size > MAX_REQUEST_FILE_BYTES)
+      throw new FlowError(
+        `the request file ${file} is larger than ${MAX_REQUEST_FILE_BYTES} bytes: not a VIP request.`,
+      );
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof FlowError) throw e;
