@@ -14,6 +14,6 @@ export { foldingRegions, type FoldingRegion } from './folding';
 export { selectionSpans } from './selectionRanges';
 export { documentLinks, type SchemaLink } from './links';
 export { formatEdits, type FormatOptions, type FormatResult } from './format';
-export { MAX_NESTING, MAX_REQUEST_FILE_BYTES } from './limits';
+export { MAX_NESTING } from './limits';
 export { lineAt, lineStarts } from './lines';
 export { topLevelKey } from './topKey';

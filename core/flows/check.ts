@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { getReasonCode } from '../data/catalog';
 import { FlowError } from './errors';
 import { parseFlow } from './parse';
-import { requestDocument } from './requestStep';
+import { requestDocument } from './checkRequest';
 import type { FlowDiagnostic, FlowSpec, Position, StepSpec } from './types';
 
 export interface LoadedFlow {

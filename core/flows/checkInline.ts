@@ -2,19 +2,11 @@
 // merged into its request file's body, analysed by the engine, with the findings placed in the flow
 // file (for `with`, at the `with` value). `${…}` placeholders are not values yet: a finding about a
 // value that holds one is dropped, every other finding stays.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findNodeAtLocation, getNodeValue, parse as parseJsonc, type Node, type ParseError } from 'jsonc-parser';
-import {
-  analyze,
-  MAX_NESTING,
-  MAX_REQUEST_FILE_BYTES,
-  VipDocument,
-  type EngineContext,
-  type Finding,
-  type JsonPath,
-} from '../engine';
-import { nestedBeyond } from './parse';
+import { findNodeAtLocation, getNodeValue, type Node } from 'jsonc-parser';
+import { analyze, VipDocument, type EngineContext, type Finding, type JsonPath } from '../engine';
+import { readRequestFile } from './checkRequest';
+import { FlowError } from './errors';
 import { setPath } from './paths';
 
 /** An inline `send` document of a step: its own VipDocument, at `base` in the flow text. */
@@ -133,20 +125,16 @@ function segmentsOf(dotPath: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** The request file as a JSON value, or undefined when it is missing, too large or not JSON (checkFlow says why). */
+/** The request file as a JSON object, or undefined when it is missing, too large or not JSON (checkFlow says why). */
 export function readRequestValue(file: string): Record<string, unknown> | undefined {
-  let text: string;
+  let value: unknown;
   try {
-    const stat = fs.statSync(file);
-    if (!stat.isFile() || stat.size > MAX_REQUEST_FILE_BYTES) return undefined;
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined; // checkFlow reports the unreadable file
+    value = readRequestFile(file);
+  } catch (e) {
+    if (e instanceof FlowError) return undefined;
+    throw e;
   }
-  if (nestedBeyond(text, MAX_NESTING) !== undefined) return undefined;
-  const errors: ParseError[] = [];
-  const value = parseJsonc(text, errors, { allowTrailingComma: true }) as unknown;
-  return !errors.length && typeof value === 'object' && value !== null && !Array.isArray(value)
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : undefined;
 }
