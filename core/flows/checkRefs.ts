@@ -25,7 +25,7 @@ const SIMULATOR_RESULTS: Record<string, string[]> = {
 };
 
 /** Names a `${name}` may use before the first step: the flow's vars, and those every case defines. */
-function initialNames(root: Node): Set<string> {
+export function initialNames(root: Node): Set<string> {
   const keys = (node: Node | undefined): string[] =>
     node?.type === 'object' ? (node.children ?? []).map((p) => String(p.children?.[0]?.value)) : [];
   const names = new Set(keys(findNodeAtLocation(root, ['vars'])));
@@ -66,7 +66,7 @@ export function checkVariables(root: Node | undefined): RefFinding[] {
   return out;
 }
 
-function captureNames(step: Node): string[] {
+export function captureNames(step: Node): string[] {
   const capture = findNodeAtLocation(step, ['capture']);
   return capture?.type === 'object' ? (capture.children ?? []).map((p) => String(p.children?.[0]?.value)) : [];
 }

@@ -10,9 +10,6 @@ import { checkResultPaths, checkVariables } from './checkRefs';
 import { parseFlow } from './parse';
 import type { FlowDiagnostic, FlowSpec } from './types';
 
-export { stepNodes, type InlineRequest } from './checkInline';
-export { missingPath, placeholderNames, resultShape, type ResultShape } from './checkRefs';
-
 /** A finding in a flow file. `inline` findings are the engine's, about a `send` or a merged `with`. */
 export interface FlowFinding extends Span {
   severity: Severity;
@@ -31,6 +28,8 @@ export interface FlowCheck {
   requests: InlineRequest[];
   root?: Node;
   flow?: FlowSpec;
+  /** The flow file's path, when it has one on disk. */
+  file?: string;
 }
 
 /** Flow files larger than this are not checked (a flow is a few kilobytes; the editor stays answered). */
@@ -41,7 +40,7 @@ export const MAX_FLOW_LENGTH = 2_000_000;
  * an unsaved flow, whose request files cannot be found and are then not reported.
  */
 export function checkFlowText(text: string, flowFile: string | undefined, ctx: Partial<EngineContext> = {}): FlowCheck {
-  if (text.length > MAX_FLOW_LENGTH) return { findings: [tooLarge(text)], requests: [] };
+  if (text.length > MAX_FLOW_LENGTH) return { findings: [tooLarge(text)], requests: [], file: flowFile };
   const parsed = parseFlow(flowFile ?? 'untitled.vipflow.json', text);
   const toSpan = spanFinder(text, parsed.root);
   const fromDiagnostic = (d: FlowDiagnostic): FlowFinding => ({
@@ -61,6 +60,7 @@ export function checkFlowText(text: string, flowFile: string | undefined, ctx: P
       requests: [],
       root: parsed.root,
       flow: parsed.flow,
+      file: flowFile,
     };
   findings.push(...checkVariables(parsed.root), ...checkResultPaths(parsed.root, flowFile));
   const inline = checkInlineRequests(text, parsed.root, flowFile, ctx);
@@ -76,7 +76,7 @@ export function checkFlowText(text: string, flowFile: string | undefined, ctx: P
       finding: f.inline === 'send' ? f : undefined,
     });
   findings.sort((a, b) => a.offset - b.offset);
-  return { findings, requests: inline.requests, root: parsed.root, flow: parsed.flow };
+  return { findings, requests: inline.requests, root: parsed.root, flow: parsed.flow, file: flowFile };
 }
 
 /** 1-based line and column → the span of the node that starts there (one character if none does). */

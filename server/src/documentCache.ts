@@ -3,8 +3,9 @@
 // completion and quick fixes.
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { versions as versionList } from '../../core/data/catalog';
 import { VipDocument } from '../../core/engine';
-import { checkFlowText, type FlowCheck } from '../../core/flows/checkText';
+import { checkFlowText, type FlowCheck } from '../../core/flows/editor';
 
 /** The language id of `*.vipflow.json` files (package.json contributes it). */
 export const FLOW_LANGUAGE_ID = 'vip-flow';
@@ -35,12 +36,16 @@ export class DocumentCache {
     return parsed;
   }
 
-  /** The flow check of a vip-flow document; its request files are read from disk (size-capped). */
-  flow(doc: TextDocument, supportedVersions: readonly string[]): FlowCheck {
-    const versions = supportedVersions.join(',');
+  /**
+   * The flow check of a vip-flow document; its request files are read from disk (size-capped).
+   * Without `supportedVersions` (hover, completion), any check of this version will do.
+   */
+  flow(doc: TextDocument, supportedVersions?: readonly string[]): FlowCheck {
     const entry = this.flows.get(doc.uri);
+    if (entry && entry.version === doc.version && !supportedVersions) return entry.check;
+    const versions = (supportedVersions ?? versionList.supported).join(',');
     if (entry && entry.version === doc.version && entry.versions === versions) return entry.check;
-    const check = checkFlowText(doc.getText(), filePathOf(doc.uri), { supportedVersions });
+    const check = checkFlowText(doc.getText(), filePathOf(doc.uri), { supportedVersions: versions.split(',') });
     this.flows.set(doc.uri, { version: doc.version, versions, check });
     return check;
   }

@@ -7,7 +7,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { CodeActionRequest, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol/node';
+import {
+  CodeActionRequest,
+  CompletionRequest,
+  HoverRequest,
+  type CodeAction,
+  type CompletionItem,
+  type CompletionList,
+  type Diagnostic,
+  type Hover,
+} from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TestLspClient } from '../helpers/lspClient';
 
@@ -183,5 +192,135 @@ describe('flow files in the language server', () => {
     assert.ok(preferred, 'a quick fix');
     const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'vip-flow', 1, text), preferred.edit!.changes![uri]);
     assert.equal(fixed, CLEAN_FLOW);
+  });
+});
+
+describe('hover and completion in flow files', () => {
+  let client: TestLspClient;
+  let dir: string;
+  let version = 0;
+  before(async () => {
+    client = new TestLspClient();
+    await client.initialize({
+      workspace: { configuration: true },
+      textDocument: { completion: { completionItem: { snippetSupport: false } } },
+    });
+    dir = flowWorkspace();
+  });
+  after(() => client.shutdown());
+
+  /** Opens `text` with the cursor where `|` is; returns the uri and the position. */
+  const openAt = async (name: string, marked: string) => {
+    const offset = marked.indexOf('|');
+    assert.ok(offset >= 0 && marked.indexOf('|', offset + 1) < 0, 'one cursor mark');
+    const text = marked.slice(0, offset) + marked.slice(offset + 1);
+    const uri = pathToFileURL(path.join(dir, 'flows', name)).href;
+    await client.open(uri, text, ++version, 'vip-flow');
+    const position = TextDocument.create(uri, 'vip-flow', 1, text).positionAt(offset);
+    return { uri, position };
+  };
+  const hoverAt = async (marked: string): Promise<string> => {
+    const { uri, position } = await openAt(`hover${version}.vipflow.json`, marked);
+    const hover: Hover | null = await client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position,
+    });
+    return hover ? (hover.contents as { value: string }).value : '';
+  };
+  const labelsAt = async (marked: string, triggerCharacter?: string): Promise<CompletionItem[]> => {
+    const { uri, position } = await openAt(`complete${version}.vipflow.json`, marked);
+    const list = (await client.connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri },
+      position,
+      context: triggerCharacter ? { triggerKind: 2, triggerCharacter } : { triggerKind: 1 },
+    })) as CompletionList | null;
+    return list?.items ?? [];
+  };
+  const labels = (items: CompletionItem[]) => items.map((i) => i.label);
+
+  test('hover on an expected reason code explains it from the catalog; on a step name, nothing', async () => {
+    const value = await hoverAt(CLEAN_FLOW.replace('"reasonCode": "0000" }', '"reasonCode": "49|b5" }'));
+    assert.match(value, /VIP reason code 49b5/);
+    assert.match(value, /Failed with an invalid security code/);
+    assert.equal(await hoverAt(CLEAN_FLOW.replace('"name": "info"', '"name": "in|fo"')), '');
+  });
+
+  test('hover on a field of an inline request is the field hover of a *.vip.json file', async () => {
+    const value = await hoverAt(CLEAN_FLOW.replace('"Version": "3.1"', '"Ver|sion": "3.1"'));
+    assert.match(value, /\*\*Version\*\* · string · required/);
+  });
+
+  test("hover on a `with` key describes the field of the request file's operation", async () => {
+    const value = await hoverAt(CLEAN_FLOW.replace('"OTP": "${code}"', '"O|TP": "${code}"'));
+    assert.match(value, /\*\*OTP\*\*/);
+  });
+
+  test('completion under `send`: request operation keys (no responses)', async () => {
+    const items = await labelsAt(
+      CLEAN_FLOW.replace(
+        '"send": { "GetTokenInformationRequest"',
+        '"send": { | } , "x": { "GetTokenInformationRequest"',
+      ),
+    );
+    assert.ok(labels(items).includes('ValidateRequest'), JSON.stringify(labels(items).slice(0, 5)));
+    assert.ok(!labels(items).some((l) => l.endsWith('Response')));
+  });
+
+  test('completion inside an inline request: the fields its operation still lacks', async () => {
+    const items = await labelsAt(CLEAN_FLOW.replace('"TokenId": "${token}" } }', '"TokenId": "${token}", | } }'));
+    assert.ok(labels(items).includes('RequestId'), JSON.stringify(labels(items)));
+    assert.ok(!labels(items).includes('Version'), 'present fields are not proposed again');
+  });
+
+  test('completion of expect.fields keys and capture values: the response paths of the step', async () => {
+    const fields = await labelsAt(
+      CLEAN_FLOW.replace('"fields": { "TokenInformation.TokenStatus": "ENABLED" } }', '"fields": { | } }'),
+    );
+    assert.ok(labels(fields).includes('TokenInformation.TokenStatus'), JSON.stringify(labels(fields)));
+    assert.ok(labels(fields).includes('Status.ReasonCode'));
+    const capture = await labelsAt(CLEAN_FLOW.replace('"status": "TokenInformation.TokenStatus"', '"status": "Tok|"'));
+    assert.ok(labels(capture).includes('TokenInformation.TokenStatus'));
+    const simulator = await labelsAt(CLEAN_FLOW.replace('"capture": { "code": "OTP" }', '"capture": { "code": "|" }'));
+    assert.deepEqual(labels(simulator), ['TokenId', 'OTP', 'time']);
+  });
+
+  test("completion of `with` keys: the fields of the request file's operation", async () => {
+    const items = await labelsAt(
+      CLEAN_FLOW.replace('"with": { "TokenId": "${token}",', '"with": { |, "TokenId": "${token}",'),
+    );
+    assert.ok(labels(items).includes('OTP'), JSON.stringify(labels(items)));
+  });
+
+  test('completion inside `${`: the variables known at that step, captures of later steps excluded', async () => {
+    const items = await labelsAt(CLEAN_FLOW.replace('"OTP": "${code}"', '"OTP": "${|"'), '{');
+    assert.deepEqual(
+      labels(items).filter((l) => !l.startsWith('$') && l !== 'env:'),
+      ['token', 'code'],
+    );
+    assert.ok(labels(items).includes('$requestId'));
+    assert.equal(
+      items.find((i) => i.label === 'token')?.textEdit &&
+        (items.find((i) => i.label === 'token')!.textEdit as { newText: string }).newText,
+      'token}',
+    );
+    const first = await labelsAt(CLEAN_FLOW.replace('"otp": "${token}"', '"otp": "${|}"'), '{');
+    assert.ok(!labels(first).includes('code'), 'captured by this very step: not known yet');
+  });
+
+  test('completion in expect.reasonCode: the catalog codes', async () => {
+    const items = await labelsAt(CLEAN_FLOW.replace('"reasonCode": "0000" }', '"reasonCode": "|" }'));
+    assert.ok(labels(items).includes('49b5'));
+    assert.ok(labels(items).includes('0000'));
+  });
+
+  test('`{` does not trigger completion in a *.vip.json file', async () => {
+    const uri = pathToFileURL(path.join(dir, 'plain.vip.json')).href;
+    await client.open(uri, '{"ValidateRequest": {"TokenId": "${', ++version, 'vip-json');
+    const list = await client.connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri },
+      position: { line: 0, character: 35 },
+      context: { triggerKind: 2, triggerCharacter: '{' },
+    });
+    assert.equal(list, null);
   });
 });

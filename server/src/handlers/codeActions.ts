@@ -11,7 +11,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { isRuleId, quickFixes, type FixableFinding, type JsonPath } from '../../../core/engine';
 import { toRange, type DiagnosticData } from '../convert';
 import { isFlowDocument, type DocumentCache } from '../documentCache';
-import type { InlineRequest } from '../../../core/flows/checkText';
+import { requestAt } from '../../../core/flows/editor';
 import type { SettingsStore } from '../settings';
 
 export async function codeActions(
@@ -48,11 +48,6 @@ export async function codeActions(
     }
   }
   return actions;
-}
-
-/** The inline `send` document of a flow that holds `offset`. */
-export function requestAt(requests: InlineRequest[], offset: number): InlineRequest | undefined {
-  return requests.find((r) => offset >= r.base && offset <= r.base + r.doc.text.length);
 }
 
 /** The finding a diagnostic of ours stands for; undefined for other sources and malformed data (it comes from the client). */
