@@ -22,6 +22,8 @@ export function flowCompletionsAt(
   offset: number,
   ctx: EngineContext,
 ): CompletionProposal[] {
+  // No tree: too deep or too large to be a flow (getLocation would scan it all, or recurse too far).
+  if (!check.root) return [];
   const inline = requestAt(check.requests, offset);
   if (inline && offset > inline.base && offset < inline.base + inline.doc.text.length)
     return inlineCompletions(inline, offset, ctx);
@@ -30,7 +32,7 @@ export function flowCompletionsAt(
   const variables = token ? variableCompletions(check, location.path, text, token, offset) : undefined;
   if (variables) return variables;
   const at = location.path;
-  const step = at[0] === 'steps' && typeof at[1] === 'number' && check.root ? stepNodes(check.root)[at[1]] : undefined;
+  const step = at[0] === 'steps' && typeof at[1] === 'number' ? stepNodes(check.root)[at[1]] : undefined;
   if (!step) return [];
   const replace = token ?? { offset, length: 0 };
   if (!location.isAtPropertyKey && isReasonCodePath(at)) return reasonCodeProposals(replace);

@@ -324,3 +324,46 @@ describe('hover and completion in flow files', () => {
     assert.equal(list, null);
   });
 });
+
+describe('flow files beyond the budgets', () => {
+  let client: TestLspClient;
+  before(async () => {
+    client = new TestLspClient();
+    await client.initialize();
+  });
+  after(() => client.shutdown());
+
+  const answers = async (uri: string, position: { line: number; character: number }) => {
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+    const completion = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
+    return { hover, completion };
+  };
+
+  test('a flow nested 100 000 levels deep: one diagnostic, hover and completion answered empty, no server error', async () => {
+    const uri = 'file:///budget/deep.vipflow.json';
+    await client.open(uri, '{"name": "deep", "steps": ' + '['.repeat(100_000), 1, 'vip-flow');
+    const diagnostics = await client.diagnosticsForVersion(uri, 1);
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ['syntax.depth'],
+    );
+    const { hover, completion } = await answers(uri, { line: 0, character: 50_000 });
+    assert.equal(hover, null);
+    assert.deepEqual((completion as CompletionList | null)?.items ?? [], []);
+    assert.deepEqual(client.serverErrors, []);
+  });
+
+  test('a flow over 2 000 000 characters is not checked, and says so', async () => {
+    const uri = 'file:///budget/large.vipflow.json';
+    const text = `{"name": "large", "steps": [], "vars": {"x": "${'a'.repeat(2_000_001)}"}}`;
+    await client.open(uri, text, 1, 'vip-flow');
+    const diagnostics = await client.diagnosticsForVersion(uri, 1);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.severity]),
+      [['flow.tooLarge', 3]],
+    );
+    const { completion } = await answers(uri, { line: 0, character: 40 });
+    assert.deepEqual((completion as CompletionList | null)?.items ?? [], []);
+    assert.deepEqual(client.serverErrors, []);
+  });
+});
