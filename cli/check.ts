@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, type Finding } from '../core/engine';
-import { loadFlowFile } from '../core/flows/check';
+import { readFlowText } from '../core/flows/check';
+import { checkFlowText } from '../core/flows/checkText';
 import { lineAt, lineStarts } from '../core/engine/lines';
 import { helpText, parseCommandArgs, usageText, UsageError } from './args';
 
@@ -163,20 +164,27 @@ interface FileResult {
 }
 
 function checkFile(file: string, opts: CheckOptions): FileResult {
-  return file.endsWith(FLOW_SUFFIX) ? checkFlowFile(file) : checkDocumentFile(file, opts);
+  return file.endsWith(FLOW_SUFFIX) ? checkFlowFile(file, opts) : checkDocumentFile(file, opts);
 }
 
-/** A flow file gets the checks `vip-api test` makes before a run: its schema, then what a schema cannot check. */
-function checkFlowFile(file: string): FileResult {
-  const findings = loadFlowFile(file).diagnostics.map((d) => ({
-    severity: d.severity,
-    message: d.message,
-    rule: d.rule,
-    line: d.line,
-    column: d.column,
-    flow: true,
+/**
+ * A flow file gets the checks `vip-api test` makes before a run (its schema, then what a schema
+ * cannot check), and its requests (inline `send`, `with` over the request file) those of a *.vip.json file.
+ */
+function checkFlowFile(file: string, opts: CheckOptions): FileResult {
+  const text = readFlowText(file);
+  if (typeof text !== 'string') return { file, findings: [{ ...text, flow: true }] };
+  const at = lineIndex(text);
+  const check = checkFlowText(text, file, opts.supportedVersions ? { supportedVersions: opts.supportedVersions } : {});
+  const findings = check.findings.map((f) => ({
+    severity: f.severity,
+    message: f.message,
+    rule: f.rule,
+    code: f.code,
+    ...at(f.offset),
+    flow: !f.inline,
   }));
-  return { file, findings: findings.sort((a, b) => a.line - b.line || a.column - b.column) };
+  return { file, findings };
 }
 
 function checkDocumentFile(file: string, opts: CheckOptions): FileResult {

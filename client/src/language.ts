@@ -9,7 +9,7 @@ import {
 } from 'vscode-languageclient/node';
 import { openSchema, registerLanguageStatus } from './languageStatus';
 import { newRequest } from './newRequest';
-import { VIP_DOCUMENTS } from './vipDocuments';
+import { FLOW_DOCUMENTS, VIP_DOCUMENTS } from './vipDocuments';
 
 export interface LanguageFeatures {
   client: LanguageClient;
@@ -33,7 +33,7 @@ export function startLanguageFeatures(
     },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: VIP_DOCUMENTS,
+    documentSelector: [...VIP_DOCUMENTS, ...FLOW_DOCUMENTS],
     outputChannel: log,
     synchronize: { configurationSection: 'vipApi' },
   };

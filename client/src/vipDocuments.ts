@@ -10,3 +10,11 @@ export const VIP_DOCUMENTS = [
   { language: LANGUAGE_ID, scheme: 'file' },
   { language: LANGUAGE_ID, scheme: 'untitled' },
 ];
+
+/** Flow files (`*.vipflow.json`): checked by the language server, never sent as one request. */
+export const FLOW_LANGUAGE_ID = 'vip-flow';
+
+export const FLOW_DOCUMENTS = [
+  { language: FLOW_LANGUAGE_ID, scheme: 'file' },
+  { language: FLOW_LANGUAGE_ID, scheme: 'untitled' },
+];

@@ -18,7 +18,8 @@ import { escapeSnippet, fieldSnippet, operationSnippet, TabStops, valueSnippet }
 import type { EngineContext, JsonPath, Span } from './types';
 import { valueChoices } from './values';
 
-export type CompletionKind = 'operation' | 'field' | 'value' | 'reasonCode';
+/** `variable`: a flow's `${name}` (core/flows). */
+export type CompletionKind = 'operation' | 'field' | 'value' | 'reasonCode' | 'variable';
 
 export interface CompletionProposal {
   label: string;

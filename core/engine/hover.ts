@@ -72,6 +72,11 @@ function fieldHover(docSchema: Record<string, unknown>, path: JsonPath, span: Sp
   return markdown ? { ...span, markdown } : undefined;
 }
 
+/** Markdown about the field at `path` (from the document key) of an operation's request or response. */
+export function fieldHoverMarkdown(operation: string, kind: DocumentKind, path: JsonPath): string {
+  return fieldMarkdown(getSchema(operation, kind), path);
+}
+
 function fieldMarkdown(docSchema: Record<string, unknown>, path: JsonPath): string {
   const schema = schemaAt(docSchema, path);
   if (!schema) return '';
@@ -134,7 +139,8 @@ function reasonCodeMarkdown(rc: ReasonCodeInfo): string {
   return lines.join('\n');
 }
 
-function reasonCodeHover(code: string): string {
+/** Markdown about a reason code: the catalog's message and cause/solution, or that it is not in the catalog. */
+export function reasonCodeHover(code: string): string {
   const rc = getReasonCode(code);
   if (!rc)
     return `**Reason code ${code}** is not in the VIP reason-code catalog. Check the \`StatusMessage\` and Broadcom's documentation.`;

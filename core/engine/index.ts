@@ -5,7 +5,7 @@ export { VipDocument } from '../schema/document';
 export { isRuleId, RULE_IDS } from '../schema/findings';
 export type { EngineContext, Finding, FindingData, Issue, JsonPath, RuleId, Severity, Span } from './types';
 export { analyze } from './validate';
-export { hoverAt, type HoverResult } from './hover';
+export { fieldHoverMarkdown, hoverAt, reasonCodeHover, type HoverResult } from './hover';
 export { completionsAt, type CompletionKind, type CompletionProposal } from './completion';
 export { quickFixes, type FixableFinding, type QuickFix } from './codeActions';
 export { operationSkeleton, operationSnippet, snippetToText } from './skeleton';

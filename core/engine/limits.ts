@@ -4,3 +4,6 @@
 
 /** Deepest nesting formatted, and most selection ranges answered for one position. */
 export const MAX_NESTING = 128;
+
+/** Largest request file a flow's checks read from disk (a VIP request is a few hundred bytes). */
+export const MAX_REQUEST_FILE_BYTES = 1024 * 1024;

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { getReasonCode } from '../data/catalog';
 import { FlowError } from './errors';
 import { parseFlow } from './parse';
-import { requestDocument } from './requestStep';
+import { requestDocument } from './checkRequest';
 import type { FlowDiagnostic, FlowSpec, Position, StepSpec } from './types';
 
 export interface LoadedFlow {
@@ -16,24 +16,31 @@ export interface LoadedFlow {
 }
 
 export function loadFlowFile(file: string): LoadedFlow {
-  let text: string;
-  try {
-    // A FIFO would wait for a writer for ever, a device may never end.
-    if (!fs.statSync(file).isFile()) throw new Error('not a regular file');
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    return {
-      file,
-      diagnostics: [
-        { file, line: 1, column: 1, severity: 'error', rule: 'read', message: `Cannot read the flow file (${why}).` },
-      ],
-    };
-  }
+  const text = readFlowText(file);
+  if (typeof text !== 'string') return { file, diagnostics: [text] };
   const parsed = parseFlow(file, text);
   if (!parsed.flow) return { file, diagnostics: parsed.diagnostics };
   const diagnostics = checkFlow(parsed.flow);
   return { file, flow: diagnostics.some((d) => d.severity === 'error') ? undefined : parsed.flow, diagnostics };
+}
+
+/** The flow file's text, or the diagnostic that says why it cannot be read. */
+export function readFlowText(file: string): string | FlowDiagnostic {
+  try {
+    // A FIFO would wait for a writer for ever, a device may never end.
+    if (!fs.statSync(file).isFile()) throw new Error('not a regular file');
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    return {
+      file,
+      line: 1,
+      column: 1,
+      severity: 'error',
+      rule: 'read',
+      message: `Cannot read the flow file (${why}).`,
+    };
+  }
 }
 
 export function checkFlow(flow: FlowSpec): FlowDiagnostic[] {

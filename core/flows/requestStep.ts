@@ -1,18 +1,14 @@
 // A request step: the request file or inline document, `with` applied, `${…}` substituted, sent
 // through the transport (REST or SOAP, as the environment says). Transcripts are redacted.
-import * as fs from 'node:fs';
-import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
-import { operationForKey, type OperationInfo } from '../data/catalog';
 import { secretValues } from '../redact';
 import { buildRequest, send, TransportError, type AgentPool, type Environment } from '../transport';
-import { MAX_NESTING } from '../engine/limits';
 import { FlowError } from './errors';
 import type { StepOutcome } from './expect';
-import { nestedBeyond } from './parse';
-import { setPath } from './paths';
-import { retryRefusal } from './retry';
-import type { StepSpec } from './types';
+import type { RequestDocument } from './checkRequest';
 import type { Scope } from './vars';
+
+// What a step sends, read and checked without the transport (the language server needs only that).
+export { readRequestFile, requestDocument, type RequestDocument } from './checkRequest';
 
 export interface RequestContext {
   scope: Scope;
@@ -21,52 +17,6 @@ export interface RequestContext {
   passphrase?: string;
   signal?: AbortSignal;
   transcript: string[];
-}
-
-export interface RequestDocument {
-  key: string;
-  operation: OperationInfo;
-  document: Record<string, Record<string, unknown>>;
-}
-
-/** Reads a request file as a JSON (with comments) value; a FlowError says what is wrong. */
-export function readRequestFile(file: string): unknown {
-  let text: string;
-  try {
-    if (!fs.statSync(file).isFile()) throw new FlowError(`the request file ${file} is not a regular file.`);
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    if (e instanceof FlowError) throw e;
-    throw new FlowError(`cannot read the request file ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)}).`);
-  }
-  if (nestedBeyond(text, MAX_NESTING) !== undefined)
-    throw new FlowError(`the request file ${file} is nested more than ${MAX_NESTING} levels deep: not a VIP request.`);
-  const errors: ParseError[] = [];
-  const value = parseJsonc(text, errors, { allowTrailingComma: true }) as unknown;
-  if (errors.length) throw new FlowError(`the request file ${file} is not valid JSON: run vip-api check on it.`);
-  return value;
-}
-
-/** The step's request document before substitution: `{"<Op>Request": {…}}` with `with` applied. */
-export function requestDocument(step: StepSpec): RequestDocument {
-  const raw = step.send !== undefined ? structuredClone(step.send) : readRequestFile(step.request!);
-  const keys = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? Object.keys(raw) : [];
-  const key = keys[0];
-  const found = keys.length === 1 ? operationForKey(key) : undefined;
-  if (!found || found.kind !== 'request') {
-    throw new FlowError(
-      `${step.request ? `the request file ${step.request}` : '"send"'} must be one object with one key such as "ValidateRequest".`,
-    );
-  }
-  const document = raw as Record<string, Record<string, unknown>>;
-  if (typeof document[key] !== 'object' || document[key] === null || Array.isArray(document[key]))
-    throw new FlowError(`the value of "${key}" must be an object with the request fields.`);
-  for (const [dotPath, value] of Object.entries(step.with ?? {})) setPath(document[key], dotPath, value);
-  if (step.retry) {
-    const refusal = retryRefusal(found.operation, document[key]);
-    if (refusal) throw new FlowError(refusal, 'retry');
-  }
-  return { key, operation: found.operation, document };
 }
 
 /** Sends the substituted document; the outcome's body is the inside of `<Operation>Response`. */

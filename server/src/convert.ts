@@ -2,6 +2,7 @@
 import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, JsonPath, RuleId, Severity, Span } from '../../core/engine';
+import type { FlowFinding } from '../../core/flows/checkText';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -27,4 +28,13 @@ export function toDiagnostic(doc: TextDocument, f: Finding): Diagnostic {
   const data: DiagnosticData = { rule: f.rule, path: f.path, data: f.data };
   d.data = data;
   return d;
+}
+
+/**
+ * A flow finding: an inline request's engine finding as in a *.vip.json file (its quick fixes come
+ * with it); the flow's own findings carry their rule as the code, as `vip-api check` prints them.
+ */
+export function toFlowDiagnostic(doc: TextDocument, f: FlowFinding): Diagnostic {
+  if (f.finding) return toDiagnostic(doc, f.finding);
+  return Diagnostic.create(toRange(doc, f), f.message, SEVERITY[f.severity], f.code ?? f.rule, 'vip');
 }

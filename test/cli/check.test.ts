@@ -136,6 +136,33 @@ describe('vip-api check', () => {
     assert.equal(good.code, 0, good.stdout + good.stderr);
     assert.equal(good.stdout, '');
   });
+  test("a flow's inline requests and its `with` over a request file are checked like *.vip.json files, placeholders skipped", () => {
+    const flowText = [
+      '{ "name": "f", "vars": { "token": "SYMC10000001" }, "steps": [',
+      '  { "name": "file", "request": "../requests/v.vip.json", "with": { "TokenId": "${token}", "OTP": 12 } },',
+      '  { "name": "inline", "send": { "ValidateRequest": { "Version": "5.0", "TokenId": "${token}", "OTP": "${token}x" } } },',
+      '  { "name": "expected", "send": { "ValidateRequest": { "Version": "5.0", "TokenId": "T", "OTP": "123456" } }, "expect": { "reasonCode": "4e04" } },',
+      '  { "name": "clean", "send": { "ValidateRequest": { "Version": "3.1", "TokenId": "${token}", "OTP": "${token}" } } }',
+      '] }',
+    ].join('\n');
+    const dir = tempDir({
+      'requests/v.vip.json': '{"ValidateRequest": {"Version": "3.1", "TokenId": "T", "OTP": "123456"}}',
+      'flows/f.vipflow.json': flowText,
+    });
+    const file = path.join(dir, 'flows', 'f.vipflow.json');
+    const r = run('check', file);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const lines = flowText.split('\n');
+    const at = (line: number, text: string) => `${file}:${line + 1}:${lines[line].indexOf(text) + 1}`;
+    assert.deepEqual(r.stdout.trim().split('\n'), [
+      // `with` merged into the file's body: at the `with` value, with the predicted code.
+      `${at(1, '12')}: error 4e00: \`OTP\` must be a string, not the number "12".`,
+      `${at(2, '"5.0"')}: error 4e04: Version "5.0" is not supported: the service would answer 4e04 (Unsupported service protocol version). Supported: 2.0, 3.0, 3.1.`,
+      // The step that expects the predicted code: information, not an error.
+      `${at(3, '"5.0"')}: information 4e04: Version "5.0" is not supported: the service would answer 4e04 (Unsupported service protocol version). Supported: 2.0, 3.0, 3.1. The step expects 4e04.`,
+    ]);
+    assert.match(r.stderr, /1 file checked, 2 errors, 3 findings/);
+  });
   test('folders are searched for *.vip.json and *.vipflow.json only, recursively', () => {
     const dir = tempDir({
       'a/one.vip.json': GOOD,

@@ -10,7 +10,8 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { isRuleId, quickFixes, type FixableFinding, type JsonPath } from '../../../core/engine';
 import { toRange, type DiagnosticData } from '../convert';
-import type { DocumentCache } from '../documentCache';
+import { isFlowDocument, type DocumentCache } from '../documentCache';
+import { requestAt } from '../../../core/flows/editor';
 import type { SettingsStore } from '../settings';
 
 export async function codeActions(
@@ -24,18 +25,25 @@ export async function codeActions(
   const only = params.context.only;
   if (only && !only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
   const { supportedVersions } = await settings.get();
-  const vip = cache.get(doc);
+  const ctx = { now: new Date(), supportedVersions };
+  const requests = isFlowDocument(doc) ? cache.flow(doc, supportedVersions).requests : undefined;
   const actions: CodeAction[] = [];
   for (const diagnostic of params.context.diagnostics) {
     const finding = fixableFinding(diagnostic, doc);
     if (!finding) continue;
-    for (const fix of quickFixes(vip, finding, { now: new Date(), supportedVersions })) {
+    // In a flow, the fixes of the inline request the diagnostic is in, its offsets mapped both ways.
+    const inline = requests ? requestAt(requests, finding.offset!) : undefined;
+    if (requests && !inline) continue;
+    const base = inline?.base ?? 0;
+    const target = inline ? { ...finding, offset: finding.offset! - base } : finding;
+    for (const fix of quickFixes(inline?.doc ?? cache.get(doc), target, ctx)) {
+      const edits = fix.edits.map((e) => TextEdit.replace(toRange(doc, { ...e, offset: e.offset + base }), e.content));
       actions.push({
         title: fix.title,
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         isPreferred: fix.isPreferred || undefined,
-        edit: { changes: { [doc.uri]: fix.edits.map((e) => TextEdit.replace(toRange(doc, e), e.content)) } },
+        edit: { changes: { [doc.uri]: edits } },
       });
     }
   }

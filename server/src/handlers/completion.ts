@@ -13,7 +13,8 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { completionsAt, snippetToText, type CompletionKind } from '../../../core/engine';
 import { toRange } from '../convert';
-import type { DocumentCache } from '../documentCache';
+import { isFlowDocument, type DocumentCache } from '../documentCache';
+import { flowCompletionsAt } from '../../../core/flows/editor';
 import type { SettingsStore } from '../settings';
 
 const KIND: Record<CompletionKind, CompletionItemKind> = {
@@ -21,6 +22,7 @@ const KIND: Record<CompletionKind, CompletionItemKind> = {
   field: CompletionItemKind.Property,
   value: CompletionItemKind.Value,
   reasonCode: CompletionItemKind.Constant,
+  variable: CompletionItemKind.Variable,
 };
 
 export async function completion(
@@ -32,11 +34,14 @@ export async function completion(
 ): Promise<CompletionList | null> {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return null;
+  // `{` triggers the variables of a flow's `${`; a VIP document keeps its usual triggers.
+  if (params.context?.triggerCharacter === '{' && !isFlowDocument(doc)) return null;
   const { supportedVersions } = await settings.get();
-  const proposals = completionsAt(cache.get(doc), doc.offsetAt(params.position), {
-    now: new Date(),
-    supportedVersions,
-  });
+  const offset = doc.offsetAt(params.position);
+  const ctx = { now: new Date(), supportedVersions };
+  const proposals = isFlowDocument(doc)
+    ? flowCompletionsAt(cache.flow(doc, supportedVersions), doc.getText(), offset, ctx)
+    : completionsAt(cache.get(doc), offset, ctx);
   const items = proposals.map((p): CompletionItem => {
     const snippet = p.snippet && snippetSupport;
     const text = p.snippet && !snippetSupport ? snippetToText(p.insertText) : p.insertText;

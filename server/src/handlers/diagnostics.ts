@@ -5,9 +5,9 @@ import { DocumentDiagnosticReportKind, LSPErrorCodes, ResponseError } from 'vsco
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type Finding, VipDocument } from '../../../core/engine';
 import { Cancelled, type AnalysisWorker } from '../analysisWorker';
-import { toDiagnostic } from '../convert';
+import { toDiagnostic, toFlowDiagnostic } from '../convert';
 import type { SettingsStore } from '../settings';
-import type { DocumentCache } from '../documentCache';
+import { isFlowDocument, type DocumentCache } from '../documentCache';
 
 /** Documents larger than this are analysed on the worker thread. */
 const WORKER_THRESHOLD = 1024 * 1024;
@@ -62,6 +62,13 @@ export class DiagnosticsScheduler {
     const cached = this.results.get(doc.uri);
     if (cached && cached.version === version) return cached.diagnostics;
     const settings = await this.settings.get();
+    if (isFlowDocument(doc)) {
+      const flowDiagnostics = this.cache
+        .flow(doc, settings.supportedVersions)
+        .findings.map((f) => toFlowDiagnostic(doc, f));
+      this.results.set(doc.uri, { version: doc.version, diagnostics: flowDiagnostics });
+      return flowDiagnostics;
+    }
     const engineSettings = { supportedVersions: settings.supportedVersions };
     let findings: Finding[];
     if (this.worker && doc.getText().length > WORKER_THRESHOLD) {

@@ -19,7 +19,8 @@ import { DocumentInfoRequest, OperationsRequest, SkeletonRequest } from '../prot
 import { documentInfo, operationList, skeleton } from './skeleton';
 
 export const editingCapabilities: ServerCapabilities = {
-  completionProvider: { triggerCharacters: ['"', ':'] },
+  // `{`: a flow's `${` (answered in flow documents only, see completion.ts).
+  completionProvider: { triggerCharacters: ['"', ':', '{'] },
   codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
   documentSymbolProvider: true,
   foldingRangeProvider: true,
