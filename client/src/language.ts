@@ -32,10 +32,14 @@ export function startLanguageFeatures(
       options: { execArgv: ['--nolazy', '--inspect=6019'] },
     },
   };
+  // Request files on disk (any JSON: files.associations may map other names): flows read them, so
+  // their diagnostics follow a save or a change.
+  const requestFiles = vscode.workspace.createFileSystemWatcher('**/*.json');
+  context.subscriptions.push(requestFiles);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [...VIP_DOCUMENTS, ...FLOW_DOCUMENTS],
     outputChannel: log,
-    synchronize: { configurationSection: 'vipApi' },
+    synchronize: { configurationSection: 'vipApi', fileEvents: requestFiles },
   };
   // F5 (ExtensionMode.Development): the server runs with --inspect=6019, for "Attach to Language Server".
   const debugServer = context.extensionMode === vscode.ExtensionMode.Development;

@@ -50,6 +50,11 @@ export class DocumentCache {
     return check;
   }
 
+  /** Forgets every flow check: a request file they may read changed on disk. */
+  forgetFlows(): void {
+    this.flows.clear();
+  }
+
   delete(uri: string): void {
     this.entries.delete(uri);
     this.flows.delete(uri);

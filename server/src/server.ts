@@ -68,6 +68,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       diagnostics.revalidateAll();
     }),
   );
+  // The client watches JSON files: a flow's request file saved, created or deleted on disk.
+  connection.onDidChangeWatchedFiles(
+    guarded('didChangeWatchedFiles', undefined, () => {
+      cache.forgetFlows();
+      diagnostics.revalidateFlows();
+    }),
+  );
   registerDocumentEvents(documents, cache, diagnostics, guarded);
   connection.languages.diagnostics.on(
     safe('diagnostic', { kind: 'full' as const, items: [] }, (params) => diagnostics.pull(params.textDocument.uri)),

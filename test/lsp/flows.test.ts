@@ -10,6 +10,8 @@ import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
   CompletionRequest,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
   HoverRequest,
   type CodeAction,
   type CompletionItem,
@@ -161,6 +163,24 @@ describe('flow files in the language server', () => {
       );
     });
   }
+
+  test('a request file created on disk (workspace/didChangeWatchedFiles): the flow is checked again', async () => {
+    const text = replaceOnce(CLEAN_FLOW, 'validate.vip.json', 'later.vip.json');
+    const uri = pathToFileURL(path.join(dir, 'flows', 'later.vipflow.json')).href;
+    await client.open(uri, text, ++version, 'vip-flow');
+    const before = await client.diagnosticsForVersion(uri, version);
+    assert.deepEqual(
+      before.map((d) => d.code),
+      ['step.request'],
+    );
+    const request = path.join(dir, 'requests', 'later.vip.json');
+    fs.copyFileSync(path.join(dir, 'requests', 'validate.vip.json'), request);
+    const again = client.waitForDiagnostics(uri, (p) => p.diagnostics.length === 0);
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: pathToFileURL(request).href, type: FileChangeType.Created }],
+    });
+    await again;
+  });
 
   test('an unsaved flow: request paths cannot be resolved, so they are not reported', async () => {
     const uri = 'untitled:Untitled-1';

@@ -109,6 +109,16 @@ export class DiagnosticsScheduler {
     if (this.push()) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
+  /** Flow documents again (their request files changed on disk); other documents keep their results. */
+  revalidateFlows(): void {
+    for (const doc of this.documents.all()) {
+      if (!isFlowDocument(doc)) continue;
+      this.results.delete(doc.uri);
+      this.schedule(doc.uri, true);
+    }
+    if (!this.push()) void this.connection.languages.diagnostics.refresh().catch(() => undefined);
+  }
+
   revalidateAll(): void {
     this.results.clear();
     for (const doc of this.documents.all()) this.schedule(doc.uri, true);
