@@ -22,8 +22,7 @@ export type SimulatorStarter = (now: string) => Promise<{ url: string; close(): 
 
 /** Where a flow runs: its own simulator, or an environment (already resolved). */
 export type FlowTarget =
-  | { kind: 'simulator'; start: SimulatorStarter }
-  | { kind: 'environment'; env: Environment; passphrase?: string };
+  { kind: 'simulator'; start: SimulatorStarter } | { kind: 'environment'; env: Environment; passphrase?: string };
 
 /** A step starting, then its result (also for the steps skipped after a failure), as the run goes. */
 export type StepEvent = { kind: 'started'; step: StepSpec } | { kind: 'finished'; result: StepResult };
@@ -79,16 +78,15 @@ function identity(
   c: CaseSpec | undefined,
 ): Pick<FlowResult, 'file' | 'name' | 'caseIndex' | 'caseLabel' | 'at'> {
   if (!c) return { file: flow.file, name: flow.name, at: flow.at };
+  return { file: flow.file, name: flow.name, caseIndex: c.index, caseLabel: caseLabel(c), at: c.at };
+}
+
+/** `case 2 (token=SYMC10000001, pin=«secret»)`: secret variables are never shown. */
+export function caseLabel(c: CaseSpec): string {
   const label = Object.entries(c.vars)
     .map(([k, v]) => `${k}=${v.secret ? '«secret»' : typeof v.value === 'string' ? v.value : JSON.stringify(v.value)}`)
     .join(', ');
-  return {
-    file: flow.file,
-    name: flow.name,
-    caseIndex: c.index,
-    caseLabel: `case ${c.index + 1}${label ? ` (${label})` : ''}`,
-    at: c.at,
-  };
+  return `case ${c.index + 1}${label ? ` (${label})` : ''}`;
 }
 
 export async function runCase(flow: FlowSpec, c: CaseSpec | undefined, options: RunOptions): Promise<FlowResult> {

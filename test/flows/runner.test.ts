@@ -139,11 +139,10 @@ describe('variables and captures', () => {
         { vars: { token: 'SYMC10000005', ok: '0000', yes: true, digit: 1 } },
       ),
     );
-    const [r] = await runFile(
-      f,
-      LOCAL_SIMULATOR,
-      { vars: { token: 'SYMC10000001' }, env: { FLOW_TOKEN: 'SYMC10000001' } },
-    );
+    const [r] = await runFile(f, LOCAL_SIMULATOR, {
+      vars: { token: 'SYMC10000001' },
+      env: { FLOW_TOKEN: 'SYMC10000001' },
+    });
     assert.equal(r.status, 'passed', JSON.stringify(r.steps.map((s) => s.problem)));
   });
 
