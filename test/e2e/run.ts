@@ -15,6 +15,7 @@ import { checkPlayground } from './lib/playgroundCheck';
 import { ToolInstallError } from './lib/toolCache';
 import { ensureTools, repoRoot } from './lib/tools';
 import { runUiTests } from './lib/ui';
+import { flowUiTests } from './ui/flows.ui';
 import { restrictedUiTests } from './ui/trust.ui';
 import { uiTests } from './ui/workbench.ui';
 
@@ -29,6 +30,7 @@ const e2eDir = path.join(repoRoot, 'test/e2e');
 const artifactsDir = path.join(e2eDir, 'artifacts');
 const fixtureWorkspace = path.join(e2eDir, 'fixtures/workspace');
 const restrictedWorkspace = path.join(e2eDir, 'fixtures/untrusted-workspace');
+const playgroundWorkspace = path.join(repoRoot, 'scripts/playground/workspace');
 const started = Date.now();
 const log = (line: string): void => console.log(line);
 const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)} s`;
@@ -161,6 +163,23 @@ async function main(): Promise<void> {
         folder: fixtureWorkspace,
         screenshotsDir,
         timeoutMs: 90_000,
+        browserLog,
+        log,
+      }),
+    );
+  }
+  const flowUi = selectUi(flowUiTests);
+  if (flowUi.length) {
+    log(`\nBrowser UI tests on the playground's workspace (its sample flows):`);
+    add(
+      await runUiTests({
+        browser,
+        server,
+        tests: flowUi,
+        extensionPath: repoRoot,
+        folder: playgroundWorkspace,
+        screenshotsDir,
+        timeoutMs: 120_000,
         browserLog,
         log,
       }),
