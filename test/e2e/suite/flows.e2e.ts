@@ -68,8 +68,10 @@ function lineOf(file: string, segments: (string | number)[]): number {
 describe('flows in the Test Explorer', () => {
   let root: string;
   before(async () => {
-    await activateExtension();
+    // Written first: when this file runs alone, activation finds them (a watcher only just
+    // registered may miss files created at once); in the whole suite the extension is active already.
     root = writeFlows(DIR, extra);
+    await activateExtension();
   });
   after(async () => {
     await setWorkspaceSetting('environments', undefined);
@@ -102,6 +104,21 @@ describe('flows in the Test Explorer', () => {
       /Not a valid flow:\n1:\d+ Step steps\.0: give exactly one of "request", "send" or "simulator"/,
     );
     assert.equal(invalid.children.size, 0);
+  });
+
+  it('follows the files: a changed flow shows its new steps, a deleted one goes', async () => {
+    const file = path.join(root, 'flows', 'followed.vipflow.json');
+    const flow = (step: string) =>
+      JSON.stringify({ name: 'Followed', steps: [{ name: step, send: { GetServerTimeRequest: { Version: '3.1' } } }] });
+    fs.writeFileSync(file, flow('before'));
+    const item = await flowItem(root, 'followed.vipflow.json');
+    const firstStep = () => item.children.get(`${item.id}/step0`)?.label;
+    await eventually(() => (firstStep() === 'before' ? true : undefined), 'the first step');
+    fs.writeFileSync(file, flow('after'));
+    await eventually(() => (firstStep() === 'after' ? true : undefined), 'the renamed step');
+    fs.rmSync(file);
+    const tests = await hooks().flowTests()!;
+    await eventually(() => (tests.controller.items.get(item.id) ? undefined : true), 'the item to go');
   });
 
   it('the Simulator profile runs flows: a passing one passes step by step, the failing sample fails at its expect with the diff', async () => {

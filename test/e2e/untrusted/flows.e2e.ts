@@ -25,8 +25,8 @@ describe('flows in Restricted Mode', () => {
   let root: string;
   before(async () => {
     assert.equal(vscode.workspace.isTrusted, false, 'the runner must open this folder untrusted');
-    await activateExtension();
     root = writeFlows('flows-e2e', { 'reads-home.vipflow.json': readsHome });
+    await activateExtension();
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
