@@ -54,7 +54,14 @@ const builds = [
   // later from their own files (client/src/bundles.ts) so activation loads little code.
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { entryPoints: ['client/src/language.ts'], outfile: 'dist/language.js', external: ['vscode'], plugins: packed },
-  { entryPoints: ['client/src/send/actions.ts'], outfile: 'dist/send.js', external: ['vscode'], plugins: packed },
+  // With the shared validators: the flows' Test Explorer checks flow files against their schema.
+  {
+    entryPoints: ['client/src/send/actions.ts'],
+    outfile: 'dist/send.js',
+    external: ['vscode'],
+    define: withValidators.define,
+    plugins: [sharedValidators, ...packed],
+  },
   {
     entryPoints: ['server/src/main.ts'],
     outfile: 'dist/server.js',

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runTest } from '../cli/test';
 import { parseFlow } from '../core/flows/parse';
+import { LOCAL_SIMULATOR } from '../core/flows/localSimulator';
 import { runCase } from '../core/flows/runner';
 import { startSimulator } from '../core/simulator';
 import { AgentPool, sendText } from '../core/transport';
@@ -70,7 +71,7 @@ async function manyFlows(jobs: number, dir: string): Promise<number> {
 export async function measureFlows(log: (s: string) => void): Promise<FlowBench> {
   const spec = parseFlow('/bench/bench.vipflow.json', flowText(STEPS)).flow!;
   const viaFlow = async () => {
-    const r = await runCase(spec, undefined, { target: { kind: 'simulator' } });
+    const r = await runCase(spec, undefined, { target: LOCAL_SIMULATOR });
     if (r.status !== 'passed')
       throw new Error(`the bench flow did not pass: ${JSON.stringify(r.steps.find((s) => s.problem)?.problem)}`);
   };

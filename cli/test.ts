@@ -8,6 +8,7 @@ import { formatDiagnostic, formatFlow, formatSummary, summarize } from '../core/
 import { toJson } from '../core/flows/reporters/json';
 import { toJUnit } from '../core/flows/reporters/junit';
 import { toTap } from '../core/flows/reporters/tap';
+import { LOCAL_SIMULATOR } from '../core/flows/localSimulator';
 import { runCase, skippedFlow, type FlowTarget } from '../core/flows/runner';
 import type { CaseSpec, FlowDiagnostic, FlowResult, FlowSpec } from '../core/flows/types';
 import { TransportError } from '../core/transport';
@@ -144,7 +145,7 @@ function targetResolver(opts: TestOptions, cwd: string, vars: NodeJS.ProcessEnv)
   const cache = new Map<string, FlowTarget>();
   return (flow) => {
     const name = opts.env ?? flow.target;
-    if (!opts.env && name === 'simulator') return { kind: 'simulator' };
+    if (!opts.env && name === 'simulator') return LOCAL_SIMULATOR;
     let target = cache.get(name);
     if (!target)
       cache.set(

@@ -11,5 +11,5 @@ const load = <T>(file: string): T => require(path.join(__dirname, file)) as T;
 
 /** dist/language.js: vscode-languageclient and the features that talk to the server. */
 export const languageBundle = (): typeof LanguageBundle => load('language.js');
-/** dist/send.js: Send request, cURL, SOAP envelope, history, the simulator host. */
+/** dist/send.js: Send request, cURL, SOAP envelope, history, the simulator host, the flows' Test Explorer. */
 export const sendBundle = (): typeof SendBundle => load('send.js');

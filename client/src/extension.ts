@@ -5,6 +5,9 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { languageBundle } from './bundles';
+import type { FlowTests } from './flows/controller';
+import { recordRun, type RecordedRun } from './flows/record';
+import { registerFlowTests } from './flowTests';
 import type { LanguageFeatures } from './language';
 import { registerSendFeatures } from './send';
 import { registerSimulatorForApp } from './simulatorForApp';
@@ -28,6 +31,9 @@ export interface ExtensionApi {
 export interface TestHooks {
   /** Milliseconds from the start of activate() to the language client being created (after activation). */
   languageClientLoadedMs(): number | undefined;
+  /** The flows' test controller once loaded (it loads when the workspace has a flow file), and what its runs reported. */
+  flowTests(): Promise<FlowTests> | undefined;
+  readonly flowRuns: RecordedRun[];
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi | (ExtensionApi & { testHooks: TestHooks }) {
@@ -37,6 +43,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | (Exte
   registerSendFeatures(context, log);
   registerSimulatorForApp(context, log);
   registerWalkthrough(context);
+  const flowRuns: RecordedRun[] = [];
+  const testMode = context.extensionMode === vscode.ExtensionMode.Test;
+  const flows = registerFlowTests({
+    context,
+    log,
+    wrapRun: testMode ? (run, request) => recordRun(run, flowRuns, request.profile?.label) : undefined,
+  });
 
   // Off the activation path: the event that activated us (a vip-json file opening, or one of our
   // commands) is not held up by loading the language client. A macrotask, so VS Code records the
@@ -75,7 +88,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | (Exte
     ready,
   };
   if (context.extensionMode !== vscode.ExtensionMode.Test) return api;
-  return Object.assign(api, { testHooks: { languageClientLoadedMs: () => loadedMs } });
+  return Object.assign(api, {
+    testHooks: { languageClientLoadedMs: () => loadedMs, flowTests: () => flows.loaded(), flowRuns },
+  });
 }
 
 export async function deactivate(): Promise<void> {

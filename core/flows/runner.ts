@@ -4,7 +4,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { secretFields } from '../data/catalog';
-import { startSimulator, type RunningSimulator } from '../simulator';
 import { AgentPool, TransportError, type Environment } from '../transport';
 import { FlowError } from './errors';
 import { checkExpect, type StepOutcome } from './expect';
@@ -14,8 +13,19 @@ import { runSimulatorStep } from './simulatorStep';
 import type { CaseSpec, FlowResult, FlowSpec, StepProblem, StepResult, StepSpec } from './types';
 import { Scope } from './vars';
 
+/**
+ * A fresh simulator on 127.0.0.1 with its clock frozen at `now` (ISO), closed after the flow: in
+ * this process (./localSimulator, the CLI) or a child process (the extension keeps the simulator's
+ * code out of its host).
+ */
+export type SimulatorStarter = (now: string) => Promise<{ url: string; close(): Promise<void> }>;
+
 /** Where a flow runs: its own simulator, or an environment (already resolved). */
-export type FlowTarget = { kind: 'simulator' } | { kind: 'environment'; env: Environment; passphrase?: string };
+export type FlowTarget =
+  { kind: 'simulator'; start: SimulatorStarter } | { kind: 'environment'; env: Environment; passphrase?: string };
+
+/** A step starting, then its result (also for the steps skipped after a failure), as the run goes. */
+export type StepEvent = { kind: 'started'; step: StepSpec } | { kind: 'finished'; result: StepResult };
 
 export interface RunOptions {
   target: FlowTarget;
@@ -24,6 +34,8 @@ export interface RunOptions {
   /** For `${env:NAME}`. */
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** Told of each step as it starts and ends (the Test Explorer reports steps as they run). */
+  onStep?: (event: StepEvent) => void;
 }
 
 /** Captured values of these names are secrets (codes in simulator deliveries are `code`). */
@@ -66,16 +78,15 @@ function identity(
   c: CaseSpec | undefined,
 ): Pick<FlowResult, 'file' | 'name' | 'caseIndex' | 'caseLabel' | 'at'> {
   if (!c) return { file: flow.file, name: flow.name, at: flow.at };
+  return { file: flow.file, name: flow.name, caseIndex: c.index, caseLabel: caseLabel(c), at: c.at };
+}
+
+/** `case 2 (token=SYMC10000001, pin=«secret»)`: secret variables are never shown. */
+export function caseLabel(c: CaseSpec): string {
   const label = Object.entries(c.vars)
     .map(([k, v]) => `${k}=${v.secret ? '«secret»' : typeof v.value === 'string' ? v.value : JSON.stringify(v.value)}`)
     .join(', ');
-  return {
-    file: flow.file,
-    name: flow.name,
-    caseIndex: c.index,
-    caseLabel: `case ${c.index + 1}${label ? ` (${label})` : ''}`,
-    at: c.at,
-  };
+  return `case ${c.index + 1}${label ? ` (${label})` : ''}`;
 }
 
 export async function runCase(flow: FlowSpec, c: CaseSpec | undefined, options: RunOptions): Promise<FlowResult> {
@@ -92,7 +103,7 @@ export async function runCase(flow: FlowSpec, c: CaseSpec | undefined, options: 
   const onSimulator = options.target.kind === 'simulator';
   const scope = new Scope(options.env ?? process.env, () => (onSimulator ? clock : new Date()));
   const agents = new AgentPool();
-  let simulator: RunningSimulator | undefined;
+  let simulator: Awaited<ReturnType<SimulatorStarter>> | undefined;
   try {
     scope.defineAll(flow.vars);
     if (c) scope.defineAll(c.vars);
@@ -100,7 +111,7 @@ export async function runCase(flow: FlowSpec, c: CaseSpec | undefined, options: 
     let env: Environment;
     let passphrase: string | undefined;
     if (options.target.kind === 'simulator') {
-      simulator = await startSimulator({ host: '127.0.0.1', port: 0, now: clock.toISOString() });
+      simulator = await options.target.start(clock.toISOString());
       env = { name: 'Simulator', url: `${simulator.url}/{operation}` };
     } else {
       env = options.target.env;
@@ -112,6 +123,7 @@ export async function runCase(flow: FlowSpec, c: CaseSpec | undefined, options: 
       agents,
       passphrase,
       signal: options.signal,
+      onStep: options.onStep,
       simulatorUrl: simulator?.url,
       setClock: (now) => (clock = now),
     });
@@ -143,6 +155,7 @@ interface StepsContext {
   agents: AgentPool;
   passphrase?: string;
   signal?: AbortSignal;
+  onStep?: (event: StepEvent) => void;
   simulatorUrl?: string;
   setClock: (now: Date) => void;
 }
@@ -151,8 +164,9 @@ async function runSteps(flow: FlowSpec, ctx: StepsContext): Promise<StepResult[]
   const results: StepResult[] = [];
   let stoppedBy: string | undefined;
   for (const step of flow.steps) {
+    let result: StepResult;
     if (stoppedBy !== undefined) {
-      results.push({
+      result = {
         index: step.index,
         name: step.name,
         at: step.at,
@@ -160,12 +174,14 @@ async function runSteps(flow: FlowSpec, ctx: StepsContext): Promise<StepResult[]
         skipReason: `step "${stoppedBy}" did not pass`,
         durationMs: 0,
         transcript: [],
-      });
-      continue;
+      };
+    } else {
+      ctx.onStep?.({ kind: 'started', step });
+      result = await runStep(step, ctx);
+      if (result.status !== 'passed') stoppedBy = step.name;
     }
-    const result = await runStep(step, ctx);
     results.push(result);
-    if (result.status !== 'passed') stoppedBy = step.name;
+    ctx.onStep?.({ kind: 'finished', result });
   }
   return results;
 }

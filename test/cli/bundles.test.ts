@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import * as esbuild from 'esbuild';
 import { ROOT } from '../helpers/lspClient';
 
-test('the activation bundle holds neither the language client nor the transport, SOAP or XML code', async () => {
+test('the activation bundle holds neither the language client nor the transport, SOAP, XML or flow-runner code', async () => {
   const result = await esbuild.build({
     entryPoints: [path.join(ROOT, 'client/src/extension.ts')],
     bundle: true,
@@ -22,7 +22,7 @@ test('the activation bundle holds neither the language client nor the transport,
   });
   const inputs = Object.keys(result.metafile.inputs);
   const heavy = inputs.filter((f) =>
-    /node_modules\/(vscode-languageclient|vscode-jsonrpc|@xmldom)\/|core\/(soap|engine\/(validate|schemaValidation))|core\/transport\/(send|request|preflight)\.ts|schemas\/(requests|responses|reason-codes)/.test(
+    /node_modules\/(vscode-languageclient|vscode-jsonrpc|@xmldom)\/|core\/(soap|flows|engine\/(validate|schemaValidation))|client\/src\/flows\/(controller|run|discover|continuous)|core\/transport\/(send|request|preflight)\.ts|schemas\/(requests|responses|reason-codes)/.test(
       f,
     ),
   );
@@ -50,4 +50,5 @@ test('each built bundle loads and exports what client/src/bundles.ts and package
   assert.ok(exported.client?.includes('activate') && exported.client.includes('deactivate'), r.stdout);
   assert.ok(exported.language?.includes('startLanguageFeatures'), r.stdout);
   assert.ok(exported.send?.includes('createSendActions'), r.stdout);
+  assert.ok(exported.send.includes('createFlowTests'), r.stdout);
 });

@@ -4,7 +4,8 @@
 // Installs the pinned tools on first run, builds, starts code-server in its own process group,
 // runs the extension-host Mocha suite and the browser UI tests, always ends the process group,
 // and prints `N passed, N failed` last. Exit 0 only when everything passed.
-import { mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from './lib/browser';
@@ -15,6 +16,7 @@ import { checkPlayground } from './lib/playgroundCheck';
 import { ToolInstallError } from './lib/toolCache';
 import { ensureTools, repoRoot } from './lib/tools';
 import { runUiTests } from './lib/ui';
+import { flowUiTests } from './ui/flows.ui';
 import { restrictedUiTests } from './ui/trust.ui';
 import { uiTests } from './ui/workbench.ui';
 
@@ -29,6 +31,7 @@ const e2eDir = path.join(repoRoot, 'test/e2e');
 const artifactsDir = path.join(e2eDir, 'artifacts');
 const fixtureWorkspace = path.join(e2eDir, 'fixtures/workspace');
 const restrictedWorkspace = path.join(e2eDir, 'fixtures/untrusted-workspace');
+const playgroundSamples = path.join(repoRoot, 'scripts/playground/workspace');
 const started = Date.now();
 const log = (line: string): void => console.log(line);
 const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)} s`;
@@ -37,6 +40,8 @@ let server: CodeServer | undefined;
 let restrictedServer: CodeServer | undefined;
 let browser: Browser | undefined;
 let removeSuite: (() => void) | undefined;
+/** A copy of the playground's workspace, as `npm start` opens: the flow UI tests add settings and flows to it. */
+const flowsWorkspace = path.join(tmpdir(), `vip-e2e-flows-${process.pid}`);
 let cleaning: Promise<void> | undefined;
 function cleanup(): Promise<void> {
   return (cleaning ??= (async () => {
@@ -44,6 +49,7 @@ function cleanup(): Promise<void> {
     await server?.stop().catch((e: unknown) => console.error(`teardown: ${String(e)}`));
     await restrictedServer?.stop().catch((e: unknown) => console.error(`teardown: ${String(e)}`));
     removeSuite?.();
+    rmSync(flowsWorkspace, { recursive: true, force: true });
   })());
 }
 
@@ -161,6 +167,24 @@ async function main(): Promise<void> {
         folder: fixtureWorkspace,
         screenshotsDir,
         timeoutMs: 90_000,
+        browserLog,
+        log,
+      }),
+    );
+  }
+  const flowUi = selectUi(flowUiTests(flowsWorkspace));
+  if (flowUi.length) {
+    cpSync(playgroundSamples, flowsWorkspace, { recursive: true });
+    log(`\nBrowser UI tests on a copy of the playground's workspace (its sample flows):`);
+    add(
+      await runUiTests({
+        browser,
+        server,
+        tests: flowUi,
+        extensionPath: repoRoot,
+        folder: flowsWorkspace,
+        screenshotsDir,
+        timeoutMs: 120_000,
         browserLog,
         log,
       }),

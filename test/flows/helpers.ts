@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadFlowFile } from '../../core/flows/check';
+import { LOCAL_SIMULATOR } from '../../core/flows/localSimulator';
 import { runFlow, type FlowTarget } from '../../core/flows/runner';
 import type { FlowResult } from '../../core/flows/types';
 
@@ -28,7 +29,7 @@ export function writeFlow(dir: string, name: string, flow: unknown): string {
 /** Loads (no diagnostics allowed) and runs a flow file. */
 export async function runFile(
   file: string,
-  target: FlowTarget = { kind: 'simulator' },
+  target: FlowTarget = LOCAL_SIMULATOR,
   options: { vars?: Record<string, string>; env?: NodeJS.ProcessEnv } = {},
 ): Promise<FlowResult[]> {
   const loaded = loadFlowFile(file);

@@ -5,6 +5,8 @@ import * as fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { operations } from '../../core/data/catalog';
 import { loadFlowFile } from '../../core/flows/check';
+import { LOCAL_SIMULATOR } from '../../core/flows/localSimulator';
+import { runFlow, type StepEvent } from '../../core/flows/runner';
 import { retryRefusal } from '../../core/flows/retry';
 import { secretFromHex, startSimulator, totp, type RunningSimulator } from '../../core/simulator';
 import { CLOCK, flow, runFile, send, tempDir, writeFlow } from './helpers';
@@ -90,6 +92,25 @@ describe('expectations', () => {
     );
     assert.match(r.steps[1].skipReason!, /step "a" did not pass/);
   });
+
+  test('onStep tells each step as it starts and its result as it ends, skipped steps included', async () => {
+    const f = file(
+      flow([
+        { name: 'a', send: info('SYMC10000001'), expect: { reasonCode: '0000' } },
+        { name: 'b', send: info('SYMC10000001'), expect: { reasonCode: '4994' } },
+        { name: 'c', send: info('SYMC10000001') },
+      ]),
+    );
+    const events: string[] = [];
+    const onStep = (e: StepEvent) =>
+      events.push(e.kind === 'started' ? `start ${e.step.name}` : `${e.result.status} ${e.result.name}`);
+    const [r] = await runFlow(loadFlowFile(f).flow!, { target: LOCAL_SIMULATOR, onStep });
+    assert.deepEqual(events, ['start a', 'passed a', 'start b', 'failed b', 'skipped c']);
+    assert.deepEqual(
+      r.steps.map((s) => s.status),
+      ['passed', 'failed', 'skipped'],
+    );
+  });
 });
 
 describe('variables and captures', () => {
@@ -118,11 +139,10 @@ describe('variables and captures', () => {
         { vars: { token: 'SYMC10000005', ok: '0000', yes: true, digit: 1 } },
       ),
     );
-    const [r] = await runFile(
-      f,
-      { kind: 'simulator' },
-      { vars: { token: 'SYMC10000001' }, env: { FLOW_TOKEN: 'SYMC10000001' } },
-    );
+    const [r] = await runFile(f, LOCAL_SIMULATOR, {
+      vars: { token: 'SYMC10000001' },
+      env: { FLOW_TOKEN: 'SYMC10000001' },
+    });
     assert.equal(r.status, 'passed', JSON.stringify(r.steps.map((s) => s.problem)));
   });
 

@@ -1,7 +1,7 @@
 // Entry of dist/send.js, loaded on the first command that needs it (see ../bundles.ts): Send
 // request, Copy as cURL, Show SOAP envelope, history, Explain, and the simulator they start. The
 // logic lives in core/transport and the pure modules next to this file; this file wires them to
-// the VS Code API.
+// the VS Code API. The flows' Test Explorer (../flows/controller) travels in the same bundle.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -19,8 +19,9 @@ import {
   type SendResult,
 } from '../../../core/transport';
 import { envelopeDocumentText, soapPreview } from '../../../core/transport/soapPreview';
-import { isSimulator, needsPassphrase, passphraseKey, transportLabel } from './environments';
+import { isSimulator, needsPassphrase, transportLabel } from './environments';
 import { HistoryStore, type HistoryEntry } from './history';
+import { passphraseFor, readSafe } from './passphrase';
 import { explainText, isTokenStateError, responseFileName, statusLine, tokenInformationRequest } from './present';
 import { SimulatorHost } from './simulatorHost';
 import { callsBuiltInSimulator, configuredEnvironment, resolveTarget } from './target';
@@ -148,23 +149,6 @@ async function concrete(ctx: SendContext, env: Environment): Promise<Environment
   return { ...env, url: env.transport === 'soap' ? url : `${url}/{operation}` };
 }
 
-async function passphraseFor(ctx: SendContext, env: Environment, ask: boolean): Promise<string | undefined> {
-  if (!needsPassphrase(env, (f) => readSafe(f))) return undefined;
-  const stored = await ctx.context.secrets.get(passphraseKey(env.name));
-  if (stored !== undefined || !ask) return stored;
-  const entered = await vscode.window.showInputBox({
-    title: vscode.l10n.t('Passphrase for the certificate of "{0}"', env.name),
-    prompt: vscode.l10n.t(
-      'Stored in VS Code SecretStorage (never in settings or logs). Leave empty if the file has no passphrase.',
-    ),
-    password: true,
-    ignoreFocusOut: true,
-  });
-  if (entered === undefined) return undefined;
-  await ctx.context.secrets.store(passphraseKey(env.name), entered);
-  return entered;
-}
-
 async function requestDocument(arg: unknown): Promise<vscode.TextDocument | undefined> {
   if (arg instanceof vscode.Uri)
     return (
@@ -247,7 +231,7 @@ async function sendRequest(ctx: SendContext, arg?: unknown): Promise<SendOutcome
     const target = await resolveTarget(targetHost(ctx), doc.uri, configured);
     attempt.env = target.env;
     const request = (attempt.request = buildRequest(doc.getText(), target.env, target.options));
-    const passphrase = await passphraseFor(ctx, target.env, true);
+    const passphrase = await passphraseFor(ctx.context.secrets, target.env, true);
     const result = await transmit(ctx, request, target.env, passphrase);
     return await presentResult(ctx, doc, request, target.env, result);
   } catch (caught) {
@@ -499,14 +483,6 @@ async function showSoapEnvelope(ctx: SendContext, arg?: unknown): Promise<SoapEn
   }
 }
 
-function readSafe(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'latin1');
-  } catch {
-    return undefined;
-  }
-}
-
 function formatRequest(text: string): string {
   try {
     return JSON.stringify(JSON.parse(text), null, 2) + '\n';
@@ -514,3 +490,5 @@ function formatRequest(text: string): string {
     return text;
   }
 }
+
+export { createFlowTests } from '../flows/controller';

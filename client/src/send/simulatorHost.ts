@@ -12,6 +12,8 @@ export interface SimulatorHostOptions {
   /** The port on 127.0.0.1; 0 (the default) picks a free one. */
   port?: number;
   startTimeoutMs?: number;
+  /** Freezes the simulator's clock at this instant (ISO), as a flow's own simulator has it. */
+  now?: string;
   /** Called when the simulator stops by itself (it crashed or was killed), not on close(). */
   onExit?: (why: string) => void;
 }
@@ -44,9 +46,9 @@ export class SimulatorHost {
 
   private start(): Promise<{ url: string; child: ChildProcess }> {
     return new Promise((resolve, reject) => {
-      const child = fork(this.cliPath, ['simulator', '--host', '127.0.0.1', '--port', String(this.options.port ?? 0)], {
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      });
+      const args = ['simulator', '--host', '127.0.0.1', '--port', String(this.options.port ?? 0)];
+      if (this.options.now !== undefined) args.push('--now', this.options.now);
+      const child = fork(this.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
       const stderr: string[] = [];
       let ready = false; // settled: listening, or failed
       let listening = false;
