@@ -2,6 +2,7 @@
 // deliveries). The same operations serve HTTP under /_simulator/ and the TypeScript API
 // (RunningSimulator); the CLI calls the HTTP side (cli/simulatorControl.ts).
 import * as net from 'node:net';
+import { isoDurationMs } from '../isoDuration';
 import { codeFor, nextCodeFor } from './codes';
 import { readBody, type Exchange } from './exchange';
 import type { Delivery } from './handlerTypes';
@@ -20,21 +21,16 @@ export class ControlError extends Error {
   }
 }
 
-/** ISO 8601 durations of days, hours, minutes and seconds (`PT30S`, `P1DT2H`, `-PT5M`); months and years vary in length. */
+/** `isoDurationMs`, or a 400 that names the accepted form. */
 export function parseDuration(text: string): number {
-  const m = /^([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/.exec(text.trim());
-  if (!m || text.trim().endsWith('T') || m.slice(2).every((p) => p === undefined)) {
+  const ms = isoDurationMs(text);
+  if (ms === undefined) {
     throw new ControlError(
       400,
       `advance takes an ISO 8601 duration such as PT30S, PT5M or P1DT2H (weeks, days, hours, minutes, seconds), not ${JSON.stringify(text)}`,
     );
   }
-  const [, sign, w, d, h, min, s] = m;
-  const ms =
-    ((((Number(w ?? 0) * 7 + Number(d ?? 0)) * 24 + Number(h ?? 0)) * 60 + Number(min ?? 0)) * 60 +
-      Number((s ?? '0').replace(',', '.'))) *
-    1000;
-  return sign === '-' ? -ms : ms;
+  return ms;
 }
 
 export interface ClockReading {

@@ -46,7 +46,7 @@ test('the packed bundles load and export what client/src/bundles.ts and package.
   assert.deepEqual(JSON.parse(r.stdout), {
     client: ['LANGUAGE_ID', 'activate', 'deactivate'],
     language: ['startLanguageFeatures'],
-    send: ['createSendActions'],
+    send: ['createFlowTests', 'createSendActions'],
     validators: ['load'],
     validates: 'function',
   });
