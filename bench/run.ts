@@ -172,7 +172,7 @@ function activationRows(runs: ActivationRun[]): string {
       runs.filter((r) => r.activationEvent === ON_DEMAND),
     ),
     row(
-      'Activation by the workbench during its own start-up (none expected: only `vip-json` files and our commands activate it)',
+      'Activation by the workbench during its own start-up (none expected in a workspace without flow files: only `vip-json` and `vip-flow` files, a workspace with `*.vipflow.json` files, and our commands activate it)',
       runs.filter((r) => r.activationEvent !== ON_DEMAND),
     ),
     `| Language client loaded (dist/language.js, right after activation), from the start of \`activate()\` | ${loaded.length ? `${fmtMs(median(loaded))} (median of ${loaded.length})` : 'not measured'} | — | — |`,
