@@ -1,11 +1,15 @@
 // Fuzzing the bundled language server over a real stdio connection: random edits (some out of
 // range), requests at random and impossible positions, unknown documents, deep and huge documents,
+// flow documents (vip-flow, seeded with the sample flows),
 // requests after shutdown. Every request to a method the server offers must be answered within its
 // bound and without a JSON-RPC error; the server must log no error (window/logMessage of type
 // Error, or stderr) and stay up; incremental sync must not drift from the text (diagnostics equal
 // those of a fresh open).
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
   CompletionRequest,
@@ -23,10 +27,12 @@ import {
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { TestLspClient, within } from '../helpers/lspClient';
+import { ROOT, TestLspClient, within } from '../helpers/lspClient';
 import { hostileDocument, int, mutate, pick, rng, vipDocument, type Rand } from './generators';
 
 const EDITS = Number(process.env.FUZZ_LSP_EDITS ?? 1500);
+/** The sample flows of the playground: the seeds of the flow documents. */
+const SAMPLE_FLOWS = path.join(ROOT, 'scripts', 'playground', 'workspace', 'flows');
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 /** Ordinary documents: a keystroke's worth of time. */
 const ANSWER_MS = 1000;
@@ -201,6 +207,49 @@ describe(`language server fuzz (${EDITS} edits, seed ${SEED})`, () => {
         await client.close(uri);
         doc = TextDocument.create(uri, 'vip-json', 1, mutate(r, vipDocument(r)));
         await client.open(uri, doc.getText());
+      }
+    }
+    assert.deepEqual(client.serverErrors, []);
+    assert.ok(!client.hasExited, 'the server is still running');
+  });
+
+  test('flow documents (vip-flow): random edits and requests; no drift, no error, every request answered', async () => {
+    const r = rng(SEED + 1);
+    // In the samples' folder, so that request paths resolve and request files are read.
+    const at = (name: string) => pathToFileURL(path.join(SAMPLE_FLOWS, name)).href;
+    const samples = fs.readdirSync(SAMPLE_FLOWS).map((f) => fs.readFileSync(path.join(SAMPLE_FLOWS, f), 'utf8'));
+    const uri = at('fuzz.vipflow.json');
+    let doc = TextDocument.create(uri, 'vip-flow', 1, pick(r, samples));
+    await client.open(uri, doc.getText(), 1, 'vip-flow');
+    const edits = Math.ceil(EDITS / 3);
+    for (let i = 0; i < edits; i++) {
+      if (r() < 0.01) {
+        const version = await hostileBurst(r, uri, doc.version, i);
+        doc = TextDocument.create(uri, 'vip-flow', version + 1, mutate(r, pick(r, samples)));
+        await client.change(uri, doc.version, [{ text: doc.getText() }]);
+      }
+      const change = r() < 0.03 ? { text: pick(r, samples) } : randomEdit(r, doc);
+      doc = TextDocument.update(doc, [change], doc.version + 1);
+      await client.change(uri, doc.version, [change]);
+      const position = doc.positionAt(int(r, doc.getText().length + 1));
+      const what = pick(r, [...Object.keys(REQUESTS), 'none']);
+      if (what !== 'none')
+        await ask(client, `${what} on a flow after edit ${i}`, REQUESTS[what], { uri, position, doc, r }, ANSWER_MS);
+      if (i % 100 === 99 || i === edits - 1) {
+        const synced = await within(
+          client.diagnosticsForVersion(uri, doc.version),
+          5000,
+          `flow version ${doc.version}`,
+        );
+        const freshUri = at(`fresh-${i}.vipflow.json`);
+        await client.open(freshUri, doc.getText(), 1, 'vip-flow');
+        const expected = await within(client.diagnosticsForVersion(freshUri, 1), 5000, 'fresh flow diagnostics');
+        assert.deepEqual(
+          synced.map(key).sort(),
+          expected.map(key).sort(),
+          `drift after edit ${i}: ${JSON.stringify(doc.getText())}`,
+        );
+        await client.close(freshUri);
       }
     }
     assert.deepEqual(client.serverErrors, []);
