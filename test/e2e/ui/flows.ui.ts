@@ -76,7 +76,28 @@ export const flowUiTests = (workspace: string): UiTest[] => [
     screenshot: 'flows-environment-confirmed',
     async run(page, snap) {
       const requests: string[] = [];
-      const sim = await startSimulator({ host: '127.0.0.1', port: 0, log: (line) => requests.push(line) });
+      let onRequest: (() => void) | undefined;
+      const sim = await startSimulator({
+        host: '127.0.0.1',
+        port: 0,
+        log: (line) => {
+          requests.push(line);
+          onRequest?.();
+        },
+      });
+      const sent = () => requests.filter((r) => r.includes('GetTokenInformation')).length;
+      /** Resolves once the environment has had `n` GetTokenInformation requests; fails after 20 s. */
+      const sentAtLeast = (n: number) =>
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`${sent()} of ${n} requests within 20 s`)), 20_000);
+          onRequest = () => {
+            if (sent() < n) return;
+            clearTimeout(timer);
+            onRequest = undefined;
+            resolve();
+          };
+          onRequest();
+        });
       try {
         const flow = {
           name: 'Information on an environment',
@@ -99,10 +120,16 @@ export const flowUiTests = (workspace: string): UiTest[] => [
         const dialog = page.locator('.monaco-dialog-box', {
           hasText: 'Run flows against the real environment "Local VIP"?',
         });
+        const executeUsing = page.getByRole('menuitem', { name: /Execute Using Profile/ });
         const runOnEnvironment = async (): Promise<void> => {
-          await row.click({ button: 'right' });
+          // The environment's profile exists once the extension has read the settings file written
+          // above: until then the menu has no Execute Using Profile…, so open it again.
+          await repeatUntilVisible(async () => {
+            await page.keyboard.press('Escape');
+            await row.click({ button: 'right' });
+          }, executeUsing);
           // The menu acts on a keypress reliably; a click right after it opened may be ignored.
-          await page.getByRole('menuitem', { name: /Execute Using Profile/ }).hover();
+          await executeUsing.hover();
           await page.keyboard.press('Enter');
           await page
             .locator('.quick-input-list .monaco-list-row', { hasText: 'Environment: Local VIP' })
@@ -118,13 +145,11 @@ export const flowUiTests = (workspace: string): UiTest[] => [
         await runOnEnvironment();
         await dialog.locator('.monaco-button', { hasText: 'Run flows' }).click();
         await row.locator('.codicon-testing-passed-icon').waitFor();
-        const sent = () => requests.filter((r) => r.includes('GetTokenInformation')).length;
         assert.equal(sent(), 1, requests.join('\n'));
         // Asked once per session: the next run goes without the dialog.
         await runOnEnvironment();
-        for (const deadline = Date.now() + 20_000; sent() < 2 && Date.now() < deadline;)
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        assert.equal(sent(), 2, 'the second run reached the environment');
+        await sentAtLeast(2);
+        assert.equal(sent(), 2, 'the second run reached the environment once');
         assert.equal(await dialog.count(), 0, 'no second confirmation');
       } finally {
         await sim.close();
