@@ -45,6 +45,15 @@ export function writeFlows(dir: string, extra: Record<string, string>): string {
   return root;
 }
 
+/**
+ * Opens one of the flows written by writeFlows, as a user would: the Test Explorer loads on that.
+ * With the extension active already, the file watcher alone may not report files written right
+ * after their folder was created (seen in a clean-clone run: the controller never loaded).
+ */
+export async function openAFlow(root: string): Promise<void> {
+  await vscode.workspace.openTextDocument(path.join(root, 'flows', 'lost-phone.vipflow.json'));
+}
+
 /** The controller's item for a flow file. */
 export async function flowItem(root: string, name: string): Promise<vscode.TestItem> {
   const tests = await eventually(() => hooks().flowTests(), 'the flows test controller to load');

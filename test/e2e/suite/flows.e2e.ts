@@ -21,6 +21,7 @@ import {
   runWith,
   stateOf,
   textOf,
+  openAFlow,
   writeFlows,
 } from './flowTests';
 import { activateExtension, closeAllEditors, setWorkspaceSetting } from './helpers';
@@ -72,6 +73,7 @@ describe('flows in the Test Explorer', () => {
     // registered may miss files created at once); in the whole suite the extension is active already.
     root = writeFlows(DIR, extra);
     await activateExtension();
+    await openAFlow(root);
   });
   after(async () => {
     await setWorkspaceSetting('environments', undefined);

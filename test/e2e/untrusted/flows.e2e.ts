@@ -5,7 +5,17 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { finalStates, flowItem, hooks, profile, runWith, stateOf, textOf, writeFlows } from '../suite/flowTests';
+import {
+  finalStates,
+  flowItem,
+  hooks,
+  openAFlow,
+  profile,
+  runWith,
+  stateOf,
+  textOf,
+  writeFlows,
+} from '../suite/flowTests';
 import { activateExtension } from '../suite/helpers';
 
 const readsHome = JSON.stringify({
@@ -27,6 +37,7 @@ describe('flows in Restricted Mode', () => {
     assert.equal(vscode.workspace.isTrusted, false, 'the runner must open this folder untrusted');
     root = writeFlows('flows-e2e', { 'reads-home.vipflow.json': readsHome });
     await activateExtension();
+    await openAFlow(root);
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
