@@ -24,9 +24,11 @@ import {
   openAFlow,
   writeFlows,
 } from './flowTests';
-import { activateExtension, closeAllEditors, setWorkspaceSetting } from './helpers';
+import { activateExtension, closeAllEditors, fixtureUri, setWorkspaceSetting } from './helpers';
 
 const DIR = 'flows-e2e';
+/** The flow the "follows the files" test makes, changes and deletes (git-ignored). */
+const FOLLOWED = 'followed-e2e.vipflow.json';
 const CLOCK = '2026-06-01T12:00:00Z';
 const SECRET_PIN = 'pin-8f3e2a71';
 
@@ -79,6 +81,7 @@ describe('flows in the Test Explorer', () => {
     await setWorkspaceSetting('environments', undefined);
     await closeAllEditors();
     fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(fixtureUri(FOLLOWED).fsPath, { force: true });
   });
 
   it('discovers flow files: flow → cases → steps, each at its range; an invalid file keeps its item with the error', async () => {
@@ -109,17 +112,20 @@ describe('flows in the Test Explorer', () => {
   });
 
   it('follows the files: a changed flow shows its new steps, a deleted one goes', async () => {
-    const file = path.join(root, 'flows', 'followed.vipflow.json');
+    // In the workspace's own folder, watched since the workbench started: the workbench's watcher
+    // may not report files in a folder created just before them (flows-e2e/ is made by before()).
+    const file = fixtureUri(FOLLOWED).fsPath;
     const flow = (step: string) =>
       JSON.stringify({ name: 'Followed', steps: [{ name: step, send: { GetServerTimeRequest: { Version: '3.1' } } }] });
     fs.writeFileSync(file, flow('before'));
-    const item = await flowItem(root, 'followed.vipflow.json');
+    const tests = await hooks().flowTests()!;
+    const id = vscode.Uri.file(file).toString();
+    const item = await eventually(() => tests.controller.items.get(id), `the test item of ${FOLLOWED}`);
     const firstStep = () => item.children.get(`${item.id}/step0`)?.label;
     await eventually(() => (firstStep() === 'before' ? true : undefined), 'the first step');
     fs.writeFileSync(file, flow('after'));
     await eventually(() => (firstStep() === 'after' ? true : undefined), 'the renamed step');
     fs.rmSync(file);
-    const tests = await hooks().flowTests()!;
     await eventually(() => (tests.controller.items.get(item.id) ? undefined : true), 'the item to go');
   });
 

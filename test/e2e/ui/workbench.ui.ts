@@ -285,9 +285,9 @@ export const uiTests: UiTest[] = [
       await button('Add an environment').click();
       const where = page.locator('.quick-input-widget', { hasText: 'where should the setting go?' });
       await where.locator('.monaco-list-row', { hasText: 'User settings' }).waitFor();
-      // Escape in the pick's own input: pressed while the walkthrough still has focus, it would
-      // take the walkthrough back to the Welcome page.
-      await where.locator('input').press('Escape');
+      // Dismissed by a click in the response editor (the pick closes when it loses focus): Escape
+      // could also reach the walkthrough, whose own Escape goes back to the Welcome page.
+      await response.locator('.view-line', { hasText: '"ReasonCode": "0000"' }).click();
       await where.waitFor({ state: 'hidden' });
       // Step 5: a pasted log line → the explanation of its reason code.
       await step('Explain a reason code from a log').click();
@@ -295,7 +295,9 @@ export const uiTests: UiTest[] = [
       const input = page.locator('.quick-input-widget input');
       await input.waitFor();
       await input.fill('2026-01-05T10:12:03Z WARN vip DeactivateToken ReasonCode=4e04 RequestId=abc123');
-      await page.keyboard.press('Enter');
+      // Enter in the input itself: the walkthrough marks the step done as the command starts and
+      // may take focus back meanwhile.
+      await input.press('Enter');
       const dialog = page.locator('.monaco-dialog-box', { hasText: 'VIP reason code 4e04' });
       await dialog.waitFor();
       const explanation = await dialog.textContent();
@@ -377,7 +379,7 @@ export const uiTests: UiTest[] = [
               'the passphrase is typed into a password box',
             );
             await prompt.locator('input').fill('e2e-ui-passphrase');
-            await page.keyboard.press('Enter');
+            await prompt.locator('input').press('Enter');
             // The send goes on with it: this file is no PKCS#12, which the error says.
             await openNotification(page, 'is not a PKCS#12');
             await pickEnvironment(page, 'E2E PKCS#12', 'Simulator');
@@ -397,7 +399,7 @@ export const uiTests: UiTest[] = [
       const input = page.locator('.quick-input-widget', { hasText: 'A VIP reason code' }).locator('input');
       await input.waitFor();
       await input.fill('4E04');
-      await page.keyboard.press('Enter');
+      await input.press('Enter');
       const dialog = page.locator('.monaco-dialog-box', { hasText: 'VIP reason code 4e04' });
       await dialog.waitFor();
       const text = await dialog.textContent();
