@@ -1,4 +1,5 @@
 // A real LSP client over stdio for tests: spawns a server process and speaks JSON-RPC to it.
+import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import {
@@ -247,4 +248,17 @@ export class TestLspClient {
   get hasExited(): boolean {
     return this.exited;
   }
+}
+
+/** A full round trip: a request with Version "5.0" opened as `uri` gets its 4e04 diagnostic, so the server really runs. */
+export async function assertValidates(client: TestLspClient, uri: string): Promise<void> {
+  await client.open(
+    uri,
+    '{"DeactivateTokenRequest": {"Version": "5.0", "RequestId": "r1", "TokenId": "SYMC10000001"}}',
+  );
+  const diagnostics = await client.diagnosticsForVersion(uri, 1);
+  assert.ok(
+    diagnostics.some((d) => d.code === '4e04'),
+    JSON.stringify(diagnostics),
+  );
 }
