@@ -43,7 +43,7 @@ export function readFlowText(file: string): string | FlowDiagnostic {
   }
 }
 
-export function checkFlow(flow: FlowSpec): FlowDiagnostic[] {
+export function checkFlow(flow: FlowSpec, options: { readRequestFiles?: boolean } = {}): FlowDiagnostic[] {
   const out: FlowDiagnostic[] = [];
   const add = (at: Position, severity: FlowDiagnostic['severity'], rule: string, message: string) =>
     out.push({ file: flow.file, ...at, severity, rule, message });
@@ -76,7 +76,8 @@ export function checkFlow(flow: FlowSpec): FlowDiagnostic[] {
           );
       }
     }
-    if (!step.simulator) checkRequest(step, add);
+    // Request files of an unsaved flow cannot be found (their paths are relative to the flow file).
+    if (!step.simulator && (step.send !== undefined || options.readRequestFiles !== false)) checkRequest(step, add);
   }
   return out;
 }

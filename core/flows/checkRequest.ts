@@ -17,17 +17,25 @@ export interface RequestDocument {
   document: Record<string, Record<string, unknown>>;
 }
 
-/** Reads a request file as a JSON (with comments) value; a FlowError says what is wrong. */
+/** Request files read and parsed, by path, while their modification time and size stay the same. */
+const parsedFiles = new Map<string, { mtimeMs: number; size: number; value: unknown }>();
+const MAX_PARSED_FILES = 256;
+
+/** Reads a request file as a JSON (with comments) value (a copy: callers change it); a FlowError says what is wrong. */
 export function readRequestFile(file: string): unknown {
   let text: string;
+  let stat: fs.Stats;
   try {
-    const stat = fs.statSync(file);
+    stat = fs.statSync(file);
     if (!stat.isFile()) throw new FlowError(`the request file ${file} is not a regular file.`);
     // The editor reads request files too: a huge one is refused before it is read.
     if (stat.size > MAX_REQUEST_FILE_BYTES)
       throw new FlowError(
         `the request file ${file} is larger than ${MAX_REQUEST_FILE_BYTES} bytes: not a VIP request.`,
       );
+    const known = parsedFiles.get(file);
+    // The editor checks a flow on every keystroke: an unchanged file is not read and parsed again.
+    if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) return structuredClone(known.value);
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof FlowError) throw e;
@@ -38,7 +46,9 @@ export function readRequestFile(file: string): unknown {
   const errors: ParseError[] = [];
   const value = parseJsonc(text, errors, { allowTrailingComma: true }) as unknown;
   if (errors.length) throw new FlowError(`the request file ${file} is not valid JSON: run vip-api check on it.`);
-  return value;
+  if (parsedFiles.size >= MAX_PARSED_FILES) parsedFiles.clear();
+  parsedFiles.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, value });
+  return structuredClone(value);
 }
 
 /** The step's request document before substitution: `{"<Op>Request": {…}}` with `with` applied. */

@@ -51,7 +51,7 @@ export function checkFlowText(text: string, flowFile: string | undefined, ctx: P
   });
   const findings = parsed.diagnostics.map(fromDiagnostic);
   if (parsed.flow) {
-    const own = checkFlow(parsed.flow).filter((d) => flowFile || d.rule !== 'step.request');
+    const own = checkFlow(parsed.flow, { readRequestFiles: flowFile !== undefined });
     findings.push(...own.map(fromDiagnostic));
   }
   if (!parsed.root)

@@ -62,11 +62,12 @@ export class DiagnosticsScheduler {
     const cached = this.results.get(doc.uri);
     if (cached && cached.version === version) return cached.diagnostics;
     const settings = await this.settings.get();
+    if (doc.version !== version) throw new Cancelled('stale');
     if (isFlowDocument(doc)) {
       const flowDiagnostics = this.cache
         .flow(doc, settings.supportedVersions)
         .findings.map((f) => toFlowDiagnostic(doc, f));
-      this.results.set(doc.uri, { version: doc.version, diagnostics: flowDiagnostics });
+      this.results.set(doc.uri, { version, diagnostics: flowDiagnostics });
       return flowDiagnostics;
     }
     const engineSettings = { supportedVersions: settings.supportedVersions };
@@ -75,7 +76,6 @@ export class DiagnosticsScheduler {
       findings = await this.worker.analyze(doc.uri, doc.getText(), engineSettings);
       if (this.documents.get(doc.uri)?.version !== version || doc.version !== version) throw new Cancelled('stale');
     } else {
-      if (doc.version !== version) throw new Cancelled('stale');
       const vip: VipDocument = this.cache.get(doc);
       findings = analyze(vip, engineSettings);
     }
