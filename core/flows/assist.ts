@@ -8,6 +8,7 @@ import { documentKey, operationForKey, type DocumentKind } from '../data/catalog
 import { fieldHoverMarkdown, hoverAt, reasonCodeHover, type HoverResult } from '../engine';
 import { readRequestValue, stepNodes, type InlineRequest } from './checkInline';
 import { resultShape } from './checkRefs';
+import { jsonPathOf } from './paths';
 import type { FlowCheck } from './checkText';
 
 /** The inline `send` document of a flow that holds `offset`. */
@@ -51,14 +52,14 @@ function referencedField(
   if (part === 'with' && typeof key === 'string') {
     const operation = requestFileOperation(step, flowFile);
     return operation
-      ? { operation, kind: 'request', path: [documentKey(operation, 'request'), ...segments(key), ...rest] }
+      ? { operation, kind: 'request', path: [documentKey(operation, 'request'), ...jsonPathOf(key), ...rest] }
       : undefined;
   }
   const dotPath = dotPathAt(step, inStep);
   const shape = dotPath === undefined ? undefined : resultShape(step, flowFile);
   if (shape?.kind !== 'response') return undefined;
   const name = shape.operation.name;
-  return { operation: name, kind: 'response', path: [documentKey(name, 'response'), ...segments(dotPath!)] };
+  return { operation: name, kind: 'response', path: [documentKey(name, 'response'), ...jsonPathOf(dotPath!)] };
 }
 
 /** The dot path written at `inStep`: a key of expect.fields (or retry.until.fields), or a capture's value. */
@@ -82,12 +83,4 @@ export function requestFileOperation(step: Node, flowFile: string | undefined): 
   const value = readRequestValue(path.resolve(path.dirname(flowFile), String(request.value)));
   const found = value ? operationForKey(Object.keys(value)[0] ?? '') : undefined;
   return found?.kind === 'request' ? found.operation.name : undefined;
-}
-
-export function segments(dotPath: string): (string | number)[] {
-  return dotPath
-    .replace(/\[(\d+)\]/g, '.$1')
-    .split('.')
-    .filter((s) => s.length > 0)
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }

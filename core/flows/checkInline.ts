@@ -7,7 +7,7 @@ import { findNodeAtLocation, getNodeValue, type Node } from 'jsonc-parser';
 import { analyze, VipDocument, type EngineContext, type Finding, type JsonPath } from '../engine';
 import { readRequestFile } from './checkRequest';
 import { FlowError } from './errors';
-import { setPath } from './paths';
+import { segments, setPath } from './paths';
 
 /** An inline `send` document of a step: its own VipDocument, at `base` in the flow text. */
 export interface InlineRequest {
@@ -101,7 +101,7 @@ function withFindings(file: string, withNode: Node, expected: string[], ctx: Par
   if (key === undefined || typeof body !== 'object' || body === null || Array.isArray(body)) return [];
   const entries = (withNode.children ?? []).flatMap((p) => {
     const [k, v] = p.children ?? [];
-    return k && v ? [{ segments: segmentsOf(String(k.value)), node: v }] : [];
+    return k && v ? [{ segments: segments(String(k.value)), node: v }] : [];
   });
   for (const e of entries) setPath(body as Record<string, unknown>, e.segments.join('.'), getNodeValue(e.node));
   const withKey = withNode.parent?.children?.[0] ?? withNode;
@@ -116,13 +116,6 @@ function withFindings(file: string, withNode: Node, expected: string[], ctx: Par
     const node = (rest.length ? findNodeAtLocation(entry.node, rest) : undefined) ?? entry.node;
     return [{ ...f, offset: node.offset, length: node.length, inline: 'with' }];
   });
-}
-
-function segmentsOf(dotPath: string): string[] {
-  return dotPath
-    .replace(/\[(\d+)\]/g, '.$1')
-    .split('.')
-    .filter((s) => s.length > 0);
 }
 
 /** The request file as a JSON object, or undefined when it is missing, too large or not JSON (checkFlow says why). */

@@ -6,6 +6,7 @@ import { findNodeAtLocation, type Node } from 'jsonc-parser';
 import { documentKey, getSchema, operationForKey, type OperationInfo } from '../data/catalog';
 import type { Span } from '../engine';
 import { propertiesOf, schemaAt } from '../schema/schemaWalk';
+import { jsonPathOf } from './paths';
 import { readRequestValue, stepNodes } from './checkInline';
 
 export interface RefFinding extends Span {
@@ -115,14 +116,10 @@ export function resultShape(step: Node, flowFile: string | undefined): ResultSha
 
 /** The names the result offers at a dot path's parent, or undefined when the path is there. */
 export function missingPath(shape: ResultShape, dotPath: string): string[] | undefined {
-  const segments = dotPath
-    .replace(/\[(\d+)\]/g, '.$1')
-    .split('.')
-    .filter((s) => s.length > 0);
-  if (shape.kind === 'simulator') return shape.keys.includes(segments[0]) ? undefined : shape.keys;
+  const at = jsonPathOf(dotPath);
+  if (shape.kind === 'simulator') return shape.keys.includes(String(at[0])) ? undefined : shape.keys;
   const schema = getSchema(shape.operation.name, 'response');
   const base = [documentKey(shape.operation.name, 'response')];
-  const at = segments.map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   for (let i = 1; i <= at.length; i++) {
     if (!schemaAt(schema, [...base, ...at.slice(0, i)]))
       return Object.keys(propertiesOf(schemaAt(schema, [...base, ...at.slice(0, i - 1)])));

@@ -1,10 +1,16 @@
 // Dot paths into JSON values: `TokenInformation.TokenStatus`, `deliveries.0.code` (or `deliveries[0].code`).
 
-function segments(dotPath: string): string[] {
+/** The names of a dot path (`a[0].b` and `a.0.b` alike: a, 0, b). */
+export function segments(dotPath: string): string[] {
   return dotPath
     .replace(/\[(\d+)\]/g, '.$1')
     .split('.')
     .filter((s) => s.length > 0);
+}
+
+/** The segments as a JSON path: array indexes as numbers. */
+export function jsonPathOf(dotPath: string): (string | number)[] {
+  return segments(dotPath).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
 /** The value at `dotPath`, or undefined when a segment is missing. */
