@@ -14,16 +14,23 @@ export interface FlowTestsLoader {
 
 export function registerFlowTests(host: FlowTestsHost): FlowTestsLoader {
   let loading: Promise<FlowTests> | undefined;
-  const load = (): Promise<FlowTests> =>
-    (loading ??= new Promise((resolve) => resolve(sendBundle().createFlowTests(host))));
   const watcher = vscode.workspace.createFileSystemWatcher(FLOW_FILES, false, true, true);
-  host.context.subscriptions.push(
+  const triggers = [
     watcher,
     watcher.onDidCreate(() => void load()),
     vscode.workspace.onDidOpenTextDocument((doc) => {
       if (doc.uri.scheme === 'file' && doc.uri.path.endsWith('.vipflow.json')) void load();
     }),
-  );
+  ];
+  host.context.subscriptions.push(...triggers);
+  /** Loads the controller once; then the controller follows the files itself, and these triggers go. */
+  function load(): Promise<FlowTests> {
+    if (!loading) {
+      loading = new Promise((resolve) => resolve(sendBundle().createFlowTests(host)));
+      for (const t of triggers) t.dispose();
+    }
+    return loading;
+  }
   setTimeout(() => {
     void vscode.workspace.findFiles(FLOW_FILES, '**/node_modules/**', 1).then((found) => {
       if (found.length) void load();

@@ -43,11 +43,15 @@ export async function discoverFile(controller: vscode.TestController, uri: vscod
     item.error = vscode.l10n.t('Cannot read the flow file: {0}', e instanceof Error ? e.message : String(e));
     return item;
   }
-  return showFlow(controller, uri, text);
+  return showFlow(controller, uri, text).item;
 }
 
 /** The flow's item from `text`: its tree when the text is a flow, else the file's name with the diagnostics as its error. */
-export function showFlow(controller: vscode.TestController, uri: vscode.Uri, text: string): vscode.TestItem {
+export function showFlow(
+  controller: vscode.TestController,
+  uri: vscode.Uri,
+  text: string,
+): { item: vscode.TestItem; runnable?: FlowSpec; errors: FlowDiagnostic[] } {
   const parsed = parseFlow(uri.fsPath, text);
   const flow = parsed.flow;
   const item = flowItem(controller, uri, flow?.name ?? uri.path.split('/').pop() ?? uri.path);
@@ -56,7 +60,7 @@ export function showFlow(controller: vscode.TestController, uri: vscode.Uri, tex
     item.range = first ? pointRange(first) : undefined;
     item.children.replace([]);
     item.error = diagnosticsText(parsed.diagnostics);
-    return item;
+    return { item, errors: parsed.diagnostics };
   }
   item.range = nodeRange(parsed, parsed.root);
   const errors = checkFlow(flow).filter((d) => d.severity === 'error');
@@ -72,7 +76,7 @@ export function showFlow(controller: vscode.TestController, uri: vscode.Uri, tex
       }),
     );
   } else item.children.replace(stepItems(controller, item, flow, parsed, undefined));
-  return item;
+  return { item, runnable: errors.length ? undefined : flow, errors };
 }
 
 function flowItem(controller: vscode.TestController, uri: vscode.Uri, label: string): vscode.TestItem {

@@ -3,7 +3,7 @@
 // report as they run, failures carry the expected/actual diff at their `expect`, and the output is
 // the runner's redacted transcript.
 import * as vscode from 'vscode';
-import { loadFlowFile } from '../../../core/flows/check';
+import { readFlowText } from '../../../core/flows/check';
 import { runCase, type FlowTarget, type StepEvent } from '../../../core/flows/runner';
 import type { CaseSpec, FlowResult, FlowSpec, Position, StepResult } from '../../../core/flows/types';
 import { caseItem, itemData, showFlow, stepItem } from './discover';
@@ -55,15 +55,14 @@ export async function runUnits(
         skipAll(run, flowItem);
         continue;
       }
-      const loaded = loadFlowFile(itemData(flowItem)!.uri.fsPath);
-      if (!loaded.flow) {
-        run.errored(flowItem, new vscode.TestMessage(loaded.diagnostics.map((d) => d.message).join('\n')));
+      const text = readFlowText(itemData(flowItem)!.uri.fsPath);
+      // Read once, as it is run: the tree follows the file too.
+      const shown = typeof text === 'string' ? showFlow(controller, flowItem.uri!, text) : { errors: [text] };
+      const flow = 'runnable' in shown ? shown.runnable : undefined;
+      if (!flow) {
+        run.errored(flowItem, new vscode.TestMessage(shown.errors.map((d) => d.message).join('\n')));
         continue;
       }
-      // The tree follows the file as it is run.
-      const flow = loaded.flow;
-      const { fs } = vscode.workspace;
-      showFlow(controller, flowItem.uri!, new TextDecoder().decode(await fs.readFile(flowItem.uri!)));
       const selected = flow.cases ? flow.cases.filter((c) => !cases || cases.has(c.index)) : [undefined];
       for (const c of selected) {
         const parent = c ? caseItem(flowItem, c.index) : flowItem;
