@@ -27,11 +27,29 @@ export function unitsOf(request: vscode.TestRunRequest, controller: vscode.TestC
     if (d.kind === 'flow' || d.caseIndex === undefined) units.set(flow, undefined);
     else if (!units.has(flow) || cases) units.set(flow, new Set([...(cases ?? []), d.caseIndex]));
   }
+  // An excluded flow or case is not run. A step cannot be left out: later steps use its captures.
   for (const item of excluded) {
     const d = itemData(item);
-    if (d?.kind === 'flow') units.delete(item);
+    const flow = d && controller.items.get(d.uri.toString());
+    if (!flow || !units.has(flow)) continue;
+    if (d.kind === 'flow') units.delete(flow);
+    else if (d.kind === 'case' && d.caseIndex !== undefined) {
+      const cases = units.get(flow) ?? caseIndexes(flow);
+      cases.delete(d.caseIndex);
+      if (cases.size) units.set(flow, cases);
+      else units.delete(flow);
+    }
   }
   return units;
+}
+
+function caseIndexes(flow: vscode.TestItem): Set<number> {
+  const indexes = new Set<number>();
+  flow.children.forEach((child) => {
+    const d = itemData(child);
+    if (d?.kind === 'case' && d.caseIndex !== undefined) indexes.add(d.caseIndex);
+  });
+  return indexes;
 }
 
 /** What a run needs besides the request: where the flows run, and the variables `${env:…}` sees. */

@@ -180,6 +180,18 @@ describe('flows in the Test Explorer', () => {
     const states = finalStates(run);
     assert.equal(states.get(second.id)?.kind, 'passed');
     assert.equal(states.get(`${cases.id}#case0`), undefined, 'the first case did not run');
+    // Run the flow with its first case excluded: only the second runs.
+    const runProfile = await profile('Simulator');
+    const runs = hooks().flowRuns;
+    const before = runs.length;
+    const first = cases.children.get(`${cases.id}#case0`)!;
+    await runProfile.runHandler(
+      new vscode.TestRunRequest([cases], [first], runProfile),
+      new vscode.CancellationTokenSource().token,
+    );
+    const withoutFirst = finalStates(runs[before]);
+    assert.equal(withoutFirst.get(second.id)?.kind, 'passed');
+    assert.equal(withoutFirst.get(first.id), undefined, 'the excluded case did not run');
     const cancelled = new vscode.CancellationTokenSource();
     cancelled.cancel();
     const skipped = await runWith(await profile('Simulator'), [cases], cancelled.token);
